@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Sluice EAL: command line, pinned lcore threads, TSC time, DMA memory. */
+#ifndef SL_EAL_H
+#define SL_EAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "sl_common.h"
+#include "sl_log.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- init / cleanup -------------------------------------------------- */
+
+/* Parses the EAL options (everything up to "--"), starts the worker lcores
+ * and sets up memory. Returns the number of argv entries consumed (the "--"
+ * included) so that the caller continues with argv += ret, argc -= ret;
+ * or -errno after logging one line that says what to do. */
+int sl_eal_init(int argc, char **argv);
+/* Stops the workers, unmaps DMA, releases devices and hugepages. A new
+ * sl_eal_init may follow. */
+void sl_eal_cleanup(void);
+/* The EAL usage text (what -h prints). */
+void sl_eal_usage(const char *prog);
+
+/* Subsystems above the EAL (pci bus, vdev bus, ethdev) register here from
+ * constructors; sl_eal_init calls init hooks after memory is up, lowest
+ * order first, and sl_eal_cleanup calls fini hooks in reverse. An init hook
+ * returning < 0 fails sl_eal_init (after the fini of the hooks already run). */
+enum { SL_EAL_HOOK_PCI = 10, SL_EAL_HOOK_VDEV = 20, SL_EAL_HOOK_ETHDEV = 30 };
+int sl_eal_register_hook(const char *name, int order, int (*init)(void), void (*fini)(void));
+
+/* ---- lcores ---------------------------------------------------------- */
+
+/* Index of the calling lcore (0 .. sl_lcore_count()-1 are dense ids in the
+ * order of -l), or SL_LCORE_ID_ANY for a thread that is not an lcore. */
+extern __thread unsigned sl_per_lcore_id;
+static inline unsigned sl_lcore_id(void) { return sl_per_lcore_id; }
+unsigned sl_lcore_count(void);
+unsigned sl_get_main_lcore(void);
+/* CPU the lcore is pinned to, and its NUMA node. */
+int sl_lcore_to_cpu(unsigned lcore);
+int sl_lcore_to_socket(unsigned lcore);
+/* NUMA node of the calling lcore (0 for foreign threads). */
+int sl_socket_id(void);
+/* Next enabled lcore after i (skipping main if skip_main), or >= SL_MAX_LCORE. */
+unsigned sl_get_next_lcore(unsigned i, int skip_main);
+#define SL_LCORE_FOREACH_WORKER(i)                                  \
+	for ((i) = sl_get_next_lcore(UINT32_MAX, 1); (i) < SL_MAX_LCORE; \
+	     (i) = sl_get_next_lcore((i), 1))
+
+/* Runs fn(arg) on a worker lcore; -EBUSY if it is still running a job,
+ * -EINVAL for the main lcore or an unknown lcore. Idle workers sleep. */
+int sl_eal_remote_launch(int (*fn)(void *), void *arg, unsigned lcore);
+/* On every worker, and on the calling (main) lcore too when call_main. */
+int sl_eal_mp_remote_launch(int (*fn)(void *), void *arg, int call_main);
+/* Waits for the lcore's job; returns its return value (0 if idle). */
+int sl_eal_wait_lcore(unsigned lcore);
+void sl_eal_mp_wait_lcore(void);
+
+/* ---- time ------------------------------------------------------------ */
+
+static inline uint64_t sl_tsc(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	return __builtin_ia32_rdtsc();
+#else
+	extern uint64_t sl_tsc_fallback(void);
+	return sl_tsc_fallback();
+#endif
+}
+/* TSC ticks per second, calibrated at init (or on first use). */
+uint64_t sl_tsc_hz(void);
+void sl_delay_us(unsigned us);
+
+/* ---- command-line state the later modules read ----------------------- */
+
+enum sl_iova_mode {
+	SL_IOVA_MODE_DC = 0,	/* not chosen yet: VA-like if an IOMMU is used */
+	SL_IOVA_MODE_PA,	/* physical addresses (no IOMMU) */
+	SL_IOVA_MODE_VA,	/* IOVAs handed out by the EAL's IOVA allocator */
+};
+
+unsigned sl_eal_vdev_count(void);
+const char *sl_eal_vdev_get(unsigned i);	/* "net_pcap0,rx_pcap=a.pcap" */
+unsigned sl_eal_pci_allow_count(void);
+const char *sl_eal_pci_allow_get(unsigned i);	/* as given to -a */
+int sl_eal_no_pci(void);
+int sl_eal_no_huge(void);
+enum sl_iova_mode sl_eal_iova_mode(void);
+
+/* ---- DMA memory ------------------------------------------------------ */
+
+/* Zeroed block of DMA-able memory from hugepage (or --no-huge locked 4 KiB)
+ * segments on the given NUMA node (SL_SOCKET_ID_ANY: the caller's). align is
+ * a power of two (0 means cache line). The block is IOVA-contiguous.
+ * NULL on failure, after one log line that says what to do. */
+void *sl_dma_zalloc(const char *name, size_t size, size_t align, int socket);
+void sl_dma_free(void *va);
+/* IOVA of any byte inside a DMA block; SL_BAD_IOVA if va is not EAL memory. */
+sl_iova_t sl_mem_virt2iova(const void *va);
+
+/* A memory segment: one contiguous VA range from one memfd/hugetlbfs file,
+ * of pages of page_sz. iova is the IOVA of va when iova_contig, else
+ * per-page IOVAs are in iovas[] (PA mode on 4 KiB pages). */
+struct sl_memseg {
+	void *va;
+	size_t len;
+	size_t page_sz;
+	int socket;
+	int iova_contig;
+	sl_iova_t iova;
+	const sl_iova_t *iovas;	/* len / page_sz entries when !iova_contig */
+};
+
+/* Calls fn for every segment; stops and returns fn's value if non-zero. */
+int sl_memseg_walk(int (*fn)(const struct sl_memseg *ms, void *arg), void *arg);
+
+/* Segment events, for the VFIO layer (DMA map on create, unmap on free).
+ * A callback registered late is called at once for existing segments with
+ * SL_MEM_EVENT_ALLOC. A failing ALLOC callback makes the allocation fail. */
+enum sl_mem_event { SL_MEM_EVENT_ALLOC, SL_MEM_EVENT_FREE };
+typedef int (*sl_mem_event_cb_t)(enum sl_mem_event ev, const struct sl_memseg *ms, void *arg);
+int sl_mem_event_callback_register(const char *name, sl_mem_event_cb_t cb, void *arg);
+int sl_mem_event_callback_unregister(const char *name);
+
+/* The one place IOVAs are chosen. The default policy is PA (pagemap) when
+ * that works and VA otherwise; the VFIO layer installs an allocator that
+ * hands out IOVA ranges inside the IOMMU's apertures. Returns SL_BAD_IOVA
+ * when no range is free. */
+typedef sl_iova_t (*sl_iova_alloc_t)(size_t len, size_t align, void *arg);
+typedef void (*sl_iova_free_t)(sl_iova_t iova, size_t len, void *arg);
+void sl_mem_set_iova_allocator(sl_iova_alloc_t alloc, sl_iova_free_t free, void *arg);
+
+/* Bytes of DMA memory reserved (segments) and in use (blocks). */
+size_t sl_mem_reserved_bytes(void);
+size_t sl_mem_used_bytes(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* SL_EAL_H */
