@@ -27,6 +27,7 @@ SRCDIR = os.environ.get('SL_SRCDIR') or os.path.join(os.path.dirname(os.path.abs
 USERTOOLS = os.path.join(SRCDIR, 'usertools')
 SCRIPT = os.path.join(USERTOOLS, 'sl-devbind')
 
+sys.dont_write_bytecode = True     # no __pycache__ in the source tree
 sys.path.insert(0, USERTOOLS)
 import sl_sysfs  # noqa: E402
 
