@@ -88,6 +88,7 @@ class FakeMachine:
             f.write(MODULES_ALIAS)
         self.supports = {}      # bdf -> kernel drivers whose ID table matches it
         self.refuse = set()     # (bdf, driver) whose probe fails
+        self.refuse_unbind = False
         self.writes = []        # (path relative to sysfs root, text)
 
     # ---- building the tree ---------------------------------------------------
@@ -169,8 +170,11 @@ class FakeMachine:
             return None
 
     def override_of(self, bdf):
-        with open(os.path.join(self.devpath(bdf), 'driver_override')) as f:
-            return f.read().strip()
+        try:
+            with open(os.path.join(self.devpath(bdf), 'driver_override')) as f:
+                return f.read().strip()
+        except FileNotFoundError:
+            return '(null)'     # kernels before 3.15 have no driver_override
 
     # ---- the fake kernel ---------------------------------------------------------
 
@@ -191,6 +195,8 @@ class FakeMachine:
             bdf = text.strip()
             if self.driver_of(bdf) != parts[3]:
                 raise OSError(errno.ENODEV, os.strerror(errno.ENODEV))
+            if self.refuse_unbind:
+                raise OSError(errno.EBUSY, os.strerror(errno.EBUSY))
             os.unlink(os.path.join(self.devpath(bdf), 'driver'))
         elif parts[:3] == ['bus', 'pci', 'drivers'] and parts[4:] == ['bind']:
             bdf, driver = text.strip(), parts[3]
@@ -474,6 +480,22 @@ class BindTest(DevbindTestCase):
                               'back on e1000')
         self.assertEqual(self.m.driver_of('0000:03:00.0'), 'e1000')
         self.assertEqual(self.m.override_of('0000:03:00.0'), '(null)')
+
+    def test_unbind_failure_leaves_device_where_it_was(self):
+        self.m.refuse_unbind = True
+        status, _, err = self.run_devbind('--bind', 'vfio-pci', 'eth1')
+        self.assertEqual(status, 1)
+        self.assert_one_error(err, 'unbinding from e1000', 'back on e1000')
+        self.assertEqual(self.m.driver_of('0000:03:00.0'), 'e1000')
+        self.assertEqual(self.m.override_of('0000:03:00.0'), '(null)')
+
+    def test_kernel_without_driver_override(self):
+        os.unlink(os.path.join(self.m.devpath('0000:03:00.0'), 'driver_override'))
+        status, _, err = self.run_devbind('--bind', 'vfio-pci', 'eth1')
+        self.assertEqual(status, 1)
+        self.assert_one_error(err, '0000:03:00.0 has no driver_override', 'older than 3.15')
+        self.assertEqual(self.m.driver_of('0000:03:00.0'), 'e1000')
+        self.assertEqual(self.m.writes, [])
 
     def test_restore_failure_says_what_to_run(self):
         self.m.refuse.add(('0000:03:00.0', 'vfio-pci'))
