@@ -543,6 +543,7 @@ class BindTest(DevbindTestCase):
             status, _, err = self.run_devbind('--bind', 'vfio-pci', 'eth1', name)
             self.assertEqual(status, 1, name)
             self.assert_one_error(err, "no PCI device or network interface named '%s'" % name)
+        self.assertIn('use the PCI address', err)      # eth9: names vanish on unbind
         self.assertEqual(self.m.writes, [])
 
     def test_non_network_device_needs_force(self):
