@@ -68,7 +68,7 @@ struct sl_mempool {
 	uint32_t cache_size;
 	uint32_t flush_threshold;	/* cache_size * 1.5 */
 	uint32_t flags;
-	struct sl_ring *ring;
+	struct sl_ring *ring;		/* the free objects */
 	uint32_t size;			/* number of objects */
 	uint32_t elt_size;		/* usable bytes per object */
 	uint32_t obj_stride;		/* distance between two objects of a chunk */
@@ -79,7 +79,6 @@ struct sl_mempool {
 	/* Control path. */
 	struct sl_mempool_chunk *chunks;
 	struct sl_mempool *next_pool;	/* list for sl_mempool_lookup */
-	void *ring_mem;
 	char name[SL_MEMPOOL_NAMESIZE];
 } __sl_cache_aligned;
 
