@@ -54,9 +54,11 @@ struct sl_eth_dev_ops {
 	/* Required. dev->data->dev_conf, nb_rx_queues and nb_tx_queues hold
 	 * the new (validated) configuration; the queue arrays are sized. */
 	int (*dev_configure)(struct sl_eth_dev *dev);
-	/* Required. Every configured queue is set up. Program the device,
-	 * fill RX rings, enable RX/TX. dev->rx_burst/tx_burst may be chosen
-	 * here: ethdev publishes them to the fast path after dev_start. */
+	/* Required. Every configured queue is set up. Program the device
+	 * (data->mac_addr, mtu, promiscuous, all_multicast are what the user
+	 * set while stopped), fill RX rings, enable RX/TX. dev->rx_burst /
+	 * tx_burst may be chosen here: ethdev publishes them to the fast
+	 * path after dev_start returns 0. */
 	int (*dev_start)(struct sl_eth_dev *dev);
 	/* Required. The fast path already returns 0 for this port. Stop the
 	 * device and give back the mbufs held by RX/TX rings (queues stay

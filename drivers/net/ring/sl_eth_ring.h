@@ -32,9 +32,6 @@ struct sl_ring;
 int sl_eth_from_rings(const char *name, struct sl_ring *const rx_rings[], unsigned nb_rx_rings,
 		      struct sl_ring *const tx_rings[], unsigned nb_tx_rings, int socket);
 
-/* One ring each way, the common case. */
-int sl_eth_from_ring(struct sl_ring *rx_ring, struct sl_ring *tx_ring);
-
 #ifdef __cplusplus
 }
 #endif

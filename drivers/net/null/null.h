@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * net_null: a port that makes packets up (RX) and drops them (TX). It
+ * measures the framework's own cost per packet: RX is an mbuf bulk
+ * allocation plus three stores per mbuf, TX a length sum and a bulk free,
+ * the same work as DPDK's null PMD. */
+#ifndef NULL_H
+#define NULL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sl_ethdev_driver.h"
+
+#define NULL_MAX_QUEUES 16
+#define NULL_DEFAULT_SIZE 64
+
+/* One per queue, written only by the lcore polling it. The counters are
+ * published with relaxed atomic stores so stats_get on another thread
+ * reads whole values; the "base" fields are the control thread's: a reset
+ * moves the base instead of writing the poller's counters. */
+struct null_queue {
+	struct sl_mempool *mp;		/* RX only */
+	/* copy=1: RX copies priv->template from here into each packet; TX
+	 * copies each packet into here, the queue's own scratch buffer
+	 * (shared by no other queue: lcores never write the same bytes). */
+	uint8_t *copy_buf;
+	uint32_t pkt_size;
+	uint16_t port_id;
+	uint16_t queue_id;
+	uint64_t pkts;
+	uint64_t bytes;
+	uint64_t nombuf;		/* RX allocation failures (packets not made) */
+	uint64_t pkts_base;
+	uint64_t bytes_base;
+	uint64_t nombuf_base;
+} __sl_cache_aligned;
+
+/* Queues live here rather than in separate allocations so that their
+ * counters survive reconfiguration, as a NIC's would. */
+struct null_priv {
+	struct null_queue rxq[NULL_MAX_QUEUES];
+	struct null_queue txq[NULL_MAX_QUEUES];
+	uint32_t pkt_size;		/* size= */
+	bool copy;			/* copy= */
+	bool no_rx;			/* no-rx= */
+	uint8_t *template;		/* copy=1: the pkt_size bytes RX hands out */
+} __sl_cache_aligned;
+
+uint16_t null_rx(void *q, struct sl_mbuf **pkts, uint16_t n);
+uint16_t null_rx_copy(void *q, struct sl_mbuf **pkts, uint16_t n);
+uint16_t null_rx_none(void *q, struct sl_mbuf **pkts, uint16_t n);
+uint16_t null_tx(void *q, struct sl_mbuf **pkts, uint16_t n);
+uint16_t null_tx_copy(void *q, struct sl_mbuf **pkts, uint16_t n);
+
+static inline void null_counter_add(uint64_t *c, uint64_t v)
+{
+	__atomic_store_n(c, *c + v, __ATOMIC_RELAXED);
+}
+
+#endif /* NULL_H */

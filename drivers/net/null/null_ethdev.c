@@ -1,0 +1,298 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * net_null control path: --vdev net_null0[,size=64][,copy=0][,no-rx=0] */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "null.h"
+
+#define NULL_DRIVER_NAME "net_null"
+
+static const char *const null_valid_keys[] = { "size", "copy", "no-rx", NULL };
+
+static int null_dev_configure(struct sl_eth_dev *dev)
+{
+	(void)dev;
+	return 0;
+}
+
+static void null_link_set(struct sl_eth_dev *dev, int up)
+{
+	struct sl_eth_link link = { .val64 = 0 };
+
+	link.link_speed = SL_ETH_SPEED_NUM_10G;
+	link.link_duplex = SL_ETH_LINK_FULL_DUPLEX;
+	link.link_autoneg = SL_ETH_LINK_FIXED;
+	link.link_status = up ? SL_ETH_LINK_UP : SL_ETH_LINK_DOWN;
+	sl_eth_dev_link_set(dev, &link);
+}
+
+static int null_dev_start(struct sl_eth_dev *dev)
+{
+	null_link_set(dev, 1);
+	return 0;
+}
+
+static int null_dev_stop(struct sl_eth_dev *dev)
+{
+	null_link_set(dev, 0);
+	return 0;
+}
+
+static int null_dev_close(struct sl_eth_dev *dev)
+{
+	struct null_priv *priv = dev->data->dev_private;
+
+	free(priv->template);
+	free(priv);
+	dev->data->dev_private = NULL;
+	return 0;
+}
+
+static int null_dev_infos_get(struct sl_eth_dev *dev, struct sl_eth_dev_info *info)
+{
+	(void)dev;
+	info->max_rx_queues = NULL_MAX_QUEUES;
+	info->max_tx_queues = NULL_MAX_QUEUES;
+	info->max_mtu = 9000;
+	info->max_rx_pktlen = UINT16_MAX;
+	info->min_rx_bufsize = 0;
+	info->speed_capa = SL_ETH_LINK_SPEED_10G | SL_ETH_LINK_SPEED_FIXED;
+	info->tx_offload_capa = SL_ETH_TX_OFFLOAD_MULTI_SEGS | SL_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
+	info->default_rxportconf.burst_size = 32;
+	info->default_txportconf.burst_size = 32;
+	info->default_rxportconf.ring_size = 512;
+	info->default_txportconf.ring_size = 512;
+	/* No descriptors: any count is as good as another. */
+	info->rx_desc_lim = (struct sl_eth_desc_lim){ .nb_max = UINT16_MAX, .nb_min = 1, .nb_align = 1 };
+	info->tx_desc_lim = info->rx_desc_lim;
+	return 0;
+}
+
+static int null_rx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_desc, int socket,
+			       const struct sl_eth_rxconf *conf, struct sl_mempool *mp)
+{
+	struct null_priv *priv = dev->data->dev_private;
+	struct null_queue *rxq = &priv->rxq[q];
+	uint32_t data_room = sl_pktmbuf_data_room_size(mp) - SL_PKTMBUF_HEADROOM;
+
+	(void)nb_desc;
+	(void)socket;
+	(void)conf;
+	/* The packets claim pkt_size bytes of data; they must have them. */
+	if (priv->pkt_size > data_room) {
+		SL_LOG(ERR, NET_NULL, "%s: size=%u does not fit the %u data bytes of pool '%s'; use a smaller size= or a pool with data_room_size >= %u",
+		       dev->data->name, priv->pkt_size, data_room, mp->name,
+		       priv->pkt_size + SL_PKTMBUF_HEADROOM);
+		return -EINVAL;
+	}
+	rxq->mp = mp;
+	rxq->copy_buf = priv->template;
+	rxq->pkt_size = priv->pkt_size;
+	rxq->port_id = dev->data->port_id;
+	rxq->queue_id = q;
+	dev->data->rx_queues[q] = rxq;
+	return 0;
+}
+
+static int null_tx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_desc, int socket,
+			       const struct sl_eth_txconf *conf)
+{
+	struct null_priv *priv = dev->data->dev_private;
+	struct null_queue *txq = &priv->txq[q];
+
+	(void)nb_desc;
+	(void)socket;
+	(void)conf;
+	if (priv->copy) {
+		txq->copy_buf = malloc(priv->pkt_size);
+		if (txq->copy_buf == NULL) {
+			SL_LOG(ERR, NET_NULL, "%s: out of memory for tx queue %u", dev->data->name, q);
+			return -ENOMEM;
+		}
+	}
+	txq->pkt_size = priv->pkt_size;
+	txq->port_id = dev->data->port_id;
+	txq->queue_id = q;
+	dev->data->tx_queues[q] = txq;
+	return 0;
+}
+
+static void null_rx_queue_release(struct sl_eth_dev *dev, uint16_t q)
+{
+	struct null_priv *priv = dev->data->dev_private;
+
+	priv->rxq[q].mp = NULL;
+}
+
+static void null_tx_queue_release(struct sl_eth_dev *dev, uint16_t q)
+{
+	struct null_priv *priv = dev->data->dev_private;
+
+	free(priv->txq[q].copy_buf);
+	priv->txq[q].copy_buf = NULL;
+}
+
+static uint64_t counter_read(const uint64_t *c, uint64_t base)
+{
+	return __atomic_load_n(c, __ATOMIC_RELAXED) - base;
+}
+
+static int null_stats_get(struct sl_eth_dev *dev, struct sl_eth_stats *st)
+{
+	struct null_priv *priv = dev->data->dev_private;
+
+	for (unsigned q = 0; q < NULL_MAX_QUEUES; q++) {
+		const struct null_queue *rxq = &priv->rxq[q], *txq = &priv->txq[q];
+		uint64_t ip = counter_read(&rxq->pkts, rxq->pkts_base);
+		uint64_t ib = counter_read(&rxq->bytes, rxq->bytes_base);
+		uint64_t op = counter_read(&txq->pkts, txq->pkts_base);
+		uint64_t ob = counter_read(&txq->bytes, txq->bytes_base);
+
+		st->ipackets += ip;
+		st->ibytes += ib;
+		st->rx_nombuf += counter_read(&rxq->nombuf, rxq->nombuf_base);
+		st->opackets += op;
+		st->obytes += ob;
+		if (q < SL_ETHDEV_QUEUE_STAT_CNTRS) {
+			st->q_ipackets[q] = ip;
+			st->q_ibytes[q] = ib;
+			st->q_opackets[q] = op;
+			st->q_obytes[q] = ob;
+		}
+	}
+	return 0;
+}
+
+static int null_stats_reset(struct sl_eth_dev *dev)
+{
+	struct null_priv *priv = dev->data->dev_private;
+
+	for (unsigned q = 0; q < NULL_MAX_QUEUES; q++) {
+		struct null_queue *rxq = &priv->rxq[q], *txq = &priv->txq[q];
+
+		rxq->pkts_base = __atomic_load_n(&rxq->pkts, __ATOMIC_RELAXED);
+		rxq->bytes_base = __atomic_load_n(&rxq->bytes, __ATOMIC_RELAXED);
+		rxq->nombuf_base = __atomic_load_n(&rxq->nombuf, __ATOMIC_RELAXED);
+		txq->pkts_base = __atomic_load_n(&txq->pkts, __ATOMIC_RELAXED);
+		txq->bytes_base = __atomic_load_n(&txq->bytes, __ATOMIC_RELAXED);
+	}
+	return 0;
+}
+
+static int null_link_update(struct sl_eth_dev *dev, int wait)
+{
+	(void)wait;
+	null_link_set(dev, dev->data->dev_started);
+	return 0;
+}
+
+/* A virtual port has no filter: every mode is "on" by nature. */
+static int null_rx_mode_noop(struct sl_eth_dev *dev)
+{
+	(void)dev;
+	return 0;
+}
+
+static const struct sl_eth_dev_ops null_ops = {
+	.dev_configure = null_dev_configure,
+	.dev_start = null_dev_start,
+	.dev_stop = null_dev_stop,
+	.dev_close = null_dev_close,
+	.dev_infos_get = null_dev_infos_get,
+	.rx_queue_setup = null_rx_queue_setup,
+	.tx_queue_setup = null_tx_queue_setup,
+	.rx_queue_release = null_rx_queue_release,
+	.tx_queue_release = null_tx_queue_release,
+	.link_update = null_link_update,
+	.stats_get = null_stats_get,
+	.stats_reset = null_stats_reset,
+	.promiscuous_enable = null_rx_mode_noop,
+	.promiscuous_disable = null_rx_mode_noop,
+	.allmulticast_enable = null_rx_mode_noop,
+	.allmulticast_disable = null_rx_mode_noop,
+};
+
+static int null_probe(const char *devname, const char *args)
+{
+	struct sl_kvargs *kv;
+	struct null_priv *priv;
+	struct sl_eth_dev *dev;
+	uint64_t size = NULL_DEFAULT_SIZE;
+	bool copy = false, no_rx = false;
+	int ret;
+
+	ret = sl_kvargs_parse(&kv, devname, args, null_valid_keys);
+	if (ret < 0)
+		return ret;
+	/* data_len is 16 bits; a size that fits no pool is caught at rx
+	 * queue setup, where the pool is known. */
+	ret = sl_kvargs_get_uint(kv, "size", 1, UINT16_MAX, &size);
+	if (ret == 0)
+		ret = sl_kvargs_get_bool(kv, "copy", &copy);
+	if (ret == 0)
+		ret = sl_kvargs_get_bool(kv, "no-rx", &no_rx);
+	sl_kvargs_free(kv);
+	if (ret < 0)
+		return ret;
+
+	priv = aligned_alloc(SL_CACHE_LINE_SIZE, sizeof(*priv));
+	if (priv == NULL)
+		goto nomem;
+	memset(priv, 0, sizeof(*priv));
+	priv->pkt_size = (uint32_t)size;
+	priv->copy = copy;
+	priv->no_rx = no_rx;
+	if (copy) {
+		priv->template = calloc(1, size);
+		if (priv->template == NULL)
+			goto nomem;
+	}
+	dev = sl_eth_dev_allocate(devname);
+	if (dev == NULL) {
+		ret = -errno;
+		free(priv->template);
+		free(priv);
+		return ret;
+	}
+	dev->dev_ops = &null_ops;
+	dev->rx_burst = no_rx ? null_rx_none : copy ? null_rx_copy : null_rx;
+	dev->tx_burst = copy ? null_tx_copy : null_tx;
+	dev->data->dev_private = priv;
+	dev->data->driver_name = NULL_DRIVER_NAME;
+	/* Locally administered (02:...), port id in the last octet. */
+	dev->data->mac_addr = (struct sl_ether_addr){ { 0x02, 0, 0, 0, 0, (uint8_t)dev->data->port_id } };
+	dev->data->promiscuous = 1;
+	dev->data->all_multicast = 1;
+	null_link_set(dev, 0);
+	sl_eth_dev_probing_finish(dev);
+	return 0;
+
+nomem:
+	SL_LOG(ERR, NET_NULL, "%s: out of memory", devname);
+	if (priv != NULL)
+		free(priv->template);
+	free(priv);
+	return -ENOMEM;
+}
+
+static int null_remove(const char *devname)
+{
+	struct sl_eth_dev *dev = sl_eth_dev_allocated(devname);
+
+	if (dev == NULL || dev->dev_ops != &null_ops)
+		return -ENODEV;
+	if (dev->state != SL_ETH_DEV_ATTACHED)
+		return -ENODEV;
+	sl_eth_dev_stop(dev->data->port_id);
+	return sl_eth_dev_close(dev->data->port_id);
+}
+
+static struct sl_vdev_driver null_vdev_driver = {
+	.name = NULL_DRIVER_NAME,
+	.usage = "size=<1..65535 bytes, default 64> copy=<0|1> no-rx=<0|1>",
+	.probe = null_probe,
+	.remove = null_remove,
+};
+
+SL_VDEV_REGISTER(null_vdev_driver)
