@@ -522,6 +522,20 @@ class BindTest(DevbindTestCase):
                          ('bus/pci/devices/0000:00:03.0/driver_override', '\n'))
         self.assertIn('bound to virtio-pci (was vfio-pci)', out)
 
+    def test_wrong_kernel_driver_is_explained_and_undone(self):
+        status, _, err = self.run_devbind('--bind', 'virtio-pci', 'eth1')
+        self.assertEqual(status, 1)
+        self.assert_one_error(err, 'virtio-pci does not claim 8086:100e devices',
+                              'unused=', 'back on e1000')
+        self.assertEqual(self.m.driver_of('0000:03:00.0'), 'e1000')
+
+    def test_wrong_kernel_driver_from_vfio_restores_override(self):
+        status, _, err = self.run_devbind('--bind', 'e1000', '00:03.0')
+        self.assertEqual(status, 1)
+        self.assert_one_error(err, 'back on vfio-pci')
+        self.assertEqual(self.m.driver_of('0000:00:03.0'), 'vfio-pci')
+        self.assertEqual(self.m.override_of('0000:00:03.0'), 'vfio-pci')
+
     def test_kernel_driver_by_module_name(self):
         status, _, err = self.run_devbind('--bind', 'virtio_pci', '00:03.0')
         self.assertEqual(status, 0, err)
