@@ -16,10 +16,17 @@ extern "C" {
 
 /* ---- init / cleanup -------------------------------------------------- */
 
-/* Parses the EAL options (everything up to "--"), starts the worker lcores
- * and sets up memory. Returns the number of argv entries consumed (the "--"
- * included) so that the caller continues with argv += ret, argc -= ret;
- * or -errno after logging one line that says what to do. */
+/* Parses the EAL options (everything up to "--" or the first non-option),
+ * starts the worker lcores and sets up memory. Returns the number of argv
+ * entries consumed (the "--" included, argv[0] not counted) so that the
+ * caller continues with argv += ret, argc -= ret; as in DPDK the program
+ * name is copied into argv[ret], so the application's argv[0] stays the
+ * program name. Or -errno after logging one line that says what to do:
+ * -EINVAL for a bad option, -ENOMEM when the memory cannot be reserved,
+ * -EALREADY when already initialized. -h/--help prints the usage on stdout
+ * and returns -EINTR without initializing anything: the application should
+ * then exit with status 0. getopt's state is reset (optind = 0) on return,
+ * so the application's own getopt scan starts afresh. */
 int sl_eal_init(int argc, char **argv);
 /* Stops the workers, unmaps DMA, releases devices and hugepages. A new
  * sl_eal_init may follow. */
@@ -58,7 +65,10 @@ unsigned sl_get_next_lcore(unsigned i, int skip_main);
 int sl_eal_remote_launch(int (*fn)(void *), void *arg, unsigned lcore);
 /* On every worker, and on the calling (main) lcore too when call_main. */
 int sl_eal_mp_remote_launch(int (*fn)(void *), void *arg, int call_main);
-/* Waits for the lcore's job; returns its return value (0 if idle). */
+/* Waits for the lcore's job; returns the return value of the last job run
+ * there (0 if none; for the main lcore, that of the last
+ * sl_eal_mp_remote_launch with call_main). Launch and wait from one thread
+ * (normally the main lcore). */
 int sl_eal_wait_lcore(unsigned lcore);
 void sl_eal_mp_wait_lcore(void);
 
@@ -128,10 +138,18 @@ typedef int (*sl_mem_event_cb_t)(enum sl_mem_event ev, const struct sl_memseg *m
 int sl_mem_event_callback_register(const char *name, sl_mem_event_cb_t cb, void *arg);
 int sl_mem_event_callback_unregister(const char *name);
 
-/* The one place IOVAs are chosen. The default policy is PA (pagemap) when
- * that works and VA otherwise; the VFIO layer installs an allocator that
- * hands out IOVA ranges inside the IOMMU's apertures. Returns SL_BAD_IOVA
- * when no range is free. */
+/* The one place IOVAs are chosen. The default policy is PA (pagemap) on
+ * hugepages when that works (root) and VA otherwise (--no-huge is VA unless
+ * --iova-mode pa is given: on 4 KiB pages a block above 4 KiB could not be
+ * IOVA-contiguous); the VFIO layer installs an allocator that hands out IOVA
+ * ranges inside the IOMMU's apertures. The allocator returns SL_BAD_IOVA
+ * when no range is free. Installing (or resetting with NULL) re-assigns the
+ * IOVAs of existing segments through the new policy (the old ones go back
+ * through the old free function): do it before anyone captured IOVAs, i.e.
+ * from an init hook. Later segments get one contiguous range each from it.
+ * sl_eal_cleanup resets to the default policy. Event callbacks and the
+ * allocator are called with the EAL memory lock held (a recursive lock:
+ * they may call sl_mem_virt2iova and sl_memseg_walk). */
 typedef sl_iova_t (*sl_iova_alloc_t)(size_t len, size_t align, void *arg);
 typedef void (*sl_iova_free_t)(sl_iova_t iova, size_t len, void *arg);
 void sl_mem_set_iova_allocator(sl_iova_alloc_t alloc, sl_iova_free_t free, void *arg);
