@@ -69,13 +69,15 @@ static void fp_publish(struct sl_eth_dev *dev)
 {
 	struct sl_eth_fp_ops *fp = &sl_eth_fp_ops[dev->data->port_id];
 
-	fp->rxq = dev->data->nb_rx_queues ? dev->data->rx_queues : eth_dummy_queues;
-	fp->txq = dev->data->nb_tx_queues ? dev->data->tx_queues : eth_dummy_queues;
-	fp->tx_prepare = dev->tx_prepare;
+	__atomic_store_n(&fp->rxq, dev->data->nb_rx_queues ? dev->data->rx_queues : eth_dummy_queues,
+			 __ATOMIC_RELAXED);
+	__atomic_store_n(&fp->txq, dev->data->nb_tx_queues ? dev->data->tx_queues : eth_dummy_queues,
+			 __ATOMIC_RELAXED);
 	fp->nb_rxq = dev->data->nb_rx_queues;
 	fp->nb_txq = dev->data->nb_tx_queues;
 	/* Release: a poller that sees the real burst sees the queue arrays
 	 * and everything dev_start wrote into the queues. */
+	__atomic_store_n(&fp->tx_prepare, dev->tx_prepare, __ATOMIC_RELEASE);
 	__atomic_store_n(&fp->rx_burst,
 			 dev->rx_burst ? dev->rx_burst : sl_eth_dummy_rx_burst, __ATOMIC_RELEASE);
 	__atomic_store_n(&fp->tx_burst,
@@ -88,7 +90,7 @@ static void fp_stop(uint16_t port_id)
 
 	__atomic_store_n(&fp->rx_burst, sl_eth_dummy_rx_burst, __ATOMIC_RELEASE);
 	__atomic_store_n(&fp->tx_burst, sl_eth_dummy_tx_burst, __ATOMIC_RELEASE);
-	fp->tx_prepare = NULL;
+	__atomic_store_n(&fp->tx_prepare, NULL, __ATOMIC_RELEASE);
 }
 
 /* Before the queue arrays are freed or replaced (port stopped). */
@@ -97,8 +99,8 @@ static void fp_park(uint16_t port_id, uint16_t nb_rxq, uint16_t nb_txq)
 	struct sl_eth_fp_ops *fp = &sl_eth_fp_ops[port_id];
 
 	fp_stop(port_id);
-	fp->rxq = eth_dummy_queues;
-	fp->txq = eth_dummy_queues;
+	__atomic_store_n(&fp->rxq, eth_dummy_queues, __ATOMIC_RELAXED);
+	__atomic_store_n(&fp->txq, eth_dummy_queues, __ATOMIC_RELAXED);
 	fp->nb_rxq = nb_rxq;
 	fp->nb_txq = nb_txq;
 }

@@ -498,7 +498,9 @@ void sl_eth_fp_bad_call_(const char *what, uint16_t port_id, uint16_t queue_id);
 static __sl_always_inline uint16_t sl_eth_rx_burst(uint16_t port_id, uint16_t queue_id,
 						   struct sl_mbuf **rx_pkts, uint16_t nb_pkts)
 {
-	const struct sl_eth_fp_ops *fp;
+	struct sl_eth_fp_ops *fp;
+	sl_rx_burst_t rx;
+	void **rxq;
 
 #ifdef SL_DEBUG_CHECKS
 	if (sl_unlikely(port_id >= SL_MAX_ETHPORTS)) {
@@ -511,7 +513,12 @@ static __sl_always_inline uint16_t sl_eth_rx_burst(uint16_t port_id, uint16_t qu
 	}
 #endif
 	fp = &sl_eth_fp_ops[port_id];
-	return fp->rx_burst(fp->rxq[queue_id], rx_pkts, nb_pkts);
+	/* Acquire pairs with sl_eth_dev_start's release: whoever sees the
+	 * real burst sees the queues it runs on. Both loads are plain movs
+	 * on x86; the atomics only keep the compiler (and TSan) honest. */
+	rx = __atomic_load_n(&fp->rx_burst, __ATOMIC_ACQUIRE);
+	rxq = __atomic_load_n(&fp->rxq, __ATOMIC_RELAXED);
+	return rx(rxq[queue_id], rx_pkts, nb_pkts);
 }
 
 /* Queues up to nb_pkts packets for sending; returns how many were taken
@@ -520,7 +527,9 @@ static __sl_always_inline uint16_t sl_eth_rx_burst(uint16_t port_id, uint16_t qu
 static __sl_always_inline uint16_t sl_eth_tx_burst(uint16_t port_id, uint16_t queue_id,
 						   struct sl_mbuf **tx_pkts, uint16_t nb_pkts)
 {
-	const struct sl_eth_fp_ops *fp;
+	struct sl_eth_fp_ops *fp;
+	sl_tx_burst_t tx;
+	void **txq;
 
 #ifdef SL_DEBUG_CHECKS
 	if (sl_unlikely(port_id >= SL_MAX_ETHPORTS)) {
@@ -538,14 +547,17 @@ static __sl_always_inline uint16_t sl_eth_tx_burst(uint16_t port_id, uint16_t qu
 		}
 #endif
 	fp = &sl_eth_fp_ops[port_id];
-	return fp->tx_burst(fp->txq[queue_id], tx_pkts, nb_pkts);
+	tx = __atomic_load_n(&fp->tx_burst, __ATOMIC_ACQUIRE);
+	txq = __atomic_load_n(&fp->txq, __ATOMIC_RELAXED);
+	return tx(txq[queue_id], tx_pkts, nb_pkts);
 }
 
 /* Call before sl_eth_tx_burst on packets that request TX offloads. */
 static inline uint16_t sl_eth_tx_prepare(uint16_t port_id, uint16_t queue_id,
 					 struct sl_mbuf **tx_pkts, uint16_t nb_pkts)
 {
-	const struct sl_eth_fp_ops *fp;
+	struct sl_eth_fp_ops *fp;
+	sl_tx_prepare_t prep;
 
 #ifdef SL_DEBUG_CHECKS
 	if (sl_unlikely(port_id >= SL_MAX_ETHPORTS || queue_id >= sl_eth_fp_ops[port_id].nb_txq)) {
@@ -554,9 +566,10 @@ static inline uint16_t sl_eth_tx_prepare(uint16_t port_id, uint16_t queue_id,
 	}
 #endif
 	fp = &sl_eth_fp_ops[port_id];
-	if (fp->tx_prepare == NULL)
+	prep = __atomic_load_n(&fp->tx_prepare, __ATOMIC_ACQUIRE);
+	if (prep == NULL)
 		return nb_pkts;
-	return fp->tx_prepare(fp->txq[queue_id], tx_pkts, nb_pkts);
+	return prep(__atomic_load_n(&fp->txq, __ATOMIC_RELAXED)[queue_id], tx_pkts, nb_pkts);
 }
 
 #ifdef __cplusplus

@@ -1039,6 +1039,58 @@ START_TEST(test_mac_link_promisc)
 }
 END_TEST
 
+/* A worker polls (rx then tx back) while the main lcore stops and starts
+ * the port over and over: bursts on a stopped port return 0, nothing
+ * crashes, and no mbuf is lost. */
+static int poll_stop;
+static uint64_t poll_got;
+
+static int poller(void *arg)
+{
+	struct sl_mbuf *pkts[32];
+
+	(void)arg;
+	while (!__atomic_load_n(&poll_stop, __ATOMIC_RELAXED)) {
+		uint16_t n = sl_eth_rx_burst(P_NULL0, 0, pkts, 32);
+		uint16_t sent = sl_eth_tx_burst(P_NULL0, 0, pkts, n);
+
+		if (sent < n)
+			sl_pktmbuf_free_bulk(pkts + sent, n - sent);
+		__atomic_store_n(&poll_got, poll_got + n, __ATOMIC_RELAXED);
+	}
+	return 0;
+}
+
+START_TEST(test_stop_while_polling)
+{
+	struct sl_mempool *mp = pool_create("poll_pool", 2047);
+	unsigned worker = sl_get_next_lcore(UINT32_MAX, 1);
+	uint64_t deadline;
+	unsigned cycles = 0;
+
+	ck_assert_msg(worker < SL_MAX_LCORE, "no worker lcore with -l 0-1");
+	port_up(P_NULL0, 1, 1, mp);
+	__atomic_store_n(&poll_stop, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&poll_got, 0, __ATOMIC_RELAXED);
+	ck_assert_int_eq(sl_eal_remote_launch(poller, NULL, worker), 0);
+	/* At least 300 cycles, and on until the worker has really been
+	 * receiving in between (it may start late on a busy machine). */
+	deadline = sl_tsc() + 10 * sl_tsc_hz();
+	while ((cycles < 300 || __atomic_load_n(&poll_got, __ATOMIC_RELAXED) < 10000) &&
+	       sl_tsc() < deadline) {
+		ck_assert_int_eq(sl_eth_dev_stop(P_NULL0), 0);
+		ck_assert_int_eq(sl_eth_dev_start(P_NULL0), 0);
+		cycles++;
+	}
+	__atomic_store_n(&poll_stop, 1, __ATOMIC_RELAXED);
+	ck_assert_int_eq(sl_eal_wait_lcore(worker), 0);
+	ck_assert_uint_ge(__atomic_load_n(&poll_got, __ATOMIC_RELAXED), 10000);
+	ck_assert_int_eq(sl_eth_dev_stop(P_NULL0), 0);
+	ck_assert_uint_eq(sl_mempool_in_use_count(mp), 0);
+	sl_mempool_free(mp);
+}
+END_TEST
+
 /* ---- vdev arguments on the command line -------------------------------------------- */
 
 static const char *eal_init_expect_fail(const char *vdev)
@@ -1145,6 +1197,7 @@ static Suite *ethdev_suite(void)
 	tcase_add_test(tc, test_ring_peer_closed);
 	tcase_add_test(tc, test_from_rings);
 	tcase_add_test(tc, test_mac_link_promisc);
+	tcase_add_test(tc, test_stop_while_polling);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("eal_cmdline");
