@@ -130,7 +130,8 @@ static int read_line(const char *dir, const char *file, char *buf, size_t size)
 	FILE *f;
 	char *nl;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, file) >= sizeof(path))
+		return -ENAMETOOLONG;
 	f = fopen(path, "re");
 	if (f == NULL)
 		return -errno;
@@ -167,7 +168,8 @@ static void read_link_name(const char *dir, const char *link, char *buf, size_t 
 	ssize_t n;
 
 	buf[0] = '\0';
-	snprintf(path, sizeof(path), "%s/%s", dir, link);
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, link) >= sizeof(path))
+		return;
 	n = readlink(path, target, sizeof(target) - 1);
 	if (n <= 0)
 		return;
@@ -264,14 +266,18 @@ int sl_pci_scan(void)
 	int count = 0, ret = 0;
 	DIR *d;
 
-	snprintf(dirpath, sizeof(dirpath), "%s/bus/pci/devices", sl_pci_sysfs_root());
+	if ((size_t)snprintf(dirpath, sizeof(dirpath), "%s/bus/pci/devices", sl_pci_sysfs_root()) >=
+	    sizeof(dirpath))
+		return -ENAMETOOLONG;
 	d = opendir(dirpath);
 	if (d == NULL)
 		return -errno;
 	while ((e = readdir(d)) != NULL) {
 		if (sl_pci_addr_parse(e->d_name, &addr) < 0)
 			continue;
-		snprintf(devdir, sizeof(devdir), "%s/%s", dirpath, e->d_name);
+		if ((size_t)snprintf(devdir, sizeof(devdir), "%s/%s", dirpath, e->d_name) >=
+		    sizeof(devdir))
+			continue;
 		ret = scan_one(devdir, &addr, &dev);
 		if (ret < 0)
 			break;

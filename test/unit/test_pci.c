@@ -4,6 +4,7 @@
  * failures, and the IOVA allocator as pure functions. VFIO itself needs a
  * guest with an IOMMU: test/vm covers it. */
 #include <check.h>
+#include <stdarg.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -43,12 +44,24 @@ SL_PCI_REGISTER(fake_drv)
 
 static char fake_root[PATH_MAX];
 
+/* snprintf that fails the test instead of truncating a path */
+static void __attribute__((format(printf, 3, 4))) fmt(char *buf, size_t size, const char *f, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, f);
+	n = vsnprintf(buf, size, f, ap);
+	va_end(ap);
+	ck_assert_msg(n >= 0 && (size_t)n < size, "path too long: %s", buf);
+}
+
 static void write_file(const char *dir, const char *name, const char *text)
 {
 	char path[PATH_MAX * 2];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fmt(path, sizeof(path), "%s/%s", dir, name);
 	f = fopen(path, "w");
 	ck_assert_msg(f != NULL, "cannot create %s", path);
 	fputs(text, f);
@@ -62,7 +75,7 @@ static void fake_device(const char *bdf, const char *vendor, const char *device,
 {
 	char dir[PATH_MAX * 2], link[PATH_MAX * 3], target[PATH_MAX];
 
-	snprintf(dir, sizeof(dir), "%s/bus/pci/devices/%s", fake_root, bdf);
+	fmt(dir, sizeof(dir), "%s/bus/pci/devices/%s", fake_root, bdf);
 	ck_assert_int_eq(mkdir(dir, 0755), 0);
 	write_file(dir, "vendor", vendor);
 	write_file(dir, "device", device);
@@ -71,13 +84,13 @@ static void fake_device(const char *bdf, const char *vendor, const char *device,
 	write_file(dir, "class", "0x020000\n");
 	write_file(dir, "numa_node", numa);
 	if (kdrv != NULL) {
-		snprintf(target, sizeof(target), "../../../../bus/pci/drivers/%s", kdrv);
-		snprintf(link, sizeof(link), "%s/driver", dir);
+		fmt(target, sizeof(target), "../../../../bus/pci/drivers/%s", kdrv);
+		fmt(link, sizeof(link), "%s/driver", dir);
 		ck_assert_int_eq(symlink(target, link), 0);
 	}
 	if (group >= 0) {
-		snprintf(target, sizeof(target), "../../../../kernel/iommu_groups/%d", group);
-		snprintf(link, sizeof(link), "%s/iommu_group", dir);
+		fmt(target, sizeof(target), "../../../../kernel/iommu_groups/%d", group);
+		fmt(link, sizeof(link), "%s/iommu_group", dir);
 		ck_assert_int_eq(symlink(target, link), 0);
 	}
 }
@@ -86,17 +99,17 @@ static void fake_sysfs_create(void)
 {
 	char dir[PATH_MAX * 2];
 
-	snprintf(fake_root, sizeof(fake_root), "/tmp/sl_test_pci.XXXXXX");
+	fmt(fake_root, sizeof(fake_root), "/tmp/sl_test_pci.XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(fake_root));
-	snprintf(dir, sizeof(dir), "%s/bus", fake_root);
+	fmt(dir, sizeof(dir), "%s/bus", fake_root);
 	mkdir(dir, 0755);
-	snprintf(dir, sizeof(dir), "%s/bus/pci", fake_root);
+	fmt(dir, sizeof(dir), "%s/bus/pci", fake_root);
 	mkdir(dir, 0755);
-	snprintf(dir, sizeof(dir), "%s/bus/pci/devices", fake_root);
+	fmt(dir, sizeof(dir), "%s/bus/pci/devices", fake_root);
 	ck_assert_int_eq(mkdir(dir, 0755), 0);
-	snprintf(dir, sizeof(dir), "%s/class", fake_root);
+	fmt(dir, sizeof(dir), "%s/class", fake_root);
 	mkdir(dir, 0755);
-	snprintf(dir, sizeof(dir), "%s/class/iommu", fake_root);
+	fmt(dir, sizeof(dir), "%s/class/iommu", fake_root);
 	mkdir(dir, 0755);
 	setenv("SL_SYSFS_ROOT", fake_root, 1);
 }
@@ -107,7 +120,7 @@ static void fake_sysfs_remove(void)
 
 	if (fake_root[0] == '\0')
 		return;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fake_root);
+	fmt(cmd, sizeof(cmd), "rm -rf '%s'", fake_root);
 	if (system(cmd) != 0)
 		fprintf(stderr, "could not remove %s\n", fake_root);
 	fake_root[0] = '\0';
@@ -127,7 +140,7 @@ static void fake_sysfs_standard(void)
 	fake_device("0000:00:05.0", "0x1af4\n", "0x1041\n", "0\n", "vfio-pci", 5);
 	fake_device("0000:00:06.0", "0x8086\n", "0x100f\n", "0\n", NULL, 6);
 	fake_device("0001:80:00.1", "0x8086\n", "0x1008\n", "1\n", "e1000", -1);
-	snprintf(dir, sizeof(dir), "%s/bus/pci/devices/not-a-device", fake_root);
+	fmt(dir, sizeof(dir), "%s/bus/pci/devices/not-a-device", fake_root);
 	mkdir(dir, 0755);
 }
 
@@ -259,7 +272,7 @@ START_TEST(scan_fake_tree)
 	{
 		char cmd[PATH_MAX + 64];
 
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s/bus/pci/devices/0000:00:05.0'", fake_root);
+		fmt(cmd, sizeof(cmd), "rm -rf '%s/bus/pci/devices/0000:00:05.0'", fake_root);
 		ck_assert_int_eq(system(cmd), 0);
 	}
 	ck_assert_int_eq(sl_pci_scan(), 5);

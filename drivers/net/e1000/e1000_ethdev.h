@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * e1000 driver internals shared by the control path (e1000_ethdev.c) and
+ * the fast path (e1000_rxtx.c). Not installed. */
+#ifndef E1000_ETHDEV_H
+#define E1000_ETHDEV_H
+
+#include <stdint.h>
+
+#include "sl_ethdev_driver.h"
+#include "sl_io.h"
+#include "sl_pci.h"
+#include "e1000_regs.h"
+
+#define E1000_DRIVER_NAME "net_e1000"
+#define E1000_DEFAULT_RING_DESC 256
+#define E1000_DEFAULT_BURST 32
+/* Refill RX descriptors in batches of this many (rx_free_thresh). */
+#define E1000_DEFAULT_RX_FREE_THRESH 32
+/* Reclaim TX descriptors when fewer than this many are free. */
+#define E1000_DEFAULT_TX_FREE_THRESH 32
+/* Ask for a DD write-back every this many descriptors. */
+#define E1000_DEFAULT_TX_RS_THRESH 32
+/* Segments per TX packet: the 8254x has no limit of its own; this keeps
+ * one packet from needing most of a small ring. */
+#define E1000_TX_MAX_SEGS 32
+
+static inline uint32_t e1000_read(const volatile uint8_t *hw, uint32_t reg)
+{
+	return sl_read32(hw + reg);
+}
+
+static inline void e1000_write(volatile uint8_t *hw, uint32_t reg, uint32_t value)
+{
+	sl_write32(value, hw + reg);
+}
+
+struct e1000_rx_queue {
+	/* ---- fast path, one lcore ---- */
+	volatile struct e1000_rx_desc *ring;
+	struct sl_mbuf **sw_ring;	/* the mbuf behind each descriptor */
+	volatile uint8_t *rdt_reg;	/* BAR0 + RDT */
+	struct sl_mempool *mp;
+	uint16_t nb_desc;
+	uint16_t next;			/* next descriptor to look at for DD */
+	uint16_t nb_hold;		/* processed, waiting for a fresh mbuf */
+	uint16_t free_thresh;		/* refill when nb_hold reaches this */
+	uint16_t buf_len;		/* bytes the device may write per descriptor */
+	uint16_t port_id;
+	uint8_t scatter;		/* chain multi-descriptor frames (else drop) */
+	uint8_t discard;		/* dropping the rest of a frame until EOP */
+	uint8_t csum;			/* RXCSUM on: report checksum status */
+	/* a frame spanning descriptors, across bursts */
+	struct sl_mbuf *pkt_first;
+	struct sl_mbuf *pkt_last;
+	/* counters (this lcore writes, stats_get reads) */
+	uint64_t packets;
+	uint64_t bytes;
+	uint64_t errors;		/* frames the driver dropped */
+	uint64_t nombuf;		/* refills that found the pool empty */
+
+	/* ---- control path ---- */
+	uint16_t queue_id;
+	sl_iova_t ring_iova;
+};
+
+struct e1000_tx_queue {
+	/* ---- fast path, one lcore ---- */
+	volatile struct e1000_tx_desc *ring;
+	/* the packet whose EOP descriptor this is (NULL for others) */
+	struct sl_mbuf **sw_ring;
+	/* descriptors with RS set, oldest first (a FIFO of indexes) */
+	uint16_t *rs_fifo;
+	volatile uint8_t *tdt_reg;
+	uint16_t nb_desc;
+	uint16_t tail;			/* next descriptor to fill */
+	uint16_t clean;			/* oldest descriptor not yet reclaimed */
+	uint16_t nb_free;		/* descriptors software may fill */
+	uint16_t since_rs;		/* descriptors filled since the last RS */
+	uint16_t rs_thresh;
+	uint16_t free_thresh;
+	uint16_t rs_head;		/* rs_fifo read index */
+	uint16_t rs_tail;		/* rs_fifo write index */
+	uint16_t rs_count;
+	uint16_t max_segs;		/* longer chains are dropped (never fit) */
+	uint64_t packets;
+	uint64_t bytes;
+	uint64_t errors;		/* packets the driver refused to send */
+
+	/* ---- control path ---- */
+	uint16_t queue_id;
+	sl_iova_t ring_iova;
+};
+
+/* A device counter accumulated into 64 bits. QEMU's model (7.2,
+ * hw/net/e1000.c) clears some counters on read like the silicon and
+ * keeps others (CRCERRS..MPC, RNBC, RLEC) running, so each counter learns
+ * which kind it is the first time it reads non-zero. */
+struct e1000_counter {
+	uint32_t reg;
+	uint8_t mode;			/* E1000_CNT_UNKNOWN / _CLEARS / _RUNNING */
+	uint32_t last;			/* last raw value of a running counter */
+	uint64_t total;
+};
+enum { E1000_CNT_UNKNOWN = 0, E1000_CNT_CLEARS, E1000_CNT_RUNNING };
+
+enum e1000_cnt_index {
+	E1000_CNT_CRCERRS,
+	E1000_CNT_ALGNERRC,
+	E1000_CNT_SYMERRS,
+	E1000_CNT_RXERRC,
+	E1000_CNT_MPC,
+	E1000_CNT_ECOL,
+	E1000_CNT_LATECOL,
+	E1000_CNT_RLEC,
+	E1000_CNT_RUC,
+	E1000_CNT_ROC,
+	E1000_CNT_GPRC,
+	E1000_CNT_GPTC,
+	E1000_CNT_TPR,
+	E1000_CNT_TPT,
+	E1000_CNT_NB32,
+};
+
+struct e1000_adapter {
+	struct sl_pci_device *pci;
+	struct sl_eth_dev *eth;
+	volatile uint8_t *hw;		/* BAR0 */
+	uint16_t device_id;
+	uint8_t phy_loopback;		/* PHY left in loopback by the last start */
+	struct sl_ether_addr perm_addr;	/* from the EEPROM (or RAL/RAH) */
+	struct e1000_counter cnt[E1000_CNT_NB32];
+	/* 64-bit counters (clear on read of the high half everywhere) */
+	uint64_t gorc, gotc;
+};
+
+/* e1000_rxtx.c */
+uint16_t e1000_recv_pkts(void *rxq, struct sl_mbuf **pkts, uint16_t nb_pkts);
+uint16_t e1000_xmit_pkts(void *txq, struct sl_mbuf **pkts, uint16_t nb_pkts);
+/* Gives every RX descriptor an mbuf: 0 or -ENOMEM (nothing kept). */
+int e1000_rx_queue_fill(struct e1000_rx_queue *rxq);
+/* Frees the mbufs the rings hold and rewinds the indexes (port stopped,
+ * device no longer doing DMA). */
+void e1000_rx_queue_drain(struct e1000_rx_queue *rxq);
+void e1000_tx_queue_drain(struct e1000_tx_queue *txq);
+
+#endif /* E1000_ETHDEV_H */

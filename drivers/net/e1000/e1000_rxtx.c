@@ -1,0 +1,337 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * e1000 fast path: legacy descriptors (8254x SDM 3.2 receive, 3.3
+ * transmit), one RX and one TX queue.
+ *
+ * RX ring ownership. next is the first descriptor software has not looked
+ * at; the nb_hold descriptors before it were consumed and wait for fresh
+ * mbufs; RDT is always written as next - nb_hold - 1. So the device owns
+ * [RDH, RDT), the descriptor at RDT holds an mbuf the device may not use
+ * yet, and RDT never equals RDH after a write (which the device would read
+ * as "no descriptors"): RDH lies in [next, old RDT] and the new RDT inside
+ * the refilled range behind next.
+ *
+ * TX ring. Descriptors [clean, tail) are in flight; one stays unused so
+ * TDT never catches up with TDH. Only a packet's last (EOP) descriptor may
+ * carry RS, set once rs_thresh descriptors have been filled since the
+ * previous RS, and the device writes DD back only for RS descriptors (SDM
+ * 3.3.3.2; QEMU's model does the same). The mbuf chain of a packet is
+ * remembered at its EOP slot and freed when an RS at or after it reports
+ * DD: by then the device has fetched every buffer before it.
+ */
+#include "e1000_ethdev.h"
+
+static __sl_always_inline uint16_t ring_next(uint16_t idx, uint16_t nb_desc)
+{
+	return (uint16_t)(idx + 1 == nb_desc ? 0 : idx + 1);
+}
+
+/* ---- RX ------------------------------------------------------------------ */
+
+static __sl_always_inline void rx_desc_arm(volatile struct e1000_rx_desc *d, struct sl_mbuf *m)
+{
+	d->buffer_addr = sl_pktmbuf_iova(m);
+	/* length, csum, status (DD), errors, special: all zero */
+	*(volatile uint64_t *)((volatile uint8_t *)d + 8) = 0;
+}
+
+/* Gives fresh mbufs to the nb_hold consumed descriptors behind next, in
+ * chunks so a nearly empty pool still lets some through, and moves RDT
+ * once. Returns how many were refilled. */
+static uint16_t rx_refill(struct e1000_rx_queue *rxq)
+{
+	const uint16_t nb_desc = rxq->nb_desc;
+	uint16_t nb_hold = rxq->nb_hold, done = 0;
+	uint16_t idx = rxq->next >= nb_hold ? (uint16_t)(rxq->next - nb_hold)
+					   : (uint16_t)(rxq->next + nb_desc - nb_hold);
+
+	while (done < nb_hold) {
+		uint16_t chunk = (uint16_t)SL_MIN(nb_hold - done, rxq->free_thresh);
+		uint16_t i;
+
+		/* stay contiguous in sw_ring */
+		chunk = (uint16_t)SL_MIN(chunk, nb_desc - idx);
+		if (sl_unlikely(sl_pktmbuf_alloc_bulk(rxq->mp, &rxq->sw_ring[idx], chunk) < 0)) {
+			rxq->nombuf += chunk;
+			break;
+		}
+		for (i = 0; i < chunk; i++)
+			rx_desc_arm(&rxq->ring[idx + i], rxq->sw_ring[idx + i]);
+		done = (uint16_t)(done + chunk);
+		idx = (uint16_t)(idx + chunk == nb_desc ? 0 : idx + chunk);
+	}
+	if (done > 0) {
+		rxq->nb_hold = (uint16_t)(nb_hold - done);
+		/* idx is one past the last refilled descriptor: RDT goes to
+		 * the last one, which keeps one armed descriptor in hand. */
+		sl_write32((uint32_t)(idx == 0 ? nb_desc - 1 : idx - 1), rxq->rdt_reg);
+	}
+	return done;
+}
+
+static __sl_always_inline void rx_set_csum_flags(struct sl_mbuf *m, uint8_t status, uint8_t errors)
+{
+	if (status & E1000_RXD_STAT_IXSM)
+		return;
+	if (status & E1000_RXD_STAT_IPCS)
+		m->ol_flags |= (errors & E1000_RXD_ERR_IPE) ? SL_MBUF_F_RX_IP_CKSUM_BAD
+							   : SL_MBUF_F_RX_IP_CKSUM_GOOD;
+	if (status & E1000_RXD_STAT_TCPCS)
+		m->ol_flags |= (errors & E1000_RXD_ERR_TCPE) ? SL_MBUF_F_RX_L4_CKSUM_BAD
+							    : SL_MBUF_F_RX_L4_CKSUM_GOOD;
+}
+
+uint16_t e1000_recv_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
+{
+	struct e1000_rx_queue *rxq = queue;
+	volatile struct e1000_rx_desc *ring = rxq->ring;
+	struct sl_mbuf **sw_ring = rxq->sw_ring;
+	struct sl_mbuf *first = rxq->pkt_first, *last = rxq->pkt_last;
+	const uint16_t nb_desc = rxq->nb_desc, buf_len = rxq->buf_len;
+	uint16_t next = rxq->next, nb_rx = 0, nb_hold = rxq->nb_hold;
+	uint64_t bytes = 0, dropped = 0;
+	uint8_t discard = rxq->discard;
+
+	while (nb_rx < nb_pkts) {
+		volatile struct e1000_rx_desc *d = &ring[next];
+		uint8_t status = d->status, errors;
+		struct sl_mbuf *m;
+		uint16_t len;
+
+		/* A device cannot complete more than the nb_desc - 1
+		 * descriptors it was given; one that says otherwise is not
+		 * believed (the descriptor at RDT has no DD to report). */
+		if (!(status & E1000_RXD_STAT_DD) || sl_unlikely(nb_hold == nb_desc - 1))
+			break;
+		/* the rest of the descriptor after DD (see sl_io.h) */
+		sl_io_rmb();
+		len = d->length;
+		errors = d->errors;
+		m = sw_ring[next];
+		sw_ring[next] = NULL;
+		next = ring_next(next, nb_desc);
+		nb_hold++;
+
+		/* A length the buffer cannot hold (or none at all) is a bad
+		 * write-back: the frame is dropped whole, never delivered
+		 * half. The same for the rest of a frame being dropped. */
+		if (sl_unlikely(discard || len == 0 || len > buf_len)) {
+			sl_pktmbuf_free_seg(m);
+			if (first != NULL) {
+				sl_pktmbuf_free(first);
+				first = NULL;
+			}
+			if (!discard)
+				dropped++;
+			discard = !(status & E1000_RXD_STAT_EOP);
+			continue;
+		}
+		m->data_len = len;
+		if (first == NULL) {
+			first = m;
+			first->pkt_len = len;
+		} else {
+			last->next = m;
+			first->pkt_len += len;
+			first->nb_segs++;
+		}
+		last = m;
+
+		if (!(status & E1000_RXD_STAT_EOP)) {
+			if (sl_unlikely(!rxq->scatter)) {
+				/* longer than one buffer, and chaining is off */
+				sl_pktmbuf_free(first);
+				first = NULL;
+				dropped++;
+				discard = 1;
+			}
+			continue;
+		}
+		if (sl_unlikely(errors & E1000_RXD_ERR_FRAME)) {
+			sl_pktmbuf_free(first);
+			first = NULL;
+			dropped++;
+			continue;
+		}
+		first->port = rxq->port_id;
+		if (rxq->csum)
+			rx_set_csum_flags(first, status, errors);
+		bytes += first->pkt_len;
+		pkts[nb_rx++] = first;
+		first = NULL;
+	}
+
+	rxq->next = next;
+	rxq->nb_hold = nb_hold;
+	rxq->pkt_first = first;
+	rxq->pkt_last = last;
+	rxq->discard = discard;
+	rxq->packets += nb_rx;
+	rxq->bytes += bytes;
+	rxq->errors += dropped;
+	if (nb_hold >= rxq->free_thresh)
+		rx_refill(rxq);
+	return nb_rx;
+}
+
+int e1000_rx_queue_fill(struct e1000_rx_queue *rxq)
+{
+	uint16_t i;
+
+	if (sl_pktmbuf_alloc_bulk(rxq->mp, rxq->sw_ring, rxq->nb_desc) < 0)
+		return -ENOMEM;
+	for (i = 0; i < rxq->nb_desc; i++)
+		rx_desc_arm(&rxq->ring[i], rxq->sw_ring[i]);
+	rxq->next = 0;
+	rxq->nb_hold = 0;
+	rxq->discard = 0;
+	rxq->pkt_first = rxq->pkt_last = NULL;
+	return 0;
+}
+
+void e1000_rx_queue_drain(struct e1000_rx_queue *rxq)
+{
+	uint16_t i;
+
+	for (i = 0; i < rxq->nb_desc; i++) {
+		if (rxq->sw_ring[i] != NULL) {
+			sl_pktmbuf_free_seg(rxq->sw_ring[i]);
+			rxq->sw_ring[i] = NULL;
+		}
+		rxq->ring[i].buffer_addr = 0;
+		*(volatile uint64_t *)((volatile uint8_t *)&rxq->ring[i] + 8) = 0;
+	}
+	sl_pktmbuf_free(rxq->pkt_first);
+	rxq->pkt_first = rxq->pkt_last = NULL;
+	rxq->next = 0;
+	rxq->nb_hold = 0;
+	rxq->discard = 0;
+}
+
+/* ---- TX ------------------------------------------------------------------ */
+
+/* Frees what the device has finished with, one RS block at a time. */
+static void tx_reclaim(struct e1000_tx_queue *txq)
+{
+	enum { BATCH = 64 };
+	struct sl_mbuf *done[BATCH];
+	const uint16_t nb_desc = txq->nb_desc;
+
+	while (txq->rs_count > 0) {
+		uint16_t rs_idx = txq->rs_fifo[txq->rs_head], idx = txq->clean, n = 0;
+		unsigned nb_done = 0;
+
+		if (!(txq->ring[rs_idx].upper & E1000_TXD_STAT_DD))
+			break;
+		for (;;) {
+			struct sl_mbuf *m = txq->sw_ring[idx];
+
+			if (m != NULL) {
+				txq->sw_ring[idx] = NULL;
+				done[nb_done++] = m;
+				if (nb_done == BATCH) {
+					sl_pktmbuf_free_bulk(done, nb_done);
+					nb_done = 0;
+				}
+			}
+			n++;
+			if (idx == rs_idx)
+				break;
+			idx = ring_next(idx, nb_desc);
+		}
+		if (nb_done > 0)
+			sl_pktmbuf_free_bulk(done, nb_done);
+		txq->clean = ring_next(rs_idx, nb_desc);
+		txq->nb_free = (uint16_t)(txq->nb_free + n);
+		txq->rs_head = ring_next(txq->rs_head, nb_desc);
+		txq->rs_count--;
+	}
+}
+
+uint16_t e1000_xmit_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
+{
+	struct e1000_tx_queue *txq = queue;
+	volatile struct e1000_tx_desc *ring = txq->ring;
+	const uint16_t nb_desc = txq->nb_desc;
+	uint16_t tail = txq->tail, nb_tx, sent = 0;
+	uint64_t bytes = 0;
+
+	if (txq->nb_free < txq->free_thresh)
+		tx_reclaim(txq);
+
+	for (nb_tx = 0; nb_tx < nb_pkts; nb_tx++) {
+		struct sl_mbuf *m = pkts[nb_tx], *seg;
+		uint16_t last = tail, used = 0;
+		uint32_t lower;
+
+		if (sl_unlikely(m->nb_segs > txq->max_segs || m->pkt_len == 0 ||
+				m->pkt_len > E1000_MAX_TX_PKT_LEN)) {
+			/* never sendable: taken and dropped, counted */
+			sl_pktmbuf_free(m);
+			txq->errors++;
+			continue;
+		}
+		if (m->nb_segs > txq->nb_free) {
+			tx_reclaim(txq);
+			if (m->nb_segs > txq->nb_free)
+				break;
+		}
+		for (seg = m; seg != NULL; seg = seg->next) {
+			if (sl_unlikely(seg->data_len == 0))
+				continue;
+			ring[tail].buffer_addr = sl_pktmbuf_iova(seg);
+			ring[tail].lower = seg->data_len | E1000_TXD_CMD_IFCS;
+			ring[tail].upper = 0;
+			last = tail;
+			tail = ring_next(tail, nb_desc);
+			used++;
+		}
+		if (sl_unlikely(used == 0)) {
+			/* pkt_len said otherwise: a broken chain */
+			sl_pktmbuf_free(m);
+			txq->errors++;
+			continue;
+		}
+		lower = ring[last].lower | E1000_TXD_CMD_EOP;
+		txq->since_rs = (uint16_t)(txq->since_rs + used);
+		if (txq->since_rs >= txq->rs_thresh) {
+			lower |= E1000_TXD_CMD_RS;
+			txq->rs_fifo[txq->rs_tail] = last;
+			txq->rs_tail = ring_next(txq->rs_tail, nb_desc);
+			txq->rs_count++;
+			txq->since_rs = 0;
+		}
+		ring[last].lower = lower;
+		txq->sw_ring[last] = m;
+		txq->nb_free = (uint16_t)(txq->nb_free - used);
+		bytes += m->pkt_len;
+		sent++;
+	}
+	if (sent > 0) {
+		txq->tail = tail;
+		/* descriptors before doorbell: sl_write32 orders them (sl_io.h) */
+		sl_write32(tail, txq->tdt_reg);
+	}
+	txq->packets += sent;
+	txq->bytes += bytes;
+	return nb_tx;
+}
+
+void e1000_tx_queue_drain(struct e1000_tx_queue *txq)
+{
+	uint16_t i;
+
+	for (i = 0; i < txq->nb_desc; i++) {
+		if (txq->sw_ring[i] != NULL) {
+			sl_pktmbuf_free(txq->sw_ring[i]);
+			txq->sw_ring[i] = NULL;
+		}
+		txq->ring[i].buffer_addr = 0;
+		txq->ring[i].lower = 0;
+		txq->ring[i].upper = 0;
+	}
+	txq->tail = 0;
+	txq->clean = 0;
+	txq->nb_free = (uint16_t)(txq->nb_desc - 1);
+	txq->since_rs = 0;
+	txq->rs_head = txq->rs_tail = txq->rs_count = 0;
+}
