@@ -102,7 +102,7 @@ static int parse_cpu_number(const char **p, int *cpu)
 		return -1;
 	errno = 0;
 	v = strtoul(*p, &end, 10);
-	if (errno != 0 || v >= CPU_SETSIZE)
+	if (errno != 0 || v > INT_MAX)
 		return -1;
 	*p = end;
 	*cpu = (int)v;
@@ -135,7 +135,7 @@ static int parse_lcore_list(struct eal_config *cfg, const char *arg, const cpu_s
 		else if (*p != '\0')
 			goto garbage;
 		for (int cpu = first; cpu <= last; cpu++) {
-			if (!CPU_ISSET(cpu, allowed)) {
+			if (cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, allowed)) {
 				SL_LOG(ERR, EAL,
 				       "-l %s: cpu %d is not available to this process (offline, or "
 				       "outside its taskset/cgroup cpus): pick cpus from `taskset -pc $$`",

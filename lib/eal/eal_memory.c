@@ -763,7 +763,7 @@ void *sl_dma_zalloc(const char *name, size_t size, size_t align, int socket)
 		if (mem.segs[i]->ms.socket != socket)
 			va = seg_carve(mem.segs[i], size, align, name, &oom);
 	if (va == NULL && !oom) {
-		snprintf(what, sizeof(what), "a %zu kB block (%s)", size / 1024 + 1, name ? name : "");
+		snprintf(what, sizeof(what), "a %zu kB block (%s)", (size + 1023) / 1024, name ? name : "");
 		if (mem.iova_alloc == NULL && use_pa() && size > mem.page_sz) {
 			SL_LOG(ERR, EAL,
 			       "sl_dma_zalloc(%s): %zu kB cannot be IOVA-contiguous with physical "
