@@ -1,0 +1,925 @@
+"""Sluice QEMU guest harness (host side; Python 3 standard library only).
+
+A Guest is a QEMU q35 machine with an Intel vIOMMU, booted from the host's
+own kernel and a small initramfs (mkinitramfs.py + init.sh). The guest
+mounts the host root read-only and runs one "guest script" from the host's
+file system, chrooted, so build-tree binaries run unchanged. NICs sit at
+fixed PCI slots: NIC i is 0000:00:0<3+i>.0 in the guest (see Nic.pci).
+
+    with Guest([Nic('e1000'), Nic('virtio')], name='demo') as g:
+        g.start('/path/guest_script.sh', ['arg'])
+        g.wait_for_file('ready')
+        g.nics[0].port.send_frames(make_frames(100))
+        status = g.wait(300)
+
+Frames cross between the host and a NIC as one Ethernet frame per UDP
+datagram on 127.0.0.1 (QEMU's dgram netdev), see HostPort. make_frames()
+builds numbered test frames and check_frames() compares what arrived.
+"""
+
+import base64
+import errno
+import fcntl
+import os
+import re
+import select
+import shlex
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import mkinitramfs  # noqa: E402  (lives next to this file)
+
+APT_HINT = 'apt-get install qemu-system-x86 linux-image-amd64 busybox-static'
+QEMU = 'qemu-system-x86_64'
+FIRST_NIC_SLOT = 3          # NIC i -> 0000:00:(3+i).0; slots 1 and 2 stay free
+SHARE_SLOTS = (0x1d, 0x1e)  # the two virtio-9p devices, out of the NICs' way
+MAX_NICS = SHARE_SLOTS[0] - FIRST_NIC_SLOT
+KERNEL_CMDLINE_MAX = 2047   # x86 COMMAND_LINE_SIZE is 2048 including the NUL
+ETHERTYPE_TEST = 0x88b5     # IEEE 802 local experimental ethertype 1
+FRAME_MAGIC = b'SLv1'
+MIN_FRAME, MAX_FRAME = 60, 1514   # without FCS, as QEMU's netdevs carry them
+
+# QEMU device and options for each NIC model the tests use.
+NIC_MODELS = {
+    'e1000': 'e1000',                    # 82540EM, 8086:100e
+    'e1000-82545em': 'e1000-82545em',    # 8086:100f
+    'e1000-82544gc': 'e1000-82544gc',    # 8086:1004
+    # Modern-only: iommu_platform=on makes the device translate its DMA through
+    # the vIOMMU like real hardware, and QEMU refuses it on transitional devices.
+    'virtio': 'virtio-net-pci,disable-legacy=on,iommu_platform=on',
+    'virtio-mq': 'virtio-net-pci,disable-legacy=on,iommu_platform=on,mq=on',
+}
+
+
+class SkipTest(Exception):
+    """The machine lacks something the test needs; run() exits 77."""
+
+
+class GuestError(Exception):
+    """QEMU or the guest failed outside the test's own logic."""
+
+
+def log(msg):
+    print('vm: ' + msg, flush=True)
+
+
+# ---------------------------------------------------------------- prerequisites
+
+def find_prerequisites(cache_dir):
+    """(qemu binary, kernel image, initramfs), building the initramfs into
+    cache_dir if needed; SkipTest with the install command when missing."""
+    qemu = shutil.which(QEMU)
+    if not qemu:
+        raise SkipTest('%s not found (%s)' % (QEMU, APT_HINT))
+    try:
+        initrd, kernel, _ = mkinitramfs.build(cache_dir)
+    except mkinitramfs.InitramfsError as e:
+        raise SkipTest('%s (%s)' % (e, APT_HINT))
+    if not os.access(kernel, os.R_OK):
+        raise SkipTest('%s is not readable (run as root, or chmod o+r it)' % kernel)
+    return qemu, kernel, initrd
+
+
+def build_dir():
+    return os.environ.get('SLUICE_BUILD_DIR') or os.getcwd()
+
+
+def source_dir():
+    return os.environ.get('SLUICE_SOURCE_DIR') or os.path.dirname(os.path.dirname(HERE))
+
+
+SOCKET_BUF_BYTES = 4 << 20
+SO_SNDBUFFORCE, SO_RCVBUFFORCE = 32, 33
+
+
+def udp_socket():
+    """A UDP socket on 127.0.0.1 (ephemeral port) with 4 MB buffers.
+
+    QEMU gets its end of every cable as such a socket, created here and
+    passed by fd (dgram netdev local.type=fd): QEMU's own sockets would have
+    the default ~200 KB receive buffer, which overflows in a few ms whenever
+    the emulated NIC stops taking frames, and picking free ports for QEMU to
+    bind would race with other processes."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    for force, opt in ((SO_RCVBUFFORCE, socket.SO_RCVBUF), (SO_SNDBUFFORCE, socket.SO_SNDBUF)):
+        try:
+            s.setsockopt(socket.SOL_SOCKET, force, SOCKET_BUF_BYTES)   # root: past rmem_max
+        except OSError:
+            s.setsockopt(socket.SOL_SOCKET, opt, SOCKET_BUF_BYTES)
+    s.bind(('127.0.0.1', 0))
+    return s
+
+
+def socket_pair_udp():
+    """Two UDP sockets connected to each other: a cable's two ends."""
+    a, b = udp_socket(), udp_socket()
+    a.connect(b.getsockname())
+    b.connect(a.getsockname())
+    return a, b
+
+
+def _check_path(what, path):
+    # QEMU's option parser treats ',' as a separator and the guest's /init
+    # splits the kernel command line on white space and quotes with '.
+    if not os.path.isabs(path) or re.search(r"[\s,'\"\\]", path):
+        raise ValueError('%s %r must be an absolute path without spaces, commas or quotes'
+                         % (what, path))
+
+
+# ---------------------------------------------------------------- test frames
+
+def frame_size(seq):
+    """Sizes 60..1514, each exactly once per 1455 consecutive sequence numbers,
+    stepping by 101 (prime to 1455) so even a short run mixes small and large."""
+    return MIN_FRAME + (seq * 101) % (MAX_FRAME - MIN_FRAME + 1)
+
+
+def _pattern(seq, length):
+    start = (seq * 7) & 0xff
+    base = bytes((start + i) & 0xff for i in range(256))
+    return (base * (length // 256 + 1))[:length]
+
+
+def mac_bytes(mac):
+    if isinstance(mac, (bytes, bytearray)):
+        return bytes(mac)
+    return bytes(int(x, 16) for x in mac.split(':'))
+
+
+def make_frame(seq, size=None, dst='ff:ff:ff:ff:ff:ff', src='02:00:00:00:00:01'):
+    """Ethernet frame with ethertype 0x88b5: magic 'SLv1', 32-bit sequence
+    number (big endian), 16-bit frame length, then a pattern derived from seq."""
+    size = frame_size(seq) if size is None else size
+    if not MIN_FRAME <= size <= 9014:
+        raise ValueError('frame size %d outside 60..9014' % size)
+    head = mac_bytes(dst) + mac_bytes(src) + struct.pack('!H', ETHERTYPE_TEST)
+    head += FRAME_MAGIC + struct.pack('!IH', seq & 0xffffffff, size)
+    return head + _pattern(seq, size - len(head))
+
+
+def make_frames(count, first_seq=0, size=None, dst='ff:ff:ff:ff:ff:ff', src='02:00:00:00:00:01'):
+    return [make_frame(first_seq + i, size, dst, src) for i in range(count)]
+
+
+def frame_seq(frame):
+    """Sequence number of a test frame, or None for anything else."""
+    if len(frame) < 24 or frame[12:14] != b'\x88\xb5' or frame[14:18] != FRAME_MAGIC:
+        return None
+    return struct.unpack_from('!I', frame, 18)[0]
+
+
+def _ranges(numbers):
+    out, numbers = [], sorted(numbers)
+    i = 0
+    while i < len(numbers):
+        j = i
+        while j + 1 < len(numbers) and numbers[j + 1] == numbers[j] + 1:
+            j += 1
+        out.append(str(numbers[i]) if i == j else '%d-%d' % (numbers[i], numbers[j]))
+        i = j + 1
+    return ','.join(out[:8]) + (',...' if len(out) > 8 else '')
+
+
+def check_frames(sent, received, ignore_macs=False, in_order=True):
+    """Compare received frames with the sent ones. Returns a list of problem
+    lines, empty when every sent frame arrived exactly once (in order, if
+    in_order), byte-identical except the 12 MAC bytes when ignore_macs."""
+    expected = {}
+    for f in sent:
+        seq = frame_seq(f)
+        if seq is None:
+            raise ValueError('check_frames: a sent frame is not a test frame')
+        expected[seq] = f
+    problems, counts, last_seq, order_reported = [], {}, None, False
+    foreign = []
+    first_diff = None
+    for idx, f in enumerate(received):
+        seq = frame_seq(f)
+        if seq is None or seq not in expected:
+            foreign.append((idx, f))
+            continue
+        counts[seq] = counts.get(seq, 0) + 1
+        if in_order and last_seq is not None and seq < last_seq and not order_reported:
+            problems.append('out of order: received[%d] is seq %d after seq %d' % (idx, seq, last_seq))
+            order_reported = True
+        last_seq = seq if last_seq is None else max(last_seq, seq)
+        want = expected[seq]
+        if first_diff is None:
+            a, b = (want[12:], f[12:]) if ignore_macs else (want, f)
+            off = 12 if ignore_macs else 0
+            if a != b:
+                if len(a) != len(b):
+                    first_diff = 'seq %d: length %d, expected %d' % (seq, len(f), len(want))
+                    # A frame padded or carrying a 4-byte FCS says a lot.
+                    if b[:len(a)] == a:
+                        first_diff += ' (expected bytes followed by %d extra: %s)' % (
+                            len(b) - len(a), b[len(a):len(a) + 8].hex())
+                else:
+                    k = next(i for i in range(len(a)) if a[i] != b[i])
+                    first_diff = 'seq %d: first differing byte at offset %d: got 0x%02x, expected 0x%02x' % (
+                        seq, k + off, b[k], a[k])
+    missing = [s for s in expected if s not in counts]
+    dups = [s for s, c in counts.items() if c > 1]
+    if missing:
+        problems.insert(0, '%d of %d frames missing, first missing seq %d (missing: %s)'
+                        % (len(missing), len(expected), min(missing), _ranges(missing)))
+    if dups:
+        problems.append('%d frames received more than once, first seq %d (dups: %s)'
+                        % (len(dups), min(dups), _ranges(dups)))
+    if first_diff:
+        problems.append(first_diff)
+    if foreign:
+        idx, f = foreign[0]
+        problems.append('%d unexpected frames, first is received[%d]: %d bytes %s...'
+                        % (len(foreign), idx, len(f), f[:32].hex()))
+    return problems
+
+
+def assert_frames(sent, received, what='frames', **kw):
+    problems = check_frames(sent, received, **kw)
+    if problems:
+        raise AssertionError('%s: sent %d, received %d:\n  %s'
+                             % (what, len(sent), len(received), '\n  '.join(problems)))
+
+
+def write_pcap(path, frames):
+    """Frames to a classic pcap file (microsecond, Ethernet link type)."""
+    with open(path, 'wb') as f:
+        f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+        for i, frame in enumerate(frames):
+            f.write(struct.pack('<IIII', i // 1000000, i % 1000000, len(frame), len(frame)))
+            f.write(frame)
+
+
+def read_pcap(path):
+    """Frames of a classic pcap file (either byte order, us or ns stamps)."""
+    with open(path, 'rb') as f:
+        data = f.read()
+    if len(data) < 24:
+        raise ValueError('%s: not a pcap file (%d bytes)' % (path, len(data)))
+    magic = data[:4]
+    if magic in (b'\xd4\xc3\xb2\xa1', b'\x4d\x3c\xb2\xa1'):
+        endian = '<'
+    elif magic in (b'\xa1\xb2\xc3\xd4', b'\xa1\xb2\x3c\x4d'):
+        endian = '>'
+    else:
+        raise ValueError('%s: not a pcap file (magic %s)' % (path, magic.hex()))
+    frames, off = [], 24
+    while off + 16 <= len(data):
+        incl = struct.unpack_from(endian + 'I', data, off + 8)[0]
+        frames.append(data[off + 16:off + 16 + incl])
+        off += 16 + incl
+    return frames
+
+
+# ---------------------------------------------------------------- host ports
+
+class _PortBase:
+    """Common pacing and receive logic of HostPort and TapPort."""
+
+    def __init__(self):
+        self.foreign = 0        # frames recv_frames() dropped for their ethertype
+        self.tx_frames = 0
+        self.rx_frames = 0
+        self.last_span = 0.0
+
+    def send_frames(self, frames, pps=10000, burst=32):
+        """Send frames paced to pps (frames per second) in bursts: QEMU reads
+        its socket only as fast as the emulated NIC takes frames and the
+        kernel drops datagrams once QEMU's receive buffer (about 200 KB, not
+        ours to raise) is full. Returns the seconds it took."""
+        t0 = time.monotonic()
+        interval = burst / float(pps) if pps else 0.0
+        for i in range(0, len(frames), burst):
+            for f in frames[i:i + burst]:
+                self._send(f)
+            self.tx_frames += len(frames[i:i + burst])
+            if interval:
+                delay = t0 + (i // burst + 1) * interval - time.monotonic()
+                if delay > 0:
+                    time.sleep(delay)
+        return time.monotonic() - t0
+
+    def recv_frames(self, count, timeout=10.0, ethertype=ETHERTYPE_TEST, idle=None):
+        """Up to count frames of the given ethertype (None: any), waiting at
+        most timeout seconds overall and, if idle is set, at most idle seconds
+        after the last frame. Others (e.g. the guest kernel's IPv6 noise) are
+        counted in self.foreign."""
+        out = []
+        deadline = time.monotonic() + timeout
+        last = time.monotonic()
+        first = None
+        while len(out) < count:
+            now = time.monotonic()
+            wait = deadline - now
+            if idle is not None:
+                wait = min(wait, last + idle - now)
+            if wait <= 0:
+                break
+            f = self._recv(wait)
+            if f is None:
+                continue
+            if ethertype is not None and f[12:14] != struct.pack('!H', ethertype):
+                self.foreign += 1
+                continue
+            last = time.monotonic()
+            first = first or last
+            out.append(f)
+        self.rx_frames += len(out)
+        # Seconds from the first to the last frame: the rate the sender achieved.
+        self.last_span = (last - first) if first else 0.0
+        return out
+
+    def drain(self):
+        """Discard whatever is queued; returns how many frames."""
+        n = 0
+        while self._recv(0) is not None:
+            n += 1
+        return n
+
+
+class HostPort(_PortBase):
+    """The host's end of a NIC cabled over UDP: frames sent here arrive on
+    the guest NIC's wire, frames the NIC transmits arrive here. qemu_sock is
+    the other end, handed to QEMU (or, in a self-test, used directly)."""
+
+    def __init__(self):
+        super().__init__()
+        self.sock, self.qemu_sock = socket_pair_udp()
+        self.port = self.sock.getsockname()[1]
+
+    def _send(self, frame):
+        while True:
+            try:
+                self.sock.send(frame)
+                return
+            except OSError as e:
+                # ENOBUFS: our send buffer is momentarily full; ECONNREFUSED:
+                # a datagram was refused while QEMU was gone (reported once).
+                if e.errno not in (errno.ENOBUFS, errno.EAGAIN, errno.ECONNREFUSED):
+                    raise
+                time.sleep(0.001)
+
+    def _recv(self, timeout):
+        r, _, _ = select.select([self.sock], [], [], max(timeout, 0))
+        if not r:
+            return None
+        try:
+            return self.sock.recv(65536)
+        except ConnectionRefusedError:
+            return None
+
+    def netdev(self, netdev_id):
+        return 'dgram,id=%s,local.type=fd,local.str=%d' % (netdev_id, self.qemu_sock.fileno())
+
+    def qemu_fds(self):
+        return [self.qemu_sock.fileno()]
+
+    def close(self):
+        self.sock.close()
+        self.qemu_sock.close()
+
+
+class TapPort(_PortBase):
+    """The host's end of a multi-queue NIC: QEMU's dgram netdev has a single
+    queue, so a NIC with N queue pairs is cabled to a host tap device opened
+    with N queues (needs root and /dev/net/tun). The host talks to it through
+    an AF_PACKET socket on the tap; IPv6 is disabled on the tap so the host
+    kernel stays silent on that wire."""
+
+    TUNSETIFF = 0x400454ca
+    IFF_TAP, IFF_NO_PI, IFF_MULTI_QUEUE = 0x0002, 0x1000, 0x0100
+    SIOCGIFFLAGS, SIOCSIFFLAGS, IFF_UP = 0x8913, 0x8914, 0x1
+
+    def __init__(self, queues):
+        super().__init__()
+        if os.geteuid() != 0:
+            raise SkipTest('a multi-queue NIC needs a host tap device: run as root')
+        if not os.path.exists('/dev/net/tun'):
+            raise SkipTest('a multi-queue NIC needs /dev/net/tun (modprobe tun)')
+        self.ifname = 'sltap%d' % (os.getpid() % 100000)
+        self.fds = []
+        n = 0
+        while True:     # pick a name no other test run holds
+            name = '%s%s' % (self.ifname, chr(ord('a') + n) if n else '')
+            try:
+                self._open_queues(name, queues)
+                self.ifname = name
+                break
+            except OSError as e:
+                self._close_fds()
+                if e.errno != errno.EBUSY or n > 20:
+                    raise GuestError('creating tap %s with %d queues failed: %s' % (name, queues, e))
+                n += 1
+        try:
+            with open('/proc/sys/net/ipv6/conf/%s/disable_ipv6' % self.ifname, 'w') as f:
+                f.write('1')
+        except OSError:
+            pass
+        ctl = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        ifr = struct.pack('16sH22x', self.ifname.encode(), 0)
+        flags = struct.unpack_from('16sH', fcntl.ioctl(ctl, self.SIOCGIFFLAGS, ifr))[1]
+        fcntl.ioctl(ctl, self.SIOCSIFFLAGS, struct.pack('16sH22x', self.ifname.encode(), flags | self.IFF_UP))
+        ctl.close()
+        self.sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))
+        self.sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, SOCKET_BUF_BYTES)
+        self.sock.bind((self.ifname, 0))
+
+    def _open_queues(self, name, queues):
+        ifr = struct.pack('16sH22x', name.encode(), self.IFF_TAP | self.IFF_NO_PI | self.IFF_MULTI_QUEUE)
+        for _ in range(queues):
+            fd = os.open('/dev/net/tun', os.O_RDWR)
+            self.fds.append(fd)
+            fcntl.ioctl(fd, self.TUNSETIFF, ifr)
+
+    def _close_fds(self):
+        for fd in self.fds:
+            os.close(fd)
+        self.fds = []
+
+    def _send(self, frame):
+        self.sock.send(frame)
+
+    def _recv(self, timeout):
+        while True:
+            r, _, _ = select.select([self.sock], [], [], max(timeout, 0))
+            if not r:
+                return None
+            data, addr = self.sock.recvfrom(65536)
+            if addr[2] != socket.PACKET_OUTGOING:   # our own sends loop back
+                return data
+            timeout = 0
+
+    def netdev(self, netdev_id):
+        return 'tap,id=%s,fds=%s,vhost=off' % (netdev_id, ':'.join(str(fd) for fd in self.fds))
+
+    def qemu_fds(self):
+        return list(self.fds)
+
+    def close(self):
+        self.sock.close()
+        self._close_fds()
+
+
+# ---------------------------------------------------------------- the guest
+
+class Nic:
+    """One guest NIC. cable: 'host' (a HostPort, or a TapPort for virtio-mq),
+    or the index of another NIC of the same guest (a crossover cable: each
+    one's transmissions arrive at the other), or None (no peer: frames the
+    NIC sends are dropped). pcap: record the wire with QEMU's filter-dump
+    (a file name, relative to the results dir)."""
+
+    def __init__(self, model, cable='host', pcap=None, mac=None, queues=2):
+        if model not in NIC_MODELS:
+            raise ValueError('NIC model %r: use one of %s' % (model, ', '.join(NIC_MODELS)))
+        self.model = model
+        self.cable = cable
+        self.pcap = pcap
+        self.mac = mac
+        self.queues = queues if model == 'virtio-mq' else 1
+        self.index = None
+        self.port = None        # HostPort/TapPort when cable == 'host'
+
+    @property
+    def pci(self):
+        """The NIC's PCI address in the guest."""
+        return '0000:00:%02x.0' % (FIRST_NIC_SLOT + self.index)
+
+    @property
+    def netdev_id(self):
+        return 'n%d' % self.index
+
+    @property
+    def device_id(self):
+        return 'nic%d' % self.index
+
+
+class Guest:
+    """A QEMU guest for one test; use as a context manager so QEMU always dies."""
+
+    def __init__(self, nics, name='guest', memory=2048, smp=2, hugepages=256,
+                 kernel_args=(), results_dir=None, vfio=(), kernel_drivers=True,
+                 env=None, accel=None, verbose=True):
+        """vfio: indexes of NICs the guest binds to vfio-pci before the script
+        runs. kernel_drivers=False: e1000/virtio_net are not loaded, so NICs
+        stay unbound. accel: 'tcg' (default) or 'kvm' (also SLUICE_VM_ACCEL),
+        KVM does not boot on every host. results_dir: host directory shared
+        writable with the guest (emptied first); default
+        <build dir>/test/vm/results/<name>."""
+        if len(nics) > MAX_NICS:
+            raise ValueError('at most %d NICs' % MAX_NICS)
+        self.nics = list(nics)
+        for i, nic in enumerate(self.nics):
+            nic.index = i
+        self.name = name
+        self.memory = memory
+        self.smp = smp
+        self.hugepages = hugepages
+        self.kernel_args = list(kernel_args)
+        self.vfio = list(vfio)
+        self.kernel_drivers = kernel_drivers
+        self.env = dict(env or {})
+        self.accel = accel or os.environ.get('SLUICE_VM_ACCEL', 'tcg')
+        self.verbose = verbose
+        self.results_dir = os.path.abspath(results_dir or os.path.join(
+            build_dir(), 'test', 'vm', 'results', name))
+        _check_path('results dir', self.results_dir)
+        self.console_path = os.path.join(self.results_dir, 'console.log')
+        self.proc = None
+        self.lines = []
+        self.exit_status = None
+        self.init_error = None
+        self.boot_seconds = None
+        self.run_seconds = None
+        self._cond = threading.Condition()
+        self._reader = None
+        self._mon = None
+        self._mon_lock = threading.Lock()
+        self._tmpdir = None
+        self._t_start = None
+        self._qemu_socks = []   # QEMU's ends of crossover and unconnected cables
+        self._sinks = []        # where unconnected NICs' frames go
+
+    # -- lifecycle
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.kill()
+        return False
+
+    def start(self, script, args=()):
+        """Boot the guest and run script (a host path; executable, or .py/.sh)
+        with args inside it. Returns once QEMU runs; the guest boots on."""
+        script = os.path.abspath(script)
+        _check_path('guest script', script)
+        if not os.path.isfile(script):
+            raise ValueError('guest script %s does not exist' % script)
+        for hidden in ('/tmp/', '/run/'):
+            if script.startswith(hidden):
+                raise ValueError('guest script %s: the guest mounts its own tmpfs over %s, '
+                                 'keep scripts (and the build dir) elsewhere' % (script, hidden))
+        qemu, kernel, initrd = find_prerequisites(os.path.join(build_dir(), 'test', 'vm', 'cache'))
+        if os.path.isdir(self.results_dir):
+            shutil.rmtree(self.results_dir)
+        os.makedirs(self.results_dir)
+        self._tmpdir = tempfile.mkdtemp(prefix='sluicevm-')
+        mon_path = os.path.join(self._tmpdir, 'monitor.sock')
+
+        env = {
+            'SLUICE_RESULTS': self.results_dir,
+            'SLUICE_BUILD_DIR': build_dir(),
+            'SLUICE_SOURCE_DIR': source_dir(),
+            'SLUICE_NICS': ' '.join('%s=%s' % (n.pci, n.model) for n in self.nics),
+            'PYTHONDONTWRITEBYTECODE': '1',
+            'HOME': '/tmp',
+            'PATH': '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+        }
+        env.update(self.env)
+        env_sh = ''.join('export %s=%s\n' % (k, shlex.quote(str(v))) for k, v in env.items())
+        cmdline = ['console=ttyS0', 'intel_iommu=on', 'panic=-1', 'loglevel=4',
+                   'sluice.script=' + script,
+                   'sluice.results=' + self.results_dir,
+                   'sluice.hugepages=%d' % self.hugepages,
+                   'sluice.env64=' + base64.b64encode(env_sh.encode()).decode()]
+        if args:
+            quoted = ' '.join(shlex.quote(str(a)) for a in args)
+            cmdline.append('sluice.args64=' + base64.b64encode(quoted.encode()).decode())
+        if self.vfio:
+            cmdline.append('sluice.vfio=' + ','.join(self.nics[i].pci for i in self.vfio))
+        if not self.kernel_drivers:
+            cmdline.append('sluice.nomods=e1000,virtio_net')
+        cmdline += self.kernel_args
+        cmdline = ' '.join(cmdline)
+        if len(cmdline) > KERNEL_CMDLINE_MAX:
+            raise ValueError('kernel command line is %d bytes, the limit is %d: shorten args/env'
+                             % (len(cmdline), KERNEL_CMDLINE_MAX))
+
+        if self.accel == 'kvm':
+            accel = ['-accel', 'kvm', '-cpu', 'host']
+        else:
+            accel = ['-accel', 'tcg,thread=multi', '-cpu', 'max']
+        argv = [qemu, '-nodefaults', '-display', 'none', '-no-reboot',
+                '-machine', 'q35,kernel-irqchip=split', *accel,
+                '-m', str(self.memory), '-smp', str(self.smp),
+                # intremap needs the split irqchip; DMA remapping is what VFIO needs.
+                '-device', 'intel-iommu,intremap=on',
+                '-kernel', kernel, '-initrd', initrd, '-append', cmdline,
+                '-serial', 'stdio',
+                '-monitor', 'unix:%s,server=on,wait=off' % mon_path,
+                '-fsdev', 'local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap',
+                '-device', 'virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot,addr=0x%x' % SHARE_SLOTS[0],
+                '-fsdev', 'local,id=results,path=%s,security_model=none' % self.results_dir,
+                '-device', 'virtio-9p-pci,fsdev=results,mount_tag=results,addr=0x%x' % SHARE_SLOTS[1]]
+        pass_fds = []
+        argv += self._nic_args(pass_fds)
+
+        with open(os.path.join(self.results_dir, 'qemu-cmdline.txt'), 'w') as f:
+            f.write(' '.join(shlex.quote(a) for a in argv) + '\n')
+        self._stderr = open(os.path.join(self.results_dir, 'qemu-stderr.log'), 'w+')
+        log('%s: booting %s (%s), NICs: %s; results in %s' % (
+            self.name, os.path.basename(kernel), self.accel,
+            ', '.join('%s=%s' % (n.pci, n.model) for n in self.nics) or 'none', self.results_dir))
+        self._t_start = time.monotonic()
+        try:
+            self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                         stderr=self._stderr, pass_fds=pass_fds,
+                                         start_new_session=True)
+        finally:
+            # QEMU holds its own copies now; ours would only keep taps and
+            # sockets alive after QEMU is gone.
+            for sock in self._qemu_socks:
+                sock.close()
+            for nic in self.nics:
+                if isinstance(nic.port, HostPort):
+                    nic.port.qemu_sock.close()
+                elif isinstance(nic.port, TapPort):
+                    nic.port._close_fds()
+        self._reader = threading.Thread(target=self._read_console, daemon=True)
+        self._reader.start()
+        return self
+
+    def _nic_args(self, pass_fds):
+        out = []
+        crossover = {}
+        for nic in self.nics:
+            if nic.model == 'virtio-mq' and nic.cable != 'host':
+                raise ValueError('NIC %d: a virtio-mq NIC can only be cabled to the host '
+                                 '(a multi-queue tap): QEMU\'s dgram netdev has one queue' % nic.index)
+            if nic.cable == 'host':
+                nic.port = TapPort(nic.queues) if nic.model == 'virtio-mq' else HostPort()
+                netdev = nic.port.netdev(nic.netdev_id)
+                pass_fds += nic.port.qemu_fds()
+                continue_fd = None
+            elif nic.cable is None:
+                # Cabled to a socket nobody reads: the NIC has link, its
+                # frames go nowhere, and nothing ever arrives.
+                continue_fd, sink = socket_pair_udp()
+                self._sinks.append(sink)
+            else:
+                if not isinstance(nic.cable, int) or not 0 <= nic.cable < len(self.nics) \
+                        or nic.cable == nic.index:
+                    raise ValueError("NIC %d: cable must be 'host', None or another NIC's index"
+                                     % nic.index)
+                peer = self.nics[nic.cable]
+                if peer.cable != nic.index:
+                    raise ValueError('NIC %d is cabled to NIC %d, so NIC %d must be cabled to NIC %d'
+                                     % (nic.index, peer.index, peer.index, nic.index))
+                if nic.index not in crossover:
+                    crossover[nic.index], crossover[peer.index] = socket_pair_udp()
+                continue_fd = crossover[nic.index]
+            if continue_fd is not None:
+                self._qemu_socks.append(continue_fd)
+                pass_fds.append(continue_fd.fileno())
+                netdev = 'dgram,id=%s,local.type=fd,local.str=%d' % (nic.netdev_id, continue_fd.fileno())
+            nic.mac = nic.mac or '52:54:00:53:4c:%02x' % (nic.index + 1)
+            dev = '%s,netdev=%s,id=%s,mac=%s,bus=pcie.0,addr=0x%x' % (
+                NIC_MODELS[nic.model], nic.netdev_id, nic.device_id, nic.mac,
+                FIRST_NIC_SLOT + nic.index)
+            if nic.model == 'virtio-mq':
+                # MSI-X: one vector per RX and TX queue, plus config and control queue.
+                dev += ',vectors=%d' % (2 * nic.queues + 2)
+            out += ['-netdev', netdev, '-device', dev]
+            if nic.pcap:
+                path = os.path.join(self.results_dir, nic.pcap)
+                _check_path('pcap', path)
+                out += ['-object', 'filter-dump,id=dump%d,netdev=%s,file=%s'
+                        % (nic.index, nic.netdev_id, path)]
+        return out
+
+    def _read_console(self):
+        marker_exit = re.compile(r'SLUICE-GUEST-EXIT (\d+)')
+        marker_err = re.compile(r'SLUICE-INIT-ERROR (.*)')
+        buf = b''
+        with open(self.console_path, 'wb') as con:
+            while True:
+                chunk = self.proc.stdout.read1(65536)
+                if not chunk:
+                    break
+                con.write(chunk)
+                con.flush()
+                buf += chunk
+                *done, buf = buf.split(b'\n')
+                for raw in done:
+                    line = raw.decode('utf-8', 'replace').rstrip('\r')
+                    if self.verbose:
+                        print('[%s] %s' % (self.name, line), flush=True)
+                    with self._cond:
+                        self.lines.append(line)
+                        if self.boot_seconds is None and line.startswith('sluice-init: up'):
+                            self.boot_seconds = time.monotonic() - self._t_start
+                        m = marker_exit.search(line)
+                        if m:
+                            self.exit_status = int(m.group(1))
+                            self.run_seconds = time.monotonic() - self._t_start
+                        m = marker_err.search(line)
+                        if m:
+                            self.init_error = m.group(1)
+                        self._cond.notify_all()
+        with self._cond:
+            if buf:
+                self.lines.append(buf.decode('utf-8', 'replace'))
+            self._cond.notify_all()
+
+    def _tail(self, n=25):
+        with self._cond:
+            lines = self.lines[-n:]
+        text = '\n'.join('    ' + l for l in lines)
+        try:
+            self._stderr.seek(0)
+            err = self._stderr.read().strip()
+        except (OSError, ValueError, AttributeError):
+            err = ''
+        if err:
+            text += '\n  QEMU stderr:\n' + '\n'.join('    ' + l for l in err.splitlines()[-10:])
+        return text
+
+    def _failed(self, why):
+        return GuestError('%s: %s (console: %s)\n  last console lines:\n%s'
+                          % (self.name, why, self.console_path, self._tail()))
+
+    def _check_alive(self):
+        """Raise when the guest can no longer do what a waiter waits for."""
+        if self.init_error is not None:
+            raise self._failed('guest setup failed: ' + self.init_error)
+        if self.proc is None:
+            raise GuestError('%s: not started' % self.name)
+        if self.proc.poll() is not None and not self._reader.is_alive():
+            if self.exit_status is not None:
+                return 'exited'
+            raise self._failed('QEMU exited with %s before the guest script finished'
+                               % self.proc.returncode)
+        return None
+
+    def wait(self, timeout=300):
+        """Wait for the guest script to finish and QEMU to power off; returns
+        the script's exit status. On timeout QEMU is killed and GuestError raised."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while self._check_alive() != 'exited':
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    err = self._failed('timed out after %d s (guest script still running?)' % timeout)
+                    break
+                self._cond.wait(min(left, 0.5))
+            else:
+                err = None
+        if err:
+            self.kill()
+            raise err
+        log('%s: guest script exited with %d; boot %.1f s, total %.1f s'
+            % (self.name, self.exit_status, self.boot_seconds or -1, self.run_seconds or -1))
+        return self.exit_status
+
+    def wait_for_line(self, regex, timeout=300):
+        """Wait for a console line matching regex (searched in every line
+        printed so far, too); returns the re.Match."""
+        pattern = re.compile(regex)
+        deadline = time.monotonic() + timeout
+        seen = 0
+        with self._cond:
+            while True:
+                for line in self.lines[seen:]:
+                    m = pattern.search(line)
+                    if m:
+                        return m
+                seen = len(self.lines)
+                if self._check_alive() == 'exited' or self.exit_status is not None:
+                    raise self._failed('guest script exited (status %s) without printing /%s/'
+                                       % (self.exit_status, regex))
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise self._failed('no console line matching /%s/ within %d s' % (regex, timeout))
+                self._cond.wait(min(left, 0.5))
+
+    def wait_for_file(self, name, timeout=300):
+        """Wait until results/<name> exists (the guest creates it to signal
+        the host); returns its path."""
+        path = os.path.join(self.results_dir, name)
+        deadline = time.monotonic() + timeout
+        while not os.path.exists(path):
+            with self._cond:
+                if self._check_alive() == 'exited' or self.exit_status is not None:
+                    if os.path.exists(path):
+                        break
+                    raise self._failed('guest script exited (status %s) without creating %s'
+                                       % (self.exit_status, name))
+                if time.monotonic() > deadline:
+                    raise self._failed('%s did not appear within %d s' % (name, timeout))
+                self._cond.wait(0.05)
+        return path
+
+    def result_path(self, name):
+        return os.path.join(self.results_dir, name)
+
+    def read_result(self, name):
+        with open(self.result_path(name)) as f:
+            return f.read()
+
+    # -- monitor
+
+    def monitor(self, command, timeout=10):
+        """Run an HMP command on QEMU's monitor; returns its output text."""
+        with self._mon_lock:
+            if self._mon is None:
+                path = os.path.join(self._tmpdir, 'monitor.sock')
+                deadline = time.monotonic() + timeout
+                while True:
+                    try:
+                        self._mon = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                        self._mon.connect(path)
+                        break
+                    except OSError:
+                        self._mon.close()
+                        self._mon = None
+                        if time.monotonic() > deadline:
+                            raise GuestError('%s: QEMU monitor %s did not open' % (self.name, path))
+                        time.sleep(0.1)
+                self._mon_read(timeout)     # greeting up to the first prompt
+            self._mon.sendall(command.encode() + b'\n')
+            out = self._mon_read(timeout)
+        # HMP echoes the command line (with terminal escapes) before its output.
+        lines = re.sub(r'\x1b\[[0-9;]*[A-Za-z]', '', out).replace('\r', '').split('\n')
+        lines = [l for l in lines if l.strip() and command not in l]
+        return '\n'.join(lines)
+
+    def _mon_read(self, timeout):
+        data = b''
+        deadline = time.monotonic() + timeout
+        while not data.endswith(b'(qemu) '):
+            left = deadline - time.monotonic()
+            r, _, _ = select.select([self._mon], [], [], max(left, 0))
+            if not r:
+                raise GuestError('%s: QEMU monitor did not answer within %d s' % (self.name, timeout))
+            chunk = self._mon.recv(65536)
+            if not chunk:
+                raise GuestError('%s: QEMU monitor closed' % self.name)
+            data += chunk
+        return data[:-len(b'(qemu) ')].decode('utf-8', 'replace')
+
+    def set_link(self, nic_index, up):
+        """Cable plugged/unplugged: the guest NIC sees link up/down."""
+        out = self.monitor('set_link %s %s' % (self.nics[nic_index].device_id, 'on' if up else 'off'))
+        if out.strip():
+            raise GuestError('set_link: ' + out.strip())
+
+    # -- teardown
+
+    def kill(self):
+        """Stop QEMU (if running) and release host ports; safe to call twice."""
+        if self._mon is not None:
+            self._mon.close()
+            self._mon = None
+        if self.proc is not None and self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+            except ProcessLookupError:
+                pass
+        if self._reader is not None:
+            self._reader.join(5)
+        if self.proc is not None and self.proc.stdout:
+            self.proc.stdout.close()
+        self._close_ports()
+        if self._tmpdir:
+            shutil.rmtree(self._tmpdir, ignore_errors=True)
+            self._tmpdir = None
+
+    def _close_ports(self):
+        for nic in self.nics:
+            if nic.port is not None:
+                nic.port.close()
+        for sock in self._sinks + self._qemu_socks:
+            sock.close()
+        self._sinks, self._qemu_socks = [], []
+
+
+# ---------------------------------------------------------------- test entry
+
+def run(main):
+    """Run a test's main() with the harness's exit codes: 0 pass, 1 fail,
+    77 skip (meson's convention)."""
+    try:
+        main()
+    except SkipTest as e:
+        print('SKIP: %s' % e, flush=True)
+        sys.exit(77)
+    except (AssertionError, GuestError) as e:
+        print('FAIL: %s' % e, flush=True)
+        sys.exit(1)
+    print('PASS', flush=True)
+    sys.exit(0)
