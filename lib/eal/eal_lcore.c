@@ -148,7 +148,7 @@ int eal_lcores_start(const struct eal_config *cfg)
 	for (unsigned i = 1; i < nb_lcores; i++) {
 		struct lcore *lc = &lcores[i];
 		pthread_attr_t attr;
-		char name[16];
+		char name[24];
 
 		CPU_ZERO(&set);
 		CPU_SET(lc->cpu, &set);
@@ -166,6 +166,7 @@ int eal_lcores_start(const struct eal_config *cfg)
 		}
 		lc->thread_started = 1;
 		snprintf(name, sizeof(name), "sl-lcore-%u", i);
+		name[15] = '\0'; /* the kernel's limit for thread names */
 		pthread_setname_np(lc->thread, name);
 	}
 	return 0;

@@ -15,6 +15,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "eal_private.h"
@@ -141,14 +142,21 @@ static sl_iova_t pagemap_pa(int fd, const void *va)
 
 static int pagemap_works(void)
 {
-	volatile char probe[64];
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
 	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	volatile char *probe;
 	sl_iova_t pa;
 
 	if (fd < 0)
 		return 0;
+	probe = mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (probe == MAP_FAILED) {
+		close(fd);
+		return 0;
+	}
 	probe[0] = 1;
 	pa = pagemap_pa(fd, (const void *)probe);
+	munmap((void *)probe, pg);
 	close(fd);
 	return pa != SL_BAD_IOVA;
 }
@@ -612,8 +620,9 @@ static int seg_create(size_t len, int socket, int reserved, const char *what, st
 	close(fd);
 	if (mem.no_huge) {
 		/* Locked so the pages neither swap nor move while a device
-		 * DMAs to them; also maps every page now. */
-		if (mlock(s->ms.va, len) < 0) {
+		 * DMAs to them; also maps every page now. The raw system call:
+		 * sanitizer runtimes replace mlock() with a no-op. */
+		if (syscall(SYS_mlock, s->ms.va, len) < 0) {
 			err = errno;
 			seg_unmap(s);
 			log_memlock_failure(len, err);
@@ -754,6 +763,16 @@ void *sl_dma_zalloc(const char *name, size_t size, size_t align, int socket)
 		SL_LOG(ERR, EAL, "sl_dma_zalloc(%s): call sl_eal_init first", name ? name : "");
 		return NULL;
 	}
+	/* Physical pages are contiguous only by luck: refuse what would work
+	 * on some runs and not on others. */
+	if (mem.iova_alloc == NULL && use_pa() && size > mem.page_sz) {
+		pthread_mutex_unlock(&mem.lock);
+		SL_LOG(ERR, EAL,
+		       "sl_dma_zalloc(%s): %zu kB cannot be IOVA-contiguous with physical addresses "
+		       "on %zu kB pages: use hugepages (larger ones) or --iova-mode va",
+		       name ? name : "", (size + 1023) / 1024, mem.page_sz / 1024);
+		return NULL;
+	}
 	for (unsigned i = 0; va == NULL && !oom && i < mem.nb_segs; i++)
 		if (mem.segs[i]->ms.socket == socket)
 			va = seg_carve(mem.segs[i], size, align, name, &oom);
@@ -763,20 +782,14 @@ void *sl_dma_zalloc(const char *name, size_t size, size_t align, int socket)
 		if (mem.segs[i]->ms.socket != socket)
 			va = seg_carve(mem.segs[i], size, align, name, &oom);
 	if (va == NULL && !oom) {
-		snprintf(what, sizeof(what), "a %zu kB block (%s)", (size + 1023) / 1024, name ? name : "");
-		if (mem.iova_alloc == NULL && use_pa() && size > mem.page_sz) {
-			SL_LOG(ERR, EAL,
-			       "sl_dma_zalloc(%s): %zu kB cannot be IOVA-contiguous with physical "
-			       "addresses on %zu kB pages: use larger hugepages or --iova-mode va",
-			       name ? name : "", size / 1024, mem.page_sz / 1024);
-		} else {
-			len = size + (align > mem.page_sz ? align : 0);
-			len = SL_ALIGN_CEIL(SL_MAX(len, mem.granule), mem.page_sz);
-			if (seg_create(len, socket, 0, what, &s) == 0) {
-				va = seg_carve(s, size, align, name, &oom);
-				if (va == NULL && s->used == 0)
-					seg_destroy(s);
-			}
+		snprintf(what, sizeof(what), "a %zu kB block (%s)", (size + 1023) / 1024,
+			 name ? name : "");
+		len = size + (align > mem.page_sz ? align : 0);
+		len = SL_ALIGN_CEIL(SL_MAX(len, mem.granule), mem.page_sz);
+		if (seg_create(len, socket, 0, what, &s) == 0) {
+			va = seg_carve(s, size, align, name, &oom);
+			if (va == NULL && s->used == 0)
+				seg_destroy(s);
 		}
 	}
 	pthread_mutex_unlock(&mem.lock);

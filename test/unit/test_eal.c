@@ -1029,6 +1029,7 @@ END_TEST
 
 START_TEST(cleanup_and_reinit)
 {
+	unsigned counter = 0;
 	int ret;
 	void *p;
 
@@ -1038,7 +1039,7 @@ START_TEST(cleanup_and_reinit)
 		ck_assert_int_eq(ret, -EALREADY);
 		p = sl_dma_zalloc("round", 100000, 0, SL_SOCKET_ID_ANY);
 		ck_assert_ptr_nonnull(p);
-		ck_assert_int_eq(sl_eal_mp_remote_launch(count_job, &(unsigned){ 0 }, 0), 0);
+		ck_assert_int_eq(sl_eal_mp_remote_launch(count_job, &counter, 0), 0);
 		/* Not freed, job maybe running: cleanup copes with both. */
 		sl_eal_cleanup();
 		ck_assert_uint_eq(sl_mem_reserved_bytes(), 0);
