@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""The e1000 driver in a QEMU guest behind the virtual Intel IOMMU (39-bit
+default address width, so IOVAs must come from the IOMMU's ranges), in one
+boot. Three 82540EMs: NIC0 and NIC1 on vfio-pci and cabled to this host over
+UDP, NIC2 left on the kernel's e1000 driver; NIC3 (82545EM) and NIC4
+(82544GC) on vfio-pci and cabled to the host.
+
+  A  fwd_min -a NIC2 fails with the documented message (guest checks it);
+  B  fwd_min forwards NIC0 <-> NIC1 (hugepages): frames the host sends into
+     NIC0 come out of NIC1 byte for byte and the other way round; the port
+     counters (from the device's registers) match what was sent;
+  C  the same with --no-huge (4 KiB locked pages);
+  D  the same with a 65536-mbuf pool given to the RX rings from its end;
+  F  the same between NIC3 and NIC4 (the other two device ids);
+  E  after fwd_min exits, the kernel's e1000 driver takes NIC1 back and
+     transmits: the device was left quiet and reusable.
+
+Guest half: guest_e1000.sh; the forwarder: fwd_min.c.
+"""
+
+import json
+import os
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+import sluicevm  # noqa: E402
+from sluicevm import Guest, Nic, assert_frames, make_frames  # noqa: E402
+
+PPS = int(os.environ.get('SLUICE_VM_PPS', '3000'))
+PHASES = [          # name, NICs, frames host -> first NIC, frames host -> second NIC
+    ('B', (0, 1), 1455, 300),
+    ('C', (0, 1), 500, 100),
+    ('D', (0, 1), 1455, 100),
+    ('F', (3, 4), 500, 100),
+]
+
+
+def read_json(g, name, timeout=60):
+    """The guest writes the file in one go, but 9p may show it mid-write."""
+    path = g.wait_for_file(name, timeout=timeout)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            with open(path) as f:
+                return json.load(f)
+        except ValueError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def check_port(name, port, want):
+    bad = ['%s=%s (expected %s)' % (k, port.get(k), v) for k, v in want.items() if port.get(k) != v]
+    assert not bad, '%s: port %s (%s): %s' % (name, port['port'], port['name'], ', '.join(bad))
+
+
+def forward_phase(g, phase, pair, count, rev, base_seq):
+    nic0, nic1 = g.nics[pair[0]], g.nics[pair[1]]
+    g.wait_for_file('ready_' + phase, timeout=300)
+    nic0.port.drain()
+    nic1.port.drain()
+
+    frames = make_frames(count, first_seq=base_seq)
+    nic0.port.send_frames(frames, pps=PPS)
+    got = nic1.port.recv_frames(count, timeout=120, idle=20)
+    assert_frames(frames, got, '%s: host -> NIC0 -> fwd_min -> NIC1 -> host' % phase)
+
+    back = make_frames(rev, first_seq=base_seq + 500000, src='02:00:00:00:00:02')
+    nic1.port.send_frames(back, pps=PPS)
+    got_back = nic0.port.recv_frames(rev, timeout=120, idle=20)
+    assert_frames(back, got_back, '%s: host -> NIC1 -> fwd_min -> NIC0 -> host' % phase)
+
+    open(g.result_path('stop_' + phase), 'w').close()
+    stats = read_json(g, 'stats_%s.json' % phase, timeout=120)
+    p0, p1 = stats['ports']
+    assert p0['name'] == nic0.pci and p1['name'] == nic1.pci, stats
+    assert p0['mac'] == nic0.mac and p1['mac'] == nic1.mac, \
+        'MACs from the EEPROM %s %s, QEMU has %s %s' % (p0['mac'], p1['mac'], nic0.mac, nic1.mac)
+    fwd_bytes = sum(len(f) for f in frames)
+    back_bytes = sum(len(f) for f in back)
+    quiet = {'imissed': 0, 'ierrors': 0, 'oerrors': 0, 'rx_nombuf': 0, 'link': 1, 'speed': 1000}
+    check_port(phase, p0, dict(quiet, ipackets=count, ibytes=fwd_bytes, q_ipackets=count,
+                               opackets=rev, obytes=back_bytes, q_opackets=rev))
+    check_port(phase, p1, dict(quiet, ipackets=rev, ibytes=back_bytes, q_ipackets=rev,
+                               opackets=count, obytes=fwd_bytes, q_opackets=count))
+    assert stats['forwarded'] == count + rev and stats['tx_dropped'] == 0, stats
+    sluicevm.log('%s: %d + %d frames forwarded intact, counters match; %d memory segments, '
+                 '%d MB reserved' % (phase, count, rev, stats['memsegs'],
+                                     stats['reserved_bytes'] >> 20))
+    return stats
+
+
+def main():
+    build = sluicevm.build_dir()
+    fwd = os.path.join(build, 'test', 'vm', 'e1000', 'fwd_min')
+    if not os.access(fwd, os.X_OK):
+        raise sluicevm.SkipTest('%s not built (ninja -C %s)' % (fwd, build))
+    nics = [Nic('e1000'), Nic('e1000'), Nic('e1000'), Nic('e1000-82545em'), Nic('e1000-82544gc')]
+    with Guest(nics, name='e1000', vfio=[0, 1, 3, 4]) as g:
+        n1 = g.nics[1]
+        g.start(os.path.join(HERE, 'guest_e1000.sh'), [n.pci for n in g.nics])
+        base = 0
+        for phase, pair, count, rev in PHASES:
+            stats = forward_phase(g, phase, pair, count, rev, base)
+            base += 1000000
+            if phase == 'D':
+                assert stats['memsegs'] > 1, \
+                    'D: the 65536-mbuf pool should span several memory segments: %s' % stats
+
+        # E: the kernel driver has NIC1 again and transmits with it.
+        again = n1.port.recv_frames(100, timeout=180, idle=60)
+        assert_frames(make_frames(100, 2000000, src=n1.mac), again,
+                      'E: kernel e1000 on NIC1 after fwd_min')
+
+        status = g.wait(timeout=300)
+        assert status == 0, 'guest script reported %d failed checks (see FAIL: lines above)' % status
+
+
+if __name__ == '__main__':
+    sluicevm.run(main)
