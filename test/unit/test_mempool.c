@@ -528,12 +528,16 @@ static int run_suite(const char *name, int huge)
 
 static int eal_up(int huge)
 {
-	char *argv[8];
+	char *argv[10];
 	int argc = 0;
 
 	argv[argc++] = (char *)"test_mempool";
 	if (!huge)
 		argv[argc++] = (char *)"--no-huge";
+	/* a cap, so that the out-of-memory case fails fast instead of
+	 * locking all of the machine's RAM */
+	argv[argc++] = (char *)"-m";
+	argv[argc++] = (char *)"256";
 	argv[argc++] = (char *)"-l";
 	argv[argc++] = (char *)(sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? "0-1" : "0");
 	argv[argc++] = (char *)"--log-level";
@@ -569,8 +573,8 @@ int main(void)
 	failed = run_suite("mempool (--no-huge)", 0);
 	sl_eal_cleanup();
 
-	/* 64 free 2 MiB pages are enough for every case above. */
-	if (free_hugepages_2m() >= 64) {
+	/* -m 256 reserves 128 2 MiB pages at init. */
+	if (free_hugepages_2m() >= 128) {
 		if (eal_up(1) < 0) {
 			printf("hugepage round: sl_eal_init failed\n");
 			failed++;
@@ -579,7 +583,7 @@ int main(void)
 			sl_eal_cleanup();
 		}
 	} else {
-		printf("hugepage round skipped: fewer than 64 free 2 MiB hugepages "
+		printf("hugepage round skipped: fewer than 128 free 2 MiB hugepages "
 		       "(echo 512 > /proc/sys/vm/nr_hugepages)\n");
 	}
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
