@@ -669,7 +669,9 @@ static int map_bar(struct sl_pci_device *dev, int bar, int quiet)
 			SL_LOG(ERR, PCI,
 			       "%s: BAR%d %s: use sl_pci_bar_read/sl_pci_bar_write for it",
 			       dev->name, bar,
-			       r->size == 0 ? "does not exist" : "cannot be mmapped (I/O BAR)");
+			       r->size == 0 ? "does not exist"
+					    : "cannot be mmapped (an I/O port BAR, or VFIO maps "
+					      "only parts of it)");
 		return r->size == 0 ? -ENOENT : -ENOTSUP;
 	}
 	addr = mmap(NULL, r->size, PROT_READ | PROT_WRITE, MAP_SHARED, dev->vfio_dev_fd,

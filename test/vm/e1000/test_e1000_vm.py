@@ -6,16 +6,20 @@ UDP, NIC2 left on the kernel's e1000 driver; NIC3 (82545EM) and NIC4
 (82544GC) on vfio-pci and cabled to the host.
 
   A  fwd_min -a NIC2 fails with the documented message (guest checks it);
+  A2 without CAP_IPC_LOCK and with a 1 MB memlock limit, the DMA mapping
+     fails with the RLIMIT_MEMLOCK remedy (guest checks it);
   B  fwd_min forwards NIC0 <-> NIC1 (hugepages): frames the host sends into
      NIC0 come out of NIC1 byte for byte and the other way round; the port
      counters (from the device's registers) match what was sent;
   C  the same with --no-huge (4 KiB locked pages);
   D  the same with a 65536-mbuf pool given to the RX rings from its end;
   F  the same between NIC3 and NIC4 (the other two device ids);
+  G  sl-skeleton forwards NIC0 <-> NIC1 byte for byte;
+  H  sl-l2fwd forwards NIC0 <-> NIC1, rewriting the MACs as DPDK's l2fwd;
   E  after fwd_min exits, the kernel's e1000 driver takes NIC1 back and
      transmits: the device was left quiet and reusable.
 
-Guest half: guest_e1000.sh; the forwarder: fwd_min.c.
+Guest half: guest_e1000.sh; the test's own forwarder: fwd_min.c.
 """
 
 import json
@@ -92,6 +96,30 @@ def forward_phase(g, phase, pair, count, rev, base_seq):
     return stats
 
 
+def app_phase(g, phase, count, rev, base_seq, l2fwd_macs=False):
+    """sl-skeleton / sl-l2fwd between NIC0 and NIC1: frames only (the apps
+    print their counters to the guest log)."""
+    nic0, nic1 = g.nics[0], g.nics[1]
+    g.wait_for_file('ready_' + phase, timeout=300)
+    nic0.port.drain()
+    nic1.port.drain()
+    for src, dst, first, n in ((nic0, nic1, base_seq, count), (nic1, nic0, base_seq + 500000, rev)):
+        frames = make_frames(n, first_seq=first)
+        src.port.send_frames(frames, pps=PPS)
+        got = dst.port.recv_frames(n, timeout=120, idle=20)
+        what = '%s: host -> %s -> %s -> host' % (phase, src.pci, dst.pci)
+        assert_frames(frames, got, what, ignore_macs=l2fwd_macs)
+        if l2fwd_macs:
+            # DPDK l2fwd: destination 02:00:00:00:00:<TX port>, source the TX port's MAC
+            tx_port = dst.index
+            want = sluicevm.mac_bytes('02:00:00:00:00:%02x' % tx_port) + sluicevm.mac_bytes(dst.mac)
+            wrong = [i for i, f in enumerate(got) if f[:12] != want]
+            assert not wrong, '%s: %d frames with other MACs, first %s' % (
+                what, len(wrong), got[wrong[0]][:12].hex())
+    open(g.result_path('stop_' + phase), 'w').close()
+    sluicevm.log('%s: %d + %d frames forwarded intact' % (phase, count, rev))
+
+
 def main():
     build = sluicevm.build_dir()
     fwd = os.path.join(build, 'test', 'vm', 'e1000', 'fwd_min')
@@ -108,6 +136,9 @@ def main():
             if phase == 'D':
                 assert stats['memsegs'] > 1, \
                     'D: the 65536-mbuf pool should span several memory segments: %s' % stats
+
+        app_phase(g, 'G', 500, 100, base)
+        app_phase(g, 'H', 500, 100, base + 1000000, l2fwd_macs=True)
 
         # E: the kernel driver has NIC1 again and transmits with it.
         again = n1.port.recv_frames(100, timeout=180, idle=60)
