@@ -9,7 +9,8 @@
  *   mbuf_alloc_free_bulk32_1lcore  sl_pktmbuf_alloc_bulk 32 + sl_pktmbuf_free_bulk 32
  *
  * Unit: millions of objects (or mbufs) taken and given back per second.
- * Hugepages when at least 128 free 2 MiB pages exist, else --no-huge.
+ * Hugepages when at least 128 free 2 MiB pages exist and a hugetlbfs is
+ * mounted (which DPDK needs), else --no-huge: both sides decide alike.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,6 +139,23 @@ static void bench_case(const char *name, struct sl_mempool *mp, enum bench_kind 
 	bench_print(name, bench_median(v, runs), "Mops/s");
 }
 
+/* DPDK needs a mounted hugetlbfs for hugepages (Sluice does not): both
+ * benchmarks use hugepages only when DPDK could too, so that the two sides
+ * always run on the same kind of memory. */
+static int hugetlbfs_mounted(void)
+{
+	FILE *f = fopen("/proc/mounts", "r");
+	char line[512];
+	int found = 0;
+
+	if (f == NULL)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f) != NULL)
+		found = strstr(line, " hugetlbfs ") != NULL;
+	fclose(f);
+	return found;
+}
+
 static unsigned long free_hugepages_2m(void)
 {
 	FILE *f = fopen("/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages", "r");
@@ -153,7 +171,7 @@ static unsigned long free_hugepages_2m(void)
 
 int main(void)
 {
-	int huge = free_hugepages_2m() >= 128;
+	int huge = free_hugepages_2m() >= 128 && hugetlbfs_mounted();
 	char *argv[] = { "bench_mempool", "-l", bench_cpu_count() >= 2 ? "0-1" : "0",
 			 "--log-level", "err", "-m", "256", huge ? NULL : "--no-huge", NULL };
 	int argc = huge ? 7 : 8;

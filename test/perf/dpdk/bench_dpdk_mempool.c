@@ -7,7 +7,8 @@
  *   dpdk_mempool_cached_bulk1_1lcore, dpdk_mempool_ring_bulk32_1lcore,
  *   dpdk_mbuf_alloc_free_bulk32_1lcore
  *
- * Hugepages when at least 128 free 2 MiB pages exist, else --no-huge.
+ * Hugepages when at least 128 free 2 MiB pages exist and a hugetlbfs is
+ * mounted (which DPDK needs), else --no-huge: both sides decide alike.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,6 +139,23 @@ static void bench_case(const char *name, struct rte_mempool *mp, enum bench_kind
 	bench_print(name, bench_median(v, runs), "Mops/s");
 }
 
+/* DPDK needs a mounted hugetlbfs for hugepages (Sluice does not): both
+ * benchmarks use hugepages only when DPDK could too, so that the two sides
+ * always run on the same kind of memory. */
+static int hugetlbfs_mounted(void)
+{
+	FILE *f = fopen("/proc/mounts", "r");
+	char line[512];
+	int found = 0;
+
+	if (f == NULL)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f) != NULL)
+		found = strstr(line, " hugetlbfs ") != NULL;
+	fclose(f);
+	return found;
+}
+
 static unsigned long free_hugepages_2m(void)
 {
 	FILE *f = fopen("/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages", "r");
@@ -153,7 +171,7 @@ static unsigned long free_hugepages_2m(void)
 
 int main(void)
 {
-	int huge = free_hugepages_2m() >= 128;
+	int huge = free_hugepages_2m() >= 128 && hugetlbfs_mounted();
 	char *argv[] = { "bench_dpdk_mempool", "-l", bench_cpu_count() >= 2 ? "0-1" : "0",
 			 "--no-pci", "--log-level=1", "-m", "256",
 			 "--file-prefix=sl_bench_dpdk_mempool", huge ? NULL : "--no-huge", NULL };
