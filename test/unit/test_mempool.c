@@ -304,6 +304,30 @@ START_TEST(cache_lifo)
 }
 END_TEST
 
+/* Single-producer/consumer ring modes: same semantics from one thread. */
+START_TEST(sp_sc_flags)
+{
+	const unsigned flag_sets[] = { SL_MEMPOOL_F_SP_PUT, SL_MEMPOOL_F_SC_GET,
+				       SL_MEMPOOL_F_SP_PUT | SL_MEMPOOL_F_SC_GET };
+
+	for (unsigned f = 0; f < SL_DIM(flag_sets); f++) {
+		for (unsigned cache = 0; cache <= 16; cache += 16) {
+			struct sl_mempool *mp = sl_mempool_create("spsc", 100, 32, cache,
+								  SL_SOCKET_ID_ANY, flag_sets[f]);
+			void *objs[100];
+
+			ck_assert_ptr_nonnull(mp);
+			ck_assert_uint_eq(mp->flags, flag_sets[f]);
+			ck_assert_int_eq(sl_mempool_get_bulk(mp, objs, 100), 0);
+			ck_assert_int_eq(sl_mempool_get(mp, &objs[0]), -ENOENT);
+			sl_mempool_put_bulk(mp, objs, 100);
+			ck_assert_uint_eq(sl_mempool_avail_count(mp), 100);
+			sl_mempool_free(mp);
+		}
+	}
+}
+END_TEST
+
 /* ---- counts with caches on several lcores -------------------------------- */
 
 struct count_job {
@@ -506,6 +530,7 @@ static Suite *mempool_suite(const char *name, int huge)
 	tcase_add_test(tc, layout_many_chunks);
 	tcase_add_test(tc, exhaustion);
 	tcase_add_test(tc, cache_lifo);
+	tcase_add_test(tc, sp_sc_flags);
 	tcase_add_test(tc, counts_across_lcores);
 	tcase_add_test(tc, no_double_handout);
 	if (!huge)
