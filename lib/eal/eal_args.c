@@ -52,6 +52,8 @@ void sl_eal_usage(const char *prog)
 	       "  --no-huge           locked 4 KiB pages instead of hugepages (tests, no root)\n"
 	       "                        e.g. --no-huge -m 64\n"
 	       "  -m MB               reserve this much DMA memory at start; also the limit\n"
+	       "                      (without it: hugepages grow as needed, --no-huge up\n"
+	       "                      to half of RAM)\n"
 	       "                        e.g. -m 512\n"
 	       "  --iova-mode va|pa   addresses devices see: va (allocated, IOMMU) or pa\n"
 	       "                      (physical, root, no IOMMU)\n"

@@ -68,7 +68,8 @@ static struct {
 	int multi_node;
 	size_t page_sz;
 	size_t granule;
-	size_t cap;			/* -m, 0: no limit */
+	size_t cap;			/* -m, 0: not given */
+	size_t limit;			/* growth limit: -m, or the --no-huge default */
 	struct eal_seg **segs;		/* sorted by va */
 	unsigned nb_segs;
 	unsigned cap_segs;
@@ -549,10 +550,17 @@ static int seg_create(size_t len, int socket, int reserved, const char *what, st
 	unsigned nb_cbs;
 	int fd, ret, err;
 
-	if (mem.cap != 0 && mem.reserved_bytes + len > mem.cap) {
-		SL_LOG(ERR, EAL,
-		       "DMA memory limit reached for %s: -m %zu MB (%zu MB in use); give a larger -m",
-		       what, mem.cap / MB, (mem.used_bytes + MB - 1) / MB);
+	if (mem.limit != 0 && mem.reserved_bytes + len > mem.limit) {
+		if (mem.cap != 0)
+			SL_LOG(ERR, EAL,
+			       "DMA memory limit reached for %s: -m %zu MB (%zu MB in use); give a "
+			       "larger -m",
+			       what, mem.cap / MB, (mem.used_bytes + MB - 1) / MB);
+		else
+			SL_LOG(ERR, EAL,
+			       "DMA memory limit reached for %s: --no-huge stops at half of RAM, "
+			       "%zu MB (%zu MB in use); give -m to set the limit",
+			       what, mem.limit / MB, (mem.used_bytes + MB - 1) / MB);
 		return -ENOMEM;
 	}
 	s = calloc(1, sizeof(*s));
@@ -988,6 +996,7 @@ int eal_memory_init(const struct eal_config *cfg, int socket)
 	mem.no_huge = cfg->no_huge;
 	mem.iova_mode = cfg->iova_mode;
 	mem.cap = cfg->mem_bytes;
+	mem.limit = 0;
 	mem.pagemap_ok = pagemap_works();
 	mem.multi_node = numa_available() >= 0 && numa_num_configured_nodes() > 1;
 	if (mem.no_huge) {
@@ -1010,8 +1019,19 @@ int eal_memory_init(const struct eal_config *cfg, int socket)
 				 "--iova-mode va");
 		return -EPERM;
 	}
+	if (mem.cap == 0 && mem.no_huge) {
+		/* Hugepages are bounded by nr_hugepages; locked 4 KiB pages
+		 * only by RAM (root ignores RLIMIT_MEMLOCK): a runaway
+		 * allocation must fail, not summon the OOM killer. */
+		long pages = sysconf(_SC_PHYS_PAGES);
+
+		if (pages > 0)
+			mem.limit = SL_ALIGN_FLOOR((size_t)pages * (size_t)sysconf(_SC_PAGESIZE) / 2,
+						   mem.page_sz);
+	}
 	if (mem.cap != 0) {
 		mem.cap = SL_ALIGN_CEIL(mem.cap, mem.page_sz);
+		mem.limit = mem.cap;
 		snprintf(what, sizeof(what), "-m %zu", cfg->mem_bytes / MB);
 	} else {
 		snprintf(what, sizeof(what), "the first DMA segment");
