@@ -588,8 +588,9 @@ static int seg_create(size_t len, int socket, int reserved, const char *what, st
 		free(s);
 		return -err;
 	}
-	/* MAP_SHARED: no copy-on-write after fork, so a page a device is
-	 * writing to can never be swapped under it. */
+	/* MAP_SHARED: no copy-on-write after fork(), which would move the
+	 * parent's next write to a fresh page while a device keeps DMAing
+	 * to the old one. */
 	s->ms.va = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (s->ms.va == MAP_FAILED) {
 		err = errno;
