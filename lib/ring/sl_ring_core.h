@@ -83,34 +83,23 @@ enum sl_ring_behavior {
 };
 
 /* ---- slot copies --------------------------------------------------------
- * Unrolled by 8, then one step of 4, 2 and 1: no loop-carried counter for
- * the tail, and the compiler turns the 8-step into vector moves. The caller
- * splits at the end of the slot array once, so these never wrap. */
+ * Blocks of 8, then one block of 4, 2 and 1: each block is a fixed-size
+ * memcpy, which the compiler emits as a few vector moves (no call), with no
+ * loop-carried counter for the remainder. The caller splits at the end of
+ * the slot array once, so these never wrap. */
 static __sl_always_inline void
 sl_ring_copy_ptrs(void **__restrict dst, void *const *__restrict src, unsigned n)
 {
 	unsigned i = 0;
 
-	for (; i + 8 <= n; i += 8) {
-		dst[i + 0] = src[i + 0];
-		dst[i + 1] = src[i + 1];
-		dst[i + 2] = src[i + 2];
-		dst[i + 3] = src[i + 3];
-		dst[i + 4] = src[i + 4];
-		dst[i + 5] = src[i + 5];
-		dst[i + 6] = src[i + 6];
-		dst[i + 7] = src[i + 7];
-	}
+	for (; i + 8 <= n; i += 8)
+		__builtin_memcpy(&dst[i], &src[i], 8 * sizeof(void *));
 	if (n & 4) {
-		dst[i + 0] = src[i + 0];
-		dst[i + 1] = src[i + 1];
-		dst[i + 2] = src[i + 2];
-		dst[i + 3] = src[i + 3];
+		__builtin_memcpy(&dst[i], &src[i], 4 * sizeof(void *));
 		i += 4;
 	}
 	if (n & 2) {
-		dst[i + 0] = src[i + 0];
-		dst[i + 1] = src[i + 1];
+		__builtin_memcpy(&dst[i], &src[i], 2 * sizeof(void *));
 		i += 2;
 	}
 	if (n & 1)
