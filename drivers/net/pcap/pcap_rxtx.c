@@ -105,7 +105,9 @@ static uint16_t rx_replay(struct pcap_rx_queue *q, struct sl_mbuf **pkts, uint16
 }
 
 /* The next record, or NULL (nothing now, end of file, or an error). */
-static const uint8_t *rx_next_record(struct pcap_rx_queue *q, struct pcap_pkthdr **hdr)
+/* (in_burst: records already taken by the current burst, for messages) */
+static const uint8_t *rx_next_record(struct pcap_rx_queue *q, struct pcap_pkthdr **hdr,
+				     uint16_t in_burst)
 {
 	const uint8_t *data;
 	int ret;
@@ -130,10 +132,11 @@ static const uint8_t *rx_next_record(struct pcap_rx_queue *q, struct pcap_pkthdr
 		if (q->src->kind == PCAP_KIND_FILE) {
 			if (ret == PCAP_ERROR_BREAK)
 				SL_LOG(INFO, NET_PCAP, "port %u: rx_pcap '%s': end of file after %" PRIu64 " frames; RX returns 0 from now on",
-				       q->port_id, q->src->name, q->ipackets);
+				       q->port_id, q->src->name, q->ipackets + in_burst);
 			else
 				SL_LOG(WARNING, NET_PCAP, "port %u: rx_pcap '%s': stopping after %" PRIu64 " frames: %s (a truncated last record?)",
-				       q->port_id, q->src->name, q->ipackets, pcap_geterr(q->src->pcap));
+				       q->port_id, q->src->name, q->ipackets + in_burst,
+				       pcap_geterr(q->src->pcap));
 			q->eof = true;
 			return NULL;
 		}
@@ -156,7 +159,7 @@ uint16_t pcap_rx_burst(void *rxq, struct sl_mbuf **pkts, uint16_t nb_pkts)
 		return 0;
 	while (n < nb_pkts) {
 		struct pcap_pkthdr *hdr;
-		const uint8_t *data = rx_next_record(q, &hdr);
+		const uint8_t *data = rx_next_record(q, &hdr, n);
 		struct sl_mbuf *m;
 		uint64_t ts;
 
