@@ -35,13 +35,19 @@ static char *eal_argv_default[] = {
 	NULL,
 };
 
-static int eal_init_args(char **argv)
+/* sl_eal_init may reorder argv (getopt does), so each call gets a fresh
+ * copy of the pointer array; the strings are literals and stay put. */
+static int eal_init_args(char *const *argv)
 {
+	static char *copy[32];
 	int argc = 0;
 
-	while (argv[argc] != NULL)
+	while (argv[argc] != NULL && argc < (int)SL_DIM(copy) - 1) {
+		copy[argc] = argv[argc];
 		argc++;
-	return sl_eal_init(argc, argv);
+	}
+	copy[argc] = NULL;
+	return sl_eal_init(argc, copy);
 }
 
 static void eal_setup(void)

@@ -504,7 +504,8 @@ static int ring_probe(const char *devname, const char *args)
 	/* Loopback until cabled: TX feeds this port's own RX rings. */
 	ret = ring_port_create(devname, rx, set_ref(rx), SL_SOCKET_ID_ANY, &dev);
 	if (ret < 0) {
-		set_unref(rx);
+		/* Both references (rx and tx) are still ours. */
+		rx->refcnt = 1;
 		set_unref(rx);
 		goto out;
 	}
