@@ -393,7 +393,7 @@ static int parse_args(int argc, char **argv)
 	if (optind < argc)
 		ARG_ERROR("unexpected argument '%s' (see -h)", argv[optind]);
 	if (opts.portmask == 0)
-		ARG_ERROR("no ports: -p PORTMASK is required, e.g. -p 0x3 for ports 0 and 1");
+		ARG_ERROR("-p PORTMASK is required, e.g. -p 0x3 for ports 0 and 1");
 	return 0;
 }
 
@@ -517,6 +517,26 @@ static int plan_lcores(void)
 	return 0;
 }
 
+/* What the ports can do, checked for all of them before any is touched. */
+static int check_ports(void)
+{
+	for (uint16_t p = 0; p < SL_MAX_ETHPORTS; p++) {
+		struct sl_eth_dev_info info;
+
+		if (!(opts.portmask & (1u << p)))
+			continue;
+		if (sl_eth_dev_info_get(p, &info) < 0)
+			return -ENODEV;
+		if (opts.nb_queues > info.max_rx_queues || opts.nb_queues > info.max_tx_queues) {
+			SL_LOG(ERR, L2FWD, "port %u (%s) has at most %u RX / %u TX queues, --queues asks for %u",
+			       p, info.device_name, info.max_rx_queues, info.max_tx_queues,
+			       opts.nb_queues);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 /* ---- ports ---------------------------------------------------------------- */
 
 static uint16_t fit_desc(uint16_t n, const struct sl_eth_desc_lim *lim)
@@ -546,11 +566,6 @@ static int port_init(uint16_t p)
 	ret = sl_eth_dev_info_get(p, &info);
 	if (ret < 0)
 		return ret;
-	if (opts.nb_queues > info.max_rx_queues || opts.nb_queues > info.max_tx_queues) {
-		SL_LOG(ERR, L2FWD, "port %u (%s) has at most %u RX / %u TX queues, --queues asks for %u",
-		       p, info.device_name, info.max_rx_queues, info.max_tx_queues, opts.nb_queues);
-		return -EINVAL;
-	}
 	if (info.tx_offload_capa & SL_ETH_TX_OFFLOAD_MBUF_FAST_FREE)
 		conf.txmode.offloads |= SL_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
 	conf.rxmode.mtu = opts.mtu;
@@ -905,7 +920,7 @@ int main(int argc, char **argv)
 		SL_LOG(ERR, L2FWD, "no ports: create some with --vdev (e.g. --vdev net_null0 --vdev net_null1) or allow PCI devices with -a");
 		goto out;
 	}
-	if (plan_pairs() < 0 || plan_lcores() < 0)
+	if (plan_pairs() < 0 || plan_lcores() < 0 || check_ports() < 0)
 		goto out;
 	if (opts.mtu != 0)
 		data_room = SL_MAX(data_room, SL_PKTMBUF_HEADROOM + opts.mtu + SL_ETHER_HDR_LEN +

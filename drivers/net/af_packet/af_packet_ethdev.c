@@ -354,12 +354,15 @@ static int afp_dev_start(struct sl_eth_dev *dev)
 	}
 	for (uint16_t q = 0; q < d->nb_rx_queues; q++) {
 		struct afp_rx_queue *rxq = d->rx_queues[q];
+		int unused = 0;
 
 		rxq->frames = pp->socks[q].rx_frames;
 		rxq->nb_frames = pp->framecnt;
 		rxq->next = 0;
-		/* open the tap: everything is in place */
-		if (setsockopt(pp->socks[q].fd, SOL_SOCKET, SO_DETACH_FILTER, NULL, 0) < 0) {
+		/* open the tap: everything is in place (the kernel wants an
+		 * int-sized argument it then ignores) */
+		if (setsockopt(pp->socks[q].fd, SOL_SOCKET, SO_DETACH_FILTER, &unused,
+			       sizeof(unused)) < 0) {
 			SL_LOG(ERR, NET_AF_PACKET, "%s: SO_DETACH_FILTER failed: %s", d->name,
 			       strerror(errno));
 			ret = -errno;

@@ -1,0 +1,267 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Helpers for Sluice's end-to-end network tests (Python 3 stdlib only).
+
+- skip(): exit 77, the code meson counts as "skipped", with the reason
+- Netns: network namespaces joined by veth pairs, always removed again
+- netns_enter(): run this thread inside a namespace (setns), so one process
+  can hold sockets in several namespaces
+- test frames: recognisable Ethernet frames (EtherType 0x88b5, IEEE local
+  experimental) carrying a run id and a sequence number
+- pcap files: read and write classic microsecond pcap
+- run_l2fwd(): start sl-l2fwd and collect its output
+"""
+import contextlib
+import ctypes
+import os
+import random
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import threading
+import time
+
+SKIP = 77
+ETHERTYPE = 0x88B5
+MAGIC = b"SLUICE"
+CLONE_NEWNET = 0x40000000
+
+
+def log(*args):
+    print(*args, flush=True)
+
+
+def skip(reason):
+    print("SKIP: " + reason, flush=True)
+    sys.exit(SKIP)
+
+
+def l2fwd_path():
+    path = os.environ.get("SL_L2FWD")
+    if not path or not os.access(path, os.X_OK):
+        skip("SL_L2FWD does not name the sl-l2fwd binary (run through meson test)")
+    return path
+
+
+def require_root(why):
+    if os.geteuid() != 0:
+        skip("needs root (%s)" % why)
+
+
+# ---- namespaces ---------------------------------------------------------------
+
+
+def sh(*cmd, check=True):
+    res = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if check and res.returncode != 0:
+        raise RuntimeError("%s failed (%d): %s" % (" ".join(cmd), res.returncode,
+                                                   res.stderr.strip()))
+    return res
+
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+@contextlib.contextmanager
+def netns_enter(name):
+    """The calling thread in namespace name for the with-block; sockets
+    created inside stay in that namespace afterwards."""
+    home = os.open("/proc/self/ns/net", os.O_RDONLY)
+    target = os.open("/run/netns/" + name, os.O_RDONLY)
+    try:
+        if _libc.setns(target, CLONE_NEWNET) != 0:
+            err = ctypes.get_errno()
+            raise OSError(err, "setns into %s: %s" % (name, os.strerror(err)))
+        yield
+    finally:
+        _libc.setns(home, CLONE_NEWNET)
+        os.close(home)
+        os.close(target)
+
+
+class Netns:
+    """Namespaces named <prefix><pid><suffix>, removed (with their veths)
+    by close(), at exit and on SIGTERM (meson's timeout)."""
+
+    def __init__(self, prefix):
+        require_root("network namespaces and veth pairs")
+        if shutil.which("ip") is None:
+            skip("the ip command (iproute2) is missing")
+        res = sh("ip", "netns", "list", check=False)
+        if res.returncode != 0:
+            skip("'ip netns' does not work here: " + res.stderr.strip())
+        self.prefix = "%s%d" % (prefix, os.getpid())
+        self.names = []
+        signal.signal(signal.SIGTERM, self._on_term)
+
+    def _on_term(self, signum, frame):
+        self.close()
+        sys.exit("terminated (timeout?)")
+
+    def add(self, suffix):
+        name = self.prefix + suffix
+        res = sh("ip", "netns", "add", name, check=False)
+        if res.returncode != 0:
+            self.close()
+            skip("cannot create a network namespace: " + res.stderr.strip())
+        self.names.append(name)
+        # no IPv6 autoconfiguration chatter (router/neighbour solicitations)
+        sh("ip", "netns", "exec", name, "sysctl", "-qw",
+           "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1",
+           check=False)
+        return name
+
+    def veth(self, ns_a, if_a, mac_a, ns_b, if_b, mac_b):
+        sh("ip", "link", "add", if_a, "netns", ns_a, "address", mac_a, "type", "veth",
+           "peer", "name", if_b, "netns", ns_b, "address", mac_b)
+        for ns, ifname in ((ns_a, if_a), (ns_b, if_b)):
+            sh("ip", "-n", ns, "link", "set", ifname, "up")
+
+    def exec_prefix(self, ns):
+        return ["ip", "netns", "exec", ns]
+
+    def close(self):
+        while self.names:
+            sh("ip", "netns", "del", self.names.pop(), check=False)
+
+
+# ---- frames -------------------------------------------------------------------
+
+
+def mac_bytes(text):
+    return bytes(int(x, 16) for x in text.split(":"))
+
+
+def frame_size(seq, low=60, high=1514):
+    """Sizes walk the whole range low..high in a scattered order."""
+    return low + (seq * 7919) % (high - low + 1)
+
+
+def make_frame(seq, run_id, dst, src, size):
+    head = dst + src + struct.pack("!H", ETHERTYPE) + MAGIC + struct.pack("!II", run_id, seq)
+    rnd = random.Random(run_id * 1000003 + seq)
+    return head + rnd.randbytes(size - len(head))
+
+
+def frame_seq(frame, run_id):
+    """The sequence number of one of our frames, or None for anything else."""
+    if len(frame) < 28 or frame[12:14] != struct.pack("!H", ETHERTYPE) or frame[14:20] != MAGIC:
+        return None
+    rid, seq = struct.unpack("!II", frame[20:28])
+    return seq if rid == run_id else None
+
+
+# ---- pcap ---------------------------------------------------------------------
+
+
+def pcap_write(path, records, snaplen=65535, linktype=1):
+    """records: (sec, usec, bytes) tuples."""
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, snaplen, linktype))
+        for sec, usec, data in records:
+            f.write(struct.pack("<IIII", sec, usec, len(data), len(data)))
+            f.write(data)
+
+
+def pcap_read(path):
+    """(header dict, [(sec, usec, wire_len, bytes)]) of a microsecond pcap."""
+    with open(path, "rb") as f:
+        blob = f.read()
+    magic, vmaj, vmin, zone, sigfigs, snaplen, linktype = struct.unpack_from("<IHHiIII", blob)
+    if magic != 0xA1B2C3D4:
+        raise ValueError("%s: not a little-endian microsecond pcap (magic %#x)" % (path, magic))
+    out, off = [], 24
+    while off < len(blob):
+        sec, usec, incl, orig = struct.unpack_from("<IIII", blob, off)
+        off += 16
+        out.append((sec, usec, orig, blob[off:off + incl]))
+        off += incl
+    return {"snaplen": snaplen, "linktype": linktype}, out
+
+
+# ---- sl-l2fwd -----------------------------------------------------------------
+
+
+class L2fwd:
+    """sl-l2fwd running in the background, its stdout collected line by line."""
+
+    def __init__(self, args, prefix=()):
+        self.cmd = list(prefix) + [l2fwd_path()] + list(args)
+        log("running: " + " ".join(self.cmd))
+        self.proc = subprocess.Popen(self.cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     text=True)
+        self.lines = []
+        self.err_lines = []
+        self.cond = threading.Condition()
+        self.readers = [threading.Thread(target=self._read, args=(self.proc.stdout, self.lines),
+                                         daemon=True),
+                        threading.Thread(target=self._read, args=(self.proc.stderr,
+                                                                  self.err_lines),
+                                         daemon=True)]
+        for t in self.readers:
+            t.start()
+
+    def _read(self, stream, sink):
+        for line in stream:
+            with self.cond:
+                sink.append(line.rstrip("\n"))
+                self.cond.notify_all()
+
+    def wait_line(self, needle, timeout):
+        """True once a stdout line contains needle; False on timeout or exit."""
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while True:
+                if any(needle in l for l in self.lines):
+                    return True
+                left = deadline - time.monotonic()
+                if left <= 0 or self.proc.poll() is not None:
+                    return any(needle in l for l in self.lines)
+                self.cond.wait(min(left, 0.1))
+
+    def wait(self, timeout):
+        """Exit code; SIGTERM then SIGKILL if it does not stop in time."""
+        try:
+            rc = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            log("sl-l2fwd still running after %.0f s: SIGTERM" % timeout)
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                rc = self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                rc = self.proc.wait()
+        for t in self.readers:
+            t.join(5)
+        return rc
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    def stdout(self):
+        return "\n".join(self.lines)
+
+    def stderr(self):
+        return "\n".join(self.err_lines)
+
+    def dump(self):
+        log("---- sl-l2fwd stdout ----\n" + self.stdout())
+        log("---- sl-l2fwd stderr ----\n" + self.stderr())
+
+    def final_counter(self, label):
+        """A number from the final statistics block ("Total packets dropped")."""
+        text = self.stdout()
+        tail = text[text.rfind("Final statistics"):]
+        for line in tail.splitlines():
+            if line.startswith(label + ":"):
+                return int(line.split(":")[1])
+        raise AssertionError("no '%s' in sl-l2fwd's final statistics" % label)
+
+    def port_mac(self, port):
+        for line in self.lines:
+            if line.startswith("Port %d (" % port) and " MAC " in line:
+                return line.split(" MAC ")[1].split(",")[0]
+        raise AssertionError("sl-l2fwd did not print port %d's MAC" % port)
