@@ -85,8 +85,10 @@ static inline void sl_ring_reset(struct sl_ring *r) { sl_ring_reset_indices(r, 0
 /* A snapshot; exact when no thread is moving objects. */
 static inline unsigned sl_ring_count(const struct sl_ring *r)
 {
-	uint32_t prod_tail = __atomic_load_n(&r->prod.tail, __ATOMIC_ACQUIRE);
-	uint32_t cons_tail = __atomic_load_n(&r->cons.tail, __ATOMIC_ACQUIRE);
+	/* Relaxed: no slot is read on the strength of these values (a
+	 * dequeue acquires the tail itself), they only feed a number. */
+	uint32_t prod_tail = __atomic_load_n(&r->prod.tail, __ATOMIC_RELAXED);
+	uint32_t cons_tail = __atomic_load_n(&r->cons.tail, __ATOMIC_RELAXED);
 	uint32_t count = (prod_tail - cons_tail) & r->mask;
 
 	/* The two loads are not one snapshot: clamp what cannot be. */

@@ -106,20 +106,37 @@ sl_ring_copy_ptrs(void **__restrict dst, void *const *__restrict src, unsigned n
 		dst[i] = src[i];
 }
 
+/* Once per lap the copy crosses the end of the slot array: copy element by
+ * element there. (Block copies with counts the compiler cannot bound would
+ * also trip GCC's -Warray-bounds on callers' small arrays.) */
+static inline void
+sl_ring_slots_put_wrap(struct sl_ring *r, uint32_t idx, void *const *objs, unsigned n)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		r->slots[(idx + i) & r->mask] = objs[i];
+}
+
+static inline void
+sl_ring_slots_get_wrap(const struct sl_ring *r, uint32_t idx, void **objs, unsigned n)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		objs[i] = r->slots[(idx + i) & r->mask];
+}
+
 static __sl_always_inline void
 sl_ring_slots_put(struct sl_ring *r, uint32_t head, void *const *objs, unsigned n)
 {
 	const uint32_t idx = head & r->mask;
 
 	/* idx < size and n <= capacity < size: the sum cannot overflow. */
-	if (sl_likely(idx + n <= r->size)) {
+	if (sl_likely(idx + n <= r->size))
 		sl_ring_copy_ptrs(&r->slots[idx], objs, n);
-	} else {
-		const unsigned first = r->size - idx;
-
-		sl_ring_copy_ptrs(&r->slots[idx], objs, first);
-		sl_ring_copy_ptrs(&r->slots[0], objs + first, n - first);
-	}
+	else
+		sl_ring_slots_put_wrap(r, idx, objs, n);
 }
 
 static __sl_always_inline void
@@ -127,14 +144,10 @@ sl_ring_slots_get(const struct sl_ring *r, uint32_t head, void **objs, unsigned 
 {
 	const uint32_t idx = head & r->mask;
 
-	if (sl_likely(idx + n <= r->size)) {
+	if (sl_likely(idx + n <= r->size))
 		sl_ring_copy_ptrs(objs, &r->slots[idx], n);
-	} else {
-		const unsigned first = r->size - idx;
-
-		sl_ring_copy_ptrs(objs, &r->slots[idx], first);
-		sl_ring_copy_ptrs(objs + first, &r->slots[0], n - first);
-	}
+	else
+		sl_ring_slots_get_wrap(r, idx, objs, n);
 }
 
 /* ---- head reservation ---------------------------------------------------
@@ -190,10 +203,8 @@ sl_ring_reserve(struct sl_ring_headtail *self, const struct sl_ring_headtail *ot
 		}
 		k = n;
 		if (sl_unlikely(room < n)) {
-			if (behavior == SL_RING_QUEUE_FIXED)
-				k = 0;
-			else
-				k = room;
+			/* written as a min so the compiler knows k <= n */
+			k = behavior == SL_RING_QUEUE_FIXED ? 0 : SL_MIN(room, n);
 			if (k == 0) {
 				*room_out = room;
 				return 0;

@@ -9,6 +9,8 @@
  * Environment knobs, read by every benchmark:
  *   BENCH_RUNS=n      runs per case, the median is reported (default 5)
  *   BENCH_SECONDS=x   target length of one run in seconds (default 0.4)
+ *   BENCH_FILTER=s    run only the cases whose name contains s (benchmarks
+ *                     that check bench_selected())
  */
 #ifndef SL_BENCH_COMMON_H
 #define SL_BENCH_COMMON_H
@@ -72,6 +74,15 @@ static inline double bench_median(double *v, unsigned n)
 	if (n & 1)
 		return v[n / 2];
 	return (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}
+
+/* Whether the case `name` should run (BENCH_FILTER unset, or a substring
+ * of name). */
+static inline int bench_selected(const char *name)
+{
+	const char *f = getenv("BENCH_FILTER");
+
+	return f == NULL || *f == '\0' || strstr(name, f) != NULL;
 }
 
 static inline void bench_print(const char *name, double value, const char *unit)

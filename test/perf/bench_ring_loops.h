@@ -235,10 +235,12 @@ static void br_case(const char *suffix, double (*fn)(BR_RING_T *, uint64_t), BR_
 	unsigned runs = bench_runs(), i;
 	char name[96];
 
+	snprintf(name, sizeof(name), "%s%s", BR_PREFIX, suffix);
+	if (!bench_selected(name))
+		return;
 	fn(r, bench_run_ns() / 10);	/* warm caches, TLB, branch predictors */
 	for (i = 0; i < runs; i++)
 		v[i] = fn(r, bench_run_ns());
-	snprintf(name, sizeof(name), "%s%s", BR_PREFIX, suffix);
 	bench_print(name, bench_median(v, runs), "Mops/s");
 }
 

@@ -225,6 +225,42 @@ START_TEST(test_create_lookup_free)
 }
 END_TEST
 
+START_TEST(test_dump)
+{
+	struct sl_ring *r = ring_new(1000, SL_RING_F_EXACT_SZ | SL_RING_F_SC_DEQ);
+	char buf[512] = "";
+	FILE *f = fmemopen(buf, sizeof(buf) - 1, "w");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(sl_ring_enqueue(r, OBJ(1)), 0);
+	ck_assert_int_eq(sl_ring_enqueue(r, OBJ(2)), 0);
+	sl_ring_dump(f, r);
+	fclose(f);
+	ck_assert_msg(strstr(buf, "ring \"test\"") != NULL, "%s", buf);
+	ck_assert_msg(strstr(buf, "(MP/SC, exact size), size 1024, capacity 1000") != NULL, "%s", buf);
+	ck_assert_msg(strstr(buf, "prod head 2 tail 2 | cons head 0 tail 0 | used 2 free 998") != NULL,
+		      "%s", buf);
+	free(r);
+}
+END_TEST
+
+#ifdef SL_DEBUG_CHECKS
+/* With -Ddebug_checks=true the fast path rejects NULL with a log line. */
+START_TEST(test_debug_checks)
+{
+	void *objs[4] = { NULL };
+	struct sl_ring *r = ring_new(8, 0);
+
+	ck_assert_uint_eq(sl_ring_enqueue_bulk(NULL, objs, 4, NULL), 0);
+	ck_assert_uint_eq(sl_ring_dequeue_burst(NULL, objs, 4, NULL), 0);
+	ck_assert_uint_eq(sl_ring_mp_enqueue_burst(r, NULL, 4, NULL), 0);
+	ck_assert_uint_eq(sl_ring_sc_dequeue_bulk(r, NULL, 4, NULL), 0);
+	ck_assert_uint_eq(sl_ring_count(r), 0);
+	free(r);
+}
+END_TEST
+#endif
+
 /* ---- every API x mode x bulk/burst, single thread --------------------------- */
 
 /* Fill with bulk calls up to full, check outputs, then drain. _i: mode. */
@@ -703,6 +739,10 @@ static Suite *ring_suite(void)
 	tcase_add_test(tc, test_init_bad_args);
 	tcase_add_test(tc, test_capacity);
 	tcase_add_test(tc, test_create_lookup_free);
+	tcase_add_test(tc, test_dump);
+#ifdef SL_DEBUG_CHECKS
+	tcase_add_test(tc, test_debug_checks);
+#endif
 	suite_add_tcase(s, tc);
 
 	tcase_add_loop_test(tm, test_bulk_full_empty, 0, N_MODES);
