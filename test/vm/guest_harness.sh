@@ -1,18 +1,23 @@
 #!/bin/sh
 # Guest half of test_harness.py (runs inside the guest, chrooted into the
-# host root, cwd = results dir). Usage: guest_harness.sh E1000_BDF VIRTIO_BDF COUNT
+# host root, cwd = results dir).
+# Usage: guest_harness.sh E1000 VIRTIO CROSS_A CROSS_B MQ|none COUNT  (PCI addresses)
 # Order matters, the host follows it: (1) environment checks, (2) COUNT frames
 # sent by the e1000's kernel driver, (3) COUNT frames received on virtio-net
-# (after creating rx_ready), (4) e1000 to vfio-pci, VFIO probe, back to e1000,
-# (5) 100 frames with seq 1000000.. sent on the rebound e1000.
+# (after creating rx_ready), (4) 300 frames CROSS_A -> CROSS_B over the
+# crossover cable (guest only), (5) link down/up of the e1000 driven from the
+# host's QEMU monitor (files link_ready, link_down_seen, link_up_seen),
+# (6) the multi-queue virtio NIC (if any): 2 queue pairs, 200 frames in after
+# mq_ready, 200 out with seq 5000.., (7) e1000 to vfio-pci, VFIO probe, back
+# to e1000, (8) 100 frames with seq 1000000.. sent on the rebound e1000.
 # Exit status: the number of failed checks.
 set -u
-e1000=$1 virtio=$2 count=$3
+e1000=$1 virtio=$2 cross_a=$3 cross_b=$4 mq=$5 count=$6
 here=$(dirname "$0")
 R=$SLUICE_RESULTS
 fails=0
 
-ok() { echo "ok: $*"; }
+ok() { echo "ok: $* [$(cut -d" " -f1 /proc/uptime) s]"; }
 bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
 check() {
 	desc=$1; shift
@@ -22,9 +27,9 @@ driver_of() {	# PCI (or virtio) device dir -> bound driver name, or "none"
 	if [ -e "$1/driver" ]; then basename "$(readlink "$1/driver")"; else echo none; fi
 }
 group_of() { basename "$(readlink "/sys/bus/pci/devices/$1/iommu_group")"; }
-wait_carrier() {
+wait_carrier() {	# IFNAME [0|1]
 	i=0
-	while [ "$(cat "/sys/class/net/$1/carrier" 2>/dev/null)" != 1 ]; do
+	while [ "$(cat "/sys/class/net/$1/carrier" 2>/dev/null)" != "${2:-1}" ]; do
 		i=$((i + 1))
 		[ $i -gt 200 ] && return 1
 		sleep 0.1
@@ -47,6 +52,13 @@ check "virtio NIC's virtio device bound to virtio_net" test "$(driver_of "$vdev"
 e_if=$(ls "/sys/bus/pci/devices/$e1000/net" 2>/dev/null)
 v_if=$(ls "$vdev/net" 2>/dev/null)
 check "interfaces: e1000 '$e_if', virtio '$v_if'" test -n "$e_if" -a -n "$v_if"
+pci_id() { echo "$(cat "/sys/bus/pci/devices/$1/vendor"):$(cat "/sys/bus/pci/devices/$1/device")"; }
+check "e1000-82545em model is 8086:100f" test "$(pci_id "$cross_a")" = 0x8086:0x100f
+check "e1000-82544gc model is 8086:100c" test "$(pci_id "$cross_b")" = 0x8086:0x100c
+check "virtio model is modern-only 1af4:1041" test "$(pci_id "$virtio")" = 0x1af4:0x1041
+a_if=$(ls "/sys/bus/pci/devices/$cross_a/net" 2>/dev/null)
+b_if=$(ls "/sys/bus/pci/devices/$cross_b/net" 2>/dev/null)
+check "crossover interfaces: '$a_if', '$b_if'" test -n "$a_if" -a -n "$b_if"
 if [ $fails -ne 0 ]; then
 	echo "environment checks failed, not testing traffic"
 	exit $fails
@@ -67,7 +79,36 @@ check "e1000 sent $count frames" python3 "$here/guest_pkt.py" send "$e_if" "$cou
 check "virtio receive ran" python3 "$here/guest_pkt.py" recv "$v_if" "$count" --out "$R/rx.pcap" \
 	--ready "$R/rx_ready" --timeout 120 --stats "$R/rx_stats.json"
 
-# (4) e1000 to vfio-pci and back, through sysfs driver_override
+# (4) crossover cable between two NICs of this guest
+ip link set "$a_if" up
+ip link set "$b_if" up
+check "crossover link A up" wait_carrier "$a_if"
+check "crossover link B up" wait_carrier "$b_if"
+python3 "$here/guest_pkt.py" recv "$b_if" 300 --out "$R/cross.pcap" --ready "$R/cross_ready" --timeout 60 &
+rx_pid=$!
+while [ ! -e "$R/cross_ready" ]; do sleep 0.1; done
+check "crossover: 300 frames sent" python3 "$here/guest_pkt.py" send "$a_if" 300 --first-seq 3000
+check "crossover: receiver ran" wait $rx_pid
+
+# (5) link state from the host's monitor (set_link)
+touch "$R/link_ready"
+check "e1000 carrier lost after set_link off" wait_carrier "$e_if" 0; touch "$R/link_down_seen"
+check "e1000 carrier back after set_link on" wait_carrier "$e_if" 1; touch "$R/link_up_seen"
+
+# (6) multi-queue virtio-net on a host tap
+if [ "$mq" != none ]; then
+	mdev=$(ls -d /sys/bus/pci/devices/$mq/virtio* 2>/dev/null | head -1)
+	m_if=$(ls "$mdev/net" 2>/dev/null)
+	check "virtio-mq interface '$m_if' has 2 RX and 2 TX queues" \
+		test "$(ls "/sys/class/net/$m_if/queues" 2>/dev/null | tr '\n' ' ')" = "rx-0 rx-1 tx-0 tx-1 "
+	ip link set "$m_if" up
+	check "virtio-mq link up" wait_carrier "$m_if"
+	check "virtio-mq receive ran" python3 "$here/guest_pkt.py" recv "$m_if" 200 --out "$R/mq.pcap" \
+		--ready "$R/mq_ready" --timeout 60
+	check "virtio-mq sent 200 frames" python3 "$here/guest_pkt.py" send "$m_if" 200 --first-seq 5000
+fi
+
+# (7) e1000 to vfio-pci and back, through sysfs driver_override
 ip link set "$e_if" down
 dev=/sys/bus/pci/devices/$e1000
 echo "$e1000" > "$dev/driver/unbind"
@@ -85,7 +126,7 @@ check "e1000 bound back to e1000 driver" test "$(driver_of "$dev")" = e1000
 e_if=$(ls "$dev/net" 2>/dev/null)
 check "e1000 interface back: '$e_if'" test -n "$e_if"
 
-# (5) the rebound interface works
+# (8) the rebound interface works
 if [ -n "$e_if" ]; then
 	ip link set "$e_if" up
 	check "e1000 link up after rebind" wait_carrier "$e_if"

@@ -20,6 +20,7 @@ builds numbered test frames and check_frames() compares what arrived.
 import base64
 import errno
 import fcntl
+import json
 import os
 import re
 import select
@@ -52,7 +53,7 @@ MIN_FRAME, MAX_FRAME = 60, 1514   # without FCS, as QEMU's netdevs carry them
 NIC_MODELS = {
     'e1000': 'e1000',                    # 82540EM, 8086:100e
     'e1000-82545em': 'e1000-82545em',    # 8086:100f
-    'e1000-82544gc': 'e1000-82544gc',    # 8086:1004
+    'e1000-82544gc': 'e1000-82544gc',    # 8086:100c
     # Modern-only: iommu_platform=on makes the device translate its DMA through
     # the vIOMMU like real hardware, and QEMU refuses it on transitional devices.
     'virtio': 'virtio-net-pci,disable-legacy=on,iommu_platform=on',
@@ -125,6 +126,38 @@ def socket_pair_udp():
     a.connect(b.getsockname())
     b.connect(a.getsockname())
     return a, b
+
+
+_isa_warned = False
+
+
+def warn_if_build_uses_host_only_isa():
+    """QEMU 7.2's TCG CPU ('-cpu max') has AVX2 but no AVX-512 (nor GFNI,
+    SHA, VPCLMULQDQ, AVX-VNNI): a build configured with -Dmachine=native (or
+    -march=native in c_args) on an AVX-512 host makes binaries that die with
+    SIGILL in the guest. Warn once, naming the fix."""
+    global _isa_warned
+    if _isa_warned:
+        return
+    _isa_warned = True
+    try:
+        with open('/proc/cpuinfo') as f:
+            if ' avx512f' not in f.read():
+                return
+        with open(os.path.join(build_dir(), 'meson-info', 'intro-buildoptions.json')) as f:
+            opts = {o['name']: o['value'] for o in json.load(f)}
+    except (OSError, ValueError, KeyError):
+        return
+    march = 'native' if opts.get('machine') == 'native' else None
+    for a in opts.get('c_args', []):    # user c_args come after the project's -march
+        if a.startswith('-march='):
+            march = a[len('-march='):]
+        elif a == '-mno-avx512f':
+            march = None
+    if march == 'native':
+        log('warning: this host has AVX-512 and %s is built for -march=native: its binaries '
+            'may die with SIGILL (Illegal instruction) in the TCG guest; VM tests need the '
+            'default -Dmachine=x86-64-v2 (or x86-64-v3)' % build_dir())
 
 
 def _check_path(what, path):
@@ -291,6 +324,9 @@ class _PortBase:
         self.tx_frames = 0
         self.rx_frames = 0
         self.last_span = 0.0
+        # Set by Guest: raises GuestError once the guest is gone, so a
+        # receiver does not sit out its timeout after a failed guest script.
+        self.guest_check = None
 
     def send_frames(self, frames, pps=10000, burst=32):
         """Send frames paced to pps (frames per second) in bursts: QEMU reads
@@ -325,8 +361,10 @@ class _PortBase:
                 wait = min(wait, last + idle - now)
             if wait <= 0:
                 break
-            f = self._recv(wait)
+            f = self._recv(min(wait, 0.5))
             if f is None:
+                if self.guest_check is not None:
+                    self.guest_check(len(out), count)
                 continue
             if ethertype is not None and f[12:14] != struct.pack('!H', ethertype):
                 self.foreign += 1
@@ -571,6 +609,8 @@ class Guest:
                 raise ValueError('guest script %s: the guest mounts its own tmpfs over %s, '
                                  'keep scripts (and the build dir) elsewhere' % (script, hidden))
         qemu, kernel, initrd = find_prerequisites(os.path.join(build_dir(), 'test', 'vm', 'cache'))
+        if self.accel != 'kvm':
+            warn_if_build_uses_host_only_isa()
         if os.path.isdir(self.results_dir):
             shutil.rmtree(self.results_dir)
         os.makedirs(self.results_dir)
@@ -659,6 +699,7 @@ class Guest:
                                  '(a multi-queue tap): QEMU\'s dgram netdev has one queue' % nic.index)
             if nic.cable == 'host':
                 nic.port = TapPort(nic.queues) if nic.model == 'virtio-mq' else HostPort()
+                nic.port.guest_check = self._check_receiving
                 netdev = nic.port.netdev(nic.netdev_id)
                 pass_fds += nic.port.qemu_fds()
                 continue_fd = None
@@ -762,6 +803,12 @@ class Guest:
                                % self.proc.returncode)
         return None
 
+    def _check_receiving(self, got, want):
+        with self._cond:
+            if self._check_alive() == 'exited':
+                raise self._failed('guest script exited (status %s) while the host waited for '
+                                   'frames: %d of %d arrived' % (self.exit_status, got, want))
+
     def wait(self, timeout=300):
         """Wait for the guest script to finish and QEMU to power off; returns
         the script's exit status. On timeout QEMU is killed and GuestError raised."""
@@ -819,6 +866,22 @@ class Guest:
                     raise self._failed('%s did not appear within %d s' % (name, timeout))
                 self._cond.wait(0.05)
         return path
+
+    def read_json(self, name, timeout=60):
+        """Wait for results/<name> and parse it as JSON. A file is visible over
+        9p while the guest still writes it, so a parse error is retried for a
+        few seconds (guest scripts that write to a temporary name and rename
+        never need that)."""
+        path = self.wait_for_file(name, timeout)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with open(path) as f:
+                    return json.load(f)
+            except ValueError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
 
     def result_path(self, name):
         return os.path.join(self.results_dir, name)
