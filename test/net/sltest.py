@@ -138,17 +138,21 @@ def frame_size(seq, low=60, high=1514):
     return low + (seq * 7919) % (high - low + 1)
 
 
-def make_frame(seq, run_id, dst, src, size):
-    head = dst + src + struct.pack("!H", ETHERTYPE) + MAGIC + struct.pack("!II", run_id, seq)
+def make_frame(seq, run_id, dst, src, size, vlan_tci=None):
+    """size bytes; with vlan_tci an 802.1Q tag follows the MACs (4 more bytes)."""
+    tag = b"" if vlan_tci is None else struct.pack("!HH", 0x8100, vlan_tci)
+    head = dst + src + tag + struct.pack("!H", ETHERTYPE) + MAGIC + struct.pack("!II", run_id, seq)
     rnd = random.Random(run_id * 1000003 + seq)
-    return head + rnd.randbytes(size - len(head))
+    return head + rnd.randbytes(size + len(tag) - len(head))
 
 
 def frame_seq(frame, run_id):
     """The sequence number of one of our frames, or None for anything else."""
-    if len(frame) < 28 or frame[12:14] != struct.pack("!H", ETHERTYPE) or frame[14:20] != MAGIC:
+    off = 16 if frame[12:14] == b"\x81\x00" else 12
+    if len(frame) < off + 16 or frame[off:off + 2] != struct.pack("!H", ETHERTYPE) or \
+            frame[off + 2:off + 8] != MAGIC:
         return None
-    rid, seq = struct.unpack("!II", frame[20:28])
+    rid, seq = struct.unpack("!II", frame[off + 8:off + 16])
     return seq if rid == run_id else None
 
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
-"""sl-l2fwd over two net_af_packet ports, end to end through veth pairs.
+"""sl-l2fwd over two net_af_packet (or net_pcap) ports, end to end through veth pairs.
 
     ns a            ns d (sl-l2fwd)                      ns b
     va0 ----veth---- va1 = port 0  --forward-->  port 1 = vb1 ----veth---- vb0
@@ -11,6 +11,8 @@ number) with a raw AF_PACKET socket on va0; the receiver captures on vb0.
 Every frame must arrive exactly once, in order, byte-identical to what was
 sent except for the MAC addresses, which must be dst 02:00:00:00:00:01 and
 src = port 1's MAC (vb1's), or fully identical with --no-mac-updating.
+Every seventh frame carries an 802.1Q tag, which the kernel strips on
+receive: the port must hand the frame over with its tag back in place.
 
 The sender keeps at most WINDOW frames in flight (sent but not yet
 received), so no ring or socket buffer on the path can overflow however the
@@ -20,6 +22,7 @@ drop counters are printed next to it.
 import argparse
 import os
 import socket
+import struct
 import sys
 import threading
 import time
@@ -34,6 +37,33 @@ MAC_A0, MAC_A1 = "02:aa:00:00:00:01", "02:aa:00:00:00:02"
 MAC_B0, MAC_B1 = "02:bb:00:00:00:01", "02:bb:00:00:00:02"
 DST = sltest.mac_bytes("02:11:22:33:44:55")
 SO_RCVBUFFORCE = 33
+ETH_P_ALL = 3
+
+
+# struct tpacket_auxdata: status, len, snaplen, mac, net, vlan_tci, vlan_tpid
+AUXDATA = struct.Struct("=IIIHHHH")
+SOL_PACKET, PACKET_AUXDATA = 263, 8
+TP_STATUS_VLAN_VALID, TP_STATUS_VLAN_TPID_VALID = 0x10, 0x40
+VLAN_EVERY = 7
+
+
+def reinsert_vlan(data, ancdata):
+    """The kernel hands packet sockets VLAN frames with the tag moved out of
+    the data into PACKET_AUXDATA; put it back to see the frame as sent."""
+    for level, kind, blob in ancdata:
+        if level == SOL_PACKET and kind == PACKET_AUXDATA and len(blob) >= AUXDATA.size:
+            status, _, _, _, _, tci, tpid = AUXDATA.unpack_from(blob)
+            if status & TP_STATUS_VLAN_VALID:
+                if not status & TP_STATUS_VLAN_TPID_VALID:
+                    tpid = 0x8100
+                return data[:12] + struct.pack("!HH", tpid, tci) + data[12:]
+    return data
+
+
+def vlan_of(seq):
+    """Every VLAN_EVERY-th frame carries an 802.1Q tag: the kernel strips
+    it on receive and net_af_packet must put it back."""
+    return (3 << 13) | (1 + seq % 4094) if seq % VLAN_EVERY == VLAN_EVERY - 1 else None
 
 
 class Receiver(threading.Thread):
@@ -49,9 +79,10 @@ class Receiver(threading.Thread):
         self.sock.settimeout(0.2)
         while not self.stop:
             try:
-                data = self.sock.recv(65536)
+                data, anc, _, _ = self.sock.recvmsg(65536, socket.CMSG_SPACE(AUXDATA.size))
             except socket.timeout:
                 continue
+            data = reinsert_vlan(data, anc)
             seq = sltest.frame_seq(data, self.run_id)
             with self.cond:
                 if seq is None:
@@ -127,7 +158,11 @@ def main():
     ap.add_argument("--queues", type=int, default=1,
                     help="queue pairs per port (net_af_packet qpairs, PACKET_FANOUT)")
     ap.add_argument("--frames", type=int, default=10000)
+    ap.add_argument("--driver", choices=["af_packet", "pcap"], default="af_packet",
+                    help="net_af_packet (default) or net_pcap live capture (iface=)")
     opt = ap.parse_args()
+    if opt.driver == "pcap" and opt.queues != 1:
+        ap.error("net_pcap has one queue pair per iface=")
     sltest.l2fwd_path()
     mac_updating = not opt.no_mac_updating
     run_id = os.getpid()
@@ -142,20 +177,25 @@ def main():
             tx = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)   # sends only
             tx.bind(("va0", 0))
         with sltest.netns_enter(ns_b):
-            rx_sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
-                                    socket.htons(sltest.ETHERTYPE))
+            # ETH_P_ALL: a socket bound to one EtherType is served after
+            # the kernel has dropped the stripped VLAN tag of an untagged
+            # port, the catch-all taps before (__netif_receive_skb_core)
+            rx_sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
             rx_sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 64 << 20)
-            rx_sock.bind(("vb0", sltest.ETHERTYPE))
+            rx_sock.setsockopt(SOL_PACKET, PACKET_AUXDATA, 1)
+            rx_sock.bind(("vb0", ETH_P_ALL))
 
         frames = [sltest.make_frame(i, run_id, DST, sltest.mac_bytes(MAC_A0),
-                                    sltest.frame_size(i)) for i in range(opt.frames)]
+                                    sltest.frame_size(i), vlan_of(i))
+                  for i in range(opt.frames)]
         # one busy-polling lcore, on the last CPU we may use: the sender,
         # the receiver and the kernel's softirqs get the rest
         cpu = sorted(os.sched_getaffinity(0))[-1]
         qp = ",qpairs=%d" % opt.queues if opt.queues > 1 else ""
+        drv = "net_" + opt.driver
         args = ["-l", str(cpu), "--no-huge", "--no-pci",
-                "--vdev", "net_af_packet0,iface=va1" + qp,
-                "--vdev", "net_af_packet1,iface=vb1" + qp,
+                "--vdev", drv + "0,iface=va1" + qp,
+                "--vdev", drv + "1,iface=vb1" + qp,
                 "--", "-p", "0x3", "-q", str(2 * opt.queues), "-P", "-T", "0",
                 "--max-packets", str(opt.frames), "--duration", "120"]
         if opt.queues > 1:

@@ -161,18 +161,30 @@ static int source_open_file(const char *devname, struct pcap_source *src, bool i
 	return ret;
 }
 
-/* A live handle on ifname: activated, non-blocking, Ethernet. */
-static pcap_t *iface_open(const char *devname, const char *what, const char *ifname)
+/* A live handle on ifname: activated, non-blocking, Ethernet.
+ *
+ * In immediate mode libpcap uses TPACKET_V2, whose ring slots are all as
+ * large as the snapshot length: with 65535 a 2 MiB buffer would hold about
+ * 30 frames and a burst of 31 would be dropped. So the snapshot is the
+ * interface's largest frame (MTU + header + two VLAN tags, which libpcap
+ * puts back into the data) and the RX buffer holds thousands of them. */
+static pcap_t *iface_open(const char *devname, const char *what, const char *ifname, bool rx)
 {
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
 	pcap_t *p = pcap_create(ifname, errbuf);
+	int snaplen = PCAP_MAX_FRAME;
+	struct ifreq ifr;
 	int ret;
 
 	if (p == NULL) {
 		SL_LOG(ERR, NET_PCAP, "%s: %s '%s': %s", devname, what, ifname, errbuf);
 		return NULL;
 	}
-	pcap_set_snaplen(p, PCAP_MAX_FRAME);
+	if (iface_ioctl(ifname, SIOCGIFMTU, &ifr) == 0 && ifr.ifr_mtu > 0)
+		snaplen = SL_MIN(ifr.ifr_mtu + SL_ETHER_HDR_LEN + 2 * SL_ETHER_VLAN_HDR_LEN,
+				 PCAP_MAX_FRAME);
+	pcap_set_snaplen(p, snaplen);
+	pcap_set_buffer_size(p, rx ? PCAP_LIVE_RX_BUFFER : PCAP_LIVE_TX_BUFFER);
 	pcap_set_promisc(p, 1);
 	/* deliver each frame at once instead of batching to a timeout */
 	pcap_set_immediate_mode(p, 1);
@@ -203,7 +215,7 @@ static pcap_t *iface_open(const char *devname, const char *what, const char *ifn
 
 static int source_open_iface(const char *devname, struct pcap_source *src)
 {
-	src->pcap = iface_open(devname, "rx_iface", src->name);
+	src->pcap = iface_open(devname, "rx_iface", src->name, true);
 	if (src->pcap == NULL)
 		return -EINVAL;
 	src->nsec = pcap_get_tstamp_precision(src->pcap) == PCAP_TSTAMP_PRECISION_NANO;
@@ -232,7 +244,7 @@ static int sink_open(const char *devname, struct pcap_sink *sink)
 		}
 		return 0;
 	}
-	sink->pcap = iface_open(devname, "tx_iface", sink->name);
+	sink->pcap = iface_open(devname, "tx_iface", sink->name, false);
 	if (sink->pcap == NULL)
 		return -EINVAL;
 	/* A TX handle must not queue up captured frames nobody reads: a

@@ -28,6 +28,10 @@
 #define PCAP_SNAPLEN 65535
 /* Longest frame received from a live interface or accepted for TX. */
 #define PCAP_MAX_FRAME 65535
+/* Kernel ring sizes of live handles: RX holds a few thousand MTU frames;
+ * a TX handle receives nothing (see sink_open) and needs little. */
+#define PCAP_LIVE_RX_BUFFER (16 << 20)
+#define PCAP_LIVE_TX_BUFFER (256 << 10)
 
 enum pcap_kind { PCAP_KIND_NONE = 0, PCAP_KIND_FILE, PCAP_KIND_IFACE };
 

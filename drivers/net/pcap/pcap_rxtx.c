@@ -121,7 +121,11 @@ static const uint8_t *rx_next_record(struct pcap_rx_queue *q, struct pcap_pkthdr
 	for (;;) {
 		ret = pcap_next_ex(q->src->pcap, hdr, &data);
 		if (sl_likely(ret == 1)) {
-			if (sl_unlikely((*hdr)->caplen == 0)) {
+			/* an empty record, or a live frame longer than the
+			 * snapshot (it would arrive cut): drop and count */
+			if (sl_unlikely((*hdr)->caplen == 0 ||
+					(q->src->kind == PCAP_KIND_IFACE &&
+					 (*hdr)->caplen < (*hdr)->len))) {
 				pcap_count(&q->ierrors, 1);
 				continue;
 			}
