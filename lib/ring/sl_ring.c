@@ -117,6 +117,14 @@ int sl_ring_init(struct sl_ring *r, const char *name, unsigned count, unsigned f
 		       "sl_ring_get_memsize_flags(count, flags) bytes");
 		return -EINVAL;
 	}
+	/* The struct is declared cache-line aligned (the sides' lines must
+	 * not share a line with anything else); less is undefined behaviour. */
+	if (((uintptr_t)r & SL_CACHE_LINE_MASK) != 0) {
+		SL_LOG(ERR, RING, "sl_ring_init: ring memory at %p is not %d-byte aligned: "
+		       "allocate it with aligned_alloc(%d, size) or posix_memalign",
+		       (void *)r, SL_CACHE_LINE_SIZE, SL_CACHE_LINE_SIZE);
+		return -EINVAL;
+	}
 	rc = check_name(name, "sl_ring_init");
 	if (rc < 0)
 		return rc;

@@ -57,8 +57,9 @@ ssize_t sl_ring_get_memsize(unsigned count);
 ssize_t sl_ring_get_memsize_flags(unsigned count, unsigned flags);
 
 /* Initialises a ring in caller memory of at least
- * sl_ring_get_memsize_flags(count, flags) bytes (64-byte alignment is
- * best, 8 is enough). 0, or -EINVAL (count, flags), -ENAMETOOLONG. */
+ * sl_ring_get_memsize_flags(count, flags) bytes, aligned to 64 bytes
+ * (SL_CACHE_LINE_SIZE: aligned_alloc, posix_memalign). 0, or -EINVAL
+ * (alignment, count, flags), -ENAMETOOLONG. */
 int sl_ring_init(struct sl_ring *r, const char *name, unsigned count, unsigned flags);
 
 /* Allocates (plain memory, no hugepages: on `socket` through libnuma, or

@@ -57,7 +57,7 @@ static const struct ring_mode modes[] = {
 };
 #define N_MODES ((int)SL_DIM(modes))
 
-/* A ring in exactly sl_ring_get_memsize_flags() bytes of malloc memory, so
+/* A ring in exactly sl_ring_get_memsize_flags() bytes of aligned heap memory, so
  * that ASan catches any access past the end. */
 static struct sl_ring *ring_new(unsigned count, unsigned flags)
 {
@@ -65,7 +65,8 @@ static struct sl_ring *ring_new(unsigned count, unsigned flags)
 	struct sl_ring *r;
 
 	ck_assert_int_gt(len, 0);
-	r = malloc((size_t)len);
+	ck_assert_int_eq(len % SL_CACHE_LINE_SIZE, 0);
+	r = aligned_alloc(SL_CACHE_LINE_SIZE, (size_t)len);
 	ck_assert_ptr_nonnull(r);
 	ck_assert_int_eq(sl_ring_init(r, "test", count, flags), 0);
 	return r;
@@ -107,8 +108,10 @@ END_TEST
 
 START_TEST(test_init_bad_args)
 {
-	struct sl_ring *r = malloc((size_t)sl_ring_get_memsize(64));
+	struct sl_ring *r = aligned_alloc(SL_CACHE_LINE_SIZE, (size_t)sl_ring_get_memsize(64) + 64);
 	char long_name[SL_RING_NAMESIZE + 1];
+
+	ck_assert_int_eq(sl_ring_init((struct sl_ring *)(void *)((char *)r + 16), "r", 8, 0), -EINVAL);
 
 	memset(long_name, 'x', sizeof(long_name) - 1);
 	long_name[sizeof(long_name) - 1] = '\0';
