@@ -18,6 +18,7 @@ builds numbered test frames and check_frames() compares what arrived.
 """
 
 import base64
+import ctypes
 import errno
 import fcntl
 import json
@@ -84,7 +85,7 @@ def find_prerequisites(cache_dir):
     try:
         initrd, kernel, _ = mkinitramfs.build(cache_dir)
     except mkinitramfs.InitramfsError as e:
-        raise SkipTest('%s (%s)' % (e, APT_HINT))
+        raise SkipTest(str(e) if 'apt-get' in str(e) else '%s (%s)' % (e, APT_HINT))
     if not os.access(kernel, os.R_OK):
         raise SkipTest('%s is not readable (run as root, or chmod o+r it)' % kernel)
     return qemu, kernel, initrd
@@ -158,6 +159,14 @@ def warn_if_build_uses_host_only_isa():
         log('warning: this host has AVX-512 and %s is built for -march=native: its binaries '
             'may die with SIGILL (Illegal instruction) in the TCG guest; VM tests need the '
             'default -Dmachine=x86-64-v2 (or x86-64-v3)' % build_dir())
+
+
+def _die_with_parent():
+    """In QEMU's child before exec: SIGKILL it when the harness dies, even by
+    SIGKILL, so no guest outlives its test. (The signal follows the thread
+    that started QEMU: call Guest.start() from a thread that lives on.)"""
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
 def _check_path(what, path):
@@ -611,6 +620,9 @@ class Guest:
         qemu, kernel, initrd = find_prerequisites(os.path.join(build_dir(), 'test', 'vm', 'cache'))
         if self.accel != 'kvm':
             warn_if_build_uses_host_only_isa()
+        if build_dir().startswith(('/tmp/', '/run/')):
+            log('warning: build dir %s is under /tmp or /run, which the guest covers with '
+                'its own tmpfs: its binaries are invisible in the guest' % build_dir())
         if os.path.isdir(self.results_dir):
             shutil.rmtree(self.results_dir)
         os.makedirs(self.results_dir)
@@ -675,7 +687,7 @@ class Guest:
         try:
             self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                          stderr=self._stderr, pass_fds=pass_fds,
-                                         start_new_session=True)
+                                         preexec_fn=_die_with_parent)
         finally:
             # QEMU holds its own copies now; ours would only keep taps and
             # sockets alive after QEMU is gone.
@@ -946,13 +958,11 @@ class Guest:
             self._mon = None
         if self.proc is not None and self.proc.poll() is None:
             try:
-                os.killpg(self.proc.pid, signal.SIGTERM)
+                self.proc.terminate()
                 self.proc.wait(5)
             except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.kill()
                 self.proc.wait()
-            except ProcessLookupError:
-                pass
         if self._reader is not None:
             self._reader.join(5)
         if self.proc is not None and self.proc.stdout:
@@ -975,7 +985,9 @@ class Guest:
 
 def run(main):
     """Run a test's main() with the harness's exit codes: 0 pass, 1 fail,
-    77 skip (meson's convention)."""
+    77 skip (meson's convention). SIGTERM (meson's timeout) unwinds like
+    an exception, so every Guest's context manager stops its QEMU."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         main()
     except SkipTest as e:
