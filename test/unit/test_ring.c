@@ -523,7 +523,8 @@ static void *stress_producer(void *arg)
 	uint64_t seq = 0, tag = (uint64_t)(t->id + 1) << STRESS_PRODUCER_SHIFT;
 	uint64_t x = 0x12345 + t->id;
 	void *buf[32];
-	unsigned spins = 0;
+	unsigned spins = 0, free_space, *fsp;
+	const unsigned cap = sl_ring_get_capacity(s->r);
 
 	while (seq < s->per_producer) {
 		unsigned n, i, done;
@@ -534,12 +535,21 @@ static void *stress_producer(void *arg)
 			n = (unsigned)(s->per_producer - seq);
 		for (i = 0; i < n; i++)
 			buf[i] = OBJ(tag | (seq + i));
+		/* every 4th call asks for the free space (the uncached path) */
+		fsp = (x >> 41) & 3 ? NULL : &free_space;
+		free_space = UINT32_MAX;
 		if (s->use_single_api)
-			done = (x >> 40) & 1 ? sl_ring_sp_enqueue_burst(s->r, buf, n, NULL)
-					     : sl_ring_sp_enqueue_bulk(s->r, buf, n, NULL);
+			done = (x >> 40) & 1 ? sl_ring_sp_enqueue_burst(s->r, buf, n, fsp)
+					     : sl_ring_sp_enqueue_bulk(s->r, buf, n, fsp);
 		else
-			done = (x >> 40) & 1 ? sl_ring_enqueue_burst(s->r, buf, n, NULL)
-					     : sl_ring_enqueue_bulk(s->r, buf, n, NULL);
+			done = (x >> 40) & 1 ? sl_ring_enqueue_burst(s->r, buf, n, fsp)
+					     : sl_ring_enqueue_bulk(s->r, buf, n, fsp);
+		if (fsp != NULL && free_space > cap - done) {
+			snprintf(t->why, sizeof(t->why), "free_space %u after %u of cap %u",
+				 free_space, done, cap);
+			t->failed = 1;
+			return NULL;
+		}
 		if (done == 0)
 			backoff(&spins);
 		seq += done;
@@ -554,7 +564,8 @@ static void *stress_consumer(void *arg)
 	const uint64_t total = s->per_producer * s->n_prod;
 	uint64_t last[4], x = 0x777 + t->id, expect = 0;
 	void *buf[32];
-	unsigned p, spins = 0;
+	unsigned p, spins = 0, available, *avp;
+	const unsigned cap = sl_ring_get_capacity(s->r);
 
 	for (p = 0; p < 4; p++)
 		last[p] = UINT64_MAX;
@@ -563,12 +574,20 @@ static void *stress_consumer(void *arg)
 
 		x = x * 6364136223846793005ull + 1442695040888963407ull;
 		n = (unsigned)(x >> 58) % s->max_n + 1;
+		avp = (x >> 41) & 3 ? NULL : &available;
+		available = UINT32_MAX;
 		if (s->use_single_api)
-			got = (x >> 40) & 1 ? sl_ring_sc_dequeue_burst(s->r, buf, n, NULL)
-					    : sl_ring_sc_dequeue_bulk(s->r, buf, n, NULL);
+			got = (x >> 40) & 1 ? sl_ring_sc_dequeue_burst(s->r, buf, n, avp)
+					    : sl_ring_sc_dequeue_bulk(s->r, buf, n, avp);
 		else
-			got = (x >> 40) & 1 ? sl_ring_dequeue_burst(s->r, buf, n, NULL)
-					    : sl_ring_dequeue_bulk(s->r, buf, n, NULL);
+			got = (x >> 40) & 1 ? sl_ring_dequeue_burst(s->r, buf, n, avp)
+					    : sl_ring_dequeue_bulk(s->r, buf, n, avp);
+		if (avp != NULL && available > cap - got) {
+			snprintf(t->why, sizeof(t->why), "available %u after %u of cap %u",
+				 available, got, cap);
+			t->failed = 1;
+			return NULL;
+		}
 		if (got == 0) {
 			backoff(&spins);
 			continue;
@@ -682,7 +701,8 @@ static void stress_run(unsigned n_prod, unsigned n_cons, unsigned count, unsigne
 	       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9);
 
 	for (i = 0; i < nt; i++)
-		ck_assert_msg(!th[i].failed, "consumer %u: %s", th[i].id, th[i].why);
+		ck_assert_msg(!th[i].failed, "%s %u: %s", i < n_prod ? "producer" : "consumer",
+			      th[i].id, th[i].why);
 	ck_assert_uint_eq(s.total_consumed, s.per_producer * n_prod);
 	for (p = 0; p < n_prod; p++) {
 		/* A plain loop: every ck_assert records a checkpoint, too slow
