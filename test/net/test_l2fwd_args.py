@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
 """sl-l2fwd's command line: every mistake exits non-zero with a message that
-names it, before any port starts; -h prints usage; good command lines run.
+names it, before any port starts; -h prints usage; good command lines run;
+SIGINT/SIGTERM end a run with a summary and closed ports. Also sl-skeleton.
 
 Ports are net_null (and net_ring, net_pcap, net_af_packet where the case
 needs them), so nothing here needs a network namespace.
 """
 import os
+import signal
 import subprocess
 import sys
+import time
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -145,6 +148,44 @@ def main():
                                                                    res.stderr))
     else:
         sltest.log("ok   --portmap (0,3),(1,2)")
+
+    # SIGTERM (and SIGINT): summary, ports closed, exit 0
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        l2fwd = sltest.L2fwd(EAL + ["-l", cpus(1)] + nulls(2) + ["--", "-p", "0x3", "-q", "2",
+                                                                  "-T", "1"])
+        started = l2fwd.wait_line("-> TX port 0", 20)
+        time.sleep(1.5)       # one periodic statistics print
+        l2fwd.proc.send_signal(sig)
+        rc = l2fwd.wait(20)
+        out = l2fwd.stdout()
+        want = ["Port statistics", "Rate over", "Signal %d received" % sig, "Final statistics",
+                "Closing port 1... done", "Bye..."]
+        missing = [w for w in want if w not in out]
+        if not started or rc != 0 or missing:
+            l2fwd.dump()
+            failures.append("%s: exit %d, output lacks %s" % (sig.name, rc, missing))
+        else:
+            sltest.log("ok   %s: statistics, summary, ports closed, exit 0" % sig.name)
+
+    # sl-skeleton: forwards between two null ports until Ctrl-C
+    skeleton = os.environ.get("SL_SKELETON")
+    if skeleton:
+        proc = subprocess.Popen([skeleton] + EAL + ["-l", cpus(1)] + nulls(2),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(1.0)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=20)
+        if proc.returncode != 0 or "Forwarded" not in out or " 0 packets" in out:
+            failures.append("sl-skeleton: exit %d\n%s\n%s" % (proc.returncode, out, err))
+        else:
+            sltest.log("ok   sl-skeleton forwards and stops on SIGINT: " + out.strip().splitlines()[-1])
+        proc = subprocess.run([skeleton] + EAL + ["-l", cpus(1)] + nulls(1),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=20)
+        if proc.returncode == 0 or "ports 0 and 1" not in proc.stderr:
+            failures.append("sl-skeleton with one port: exit %d, %s" % (proc.returncode,
+                                                                        proc.stderr))
+        else:
+            sltest.log("ok   sl-skeleton with one port: " + proc.stderr.strip())
 
     for f in failures:
         sltest.log("FAIL: " + f)
