@@ -970,8 +970,9 @@ int main(int argc, char **argv)
 		}
 		sl_eal_mp_wait_lcore();
 	}
-	if (__atomic_load_n(&quit_signal, __ATOMIC_RELAXED) != 0)
-		printf("\nSignal %d received, stopping\n", quit_signal);
+	ret = __atomic_load_n(&quit_signal, __ATOMIC_RELAXED);
+	if (ret != 0)
+		printf("\nSignal %d received, stopping\n", ret);
 	summary(sl_tsc() - start);
 	exit_code = EXIT_SUCCESS;
 out_ports:
