@@ -73,6 +73,8 @@ uint64_t pg_lat_percentile(const struct pg_lat *h, double p)
 	rank = (uint64_t)ceil(p * (double)h->count - 1e-9);
 	if (rank == 0)
 		rank = 1;
+	if (rank >= h->count)
+		return h->max;	/* the largest sample is known exactly */
 	for (unsigned i = 0; i < PG_LAT_BUCKETS; i++) {
 		seen += h->buckets[i];
 		if (seen >= rank) {
