@@ -112,9 +112,10 @@ class Netns:
            check=False)
         return name
 
-    def veth(self, ns_a, if_a, mac_a, ns_b, if_b, mac_b):
-        sh("ip", "link", "add", if_a, "netns", ns_a, "address", mac_a, "type", "veth",
-           "peer", "name", if_b, "netns", ns_b, "address", mac_b)
+    def veth(self, ns_a, if_a, mac_a, ns_b, if_b, mac_b, mtu=1500):
+        sh("ip", "link", "add", if_a, "netns", ns_a, "address", mac_a, "mtu", str(mtu),
+           "type", "veth", "peer", "name", if_b, "netns", ns_b, "address", mac_b,
+           "mtu", str(mtu))
         for ns, ifname in ((ns_a, if_a), (ns_b, if_b)):
             sh("ip", "-n", ns, "link", "set", ifname, "up")
 

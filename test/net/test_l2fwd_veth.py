@@ -158,6 +158,8 @@ def main():
     ap.add_argument("--queues", type=int, default=1,
                     help="queue pairs per port (net_af_packet qpairs, PACKET_FANOUT)")
     ap.add_argument("--frames", type=int, default=10000)
+    ap.add_argument("--jumbo", action="store_true",
+                    help="MTU 9000 and frames up to 9014 bytes: chained mbufs on RX")
     ap.add_argument("--driver", choices=["af_packet", "pcap"], default="af_packet",
                     help="net_af_packet (default) or net_pcap live capture (iface=)")
     opt = ap.parse_args()
@@ -171,8 +173,9 @@ def main():
     l2fwd = None
     try:
         ns_a, ns_d, ns_b = ns.add("a"), ns.add("d"), ns.add("b")
-        ns.veth(ns_a, "va0", MAC_A0, ns_d, "va1", MAC_A1)
-        ns.veth(ns_b, "vb0", MAC_B0, ns_d, "vb1", MAC_B1)
+        mtu = 9000 if opt.jumbo else 1500
+        ns.veth(ns_a, "va0", MAC_A0, ns_d, "va1", MAC_A1, mtu)
+        ns.veth(ns_b, "vb0", MAC_B0, ns_d, "vb1", MAC_B1, mtu)
         with sltest.netns_enter(ns_a):
             tx = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)   # sends only
             tx.bind(("va0", 0))
@@ -186,13 +189,16 @@ def main():
             rx_sock.bind(("vb0", ETH_P_ALL))
 
         frames = [sltest.make_frame(i, run_id, DST, sltest.mac_bytes(MAC_A0),
-                                    sltest.frame_size(i), vlan_of(i))
+                                    sltest.frame_size(i, high=mtu + 14), vlan_of(i))
                   for i in range(opt.frames)]
         # one busy-polling lcore, on the last CPU we may use: the sender,
         # the receiver and the kernel's softirqs get the rest
         cpu = sorted(os.sched_getaffinity(0))[-1]
         qp = ",qpairs=%d" % opt.queues if opt.queues > 1 else ""
         drv = "net_" + opt.driver
+        if opt.jumbo and opt.driver == "af_packet":
+            # ring frames that hold a tagged 9018-byte frame, two per block
+            qp += ",framesz=10240,blocksz=20480,framecnt=512"
         args = ["-l", str(cpu), "--no-huge", "--no-pci",
                 "--vdev", drv + "0,iface=va1" + qp,
                 "--vdev", drv + "1,iface=vb1" + qp,
