@@ -12,6 +12,7 @@
 #   sluice.env64=B64      base64 of `export NAME='value'` lines for the script
 #   sluice.results=PATH   host path of the results share (tag "results")
 #   sluice.hugepages=N    2 MiB hugepages to reserve (default 256)
+#   sluice.keep=D1,D2     host dirs under /tmp or /run to keep visible (source, build)
 #   sluice.vfio=BDF,...   PCI devices to bind to vfio-pci before the script
 #   sluice.nomods=M,...   modules of /modules/order not to load (e.g. e1000)
 # Console markers the host waits for: "SLUICE-GUEST-EXIT <status>" when the
@@ -32,7 +33,7 @@ mount -t proc proc /proc || fatal "mount /proc failed"
 mount -t sysfs sysfs /sys || fatal "mount /sys failed"
 mount -t devtmpfs devtmpfs /dev || fatal "mount devtmpfs on /dev failed"
 
-script= args64= env64= results= hugepages=256 vfio= nomods=
+script= args64= env64= results= hugepages=256 vfio= nomods= keep=
 for word in $(cat /proc/cmdline); do
 	case "$word" in
 	sluice.script=*) script=${word#*=} ;;
@@ -42,6 +43,7 @@ for word in $(cat /proc/cmdline); do
 	sluice.hugepages=*) hugepages=${word#*=} ;;
 	sluice.vfio=*) vfio=${word#*=} ;;
 	sluice.nomods=*) nomods=${word#*=} ;;
+	sluice.keep=*) keep=${word#*=} ;;
 	esac
 done
 
@@ -57,8 +59,20 @@ ip link set lo up
 # the results share stays uncached so each side sees the other's writes at once.
 mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144,cache=loose hostroot /host ||
 	fatal "mount of the host root (9p tag hostroot) failed"
+# Host directories under /tmp or /run that the test needs (a CI clone may
+# live there) are set aside before the tmpfs covers them, then bound back.
+i=0
+for dir in $(echo "$keep" | tr ',' ' '); do
+	mkdir -p /keep/$i && mount --bind "/host$dir" /keep/$i || fatal "cannot keep $dir visible"
+	i=$((i + 1))
+done
 mount -t tmpfs -o mode=1777 tmpfs /host/tmp || fatal "tmpfs on /host/tmp failed"
 mount -t tmpfs -o mode=755 tmpfs /host/run || fatal "tmpfs on /host/run failed"
+i=0
+for dir in $(echo "$keep" | tr ',' ' '); do
+	mkdir -p "/host$dir" && mount --bind /keep/$i "/host$dir" || fatal "cannot bind $dir back"
+	i=$((i + 1))
+done
 mount --bind /proc /host/proc || fatal "bind /proc failed"
 mount --bind /sys /host/sys || fatal "bind /sys failed"
 mount --bind /dev /host/dev || fatal "bind /dev failed"

@@ -613,16 +613,17 @@ class Guest:
         _check_path('guest script', script)
         if not os.path.isfile(script):
             raise ValueError('guest script %s does not exist' % script)
-        for hidden in ('/tmp/', '/run/'):
-            if script.startswith(hidden):
-                raise ValueError('guest script %s: the guest mounts its own tmpfs over %s, '
-                                 'keep scripts (and the build dir) elsewhere' % (script, hidden))
+        # The guest covers /tmp and /run with its own tmpfs; the source and
+        # build dirs (a CI clone may live there) are bound back by /init.
+        keep = sorted({d for d in (source_dir(), build_dir())
+                       if d.startswith(('/tmp/', '/run/'))})
+        if script.startswith(('/tmp/', '/run/')) and not any(
+                script.startswith(d + '/') for d in keep):
+            raise ValueError('guest script %s: the guest mounts its own tmpfs over /tmp and '
+                             '/run; keep scripts in the source or build dir' % script)
         qemu, kernel, initrd = find_prerequisites(os.path.join(build_dir(), 'test', 'vm', 'cache'))
         if self.accel != 'kvm':
             warn_if_build_uses_host_only_isa()
-        if build_dir().startswith(('/tmp/', '/run/')):
-            log('warning: build dir %s is under /tmp or /run, which the guest covers with '
-                'its own tmpfs: its binaries are invisible in the guest' % build_dir())
         if os.path.isdir(self.results_dir):
             shutil.rmtree(self.results_dir)
         os.makedirs(self.results_dir)
@@ -648,6 +649,8 @@ class Guest:
         if args:
             quoted = ' '.join(shlex.quote(str(a)) for a in args)
             cmdline.append('sluice.args64=' + base64.b64encode(quoted.encode()).decode())
+        if keep:
+            cmdline.append('sluice.keep=' + ','.join(keep))
         if self.vfio:
             cmdline.append('sluice.vfio=' + ','.join(self.nics[i].pci for i in self.vfio))
         if not self.kernel_drivers:
