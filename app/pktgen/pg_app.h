@@ -4,7 +4,7 @@
  *
  * A task is one unit of polling work: a TX task owns one TX queue of a
  * port and sends every stream of that port (each stream's rate divided
- * among the port's queues); an RX task owns RX queue 0 of a port. Tasks
+ * among the port's queues); an RX task owns one RX queue of a port. Tasks
  * are dealt to lcores; an lcore runs its tasks round robin, so any number
  * of tasks fits any number of lcores (each queue is still polled by one
  * lcore only).
@@ -99,6 +99,7 @@ struct pg_tx_task {
 	uint64_t tx_bytes;
 	uint64_t nombuf;		/* mbuf allocations that failed */
 	uint64_t full;			/* bursts the port did not take whole */
+	uint64_t last_tx_tsc;		/* when the port last took frames */
 	int finished;			/* atomic: all streams done and nothing pending */
 } __sl_cache_aligned;
 
@@ -112,6 +113,7 @@ struct pg_rx_flow {
 
 struct pg_rx_task {
 	uint16_t port;
+	uint16_t queue;
 	unsigned burst;
 	struct sl_mempool *pool;
 	uint64_t ns_mult;		/* ns = ticks * ns_mult >> 32 */
@@ -150,6 +152,7 @@ struct pg_lcore {
 struct pg_run {
 	int tx_stop;			/* atomic: stop building frames */
 	int rx_stop;			/* atomic: every lcore returns */
+	uint64_t tx_deadline;		/* TSC at which sending stops (--duration), 0: none */
 	uint64_t hz;
 };
 
@@ -168,7 +171,8 @@ struct pg_port {
 	struct sl_mempool *rx_pool;
 	struct sl_mempool *tx_pool[PG_MAX_TXQ];
 	struct pg_tx_task *tx[PG_MAX_TXQ];
-	struct pg_rx_task *rx;
+	unsigned nb_rxq;
+	struct pg_rx_task *rx[PG_MAX_RXQ];
 	bool configured, started;
 	/* status line: values at the previous line */
 	uint64_t st_tx_frames, st_tx_bytes, st_rx_frames, st_rx_bytes;
@@ -180,7 +184,7 @@ struct pg_app {
 	uint8_t local_txq[PG_MAX_PORTS * 256];
 	unsigned nb_tx_tasks, nb_rx_tasks;
 	struct pg_tx_task *tx_tasks[PG_MAX_PORTS * PG_MAX_TXQ];
-	struct pg_rx_task *rx_tasks[PG_MAX_PORTS];
+	struct pg_rx_task *rx_tasks[PG_MAX_PORTS * PG_MAX_RXQ];
 	struct pg_lcore *lcores;	/* indexed by lcore id */
 	bool rxcap_on;
 	struct pg_rxcap rxcap;

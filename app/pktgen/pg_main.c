@@ -149,6 +149,12 @@ static int check_against_ports(struct pg_app *a)
 		}
 		pp->max_frame = pp->mtu + SL_ETHER_HDR_LEN;
 		pp->nb_txq = pp->tx_role ? o->tx_queues : 0;
+		pp->nb_rxq = pp->rx_role ? o->rx_queues : 0;
+		if (pp->rx_role && o->rx_queues > info.max_rx_queues && info.max_rx_queues > 0) {
+			SL_LOG(ERR, PKTGEN, "--rx-queues %u: port %u (%s, driver %s) has at most %u RX queues",
+			       o->rx_queues, p, pp->name, info.driver_name, info.max_rx_queues);
+			return -EINVAL;
+		}
 		if (pp->tx_role && o->tx_queues > info.max_tx_queues) {
 			SL_LOG(ERR, PKTGEN, "--tx-queues %u: port %u (%s, driver %s) has at most %u TX queues",
 			       o->tx_queues, p, pp->name, info.driver_name, info.max_tx_queues);
@@ -211,7 +217,7 @@ static void zero_mbuf(struct sl_mempool *mp, void *arg, void *obj, unsigned idx)
 	memset(m->buf_addr, 0, m->buf_len);
 }
 
-static unsigned pool_size(const struct pg_opts *o, uint16_t ring)
+static unsigned pool_size(const struct pg_opts *o, unsigned ring)
 {
 	if (o->mbufs)
 		return o->mbufs;
@@ -232,19 +238,22 @@ static int setup_port(struct pg_app *a, unsigned p)
 	sl_eth_dev_info_get((uint16_t)p, &info);
 	memset(&conf, 0, sizeof(conf));
 	conf.rxmode.mtu = pp->mtu;
-	ret = sl_eth_dev_configure((uint16_t)p, pp->rx_role ? 1 : 0, (uint16_t)pp->nb_txq, &conf);
+	ret = sl_eth_dev_configure((uint16_t)p, (uint16_t)pp->nb_rxq, (uint16_t)pp->nb_txq, &conf);
 	if (ret < 0)
 		return ret;
 	pp->configured = true;
 	if (pp->rx_role) {
-		pp->rx_pool = make_pool("rx", p, 0, pool_size(o, info.default_rxportconf.ring_size ?
-							       info.default_rxportconf.ring_size : 1024),
+		pp->rx_pool = make_pool("rx", p, 0, pool_size(o, (pp->nb_rxq *
+				(info.default_rxportconf.ring_size ? info.default_rxportconf.ring_size : 1024))),
 					pp->max_frame + SL_ETHER_VLAN_HDR_LEN);
 		if (pp->rx_pool == NULL)
 			return -ENOMEM;
-		ret = sl_eth_rx_queue_setup((uint16_t)p, 0, 0, SL_SOCKET_ID_ANY, NULL, pp->rx_pool);
-		if (ret < 0)
-			return ret;
+		for (unsigned q = 0; q < pp->nb_rxq; q++) {
+			ret = sl_eth_rx_queue_setup((uint16_t)p, (uint16_t)q, 0, SL_SOCKET_ID_ANY, NULL,
+						    pp->rx_pool);
+			if (ret < 0)
+				return ret;
+		}
 	}
 	for (unsigned i = 0; i < o->nb_streams; i++)
 		if (o->streams[i].port == (int)p)
@@ -412,26 +421,28 @@ static int build_tasks(struct pg_app *a)
 	}
 	for (unsigned p = 0; p < PG_MAX_PORTS; p++) {
 		struct pg_port *pp = &a->ports[p];
-		struct pg_rx_task *t;
 
-		if (!pp->rx_role)
-			continue;
-		t = aligned_alloc(SL_CACHE_LINE_SIZE, SL_ALIGN_CEIL(sizeof(*t), SL_CACHE_LINE_SIZE));
-		if (t == NULL)
-			return -ENOMEM;
-		memset(t, 0, sizeof(*t));
-		pp->rx = t;
-		a->rx_tasks[a->nb_rx_tasks++] = t;
-		t->port = (uint16_t)p;
-		t->burst = o->burst;
-		t->pool = pp->rx_pool;
-		t->local_txq = a->local_txq;
-		t->cap = a->rxcap_on ? &a->rxcap : NULL;
-		/* ns = ticks * 1e9 / hz, as a 32.32 fixed-point multiplier */
-		t->ns_mult = (uint64_t)((1e9 * 4294967296.0) / (double)a->hz);
-		if (pg_rx_task_init(t) < 0) {
-			SL_LOG(ERR, PKTGEN, "no memory for the flow table of RX port %u", p);
-			return -ENOMEM;
+		for (unsigned q = 0; q < pp->nb_rxq; q++) {
+			struct pg_rx_task *t = aligned_alloc(SL_CACHE_LINE_SIZE,
+							     SL_ALIGN_CEIL(sizeof(*t), SL_CACHE_LINE_SIZE));
+
+			if (t == NULL)
+				return -ENOMEM;
+			memset(t, 0, sizeof(*t));
+			pp->rx[q] = t;
+			a->rx_tasks[a->nb_rx_tasks++] = t;
+			t->port = (uint16_t)p;
+			t->queue = (uint16_t)q;
+			t->burst = o->burst;
+			t->pool = pp->rx_pool;
+			t->local_txq = a->local_txq;
+			t->cap = a->rxcap_on ? &a->rxcap : NULL;
+			/* ns = ticks * 1e9 / hz, as a 32.32 fixed-point multiplier */
+			t->ns_mult = (uint64_t)((1e9 * 4294967296.0) / (double)a->hz);
+			if (pg_rx_task_init(t) < 0) {
+				SL_LOG(ERR, PKTGEN, "no memory for the flow table of RX port %u", p);
+				return -ENOMEM;
+			}
 		}
 	}
 	return 0;
@@ -515,7 +526,7 @@ static enum phase control(struct pg_app *a, enum phase ph, uint64_t now, uint64_
 		a->interrupted = true;
 	switch (ph) {
 	case PHASE_SEND:
-		if (sigs || (o->duration > 0 && now - a->t_start >= (uint64_t)(o->duration * (double)a->hz)) ||
+		if (sigs || (o->duration > 0 && (int64_t)(now - pg_run.tx_deadline) >= 0) ||
 		    (a->nb_tx_tasks && all_tx_finished(a))) {
 			__atomic_store_n(&pg_run.tx_stop, 1, __ATOMIC_RELAXED);
 			return PHASE_STOPPING;
@@ -552,6 +563,8 @@ static void run(struct pg_app *a)
 
 	a->t_start = sl_tsc();
 	a->t_status = a->t_start;
+	if (a->opts.duration > 0)
+		pg_run.tx_deadline = a->t_start + (uint64_t)(a->opts.duration * (double)a->hz);
 	clock_gettime(CLOCK_REALTIME, &a->wall_start);
 	for (unsigned t = 0; t < a->nb_tx_tasks; t++) {
 		struct pg_tx_task *tt = a->tx_tasks[t];

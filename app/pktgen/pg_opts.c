@@ -444,7 +444,7 @@ enum opt_id {
 	OPT_PCAP, OPT_LOOP, OPT_PCAP_SPEED,
 	OPT_STREAM_LAST_,
 	/* global options */
-	OPT_TX, OPT_RX, OPT_TX_QUEUES, OPT_BURST, OPT_DURATION, OPT_DRAIN_MS, OPT_QUIET,
+	OPT_TX, OPT_RX, OPT_TX_QUEUES, OPT_RX_QUEUES, OPT_BURST, OPT_DURATION, OPT_DRAIN_MS, OPT_QUIET,
 	OPT_JSON, OPT_RX_PCAP, OPT_RX_PCAP_COUNT, OPT_RX_PCAP_SNAPLEN, OPT_EXPECT_NO_LOSS,
 	OPT_CONFIG, OPT_MTU, OPT_MBUFS, OPT_SEED, OPT_TEST_FAULTS, OPT_HELP,
 };
@@ -471,6 +471,7 @@ static const struct option long_opts[] = {
 	{ "tx", required_argument, NULL, OPT_TX },
 	{ "rx", required_argument, NULL, OPT_RX },
 	{ "tx-queues", required_argument, NULL, OPT_TX_QUEUES },
+	{ "rx-queues", required_argument, NULL, OPT_RX_QUEUES },
 	{ "burst", required_argument, NULL, OPT_BURST },
 	{ "duration", required_argument, NULL, OPT_DURATION },
 	{ "drain-ms", required_argument, NULL, OPT_DRAIN_MS },
@@ -500,7 +501,9 @@ void pg_opts_usage(const char *prog)
 	       "Ports and lcores:\n"
 	       "  --tx PORTS           ports that send: all (default), none, or a list like 0,2-3\n"
 	       "  --rx PORTS           ports that receive and count (default all)\n"
-	       "  --tx-queues N        TX queues per TX port, one lcore each (default 1, max %d)\n"
+	       "  --tx-queues N        TX queues per TX port, a task each (default 1, max %d)\n"
+	       "  --rx-queues N        RX queues per RX port, a task each (default 1, max %d);\n"
+	       "                       loss adds up over queues, reordering is seen per queue\n"
 	       "  --burst N            frames per burst, 1..%d (default 32)\n"
 	       "  --mtu N              port MTU (frames may be MTU + 14 bytes, + 4 with --vlan)\n"
 	       "  --mbufs N            mbufs per pool (default: sized from the rings)\n"
@@ -557,7 +560,7 @@ void pg_opts_usage(const char *prog)
 	       "      --count 1000000 --expect-no-loss --json out.json\n"
 	       "  %s -l 0-1 --vdev net_af_packet0,iface=veth0 -- --rate 20kpps --duration 10 \\\n"
 	       "      --src-ip 10.0.0.1-10.0.0.100 --size 60-1514/random\n",
-	       prog, PG_MAX_TXQ, PG_MAX_BURST, prog, prog, prog);
+	       prog, PG_MAX_TXQ, PG_MAX_RXQ, PG_MAX_BURST, prog, prog, prog);
 }
 
 static void stream_defaults(struct pg_stream_opts *s)
@@ -606,13 +609,17 @@ static int apply_stream_opt(struct pg_stream_opts *s, int id, const char *name, 
 			return fail(err, errlen, "%s '%s': expected xx:xx:xx:xx:xx:xx", name, v);
 		return 0;
 	case OPT_SRC_IP:
-		return pg_parse_ip_range(v, &s->flow.src_ip, err, errlen);
+		ret = pg_parse_ip_range(v, &s->flow.src_ip, err, errlen);
+		break;
 	case OPT_DST_IP:
-		return pg_parse_ip_range(v, &s->flow.dst_ip, err, errlen);
+		ret = pg_parse_ip_range(v, &s->flow.dst_ip, err, errlen);
+		break;
 	case OPT_SPORT:
-		return pg_parse_port_range(v, &s->flow.src_port, err, errlen);
+		ret = pg_parse_port_range(v, &s->flow.src_port, err, errlen);
+		break;
 	case OPT_DPORT:
-		return pg_parse_port_range(v, &s->flow.dst_port, err, errlen);
+		ret = pg_parse_port_range(v, &s->flow.dst_port, err, errlen);
+		break;
 	case OPT_FLOW_MODE:
 		if (!strcmp(v, "inc"))
 			s->flow.mode = PG_FLOW_INC;
@@ -668,6 +675,14 @@ static int apply_stream_opt(struct pg_stream_opts *s, int id, const char *name, 
 	default:
 		return fail(err, errlen, "%s: not a stream option", name);
 	}
+	/* The range parsers do not know which option they parse for. */
+	if (ret < 0) {
+		char why[ERR_LEN];
+
+		snprintf(why, sizeof(why), "%s", err);
+		return fail(err, errlen, "%s: %s", name, why);
+	}
+	return 0;
 }
 
 static int stream_copy(struct pg_stream_opts *dst, const struct pg_stream_opts *src)
@@ -793,6 +808,7 @@ int pg_opts_parse(struct pg_opts *o, int argc, char **argv)
 	memset(o, 0, sizeof(*o));
 	o->tx_all = o->rx_all = true;
 	o->tx_queues = 1;
+	o->rx_queues = 1;
 	o->burst = 32;
 	o->drain_ms = 1000;
 	o->rx_pcap_count = 10000;
@@ -838,6 +854,10 @@ int pg_opts_parse(struct pg_opts *o, int argc, char **argv)
 			case OPT_TX_QUEUES:
 				ret = parse_uint_opt(name, optarg, 1, PG_MAX_TXQ, &u, err, sizeof(err));
 				o->tx_queues = (unsigned)u;
+				break;
+			case OPT_RX_QUEUES:
+				ret = parse_uint_opt(name, optarg, 1, PG_MAX_RXQ, &u, err, sizeof(err));
+				o->rx_queues = (unsigned)u;
 				break;
 			case OPT_BURST:
 				ret = parse_uint_opt(name, optarg, 1, PG_MAX_BURST, &u, err, sizeof(err));

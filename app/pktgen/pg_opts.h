@@ -21,6 +21,7 @@
 #define PG_MAX_STREAMS 64
 #define PG_MAX_PORTS 32		/* SL_MAX_ETHPORTS */
 #define PG_MAX_TXQ 16
+#define PG_MAX_RXQ 16
 #define PG_MAX_BURST 256
 #define PG_MAX_FAULTS 64
 
@@ -64,6 +65,7 @@ struct pg_opts {
 	bool tx_all, rx_all;		/* "all": resolved once ports are known */
 	bool tx_given;
 	unsigned tx_queues;
+	unsigned rx_queues;
 	unsigned burst;
 	double duration;		/* s, 0: no limit */
 	unsigned drain_ms;

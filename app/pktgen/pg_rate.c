@@ -22,6 +22,7 @@ void pg_rate_init(struct pg_rate *r, const struct pg_rate_spec *spec, uint64_t h
 	r->overhead = 0;
 	r->base = now;
 	r->next = 0;
+	r->stalls = 0;
 	r->max_lag = fixed_point((double)(max_lag_ticks ? max_lag_ticks : hz / 10));
 	switch (spec->kind) {
 	case PG_RATE_PPS:

@@ -53,6 +53,7 @@ struct pg_rate {
 	uint64_t base;		/* ticks */
 	uint64_t next;		/* deadline - base, << 16 */
 	uint64_t max_lag;	/* << 16 */
+	uint64_t stalls;	/* times debt was forgiven (the sender fell behind) */
 };
 
 /* kind PERCENT must have been resolved to BPS_L1 (value * link bit/s / 100)
@@ -66,8 +67,10 @@ static __sl_always_inline void pg_rate_poll(struct pg_rate *r, uint64_t now)
 {
 	uint64_t elapsed = (now - r->base) << PG_RATE_FRAC_BITS;
 
-	if (sl_unlikely(elapsed > r->next + r->max_lag))
+	if (sl_unlikely(elapsed > r->next + r->max_lag)) {
 		r->next = elapsed - r->max_lag;
+		__atomic_store_n(&r->stalls, r->stalls + 1, __ATOMIC_RELAXED);
+	}
 	/* Keep (now - base) << 16 far from overflow: move base up to the
 	 * deadline's whole ticks once it is past 2^40 ticks. */
 	if (sl_unlikely(r->next >> (PG_RATE_FRAC_BITS + 40))) {

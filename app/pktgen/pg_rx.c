@@ -95,7 +95,7 @@ void pg_rx_poll(struct pg_rx_task *t)
 {
 	struct sl_mbuf *pkts[PG_MAX_BURST];
 	uint64_t bytes = 0, sigs = 0, untracked = 0, now40;
-	uint16_t n = sl_eth_rx_burst(t->port, 0, pkts, (uint16_t)t->burst);
+	uint16_t n = sl_eth_rx_burst(t->port, t->queue, pkts, (uint16_t)t->burst);
 
 	if (n == 0)
 		return;

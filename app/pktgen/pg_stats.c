@@ -19,11 +19,20 @@ static double seconds(const struct pg_app *app, uint64_t ticks)
 	return (double)ticks / (double)app->hz;
 }
 
-/* Averages are over the sending phase (start to the last TX queue done);
- * a run without TX uses the whole run. */
+/* Averages are over the sending phase: from the start to the last time a
+ * port took frames (a run without TX: the whole run). */
 static double rate_window(const struct pg_app *app)
 {
-	uint64_t end = app->nb_tx_tasks ? app->t_tx_end : app->t_end;
+	uint64_t end = app->t_start;
+
+	for (unsigned i = 0; i < app->nb_tx_tasks; i++) {
+		uint64_t last = __atomic_load_n(&app->tx_tasks[i]->last_tx_tsc, __ATOMIC_RELAXED);
+
+		if (last > end)
+			end = last;
+	}
+	if (end == app->t_start)
+		end = app->nb_tx_tasks ? app->t_tx_end : app->t_end;
 	double s = seconds(app, end > app->t_start ? end - app->t_start : 0);
 
 	return s > 0 ? s : 1e-9;
@@ -190,6 +199,31 @@ static void port_tx_totals(const struct pg_port *p, uint64_t *frames, uint64_t *
 		}
 }
 
+/* Times a rate-limited sender of the port fell more than the catch-up
+ * limit behind (preempted, or the port pushed back). */
+static uint64_t port_tx_stalls(const struct pg_port *p)
+{
+	uint64_t n = 0;
+
+	for (unsigned q = 0; q < p->nb_txq; q++)
+		if (p->tx[q])
+			for (unsigned k = 0; k < p->tx[q]->nb_streams; k++)
+				n += pg_read(&p->tx[q]->streams[k].rate.stalls);
+	return n;
+}
+
+static void port_rx_totals(const struct pg_port *p, uint64_t *frames, uint64_t *bytes,
+			   uint64_t *sig, uint64_t *untracked)
+{
+	*frames = *bytes = *sig = *untracked = 0;
+	for (unsigned q = 0; q < p->nb_rxq; q++) {
+		*frames += pg_read(&p->rx[q]->rx_frames);
+		*bytes += pg_read(&p->rx[q]->rx_bytes);
+		*sig += pg_read(&p->rx[q]->sig_frames);
+		*untracked += pg_read(&p->rx[q]->untracked);
+	}
+}
+
 void pg_stats_status(struct pg_app *app, uint64_t now)
 {
 	double dt = seconds(app, now - app->t_status), t = seconds(app, now - app->t_start);
@@ -206,19 +240,19 @@ void pg_stats_status(struct pg_app *app, uint64_t now)
 			continue;
 		port_tx_totals(pp, &txf, &txb);
 		pg_lat_init(&merged);
-		if (pp->rx) {
-			const struct pg_rx_task *r = pp->rx;
+		for (unsigned q = 0; q < pp->nb_rxq; q++) {
+			const struct pg_rx_task *r = pp->rx[q];
 			unsigned nf = __atomic_load_n(&r->nb_flows, __ATOMIC_ACQUIRE);
 
-			rxf = pg_read(&r->rx_frames);
-			rxb = pg_read(&r->rx_bytes);
+			rxf += pg_read(&r->rx_frames);
+			rxb += pg_read(&r->rx_bytes);
 			for (unsigned f = 0; f < nf; f++) {
 				gaps += pg_seq_gaps(&r->flows[f].seq);
 				pg_lat_merge(&merged, &r->flows[f].lat);
 			}
-			if (merged.count)
-				fmt_ns(p99, sizeof(p99), (double)pg_lat_percentile(&merged, 0.99));
 		}
+		if (merged.count)
+			fmt_ns(p99, sizeof(p99), (double)pg_lat_percentile(&merged, 0.99));
 		fmt_pps(tx_pps, sizeof(tx_pps), (double)(txf - pp->st_tx_frames) / dt);
 		fmt_pps(rx_pps, sizeof(rx_pps), (double)(rxf - pp->st_rx_frames) / dt);
 		fprintf(stderr,
@@ -249,16 +283,12 @@ void pg_stats_summary(const struct pg_app *app, FILE *out)
 		"tx Mpps", "tx Mbit/s", "rx frames", "rx Mpps", "rx Mbit/s", "rx signed");
 	for (unsigned p = 0; p < PG_MAX_PORTS; p++) {
 		const struct pg_port *pp = &app->ports[p];
-		uint64_t txf, txb, rxf = 0, rxb = 0, sig = 0;
+		uint64_t txf, txb, rxf, rxb, sig, untracked;
 
 		if (!pp->used)
 			continue;
 		port_tx_totals(pp, &txf, &txb);
-		if (pp->rx) {
-			rxf = pg_read(&pp->rx->rx_frames);
-			rxb = pg_read(&pp->rx->rx_bytes);
-			sig = pg_read(&pp->rx->sig_frames);
-		}
+		port_rx_totals(pp, &rxf, &rxb, &sig, &untracked);
 		fprintf(out, "%-4u %-16s %14" PRIu64 " %10.3f %10.1f %14" PRIu64 " %10.3f %10.1f %12" PRIu64 "\n",
 			p, pp->name, txf, (double)txf / win / 1e6,
 			mbps(txf, txb, PG_RATE_L2_OVERHEAD, win), rxf, (double)rxf / win / 1e6,
@@ -361,17 +391,13 @@ int pg_stats_json(const struct pg_app *app, const char *path)
 	fprintf(f, "  \"ports\": [");
 	for (unsigned p = 0; p < PG_MAX_PORTS; p++) {
 		const struct pg_port *pp = &app->ports[p];
-		uint64_t txf, txb, rxf = 0, rxb = 0, sig = 0;
+		uint64_t txf, txb, rxf, rxb, sig, untracked;
 		struct sl_eth_stats es;
 
 		if (!pp->used)
 			continue;
 		port_tx_totals(pp, &txf, &txb);
-		if (pp->rx) {
-			rxf = pg_read(&pp->rx->rx_frames);
-			rxb = pg_read(&pp->rx->rx_bytes);
-			sig = pg_read(&pp->rx->sig_frames);
-		}
+		port_rx_totals(pp, &rxf, &rxb, &sig, &untracked);
 		memset(&es, 0, sizeof(es));
 		sl_eth_stats_get((uint16_t)p, &es);
 		fprintf(f, "%s\n    {\"port\": %u, \"name\": ", first ? "" : ",", p);
@@ -380,13 +406,13 @@ int pg_stats_json(const struct pg_app *app, const char *path)
 		json_str(f, pp->driver ? pp->driver : "");
 		fprintf(f, ", \"tx_role\": %s, \"rx_role\": %s, \"tx_queues\": %u,\n",
 			pp->tx_role ? "true" : "false", pp->rx_role ? "true" : "false", pp->nb_txq);
-		fprintf(f, "     \"tx\": {\"frames\": %" PRIu64 ", \"bytes\": %" PRIu64 ", \"pps\": %.1f, \"mbps_l2\": %.3f, \"mbps_l1\": %.3f},\n",
+		fprintf(f, "     \"tx\": {\"frames\": %" PRIu64 ", \"bytes\": %" PRIu64 ", \"pps\": %.1f, \"mbps_l2\": %.3f, \"mbps_l1\": %.3f, \"rate_stalls\": %" PRIu64 "},\n",
 			txf, txb, (double)txf / win, mbps(txf, txb, PG_RATE_L2_OVERHEAD, win),
-			mbps(txf, txb, PG_RATE_L1_OVERHEAD, win));
+			mbps(txf, txb, PG_RATE_L1_OVERHEAD, win), port_tx_stalls(pp));
 		fprintf(f, "     \"rx\": {\"frames\": %" PRIu64 ", \"bytes\": %" PRIu64 ", \"pps\": %.1f, \"mbps_l2\": %.3f, \"mbps_l1\": %.3f, \"signed_frames\": %" PRIu64 ", \"untracked_frames\": %" PRIu64 "},\n",
 			rxf, rxb, (double)rxf / win, mbps(rxf, rxb, PG_RATE_L2_OVERHEAD, win),
 			mbps(rxf, rxb, PG_RATE_L1_OVERHEAD, win), sig,
-			pp->rx ? pg_read(&pp->rx->untracked) : 0);
+			untracked);
 		fprintf(f, "     \"eth_stats\": {\"ipackets\": %" PRIu64 ", \"opackets\": %" PRIu64 ", \"ibytes\": %" PRIu64 ", \"obytes\": %" PRIu64 ", \"imissed\": %" PRIu64 ", \"ierrors\": %" PRIu64 ", \"oerrors\": %" PRIu64 ", \"rx_nombuf\": %" PRIu64 "}}",
 			es.ipackets, es.opackets, es.ibytes, es.obytes, es.imissed, es.ierrors,
 			es.oerrors, es.rx_nombuf);

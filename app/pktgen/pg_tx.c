@@ -47,7 +47,7 @@ static __sl_always_inline bool stash_fill(struct pg_tx_task *t)
 }
 
 /* Sends what is pending: true when nothing is left. */
-static __sl_always_inline bool flush_pending(struct pg_tx_task *t)
+static __sl_always_inline bool flush_pending(struct pg_tx_task *t, uint64_t now)
 {
 	unsigned left = t->nb_pending - t->pending_pos;
 	uint16_t k = sl_eth_tx_burst(t->port, t->queue, t->pending + t->pending_pos, (uint16_t)left);
@@ -56,6 +56,7 @@ static __sl_always_inline bool flush_pending(struct pg_tx_task *t)
 	for (unsigned i = 0; i < k; i++)
 		bytes += t->pending_len[t->pending_pos + i];
 	if (k) {
+		__atomic_store_n(&t->last_tx_tsc, now, __ATOMIC_RELAXED);
 		pg_add(&t->tx_frames, k);
 		pg_add(&t->tx_bytes, bytes);
 		pg_add(&t->pending_stream->tx_frames, k);
@@ -220,7 +221,7 @@ static void stop_poll(struct pg_tx_task *t)
 		pending_push(t, t->held, t->held_len);
 		t->held = NULL;
 	}
-	if (t->nb_pending && !flush_pending(t) && (int64_t)(now - t->stop_deadline) < 0)
+	if (t->nb_pending && !flush_pending(t, now) && (int64_t)(now - t->stop_deadline) < 0)
 		return;
 	give_up_pending(t);
 	__atomic_store_n(&t->finished, 1, __ATOMIC_RELEASE);
@@ -229,18 +230,20 @@ static void stop_poll(struct pg_tx_task *t)
 static __sl_always_inline void tx_poll(struct pg_tx_task *t, const bool faulty)
 {
 	unsigned idx = t->next_stream, all_done = 1;
-	uint64_t now;
+	uint64_t now = sl_tsc();
 
-	if (sl_unlikely(__atomic_load_n(&pg_run.tx_stop, __ATOMIC_RELAXED))) {
+	/* --duration is checked here, not by the main lcore, so that the
+	 * sending phase ends on time whatever the main lcore is doing. */
+	if (sl_unlikely(__atomic_load_n(&pg_run.tx_stop, __ATOMIC_RELAXED) ||
+			(pg_run.tx_deadline && (int64_t)(now - pg_run.tx_deadline) >= 0))) {
 		if (!t->finished)
 			stop_poll(t);
 		return;
 	}
-	if (t->nb_pending && !flush_pending(t))
+	if (t->nb_pending && !flush_pending(t, now))
 		return;
 	if (sl_unlikely(!stash_fill(t)))
 		return;
-	now = sl_tsc();
 	for (unsigned k = 0; k < t->nb_streams; k++) {
 		struct pg_tx_stream *s = &t->streams[idx];
 		unsigned n;
@@ -253,7 +256,7 @@ static __sl_always_inline void tx_poll(struct pg_tx_task *t, const bool faulty)
 		n = s->cap ? build_replay(t, s, now) : build_generated(t, s, now, faulty);
 		if (t->nb_pending) {
 			t->next_stream = idx;
-			flush_pending(t);
+			flush_pending(t, now);
 			return;
 		}
 		(void)n;
