@@ -218,7 +218,9 @@ static int fanout_join(struct sl_eth_dev *dev, unsigned nb_rx)
 {
 	struct afp_port *pp = port_of(dev);
 	int mode = PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG;
-	int val = (mode | PACKET_FANOUT_FLAG_UNIQUEID) << 16;
+	/* The option value is (mode << 16) | id; DEFRAG (0x8000) shifted into
+	 * bit 31 overflows int, so build it unsigned. */
+	int val = (int)((unsigned)(mode | PACKET_FANOUT_FLAG_UNIQUEID) << 16);
 	socklen_t len = sizeof(val);
 	uint16_t id;
 
@@ -226,7 +228,7 @@ static int fanout_join(struct sl_eth_dev *dev, unsigned nb_rx)
 	    getsockopt(pp->socks[0].fd, SOL_PACKET, PACKET_FANOUT, &val, &len) < 0)
 		goto fail;
 	id = (uint16_t)val;
-	val = (mode << 16) | id;
+	val = (int)(((unsigned)mode << 16) | id);
 	for (unsigned i = 1; i < nb_rx; i++)
 		if (setsockopt(pp->socks[i].fd, SOL_PACKET, PACKET_FANOUT, &val, sizeof(val)) < 0)
 			goto fail;
