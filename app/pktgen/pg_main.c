@@ -328,8 +328,11 @@ static int init_tx_stream(struct pg_app *a, struct pg_tx_stream *ts, const struc
 		SL_LOG(ERR, PKTGEN, "stream %u: no memory for its IMIX table", so->id);
 		return ret;
 	}
-	if (so->count)
+	if (so->count) {
 		ts->limit = so->count / nq + (q < so->count % nq);
+		/* fewer frames than queues: this queue has none to send */
+		ts->done = ts->limit == 0;
+	}
 	if (rate.kind == PG_RATE_PERCENT) {
 		if (pp->link_mbps == 0) {
 			SL_LOG(ERR, PKTGEN, "--rate %g%%: port %d's link speed is unknown (link down?); give the rate in pps or bps",

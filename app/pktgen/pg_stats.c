@@ -327,7 +327,7 @@ void pg_stats_summary(const struct pg_app *app, FILE *out)
 			s->stream, s->port, s->local ? (s->replay ? "replay" : "here") : "remote",
 			s->tx_frames, s->rx_frames, lost, s->dups, s->late, v[0], v[1], v[2], v[3],
 			v[4], v[5]);
-		if (s->lat.count) {
+		if (s->lat.jitter_n) {
 			char jit[16];
 
 			fmt_ns(jit, sizeof(jit), pg_lat_jitter(&s->lat));

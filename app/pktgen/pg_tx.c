@@ -142,7 +142,8 @@ static __sl_always_inline unsigned build_generated(struct pg_tx_task *t, struct 
 			fault_stage(t, m, size, s->seq);
 		else
 			pending_push(t, m, size);
-		s->seq++;
+		/* the main lcore reads seq for the drain and the reports */
+		__atomic_store_n(&s->seq, s->seq + 1, __ATOMIC_RELAXED);
 		n++;
 		if (limited)
 			pg_rate_charge(&s->rate, size);
@@ -180,7 +181,7 @@ static unsigned build_replay(struct pg_tx_task *t, struct pg_tx_stream *s, uint6
 		m->data_len = (uint16_t)len;
 		m->pkt_len = len;
 		pending_push(t, m, len);
-		s->seq++;
+		__atomic_store_n(&s->seq, s->seq + 1, __ATOMIC_RELAXED);
 		n++;
 		if (limited)
 			pg_rate_charge(&s->rate, len);
