@@ -40,7 +40,7 @@ perf=$build/test/perf
 
 if [ $# -eq 0 ]; then
 	for f in "$perf"/dpdk/bench_dpdk_*; do
-		[ -x "$f" ] || continue
+		[ -f "$f" ] && [ -x "$f" ] || continue
 		name=${f##*/bench_dpdk_}
 		[ -x "$perf/bench_$name" ] && set -- "$@" "$name"
 	done
