@@ -381,11 +381,14 @@ START_TEST(test_single_object)
 END_TEST
 
 /* Random bulk/burst sizes against a model FIFO, crossing both the end of
- * the slot array and the 32-bit index wrap. _i: mode x ring shape. */
-static void model_run(const struct ring_mode *m, unsigned count, unsigned flags,
+ * the slot array and the 32-bit index wrap. Half of the calls pass NULL for
+ * free_space/available (the path through the cached tails), half ask for
+ * it (the exact path). m == NULL: a random mode per call, SP and MP calls
+ * alternating on one ring (allowed when the caller orders them). */
+static void model_run(const struct ring_mode *m_fixed, unsigned count, unsigned flags,
 		      uint32_t start, unsigned steps)
 {
-	struct sl_ring *r = ring_new(count, m->flags | flags);
+	struct sl_ring *r = ring_new(count, (m_fixed ? m_fixed->flags : 0) | flags);
 	unsigned cap = sl_ring_get_capacity(r), maxn = cap + 2;
 	void **buf = malloc(sizeof(void *) * maxn);
 	uint64_t next_in = 1, next_out = 1;	/* the model: [next_out, next_in) */
@@ -394,7 +397,9 @@ static void model_run(const struct ring_mode *m, unsigned count, unsigned flags,
 	ck_assert_ptr_nonnull(buf);
 	sl_ring_reset_indices(r, start);
 	for (s = 0; s < steps; s++) {
-		unsigned used = (unsigned)(next_in - next_out), n, got, extra;
+		const struct ring_mode *m = m_fixed ? m_fixed : &modes[rng() % N_MODES];
+		unsigned used = (unsigned)(next_in - next_out), n, got, extra = 0;
+		unsigned *extrap = (rng() & 1) ? &extra : NULL;
 		int burst = rng() & 1;
 		/* sizes around the interesting edges: small, and up to the
 		 * whole ring plus one */
@@ -406,16 +411,18 @@ static void model_run(const struct ring_mode *m, unsigned count, unsigned flags,
 
 			for (i = 0; i < n; i++)
 				buf[i] = OBJ(next_in + i);
-			got = burst ? m->enq_burst(r, buf, n, &extra) : m->enq_bulk(r, buf, n, &extra);
+			got = burst ? m->enq_burst(r, buf, n, extrap) : m->enq_bulk(r, buf, n, extrap);
 			ck_assert_uint_eq(got, want);
-			ck_assert_uint_eq(extra, cap - used - got);
+			if (extrap != NULL)
+				ck_assert_uint_eq(extra, cap - used - got);
 			next_in += got;
 		} else {
 			unsigned want = burst ? SL_MIN(n, used) : (n <= used ? n : 0);
 
-			got = burst ? m->deq_burst(r, buf, n, &extra) : m->deq_bulk(r, buf, n, &extra);
+			got = burst ? m->deq_burst(r, buf, n, extrap) : m->deq_bulk(r, buf, n, extrap);
 			ck_assert_uint_eq(got, want);
-			ck_assert_uint_eq(extra, used - got);
+			if (extrap != NULL)
+				ck_assert_uint_eq(extra, used - got);
 			for (i = 0; i < got; i++)
 				if (VAL(buf[i]) != next_out + i)
 					ck_abort_msg("step %u: object %u is %llu, want %llu", s, i,
@@ -430,21 +437,32 @@ static void model_run(const struct ring_mode *m, unsigned count, unsigned flags,
 	free(r);
 }
 
+static const struct { unsigned count, flags; uint32_t start; } model_shapes[] = {
+	{ 8, 0, UINT32_MAX - 2 },		/* 2^32 - 3 */
+	{ 5, SL_RING_F_EXACT_SZ, UINT32_MAX - 2 },
+	{ 1000, SL_RING_F_EXACT_SZ, UINT32_MAX - 600 },
+	{ 4095, SL_RING_F_EXACT_SZ, UINT32_MAX - 3000 },
+	{ 64, 0, 0 },
+};
+#define N_SHAPES ((int)SL_DIM(model_shapes))
+
+/* _i: mode x shape */
 START_TEST(test_model_wrap)
 {
-	const struct ring_mode *m = &modes[_i % N_MODES];
-	static const struct { unsigned count, flags; uint32_t start; } shapes[] = {
-		{ 8, 0, UINT32_MAX - 2 },		/* 2^32 - 3 */
-		{ 5, SL_RING_F_EXACT_SZ, UINT32_MAX - 2 },
-		{ 1000, SL_RING_F_EXACT_SZ, UINT32_MAX - 600 },
-		{ 4095, SL_RING_F_EXACT_SZ, UINT32_MAX - 3000 },
-		{ 64, 0, 0 },
-	};
 	unsigned sh = (unsigned)_i / N_MODES;
 
 	rng_state = 0x9e3779b97f4a7c15ull + (uint64_t)_i;
-	model_run(m, shapes[sh].count, shapes[sh].flags, shapes[sh].start,
-		  shapes[sh].count > 100 ? 5000 : 4000);
+	model_run(&modes[_i % N_MODES], model_shapes[sh].count, model_shapes[sh].flags,
+		  model_shapes[sh].start, model_shapes[sh].count > 100 ? 5000 : 4000);
+}
+END_TEST
+
+/* _i: shape; every call in a random mode */
+START_TEST(test_model_mixed_modes)
+{
+	rng_state = 0x51ced0c0ffeeull + (uint64_t)_i;
+	model_run(NULL, model_shapes[_i].count, model_shapes[_i].flags,
+		  model_shapes[_i].start, 8000);
 }
 END_TEST
 
@@ -772,7 +790,8 @@ static Suite *ring_suite(void)
 	tcase_add_loop_test(tm, test_burst_partial, 0, N_MODES);
 	tcase_add_loop_test(tm, test_single_object, 0, N_MODES);
 	tcase_add_loop_test(tm, test_wrap_explicit, 0, N_MODES);
-	tcase_add_loop_test(tm, test_model_wrap, 0, N_MODES * 5);
+	tcase_add_loop_test(tm, test_model_wrap, 0, N_MODES * N_SHAPES);
+	tcase_add_loop_test(tm, test_model_mixed_modes, 0, N_SHAPES);
 	suite_add_tcase(s, tm);
 
 	tcase_set_timeout(ts, 300);
