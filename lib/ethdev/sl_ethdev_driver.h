@@ -182,6 +182,53 @@ static inline void sl_eth_dev_link_get(const struct sl_eth_dev *dev, struct sl_e
 uint16_t sl_eth_dummy_rx_burst(void *rxq, struct sl_mbuf **pkts, uint16_t n);
 uint16_t sl_eth_dummy_tx_burst(void *txq, struct sl_mbuf **pkts, uint16_t n);
 
+/* ---- software queue counters ---------------------------------------------
+ * For ports with no hardware counters (the virtual ports). Each queue's
+ * counters are written only by the lcore that polls the queue and read by
+ * stats_get on another thread: a relaxed load and store of the poller's own
+ * sum is a plain add on x86 (no locked read-modify-write on the fast path)
+ * and never tears. A reset cannot store zero under a running poller (its
+ * next store would bring the old sum back), so it records a base instead. */
+enum sl_eth_qcnt {
+	SL_QCNT_PKTS,
+	SL_QCNT_BYTES,
+	SL_QCNT_ERRORS,		/* RX: bad frames (ierrors); TX: not sent (oerrors) */
+	SL_QCNT_NOMBUF,		/* RX: mbuf allocation failures (rx_nombuf) */
+	SL_QCNT_MAX
+};
+
+struct sl_eth_queue_counters {
+	uint64_t val[SL_QCNT_MAX];
+	uint64_t base[SL_QCNT_MAX];
+};
+
+static inline void sl_eth_qcnt_add(struct sl_eth_queue_counters *c, enum sl_eth_qcnt k, uint64_t n)
+{
+	__atomic_store_n(&c->val[k], c->val[k] + n, __ATOMIC_RELAXED);
+}
+
+/* One burst's worth: packets and their bytes. */
+static inline void sl_eth_qcnt_burst(struct sl_eth_queue_counters *c, uint64_t pkts, uint64_t bytes)
+{
+	sl_eth_qcnt_add(c, SL_QCNT_PKTS, pkts);
+	sl_eth_qcnt_add(c, SL_QCNT_BYTES, bytes);
+}
+
+/* Counter k since the last reset. */
+uint64_t sl_eth_qcnt_read(const struct sl_eth_queue_counters *c, enum sl_eth_qcnt k);
+void sl_eth_qcnt_reset(struct sl_eth_queue_counters *c);
+/* Add RX (TX) queue q's counters to st: the port totals, and the per-queue
+ * entries when q < SL_ETHDEV_QUEUE_STAT_CNTRS. */
+void sl_eth_stats_add_rxq(struct sl_eth_stats *st, uint16_t q, const struct sl_eth_queue_counters *c);
+void sl_eth_stats_add_txq(struct sl_eth_stats *st, uint16_t q, const struct sl_eth_queue_counters *c);
+/* The same over every configured queue, for drivers whose queues are
+ * data->rx_queues[q] / data->tx_queues[q] (NULL ones skipped) holding their
+ * counters at the given offsets (offsetof(struct my_rxq, cnt)). */
+void sl_eth_stats_add_queues(struct sl_eth_stats *st, const struct sl_eth_dev_data *d,
+			     size_t rxq_cnt_offset, size_t txq_cnt_offset);
+void sl_eth_stats_reset_queues(const struct sl_eth_dev_data *d,
+			       size_t rxq_cnt_offset, size_t txq_cnt_offset);
+
 #ifdef __cplusplus
 }
 #endif

@@ -24,6 +24,7 @@
  * interface.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <inttypes.h>
 #include <net/if.h>
 #include <net/if_arp.h>
@@ -472,43 +473,9 @@ static void afp_tx_queue_release(struct sl_eth_dev *dev, uint16_t q)
 static int afp_stats_get(struct sl_eth_dev *dev, struct sl_eth_stats *st)
 {
 	struct afp_port *pp = port_of(dev);
-	struct sl_eth_dev_data *d = dev->data;
 
-	for (uint16_t q = 0; q < d->nb_rx_queues; q++) {
-		const struct afp_rx_queue *rxq = d->rx_queues[q];
-		uint64_t pk, by, er;
-
-		if (rxq == NULL)
-			continue;
-		pk = afp_counter_read(&rxq->ipackets);
-		by = afp_counter_read(&rxq->ibytes);
-		er = afp_counter_read(&rxq->ierrors);
-		st->ipackets += pk;
-		st->ibytes += by;
-		st->ierrors += er;
-		st->rx_nombuf += afp_counter_read(&rxq->rx_nombuf);
-		if (q < SL_ETHDEV_QUEUE_STAT_CNTRS) {
-			st->q_ipackets[q] = pk;
-			st->q_ibytes[q] = by;
-			st->q_errors[q] = er;
-		}
-	}
-	for (uint16_t q = 0; q < d->nb_tx_queues; q++) {
-		const struct afp_tx_queue *txq = d->tx_queues[q];
-		uint64_t pk, by;
-
-		if (txq == NULL)
-			continue;
-		pk = afp_counter_read(&txq->opackets);
-		by = afp_counter_read(&txq->obytes);
-		st->opackets += pk;
-		st->obytes += by;
-		st->oerrors += afp_counter_read(&txq->oerrors);
-		if (q < SL_ETHDEV_QUEUE_STAT_CNTRS) {
-			st->q_opackets[q] = pk;
-			st->q_obytes[q] = by;
-		}
-	}
+	sl_eth_stats_add_queues(st, dev->data, offsetof(struct afp_rx_queue, cnt),
+				offsetof(struct afp_tx_queue, cnt));
 	drops_collect(pp);
 	st->imissed = pp->drops - pp->drops_base;
 	return 0;
@@ -517,27 +484,9 @@ static int afp_stats_get(struct sl_eth_dev *dev, struct sl_eth_stats *st)
 static int afp_stats_reset(struct sl_eth_dev *dev)
 {
 	struct afp_port *pp = port_of(dev);
-	struct sl_eth_dev_data *d = dev->data;
 
-	for (uint16_t q = 0; q < d->nb_rx_queues; q++) {
-		struct afp_rx_queue *rxq = d->rx_queues[q];
-
-		if (rxq == NULL)
-			continue;
-		__atomic_store_n(&rxq->ipackets, 0, __ATOMIC_RELAXED);
-		__atomic_store_n(&rxq->ibytes, 0, __ATOMIC_RELAXED);
-		__atomic_store_n(&rxq->ierrors, 0, __ATOMIC_RELAXED);
-		__atomic_store_n(&rxq->rx_nombuf, 0, __ATOMIC_RELAXED);
-	}
-	for (uint16_t q = 0; q < d->nb_tx_queues; q++) {
-		struct afp_tx_queue *txq = d->tx_queues[q];
-
-		if (txq == NULL)
-			continue;
-		__atomic_store_n(&txq->opackets, 0, __ATOMIC_RELAXED);
-		__atomic_store_n(&txq->obytes, 0, __ATOMIC_RELAXED);
-		__atomic_store_n(&txq->oerrors, 0, __ATOMIC_RELAXED);
-	}
+	sl_eth_stats_reset_queues(dev->data, offsetof(struct afp_rx_queue, cnt),
+				  offsetof(struct afp_tx_queue, cnt));
 	drops_collect(pp);
 	pp->drops_base = pp->drops;
 	return 0;

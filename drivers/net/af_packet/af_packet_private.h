@@ -44,10 +44,8 @@ struct afp_rx_queue {
 	uint32_t next;
 	struct sl_mempool *mp;
 	uint16_t port_id;
-	uint64_t ipackets;
-	uint64_t ibytes;
-	uint64_t ierrors;	/* frames cut by the kernel (larger than framesz allows) */
-	uint64_t rx_nombuf;
+	/* ERRORS: frames cut by the kernel (larger than framesz allows) */
+	struct sl_eth_queue_counters cnt;
 } __sl_cache_aligned;
 
 struct afp_tx_queue {
@@ -57,9 +55,8 @@ struct afp_tx_queue {
 	int fd;
 	uint32_t max_len;	/* longest frame the ring frame and the MTU allow */
 	bool kick_pending;	/* the last sendto() left frames in the ring */
-	uint64_t opackets;
-	uint64_t obytes;
-	uint64_t oerrors;	/* frames too long to send, or refused by the kernel */
+	/* ERRORS: frames too long to send, or refused by the kernel */
+	struct sl_eth_queue_counters cnt;
 } __sl_cache_aligned;
 
 /* One socket of a started port: queue pair i. */
@@ -85,17 +82,6 @@ struct afp_port {
 	uint64_t drops;
 	uint64_t drops_base;
 };
-
-static inline void afp_count(uint64_t *counter, uint64_t v)
-{
-	/* written by the queue's lcore only, read by stats_get: see pcap */
-	__atomic_store_n(counter, *counter + v, __ATOMIC_RELAXED);
-}
-
-static inline uint64_t afp_counter_read(const uint64_t *counter)
-{
-	return __atomic_load_n(counter, __ATOMIC_RELAXED);
-}
 
 uint16_t afp_rx_burst(void *rxq, struct sl_mbuf **pkts, uint16_t nb_pkts);
 uint16_t afp_tx_burst(void *txq, struct sl_mbuf **pkts, uint16_t nb_pkts);

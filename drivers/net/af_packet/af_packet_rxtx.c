@@ -116,7 +116,7 @@ uint16_t afp_rx_burst(void *rxq, struct sl_mbuf **pkts, uint16_t nb_pkts)
 	if (ready == 0)
 		return 0;
 	if (sl_unlikely(sl_pktmbuf_alloc_bulk(q->mp, pkts, ready) != 0)) {
-		afp_count(&q->rx_nombuf, 1);
+		sl_eth_qcnt_add(&q->cnt, SL_QCNT_NOMBUF, 1);
 		return 0;
 	}
 	for (i = 0; i < ready; i++) {
@@ -135,7 +135,7 @@ uint16_t afp_rx_burst(void *rxq, struct sl_mbuf **pkts, uint16_t nb_pkts)
 			m->pkt_len = len;
 		} else if (rx_copy_slow(q->mp, m, h, data, len) < 0) {
 			/* pool dry: leave this frame with us, try again next burst */
-			afp_count(&q->rx_nombuf, 1);
+			sl_eth_qcnt_add(&q->cnt, SL_QCNT_NOMBUF, 1);
 			break;
 		}
 		if (sl_likely(h->tp_len == len)) {
@@ -151,10 +151,9 @@ uint16_t afp_rx_burst(void *rxq, struct sl_mbuf **pkts, uint16_t nb_pkts)
 	if (sl_unlikely(n < ready))
 		sl_pktmbuf_free_bulk(&pkts[n], ready - n);
 	q->next = next;
-	afp_count(&q->ipackets, n);
-	afp_count(&q->ibytes, bytes);
+	sl_eth_qcnt_burst(&q->cnt, n, bytes);
 	if (sl_unlikely(cut != 0))
-		afp_count(&q->ierrors, cut);
+		sl_eth_qcnt_add(&q->cnt, SL_QCNT_ERRORS, cut);
 	return n;
 }
 
@@ -212,9 +211,8 @@ uint16_t afp_tx_burst(void *txq, struct sl_mbuf **pkts, uint16_t nb_pkts)
 	if (queued != 0 || q->kick_pending)
 		tx_kick(q);
 	sl_pktmbuf_free_bulk(pkts, i);
-	afp_count(&q->opackets, queued);
-	afp_count(&q->obytes, bytes);
+	sl_eth_qcnt_burst(&q->cnt, queued, bytes);
 	if (sl_unlikely(too_long != 0))
-		afp_count(&q->oerrors, too_long);
+		sl_eth_qcnt_add(&q->cnt, SL_QCNT_ERRORS, too_long);
 	return i;
 }

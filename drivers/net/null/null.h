@@ -14,10 +14,8 @@
 #define NULL_MAX_QUEUES 16
 #define NULL_DEFAULT_SIZE 64
 
-/* One per queue, written only by the lcore polling it. The counters are
- * published with relaxed atomic stores so stats_get on another thread
- * reads whole values; the "base" fields are the control thread's: a reset
- * moves the base instead of writing the poller's counters. */
+/* One per queue, written only by the lcore polling it (counters: see
+ * struct sl_eth_queue_counters). */
 struct null_queue {
 	struct sl_mempool *mp;		/* RX only */
 	/* copy=1: RX copies priv->template from here into each packet; TX
@@ -27,12 +25,7 @@ struct null_queue {
 	uint32_t pkt_size;
 	uint16_t port_id;
 	uint16_t queue_id;
-	uint64_t pkts;
-	uint64_t bytes;
-	uint64_t nombuf;		/* RX allocation failures (packets not made) */
-	uint64_t pkts_base;
-	uint64_t bytes_base;
-	uint64_t nombuf_base;
+	struct sl_eth_queue_counters cnt;	/* NOMBUF: packets not made */
 } __sl_cache_aligned;
 
 /* Queues live here rather than in separate allocations so that their
@@ -52,9 +45,5 @@ uint16_t null_rx_none(void *q, struct sl_mbuf **pkts, uint16_t n);
 uint16_t null_tx(void *q, struct sl_mbuf **pkts, uint16_t n);
 uint16_t null_tx_copy(void *q, struct sl_mbuf **pkts, uint16_t n);
 
-static inline void null_counter_add(uint64_t *c, uint64_t v)
-{
-	__atomic_store_n(c, *c + v, __ATOMIC_RELAXED);
-}
 
 #endif /* NULL_H */

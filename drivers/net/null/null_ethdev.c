@@ -133,33 +133,13 @@ static void null_tx_queue_release(struct sl_eth_dev *dev, uint16_t q)
 	priv->txq[q].copy_buf = NULL;
 }
 
-static uint64_t counter_read(const uint64_t *c, uint64_t base)
-{
-	return __atomic_load_n(c, __ATOMIC_RELAXED) - base;
-}
-
 static int null_stats_get(struct sl_eth_dev *dev, struct sl_eth_stats *st)
 {
 	struct null_priv *priv = dev->data->dev_private;
 
-	for (unsigned q = 0; q < NULL_MAX_QUEUES; q++) {
-		const struct null_queue *rxq = &priv->rxq[q], *txq = &priv->txq[q];
-		uint64_t ip = counter_read(&rxq->pkts, rxq->pkts_base);
-		uint64_t ib = counter_read(&rxq->bytes, rxq->bytes_base);
-		uint64_t op = counter_read(&txq->pkts, txq->pkts_base);
-		uint64_t ob = counter_read(&txq->bytes, txq->bytes_base);
-
-		st->ipackets += ip;
-		st->ibytes += ib;
-		st->rx_nombuf += counter_read(&rxq->nombuf, rxq->nombuf_base);
-		st->opackets += op;
-		st->obytes += ob;
-		if (q < SL_ETHDEV_QUEUE_STAT_CNTRS) {
-			st->q_ipackets[q] = ip;
-			st->q_ibytes[q] = ib;
-			st->q_opackets[q] = op;
-			st->q_obytes[q] = ob;
-		}
+	for (uint16_t q = 0; q < NULL_MAX_QUEUES; q++) {
+		sl_eth_stats_add_rxq(st, q, &priv->rxq[q].cnt);
+		sl_eth_stats_add_txq(st, q, &priv->txq[q].cnt);
 	}
 	return 0;
 }
@@ -169,13 +149,8 @@ static int null_stats_reset(struct sl_eth_dev *dev)
 	struct null_priv *priv = dev->data->dev_private;
 
 	for (unsigned q = 0; q < NULL_MAX_QUEUES; q++) {
-		struct null_queue *rxq = &priv->rxq[q], *txq = &priv->txq[q];
-
-		rxq->pkts_base = __atomic_load_n(&rxq->pkts, __ATOMIC_RELAXED);
-		rxq->bytes_base = __atomic_load_n(&rxq->bytes, __ATOMIC_RELAXED);
-		rxq->nombuf_base = __atomic_load_n(&rxq->nombuf, __ATOMIC_RELAXED);
-		txq->pkts_base = __atomic_load_n(&txq->pkts, __ATOMIC_RELAXED);
-		txq->bytes_base = __atomic_load_n(&txq->bytes, __ATOMIC_RELAXED);
+		sl_eth_qcnt_reset(&priv->rxq[q].cnt);
+		sl_eth_qcnt_reset(&priv->txq[q].cnt);
 	}
 	return 0;
 }

@@ -13,7 +13,7 @@ static __sl_always_inline uint16_t null_rx_common(struct null_queue *rxq, struct
 	if (sl_unlikely(n == 0))
 		return 0;
 	if (sl_unlikely(sl_pktmbuf_alloc_bulk(rxq->mp, pkts, n) != 0)) {
-		null_counter_add(&rxq->nombuf, n);
+		sl_eth_qcnt_add(&rxq->cnt, SL_QCNT_NOMBUF, n);
 		return 0;
 	}
 	for (uint16_t i = 0; i < n; i++) {
@@ -25,8 +25,7 @@ static __sl_always_inline uint16_t null_rx_common(struct null_queue *rxq, struct
 		if (copy)
 			memcpy(sl_pktmbuf_mtod(m, void *), rxq->copy_buf, size);
 	}
-	null_counter_add(&rxq->pkts, n);
-	null_counter_add(&rxq->bytes, (uint64_t)n * size);
+	sl_eth_qcnt_burst(&rxq->cnt, n, (uint64_t)n * size);
 	return n;
 }
 
@@ -62,8 +61,7 @@ static __sl_always_inline uint16_t null_tx_common(struct null_queue *txq, struct
 			       SL_MIN((uint32_t)pkts[i]->data_len, txq->pkt_size));
 	}
 	sl_pktmbuf_free_bulk(pkts, n);
-	null_counter_add(&txq->pkts, n);
-	null_counter_add(&txq->bytes, bytes);
+	sl_eth_qcnt_burst(&txq->cnt, n, bytes);
 	return n;
 }
 

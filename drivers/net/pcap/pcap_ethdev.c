@@ -25,6 +25,7 @@
  * frames (so the port does not see what it sends).
  */
 #include <errno.h>
+#include <stddef.h>
 #include <inttypes.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -549,43 +550,9 @@ static uint64_t source_drops(const struct pcap_source *src)
 static int pcap_stats_get(struct sl_eth_dev *dev, struct sl_eth_stats *st)
 {
 	struct pcap_port *pp = port_of(dev);
-	struct sl_eth_dev_data *d = dev->data;
 
-	for (uint16_t q = 0; q < d->nb_rx_queues; q++) {
-		const struct pcap_rx_queue *rxq = d->rx_queues[q];
-		uint64_t pk, by, er;
-
-		if (rxq == NULL)
-			continue;
-		pk = pcap_counter_read(&rxq->ipackets);
-		by = pcap_counter_read(&rxq->ibytes);
-		er = pcap_counter_read(&rxq->ierrors);
-		st->ipackets += pk;
-		st->ibytes += by;
-		st->ierrors += er;
-		st->rx_nombuf += pcap_counter_read(&rxq->rx_nombuf);
-		if (q < SL_ETHDEV_QUEUE_STAT_CNTRS) {
-			st->q_ipackets[q] = pk;
-			st->q_ibytes[q] = by;
-			st->q_errors[q] = er;
-		}
-	}
-	for (uint16_t q = 0; q < d->nb_tx_queues; q++) {
-		const struct pcap_tx_queue *txq = d->tx_queues[q];
-		uint64_t pk, by;
-
-		if (txq == NULL)
-			continue;
-		pk = pcap_counter_read(&txq->opackets);
-		by = pcap_counter_read(&txq->obytes);
-		st->opackets += pk;
-		st->obytes += by;
-		st->oerrors += pcap_counter_read(&txq->oerrors);
-		if (q < SL_ETHDEV_QUEUE_STAT_CNTRS) {
-			st->q_opackets[q] = pk;
-			st->q_obytes[q] = by;
-		}
-	}
+	sl_eth_stats_add_queues(st, dev->data, offsetof(struct pcap_rx_queue, cnt),
+				offsetof(struct pcap_tx_queue, cnt));
 	for (unsigned i = 0; i < pp->nb_src; i++) {
 		uint64_t drops = source_drops(&pp->src[i]);
 
@@ -598,27 +565,9 @@ static int pcap_stats_get(struct sl_eth_dev *dev, struct sl_eth_stats *st)
 static int pcap_stats_reset(struct sl_eth_dev *dev)
 {
 	struct pcap_port *pp = port_of(dev);
-	struct sl_eth_dev_data *d = dev->data;
 
-	for (uint16_t q = 0; q < d->nb_rx_queues; q++) {
-		struct pcap_rx_queue *rxq = d->rx_queues[q];
-
-		if (rxq == NULL)
-			continue;
-		__atomic_store_n(&rxq->ipackets, 0, __ATOMIC_RELAXED);
-		__atomic_store_n(&rxq->ibytes, 0, __ATOMIC_RELAXED);
-		__atomic_store_n(&rxq->ierrors, 0, __ATOMIC_RELAXED);
-		__atomic_store_n(&rxq->rx_nombuf, 0, __ATOMIC_RELAXED);
-	}
-	for (uint16_t q = 0; q < d->nb_tx_queues; q++) {
-		struct pcap_tx_queue *txq = d->tx_queues[q];
-
-		if (txq == NULL)
-			continue;
-		__atomic_store_n(&txq->opackets, 0, __ATOMIC_RELAXED);
-		__atomic_store_n(&txq->obytes, 0, __ATOMIC_RELAXED);
-		__atomic_store_n(&txq->oerrors, 0, __ATOMIC_RELAXED);
-	}
+	sl_eth_stats_reset_queues(dev->data, offsetof(struct pcap_rx_queue, cnt),
+				  offsetof(struct pcap_tx_queue, cnt));
 	for (unsigned i = 0; i < pp->nb_src; i++)
 		pp->src[i].drop_base = source_drops(&pp->src[i]);
 	return 0;

@@ -73,18 +73,13 @@ struct pcap_rx_queue {
 	 * (libpcap keeps its buffer until the next pcap_next_ex) */
 	struct pcap_pkthdr *pending_hdr;
 	const uint8_t *pending_data;
-	uint64_t ipackets;
-	uint64_t ibytes;
-	uint64_t ierrors;
-	uint64_t rx_nombuf;
+	struct sl_eth_queue_counters cnt;
 } __sl_cache_aligned;
 
 struct pcap_tx_queue {
 	struct pcap_sink *sink;
 	uint8_t *linear;	/* PCAP_MAX_FRAME bytes for chained mbufs */
-	uint64_t opackets;
-	uint64_t obytes;
-	uint64_t oerrors;
+	struct sl_eth_queue_counters cnt;
 } __sl_cache_aligned;
 
 struct pcap_port {
@@ -95,19 +90,6 @@ struct pcap_port {
 	bool infinite_rx;
 	char ifname[IFNAMSIZ];	/* the interface whose MAC/link we report, if any */
 };
-
-/* Counters are written by the queue's lcore only and read by stats_get on
- * another thread: a relaxed store of a private sum is race-free and costs
- * a plain add on x86. */
-static inline void pcap_count(uint64_t *counter, uint64_t v)
-{
-	__atomic_store_n(counter, *counter + v, __ATOMIC_RELAXED);
-}
-
-static inline uint64_t pcap_counter_read(const uint64_t *counter)
-{
-	return __atomic_load_n(counter, __ATOMIC_RELAXED);
-}
 
 uint16_t pcap_rx_burst(void *rxq, struct sl_mbuf **pkts, uint16_t nb_pkts);
 uint16_t pcap_tx_burst(void *txq, struct sl_mbuf **pkts, uint16_t nb_pkts);

@@ -81,7 +81,7 @@ static uint16_t rx_replay(struct pcap_rx_queue *q, struct sl_mbuf **pkts, uint16
 	uint16_t i;
 
 	if (sl_unlikely(sl_pktmbuf_alloc_bulk(q->mp, pkts, nb_pkts) != 0)) {
-		pcap_count(&q->rx_nombuf, 1);
+		sl_eth_qcnt_add(&q->cnt, SL_QCNT_NOMBUF, 1);
 		return 0;
 	}
 	for (i = 0; i < nb_pkts; i++) {
@@ -89,7 +89,7 @@ static uint16_t rx_replay(struct pcap_rx_queue *q, struct sl_mbuf **pkts, uint16
 
 		if (sl_unlikely(pcap_copy_to_mbuf(q->mp, pkts[i], src->frames_data + f->off,
 						  f->len) != 0)) {
-			pcap_count(&q->rx_nombuf, 1);
+			sl_eth_qcnt_add(&q->cnt, SL_QCNT_NOMBUF, 1);
 			sl_pktmbuf_free_bulk(&pkts[i], nb_pkts - i);
 			break;
 		}
@@ -99,8 +99,7 @@ static uint16_t rx_replay(struct pcap_rx_queue *q, struct sl_mbuf **pkts, uint16
 			next = 0;
 	}
 	q->replay_next = next;
-	pcap_count(&q->ipackets, i);
-	pcap_count(&q->ibytes, bytes);
+	sl_eth_qcnt_burst(&q->cnt, i, bytes);
 	return i;
 }
 
@@ -126,7 +125,7 @@ static const uint8_t *rx_next_record(struct pcap_rx_queue *q, struct pcap_pkthdr
 			if (sl_unlikely((*hdr)->caplen == 0 ||
 					(q->src->kind == PCAP_KIND_IFACE &&
 					 (*hdr)->caplen < (*hdr)->len))) {
-				pcap_count(&q->ierrors, 1);
+				sl_eth_qcnt_add(&q->cnt, SL_QCNT_ERRORS, 1);
 				continue;
 			}
 			return data;
@@ -136,17 +135,17 @@ static const uint8_t *rx_next_record(struct pcap_rx_queue *q, struct pcap_pkthdr
 		if (q->src->kind == PCAP_KIND_FILE) {
 			if (ret == PCAP_ERROR_BREAK)
 				SL_LOG(INFO, NET_PCAP, "port %u: rx_pcap '%s': end of file after %" PRIu64 " frames; RX returns 0 from now on",
-				       q->port_id, q->src->name, q->ipackets + in_burst);
+				       q->port_id, q->src->name, q->cnt.val[SL_QCNT_PKTS] + in_burst);
 			else
 				SL_LOG(WARNING, NET_PCAP, "port %u: rx_pcap '%s': stopping after %" PRIu64 " frames: %s (a truncated last record?)",
-				       q->port_id, q->src->name, q->ipackets + in_burst,
+				       q->port_id, q->src->name, q->cnt.val[SL_QCNT_PKTS] + in_burst,
 				       pcap_geterr(q->src->pcap));
 			q->eof = true;
 			return NULL;
 		}
 		/* A live capture error (interface gone down): count and retry
 		 * on the next burst rather than spin here. */
-		pcap_count(&q->ierrors, 1);
+		sl_eth_qcnt_add(&q->cnt, SL_QCNT_ERRORS, 1);
 		return NULL;
 	}
 }
@@ -175,7 +174,7 @@ uint16_t pcap_rx_burst(void *rxq, struct sl_mbuf **pkts, uint16_t nb_pkts)
 			 * nothing to a momentarily empty pool */
 			if (m != NULL)
 				sl_pktmbuf_free(m);
-			pcap_count(&q->rx_nombuf, 1);
+			sl_eth_qcnt_add(&q->cnt, SL_QCNT_NOMBUF, 1);
 			q->pending_hdr = hdr;
 			q->pending_data = data;
 			break;
@@ -186,8 +185,7 @@ uint16_t pcap_rx_burst(void *rxq, struct sl_mbuf **pkts, uint16_t nb_pkts)
 		bytes += hdr->caplen;
 		pkts[n++] = m;
 	}
-	pcap_count(&q->ipackets, n);
-	pcap_count(&q->ibytes, bytes);
+	sl_eth_qcnt_burst(&q->cnt, n, bytes);
 	return n;
 }
 
@@ -240,8 +238,7 @@ static uint16_t tx_file(struct pcap_tx_queue *q, struct sl_mbuf **pkts, uint16_t
 		pcap_dump((u_char *)q->sink->dumper, &hdr, tx_flat(q, m, hdr.caplen));
 		bytes += m->pkt_len;
 	}
-	pcap_count(&q->opackets, nb_pkts);
-	pcap_count(&q->obytes, bytes);
+	sl_eth_qcnt_burst(&q->cnt, nb_pkts, bytes);
 	sl_pktmbuf_free_bulk(pkts, nb_pkts);
 	return nb_pkts;
 }
@@ -255,7 +252,7 @@ static uint16_t tx_iface(struct pcap_tx_queue *q, struct sl_mbuf **pkts, uint16_
 		const struct sl_mbuf *m = pkts[i];
 
 		if (sl_unlikely(m->pkt_len > PCAP_MAX_FRAME)) {
-			pcap_count(&q->oerrors, 1);
+			sl_eth_qcnt_add(&q->cnt, SL_QCNT_ERRORS, 1);
 			continue;
 		}
 		errno = 0;
@@ -264,14 +261,13 @@ static uint16_t tx_iface(struct pcap_tx_queue *q, struct sl_mbuf **pkts, uint16_
 			/* a full socket buffer: leave the rest to the caller */
 			if (errno == ENOBUFS || errno == EAGAIN)
 				break;
-			pcap_count(&q->oerrors, 1);	/* a frame the interface refuses */
+			sl_eth_qcnt_add(&q->cnt, SL_QCNT_ERRORS, 1);	/* a frame the interface refuses */
 			continue;
 		}
 		sent++;
 		bytes += m->pkt_len;
 	}
-	pcap_count(&q->opackets, sent);
-	pcap_count(&q->obytes, bytes);
+	sl_eth_qcnt_burst(&q->cnt, sent, bytes);
 	sl_pktmbuf_free_bulk(pkts, i);
 	return i;
 }
@@ -286,8 +282,7 @@ uint16_t pcap_tx_burst(void *txq, struct sl_mbuf **pkts, uint16_t nb_pkts)
 
 		for (uint16_t i = 0; i < nb_pkts; i++)
 			bytes += pkts[i]->pkt_len;
-		pcap_count(&q->opackets, nb_pkts);
-		pcap_count(&q->obytes, bytes);
+		sl_eth_qcnt_burst(&q->cnt, nb_pkts, bytes);
 		sl_pktmbuf_free_bulk(pkts, nb_pkts);
 		return nb_pkts;
 	}

@@ -31,18 +31,11 @@ struct ring_set {
 	struct sl_ring *rings[RING_MAX_QUEUES];
 };
 
-/* Counters: written by the polling lcore, "base" by the control thread
- * (a reset moves the base, never the poller's counters). */
 struct ring_queue {
 	struct sl_ring *ring;
 	uint16_t port_id;
 	uint16_t queue_id;
-	uint64_t pkts;
-	uint64_t bytes;
-	uint64_t errs;			/* TX: packets that did not fit */
-	uint64_t pkts_base;
-	uint64_t bytes_base;
-	uint64_t errs_base;
+	struct sl_eth_queue_counters cnt;	/* TX ERRORS: packets that did not fit */
 } __sl_cache_aligned;
 
 struct ring_priv {
@@ -54,10 +47,6 @@ struct ring_priv {
 
 static const struct sl_eth_dev_ops ring_ops;
 
-static inline void counter_add(uint64_t *c, uint64_t v)
-{
-	__atomic_store_n(c, *c + v, __ATOMIC_RELAXED);
-}
 
 /* ---- fast path --------------------------------------------------------------- */
 
@@ -71,8 +60,7 @@ static uint16_t ring_rx(void *q, struct sl_mbuf **pkts, uint16_t n)
 		pkts[i]->port = rxq->port_id;
 		bytes += pkts[i]->pkt_len;
 	}
-	counter_add(&rxq->pkts, nb);
-	counter_add(&rxq->bytes, bytes);
+	sl_eth_qcnt_burst(&rxq->cnt, nb, bytes);
 	return nb;
 }
 
@@ -90,10 +78,9 @@ static uint16_t ring_tx(void *q, struct sl_mbuf **pkts, uint16_t n)
 	if (sl_unlikely(nb < n)) {
 		for (uint16_t i = nb; i < n; i++)
 			bytes -= pkts[i]->pkt_len;
-		counter_add(&txq->errs, (uint64_t)(n - nb));
+		sl_eth_qcnt_add(&txq->cnt, SL_QCNT_ERRORS, (uint64_t)(n - nb));
 	}
-	counter_add(&txq->pkts, nb);
-	counter_add(&txq->bytes, bytes);
+	sl_eth_qcnt_burst(&txq->cnt, nb, bytes);
 	return nb;
 }
 
@@ -249,33 +236,13 @@ static void ring_queue_release(struct sl_eth_dev *dev, uint16_t q)
 	(void)q;
 }
 
-static uint64_t counter_read(const uint64_t *c, uint64_t base)
-{
-	return __atomic_load_n(c, __ATOMIC_RELAXED) - base;
-}
-
 static int ring_stats_get(struct sl_eth_dev *dev, struct sl_eth_stats *st)
 {
 	struct ring_priv *priv = dev->data->dev_private;
 
-	for (unsigned q = 0; q < RING_MAX_QUEUES; q++) {
-		const struct ring_queue *rxq = &priv->rxq[q], *txq = &priv->txq[q];
-		uint64_t ip = counter_read(&rxq->pkts, rxq->pkts_base);
-		uint64_t ib = counter_read(&rxq->bytes, rxq->bytes_base);
-		uint64_t op = counter_read(&txq->pkts, txq->pkts_base);
-		uint64_t ob = counter_read(&txq->bytes, txq->bytes_base);
-
-		st->ipackets += ip;
-		st->ibytes += ib;
-		st->opackets += op;
-		st->obytes += ob;
-		st->oerrors += counter_read(&txq->errs, txq->errs_base);
-		if (q < SL_ETHDEV_QUEUE_STAT_CNTRS) {
-			st->q_ipackets[q] = ip;
-			st->q_ibytes[q] = ib;
-			st->q_opackets[q] = op;
-			st->q_obytes[q] = ob;
-		}
+	for (uint16_t q = 0; q < RING_MAX_QUEUES; q++) {
+		sl_eth_stats_add_rxq(st, q, &priv->rxq[q].cnt);
+		sl_eth_stats_add_txq(st, q, &priv->txq[q].cnt);
 	}
 	return 0;
 }
@@ -285,13 +252,8 @@ static int ring_stats_reset(struct sl_eth_dev *dev)
 	struct ring_priv *priv = dev->data->dev_private;
 
 	for (unsigned q = 0; q < RING_MAX_QUEUES; q++) {
-		struct ring_queue *rxq = &priv->rxq[q], *txq = &priv->txq[q];
-
-		rxq->pkts_base = __atomic_load_n(&rxq->pkts, __ATOMIC_RELAXED);
-		rxq->bytes_base = __atomic_load_n(&rxq->bytes, __ATOMIC_RELAXED);
-		txq->pkts_base = __atomic_load_n(&txq->pkts, __ATOMIC_RELAXED);
-		txq->bytes_base = __atomic_load_n(&txq->bytes, __ATOMIC_RELAXED);
-		txq->errs_base = __atomic_load_n(&txq->errs, __ATOMIC_RELAXED);
+		sl_eth_qcnt_reset(&priv->rxq[q].cnt);
+		sl_eth_qcnt_reset(&priv->txq[q].cnt);
 	}
 	return 0;
 }
