@@ -95,6 +95,14 @@ int main(int argc, char **argv)
 	ret = sl_eal_init(argc, argv);
 	if (ret < 0)
 		return ret == -EINTR ? EXIT_SUCCESS : EXIT_FAILURE;	/* -EINTR: -h */
+	/* argv[ret] is the program name again; anything after it was meant
+	 * for an application option this program does not have. */
+	if (ret + 1 < argc) {
+		fprintf(stderr, "sl-skeleton takes no application options: remove '%s' (EAL options only, see -h)\n",
+			argv[ret + 1]);
+		sl_eal_cleanup();
+		return EXIT_FAILURE;
+	}
 	if (sl_eth_dev_count_avail() != 2 || !sl_eth_dev_is_valid_port(0) ||
 	    !sl_eth_dev_is_valid_port(1)) {
 		fprintf(stderr, "sl-skeleton forwards between ports 0 and 1 and needs exactly those two, e.g. --vdev net_null0 --vdev net_null1\n");
