@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Read-mostly view of the PCI devices, drivers, IOMMU groups and routes of a host.
 
-Shared by sl-devbind and sl-doctor. Python 3 standard library only.
+Shared by sl-devbind, sl-hugepages and sl-doctor. Python 3 standard library
+only.
 
 Every path is taken relative to configurable roots so the tools can be tested
 on a fake tree: SL_SYSFS_ROOT (default /sys), SL_PROCFS_ROOT (/proc),
@@ -70,6 +71,111 @@ def same_driver_name(a, b):
 def is_vfio_group_safe(driver):
     return (driver is None or driver.startswith('vfio') or
             driver in VFIO_GROUP_SAFE_DRIVERS)
+
+
+
+# ---- sizes ------------------------------------------------------------------
+
+_SIZE_RE = re.compile(r'^\s*(\d+)\s*([kKmMgGtT]?)(i?[bB])?\s*$')
+_SIZE_UNITS = {'': None, 'K': 1 << 10, 'M': 1 << 20, 'G': 1 << 30, 'T': 1 << 40}
+
+
+def parse_size(text, default_unit='M'):
+    """Bytes in "512M", "1G", "2048k", "1GiB" or a bare number of default_unit.
+
+    Raises ValueError for anything else (including zero-free garbage like "M").
+    """
+    m = _SIZE_RE.match(text or '')
+    if not m:
+        raise ValueError(text)
+    unit = _SIZE_UNITS[m.group(2).upper()] or _SIZE_UNITS[default_unit.upper()]
+    return int(m.group(1)) * unit
+
+
+def format_size(nbytes):
+    """2097152 -> '2M', 1073741824 -> '1G', 1536 MiB -> '1536M' (exact units only)."""
+    for suffix, unit in (('T', 1 << 40), ('G', 1 << 30), ('M', 1 << 20), ('K', 1 << 10)):
+        if nbytes >= unit and nbytes % unit == 0:
+            return '%d%s' % (nbytes // unit, suffix)
+    return '%dB' % nbytes
+
+
+def parse_cpulist(text):
+    """Kernel cpu/node list syntax ("0-3,6,8-9") to a sorted list of ints."""
+    out = set()
+    for part in (text or '').strip().split(','):
+        part = part.strip()
+        if not part:
+            continue
+        lo, sep, hi = part.partition('-')
+        if sep:
+            out.update(range(int(lo), int(hi) + 1))
+        else:
+            out.add(int(lo))
+    return sorted(out)
+
+
+def format_cpulist(cpus):
+    """[0, 1, 2, 5] -> '0-2,5'."""
+    cpus = sorted(set(cpus))
+    parts = []
+    i = 0
+    while i < len(cpus):
+        j = i
+        while j + 1 < len(cpus) and cpus[j + 1] == cpus[j] + 1:
+            j += 1
+        parts.append(str(cpus[i]) if i == j else '%d-%d' % (cpus[i], cpus[j]))
+        i = j + 1
+    return ','.join(parts)
+
+
+class HugePool:
+    """One hugepage pool: system-wide (node None) or one NUMA node's, one page size."""
+
+    def __init__(self, node, size_kb, path):
+        self.node = node
+        self.size_kb = size_kb
+        self.path = path            # directory holding nr_hugepages
+        self.total = _read_int(os.path.join(path, 'nr_hugepages'), 0)
+        self.free = _read_int(os.path.join(path, 'free_hugepages'), 0)
+        self.surplus = _read_int(os.path.join(path, 'surplus_hugepages'), 0)
+        # Reserved: promised to a mapping but not faulted in yet (system-wide only).
+        self.resv = _read_int(os.path.join(path, 'resv_hugepages'), 0)
+
+    @property
+    def size_bytes(self):
+        return self.size_kb * 1024
+
+    @property
+    def nr_path(self):
+        return os.path.join(self.path, 'nr_hugepages')
+
+    @property
+    def available(self):
+        """Pages a new mapping can still get (free minus promised to others)."""
+        return max(self.free - self.resv, 0)
+
+
+def _read_int(path, default=None):
+    value = _read(path)
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _hugepage_dirs(parent):
+    """{size_kb: path} for the hugepages-<N>kB directories under parent."""
+    out = {}
+    try:
+        entries = os.listdir(parent)
+    except OSError:
+        return out
+    for entry in entries:
+        m = re.match(r'^hugepages-(\d+)kB$', entry)
+        if m:
+            out[int(m.group(1))] = os.path.join(parent, entry)
+    return out
 
 
 class PciDevice:
@@ -293,6 +399,155 @@ class Host:
         path = os.path.join(self.devfs, 'vfio', group)
         return path if os.path.exists(path) else None
 
+    # ---- CPUs and NUMA -------------------------------------------------------
+
+    def online_cpus(self):
+        return parse_cpulist(_read(os.path.join(self.sysfs, 'devices', 'system', 'cpu',
+                                                'online'), ''))
+
+    def numa_nodes(self):
+        """Online NUMA nodes; [] when the kernel has no NUMA sysfs (no CONFIG_NUMA)."""
+        base = os.path.join(self.sysfs, 'devices', 'system', 'node')
+        online = _read(os.path.join(base, 'online'))
+        if online is not None:
+            return parse_cpulist(online)
+        try:
+            return sorted(int(e[4:]) for e in os.listdir(base) if re.match(r'^node\d+$', e))
+        except OSError:
+            return []
+
+    def node_cpus(self, node):
+        return parse_cpulist(_read(os.path.join(self.sysfs, 'devices', 'system', 'node',
+                                                'node%d' % node, 'cpulist'), ''))
+
+    def cpuinfo(self):
+        """(vendor_id, model name, set of flags) of the first CPU in /proc/cpuinfo."""
+        vendor, model, flags = '', '', set()
+        for line in _read(os.path.join(self.procfs, 'cpuinfo'), '').splitlines():
+            key, sep, value = line.partition(':')
+            if not sep:
+                if vendor or model or flags:
+                    break       # end of the first processor's block
+                continue
+            key, value = key.strip(), value.strip()
+            if key == 'vendor_id' and not vendor:
+                vendor = value
+            elif key == 'model name' and not model:
+                model = value
+            elif key == 'flags' and not flags:
+                flags = set(value.split())
+        return vendor, model, flags
+
+    # ---- memory --------------------------------------------------------------
+
+    def meminfo(self):
+        """/proc/meminfo as {key: int} (kB for the sized fields, counts for HugePages_*)."""
+        out = {}
+        for line in _read(os.path.join(self.procfs, 'meminfo'), '').splitlines():
+            key, sep, value = line.partition(':')
+            fields = value.split()
+            if sep and fields:
+                try:
+                    out[key.strip()] = int(fields[0])
+                except ValueError:
+                    pass
+        return out
+
+    def default_hugepage_kb(self):
+        """Hugepagesize from /proc/meminfo: the size Sluice's EAL allocates (None: no hugetlb)."""
+        return self.meminfo().get('Hugepagesize')
+
+    def hugepage_sizes_kb(self):
+        return sorted(_hugepage_dirs(os.path.join(self.sysfs, 'kernel', 'mm', 'hugepages')))
+
+    def hugepage_pools(self):
+        """Per-node pools when the kernel has per-node hugepage sysfs, else the system-wide
+        ones (node None); sorted by node then size."""
+        pools = []
+        base = os.path.join(self.sysfs, 'devices', 'system', 'node')
+        for node in self.numa_nodes():
+            dirs = _hugepage_dirs(os.path.join(base, 'node%d' % node, 'hugepages'))
+            pools += [HugePool(node, kb, dirs[kb]) for kb in sorted(dirs)]
+        if pools:
+            return pools
+        return self.system_hugepage_pools()
+
+    def system_hugepage_pools(self):
+        dirs = _hugepage_dirs(os.path.join(self.sysfs, 'kernel', 'mm', 'hugepages'))
+        return [HugePool(None, kb, dirs[kb]) for kb in sorted(dirs)]
+
+    def hugepage_pool(self, size_kb, node=None):
+        """The pool for one page size, system-wide (node None) or one node's; None if absent."""
+        if node is None:
+            parent = os.path.join(self.sysfs, 'kernel', 'mm', 'hugepages')
+        else:
+            parent = os.path.join(self.sysfs, 'devices', 'system', 'node', 'node%d' % node,
+                                  'hugepages')
+        path = _hugepage_dirs(parent).get(size_kb)
+        return HugePool(node, size_kb, path) if path else None
+
+    def hugetlbfs_mounts(self):
+        """[(mount point, page size in kB)] of the hugetlbfs mounts in /proc/mounts."""
+        default_kb = self.default_hugepage_kb()
+        out = []
+        for line in _read(os.path.join(self.procfs, 'mounts'), '').splitlines():
+            fields = line.split()
+            if len(fields) < 4 or fields[2] != 'hugetlbfs':
+                continue
+            size_kb = default_kb
+            for opt in fields[3].split(','):
+                if opt.startswith('pagesize='):
+                    try:
+                        size_kb = parse_size(opt[9:], 'K') // 1024
+                    except ValueError:
+                        pass
+            # /proc/mounts escapes blanks in paths as octal (\040).
+            point = re.sub(r'\\([0-7]{3})', lambda m: chr(int(m.group(1), 8)), fields[1])
+            out.append((point, size_kb))
+        return out
+
+    # ---- IOMMU, kernel, limits -----------------------------------------------
+
+    def iommu_units(self):
+        """Names under /sys/class/iommu (dmar0, ivhd0, ...): empty when no IOMMU is enabled."""
+        try:
+            return sorted(os.listdir(os.path.join(self.sysfs, 'class', 'iommu')))
+        except OSError:
+            return []
+
+    def iommu_group_count(self):
+        try:
+            return len(os.listdir(os.path.join(self.sysfs, 'kernel', 'iommu_groups')))
+        except OSError:
+            return 0
+
+    def kernel_cmdline(self):
+        return _read(os.path.join(self.procfs, 'cmdline'), '')
+
+    def memlock_limit(self):
+        """(soft, hard) RLIMIT_MEMLOCK of this process in bytes, None meaning unlimited;
+        (None, None) if /proc/self/limits cannot be read."""
+        for line in _read(os.path.join(self.procfs, 'self', 'limits'), '').splitlines():
+            if line.startswith('Max locked memory'):
+                fields = line[len('Max locked memory'):].split()
+                if len(fields) >= 2:
+                    return tuple(None if f == 'unlimited' else int(f) for f in fields[:2])
+        return (None, None)
+
+    def effective_caps(self):
+        """CapEff of this process as an int (0 if unknown)."""
+        for line in _read(os.path.join(self.procfs, 'self', 'status'), '').splitlines():
+            if line.startswith('CapEff:'):
+                try:
+                    return int(line.split()[1], 16)
+                except (IndexError, ValueError):
+                    return 0
+        return 0
+
+    def vfio_container_node(self):
+        path = os.path.join(self.devfs, 'vfio', 'vfio')
+        return path if os.path.exists(path) else None
+
     # ---- names -------------------------------------------------------------
 
     def pci_name(self, vendor, device):
@@ -361,6 +616,9 @@ class Host:
                 continue
             active.add(ifname)
         return active
+
+
+CAP_IPC_LOCK = 14       # linux/capability.h: lock memory beyond RLIMIT_MEMLOCK
 
 
 def errno_text(err):
