@@ -13,7 +13,7 @@
 #   D  the same with a 65536-mbuf pool filled from its last segment;
 #   F  fwd_min on NIC3+NIC4 (the other two device ids);
 #   G  sl-skeleton on NIC0+NIC1, H  sl-l2fwd on NIC0+NIC1 (stopped by SIGINT
-#      once the host has created stop_X);
+#      once the host has created stop_X; done_X once its log is complete);
 #   E  NIC1 back to the kernel's e1000 driver, which transmits 100 frames.
 # Each fwd_min run writes ready_X when forwarding and stats_X.json when the
 # host has created stop_X. Exit status: the number of failed checks.
@@ -118,6 +118,7 @@ run_app() {	# name, line that says it forwards, command...
 	rc=$?
 	cat "$R/app_$name.log"
 	check "$name: $(basename "$1") exit status $rc after SIGINT" test $rc -eq 0
+	touch "$R/done_$name"	# the host reads the final counters from the log
 }
 
 run_app G "Forwarding 0 <-> 1" "$skeleton" -l 0 -a "$nic0" -a "$nic1"

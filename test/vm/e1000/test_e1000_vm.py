@@ -15,7 +15,10 @@ UDP, NIC2 left on the kernel's e1000 driver; NIC3 (82545EM) and NIC4
   D  the same with a 65536-mbuf pool given to the RX rings from its end;
   F  the same between NIC3 and NIC4 (the other two device ids);
   G  sl-skeleton forwards NIC0 <-> NIC1 byte for byte;
-  H  sl-l2fwd forwards NIC0 <-> NIC1, rewriting the MACs as DPDK's l2fwd;
+  H  sl-l2fwd forwards NIC0 <-> NIC1, rewriting the MACs as DPDK's l2fwd:
+     10000 frames one way (every size 60..1514, numbered) and 2000 back,
+     each once, in order, byte-identical but for the MACs; l2fwd's own
+     counters and the ports' driver counters equal those counts;
   E  after fwd_min exits, the kernel's e1000 driver takes NIC1 back and
      transmits: the device was left quiet and reusable.
 
@@ -24,7 +27,9 @@ Guest half: guest_e1000.sh; the test's own forwarder: fwd_min.c.
 
 import json
 import os
+import re
 import sys
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -96,6 +101,30 @@ def forward_phase(g, phase, pair, count, rev, base_seq):
     return stats
 
 
+def send_while_receiving(tx_port, rx_port, frames):
+    """Send frames into one port while a thread takes them from the other:
+    a run longer than a few thousand frames overflows even the 4 MB host
+    socket buffer if nobody reads it until the sending is done."""
+    result = {}
+
+    def receive():
+        try:
+            result['got'] = rx_port.recv_frames(len(frames), timeout=120 + len(frames) / PPS,
+                                                idle=20)
+        except BaseException as e:      # re-raised in the caller's thread
+            result['error'] = e
+
+    receiver = threading.Thread(target=receive, daemon=True)
+    receiver.start()
+    try:
+        tx_port.send_frames(frames, pps=PPS)
+    finally:
+        receiver.join()
+    if 'error' in result:
+        raise result['error']
+    return result['got']
+
+
 def app_phase(g, phase, count, rev, base_seq, l2fwd_macs=False):
     """sl-skeleton / sl-l2fwd between NIC0 and NIC1: frames only (the apps
     print their counters to the guest log)."""
@@ -105,8 +134,7 @@ def app_phase(g, phase, count, rev, base_seq, l2fwd_macs=False):
     nic1.port.drain()
     for src, dst, first, n in ((nic0, nic1, base_seq, count), (nic1, nic0, base_seq + 500000, rev)):
         frames = make_frames(n, first_seq=first)
-        src.port.send_frames(frames, pps=PPS)
-        got = dst.port.recv_frames(n, timeout=120, idle=20)
+        got = send_while_receiving(src.port, dst.port, frames)
         what = '%s: host -> %s -> %s -> host' % (phase, src.pci, dst.pci)
         assert_frames(frames, got, what, ignore_macs=l2fwd_macs)
         if l2fwd_macs:
@@ -118,6 +146,37 @@ def app_phase(g, phase, count, rev, base_seq, l2fwd_macs=False):
                 what, len(wrong), got[wrong[0]][:12].hex())
     open(g.result_path('stop_' + phase), 'w').close()
     sluicevm.log('%s: %d + %d frames forwarded intact' % (phase, count, rev))
+    if l2fwd_macs:
+        check_l2fwd_counters(g, phase, count, rev)
+
+
+def check_l2fwd_counters(g, phase, count, rev):
+    """sl-l2fwd's final statistics (its own per-port counters, DPDK l2fwd's
+    layout) and the 'Port N driver counters' lines (the device's registers)
+    against what the host sent and received: port 0 (NIC0) took count
+    frames and sent rev, port 1 the other way round."""
+    g.wait_for_file('done_' + phase, timeout=120)
+    log = g.read_result('app_%s.log' % phase)
+    final = log[log.rindex('Final statistics'):] if 'Final statistics' in log else ''
+    app = {int(p): (int(tx), int(rx), int(drop)) for p, tx, rx, drop in re.findall(
+        r'Statistics for port (\d+) -+\nPackets sent: +(\d+)\nPackets received: +(\d+)'
+        r'\nPackets dropped: +(\d+)', final)}
+    drv = {int(m[0]): dict(zip(('ipackets', 'opackets', 'imissed', 'ierrors', 'oerrors',
+                                'rx_nombuf'), map(int, m[1:])))
+           for m in re.findall(r'Port (\d+) driver counters: ipackets (\d+) opackets (\d+) '
+                               r'imissed (\d+) ierrors (\d+) oerrors (\d+) rx_nombuf (\d+)', log)}
+    assert set(app) == {0, 1} and set(drv) == {0, 1}, \
+        '%s: no final statistics for ports 0 and 1 in app_%s.log:\n%s' % (phase, phase, log[-2000:])
+    want_app = {0: (rev, count, 0), 1: (count, rev, 0)}
+    assert app == want_app, '%s: sl-l2fwd counters (sent, received, dropped) %s, expected %s' % (
+        phase, app, want_app)
+    for port, (ipackets, opackets) in ((0, (count, rev)), (1, (rev, count))):
+        want = dict(ipackets=ipackets, opackets=opackets, imissed=0, ierrors=0, oerrors=0,
+                    rx_nombuf=0)
+        assert drv[port] == want, '%s: port %d driver counters %s, expected %s' % (
+            phase, port, drv[port], want)
+    sluicevm.log('%s: sl-l2fwd and driver counters match (%d/%d, %d/%d)' % (
+        phase, count, rev, rev, count))
 
 
 def main():
@@ -138,7 +197,7 @@ def main():
                     'D: the 65536-mbuf pool should span several memory segments: %s' % stats
 
         app_phase(g, 'G', 500, 100, base)
-        app_phase(g, 'H', 500, 100, base + 1000000, l2fwd_macs=True)
+        app_phase(g, 'H', 10000, 2000, base + 1000000, l2fwd_macs=True)
 
         # E: the kernel driver has NIC1 again and transmits with it.
         again = n1.port.recv_frames(100, timeout=180, idle=60)
