@@ -18,43 +18,10 @@
 #include <unistd.h>
 
 #include "sl_eal.h"
+#include "sl_test.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static char captured[16384];
-static FILE *cap_file;
-static int cap_saved_err = -1, cap_saved_out = -1;
-
-/* stderr and stdout go to a temporary file (no pipe that could fill up)
- * until capture_end; captured then holds what was written. */
-static void capture_begin(void)
-{
-	fflush(stdout);
-	fflush(stderr);
-	cap_file = tmpfile();
-	ck_assert_ptr_nonnull(cap_file);
-	cap_saved_err = dup(STDERR_FILENO);
-	cap_saved_out = dup(STDOUT_FILENO);
-	dup2(fileno(cap_file), STDERR_FILENO);
-	dup2(fileno(cap_file), STDOUT_FILENO);
-}
-
-static void capture_end(void)
-{
-	size_t n;
-
-	fflush(stdout);
-	fflush(stderr);
-	dup2(cap_saved_err, STDERR_FILENO);
-	dup2(cap_saved_out, STDOUT_FILENO);
-	close(cap_saved_err);
-	close(cap_saved_out);
-	rewind(cap_file);
-	n = fread(captured, 1, sizeof(captured) - 1, cap_file);
-	captured[n] = '\0';
-	fclose(cap_file);
-	fputs(captured, stderr); /* still visible in the test log */
-}
 
 /* sl_eal_init rewrites argv, so each call gets a fresh copy. */
 static char *args[64];
@@ -74,12 +41,12 @@ static int eal_init_list(const char *const *list)
 
 #define EAL_INIT(...) eal_init_list((const char *const[]){ __VA_ARGS__, NULL })
 
-/* Same, with stderr/stdout captured into `captured`. */
+/* Same, with stderr/stdout sl_test_captured into `sl_test_captured`. */
 #define EAL_INIT_CAPTURED(ret, ...)                   \
 	do {                                          \
-		capture_begin();                      \
+		sl_test_capture_begin(true);                      \
 		(ret) = EAL_INIT(__VA_ARGS__);        \
-		capture_end();                        \
+		(void)sl_test_capture_end();                        \
 	} while (0)
 
 static unsigned count_lines(const char *text)
@@ -148,22 +115,22 @@ START_TEST(log_levels_and_format)
 	ck_assert_int_eq(sl_log_level_parse(""), -1);
 
 	sl_log_set_level(SL_LOG_NOTICE);
-	capture_begin();
+	sl_test_capture_begin(true);
 	SL_LOG(ERR, EAL, "one %d", 1);
 	SL_LOG(NOTICE, RING, "two\n");
 	SL_LOG(INFO, EAL, "filtered out");
-	capture_end();
-	ck_assert_str_eq(captured, "EAL: one 1\nRING: two\n");
+	(void)sl_test_capture_end();
+	ck_assert_str_eq(sl_test_captured, "EAL: one 1\nRING: two\n");
 
 	/* Longer than any stack buffer: still one whole line. */
 	char big[3000];
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
-	capture_begin();
+	sl_test_capture_begin(true);
 	SL_LOG(ERR, EAL, "%s", big);
-	capture_end();
-	ck_assert_uint_eq(strlen(captured), 5 + sizeof(big) - 1 + 1);
-	ck_assert_int_eq(captured[strlen(captured) - 1], '\n');
+	(void)sl_test_capture_end();
+	ck_assert_uint_eq(strlen(sl_test_captured), 5 + sizeof(big) - 1 + 1);
+	ck_assert_int_eq(sl_test_captured[strlen(sl_test_captured) - 1], '\n');
 }
 END_TEST
 
@@ -266,15 +233,15 @@ START_TEST(args_bad_options_rejected)
 		for (unsigned j = 0; j < 4 && bad[i].a[j] != NULL; j++)
 			list[n++] = bad[i].a[j];
 		list[n] = NULL;
-		capture_begin();
+		sl_test_capture_begin(true);
 		ret = eal_init_list(list);
-		capture_end();
+		(void)sl_test_capture_end();
 		ck_assert_msg(ret == -EINVAL, "case %u (%s): got %d", i, bad[i].a[0], ret);
-		ck_assert_msg(strstr(captured, bad[i].must_mention) != NULL,
+		ck_assert_msg(strstr(sl_test_captured, bad[i].must_mention) != NULL,
 			      "case %u: message does not mention '%s': %s", i, bad[i].must_mention,
-			      captured);
-		lines = count_lines(captured);
-		ck_assert_msg(lines == 1, "case %u: %u lines: %s", i, lines, captured);
+			      sl_test_captured);
+		lines = count_lines(sl_test_captured);
+		ck_assert_msg(lines == 1, "case %u: %u lines: %s", i, lines, sl_test_captured);
 		ck_assert_uint_eq(sl_lcore_count(), 0);
 	}
 	/* A failed parse leaves nothing behind: a good init still works. */
@@ -289,9 +256,9 @@ START_TEST(args_help)
 
 	EAL_INIT_CAPTURED(ret, "--no-huge", "-h");
 	ck_assert_int_eq(ret, -EINTR);
-	ck_assert_ptr_nonnull(strstr(captured, "Usage: test_eal"));
-	ck_assert_ptr_nonnull(strstr(captured, "--no-huge"));
-	ck_assert_ptr_nonnull(strstr(captured, "e.g. -l 0-3,6"));
+	ck_assert_ptr_nonnull(strstr(sl_test_captured, "Usage: test_eal"));
+	ck_assert_ptr_nonnull(strstr(sl_test_captured, "--no-huge"));
+	ck_assert_ptr_nonnull(strstr(sl_test_captured, "e.g. -l 0-3,6"));
 	ck_assert_uint_eq(sl_lcore_count(), 0);
 	EAL_INIT_CAPTURED(ret, "--help");
 	ck_assert_int_eq(ret, -EINTR);
@@ -357,7 +324,7 @@ START_TEST(args_cpu_outside_affinity)
 	EAL_INIT_CAPTURED(ret, "--no-huge", "-l", list);
 	ck_assert_int_eq(ret, -EINVAL);
 	snprintf(list, sizeof(list), "cpu %d", cpu1);
-	ck_assert_ptr_nonnull(strstr(captured, list));
+	ck_assert_ptr_nonnull(strstr(sl_test_captured, list));
 }
 END_TEST
 
@@ -580,11 +547,11 @@ static int all_zero(const void *p, size_t n)
 
 START_TEST(dma_before_init_fails)
 {
-	capture_begin();
+	sl_test_capture_begin(true);
 	void *p = sl_dma_zalloc("early", 64, 0, SL_SOCKET_ID_ANY);
-	capture_end();
+	(void)sl_test_capture_end();
 	ck_assert_ptr_null(p);
-	ck_assert_ptr_nonnull(strstr(captured, "sl_eal_init"));
+	ck_assert_ptr_nonnull(strstr(sl_test_captured, "sl_eal_init"));
 	ck_assert_uint_eq(sl_mem_virt2iova(&p), SL_BAD_IOVA);
 }
 END_TEST
@@ -619,16 +586,16 @@ START_TEST(dma_alloc_free_basics)
 
 	ck_assert_uint_eq(sl_mem_virt2iova(&p), SL_BAD_IOVA);
 
-	capture_begin();
+	sl_test_capture_begin(true);
 	ck_assert_ptr_null(sl_dma_zalloc("zero", 0, 0, 0));
 	ck_assert_ptr_null(sl_dma_zalloc("odd", 64, 48, 0));
 	ck_assert_ptr_null(sl_dma_zalloc("node", 64, 0, 7));
 	sl_dma_free(p);		/* twice */
 	sl_dma_free(&p);	/* not ours */
-	capture_end();
-	ck_assert_ptr_nonnull(strstr(captured, "alignment 48"));
-	ck_assert_ptr_nonnull(strstr(captured, "NUMA node 7"));
-	ck_assert_ptr_nonnull(strstr(captured, "freed twice"));
+	(void)sl_test_capture_end();
+	ck_assert_ptr_nonnull(strstr(sl_test_captured, "alignment 48"));
+	ck_assert_ptr_nonnull(strstr(sl_test_captured, "NUMA node 7"));
+	ck_assert_ptr_nonnull(strstr(sl_test_captured, "freed twice"));
 	sl_dma_free(NULL);
 	sl_eal_cleanup();
 }
@@ -754,11 +721,11 @@ START_TEST(dma_refused_segment_fails_allocation)
 
 	ck_assert_int_ge(EAL_INIT("--no-huge", "-l", "0"), 0);
 	ck_assert_int_eq(sl_mem_event_callback_register("refuse", refuse_event, &budget), 0);
-	capture_begin();
+	sl_test_capture_begin(true);
 	p = sl_dma_zalloc("refused", 8u << 20, 0, SL_SOCKET_ID_ANY);
-	capture_end();
+	(void)sl_test_capture_end();
 	ck_assert_ptr_null(p);
-	ck_assert_ptr_nonnull(strstr(captured, "refuse"));
+	ck_assert_ptr_nonnull(strstr(sl_test_captured, "refuse"));
 	ck_assert_uint_eq(sl_mem_reserved_bytes(), 4u << 20);
 	/* Small ones still fit in the existing segment. */
 	p = sl_dma_zalloc("fits", 4096, 0, SL_SOCKET_ID_ANY);
@@ -781,11 +748,11 @@ START_TEST(dma_memory_limit)
 	ck_assert_uint_eq(sl_mem_reserved_bytes(), 6u << 20);
 	a = sl_dma_zalloc("a", 5u << 20, 0, SL_SOCKET_ID_ANY);
 	ck_assert_ptr_nonnull(a);
-	capture_begin();
+	sl_test_capture_begin(true);
 	b = sl_dma_zalloc("b", 2u << 20, 0, SL_SOCKET_ID_ANY);
-	capture_end();
+	(void)sl_test_capture_end();
 	ck_assert_ptr_null(b);
-	ck_assert_ptr_nonnull(strstr(captured, "-m 6"));
+	ck_assert_ptr_nonnull(strstr(sl_test_captured, "-m 6"));
 	sl_dma_free(a);
 	/* The -m reservation stays while the EAL runs. */
 	ck_assert_uint_eq(sl_mem_reserved_bytes(), 6u << 20);
@@ -859,9 +826,9 @@ START_TEST(iova_allocator_reassigns)
 
 	/* An exhausted allocator fails the allocation. */
 	f.fail = 1;
-	capture_begin();
+	sl_test_capture_begin(true);
 	ck_assert_ptr_null(sl_dma_zalloc("big", 6u << 20, 0, SL_SOCKET_ID_ANY));
-	capture_end();
+	(void)sl_test_capture_end();
 	f.fail = 0;
 
 	/* Back to the default policy: ranges returned, IOVA = VA again. */
@@ -901,7 +868,7 @@ START_TEST(iova_pa_on_small_pages)
 	if (geteuid() != 0) {
 		/* Physical addresses need root: the error says what to do. */
 		ck_assert_int_eq(ret, -EPERM);
-		ck_assert_ptr_nonnull(strstr(captured, "--iova-mode va"));
+		ck_assert_ptr_nonnull(strstr(sl_test_captured, "--iova-mode va"));
 		return;
 	}
 	ck_assert_int_ge(ret, 0);
@@ -917,10 +884,10 @@ START_TEST(iova_pa_on_small_pages)
 	}
 	ck_assert_int_eq(seg_of(blocks[0])->iova_contig, 0);
 	ck_assert_ptr_nonnull(seg_of(blocks[0])->iovas);
-	capture_begin();
+	sl_test_capture_begin(true);
 	ck_assert_ptr_null(sl_dma_zalloc("too big", 3 * pg, 0, SL_SOCKET_ID_ANY));
-	capture_end();
-	ck_assert_ptr_nonnull(strstr(captured, "--iova-mode va"));
+	(void)sl_test_capture_end();
+	ck_assert_ptr_nonnull(strstr(sl_test_captured, "--iova-mode va"));
 	for (unsigned i = 0; i < 64; i++)
 		sl_dma_free(blocks[i]);
 	sl_eal_cleanup();
@@ -954,15 +921,15 @@ START_TEST(not_enough_hugepages_message)
 	EAL_INIT_CAPTURED(ret, "-l", "0", "-m", mb);
 	if (nfree < 0) {
 		ck_assert_int_lt(ret, 0);
-		ck_assert_ptr_nonnull(strstr(captured, "--no-huge"));
+		ck_assert_ptr_nonnull(strstr(sl_test_captured, "--no-huge"));
 		return;
 	}
 	ck_assert_int_eq(ret, -ENOMEM);
-	ck_assert_ptr_nonnull(strstr(captured, "MB"));
-	ck_assert_ptr_nonnull(strstr(captured, "nr_hugepages"));
-	ck_assert_ptr_nonnull(strstr(captured, "--no-huge"));
-	ck_assert_ptr_nonnull(strstr(captured, mb));
-	ck_assert_uint_eq(count_lines(captured), 1);
+	ck_assert_ptr_nonnull(strstr(sl_test_captured, "MB"));
+	ck_assert_ptr_nonnull(strstr(sl_test_captured, "nr_hugepages"));
+	ck_assert_ptr_nonnull(strstr(sl_test_captured, "--no-huge"));
+	ck_assert_ptr_nonnull(strstr(sl_test_captured, mb));
+	ck_assert_uint_eq(count_lines(sl_test_captured), 1);
 	/* Nothing kept: lcores stopped, no memory. */
 	ck_assert_uint_eq(sl_lcore_count(), 0);
 	ck_assert_uint_eq(sl_mem_reserved_bytes(), 0);
@@ -991,8 +958,8 @@ START_TEST(memlock_limit_message)
 	ck_assert_int_eq(setrlimit(RLIMIT_MEMLOCK, &rl), 0);
 	EAL_INIT_CAPTURED(ret, "--no-huge", "-l", "0", "-m", "16");
 	ck_assert_int_eq(ret, -ENOMEM);
-	ck_assert_ptr_nonnull(strstr(captured, "RLIMIT_MEMLOCK is 1024 kB"));
-	ck_assert_ptr_nonnull(strstr(captured, "ulimit -l"));
+	ck_assert_ptr_nonnull(strstr(sl_test_captured, "RLIMIT_MEMLOCK is 1024 kB"));
+	ck_assert_ptr_nonnull(strstr(sl_test_captured, "ulimit -l"));
 	ck_assert_uint_eq(sl_lcore_count(), 0);
 }
 END_TEST
@@ -1070,9 +1037,9 @@ START_TEST(cleanup_and_reinit)
 		ck_assert_uint_eq(sl_lcore_count(), 0);
 		sl_eal_cleanup(); /* twice is harmless */
 	}
-	capture_begin();
+	sl_test_capture_begin(true);
 	p = sl_dma_zalloc("after", 64, 0, SL_SOCKET_ID_ANY);
-	capture_end();
+	(void)sl_test_capture_end();
 	ck_assert_ptr_null(p);
 }
 END_TEST

@@ -15,36 +15,11 @@
 #include <unistd.h>
 
 #include "sl_eal.h"
+#include "sl_test.h"
 
 #define MIN_FREE_PAGES 16
 
 static size_t huge_sz;
-static char captured[16384];
-static FILE *cap_file;
-static int cap_saved_err = -1;
-
-static void capture_begin(void)
-{
-	fflush(stderr);
-	cap_file = tmpfile();
-	ck_assert_ptr_nonnull(cap_file);
-	cap_saved_err = dup(STDERR_FILENO);
-	dup2(fileno(cap_file), STDERR_FILENO);
-}
-
-static void capture_end(void)
-{
-	size_t n;
-
-	fflush(stderr);
-	dup2(cap_saved_err, STDERR_FILENO);
-	close(cap_saved_err);
-	rewind(cap_file);
-	n = fread(captured, 1, sizeof(captured) - 1, cap_file);
-	captured[n] = '\0';
-	fclose(cap_file);
-	fputs(captured, stderr);
-}
 
 static char *args[32];
 
@@ -135,11 +110,9 @@ START_TEST(huge_default_grows_by_pages)
 	ms = seg_of(small);
 	ck_assert_uint_eq(ms->page_sz, huge_sz);
 	ck_assert_uint_eq((uintptr_t)ms->va % huge_sz, 0);
-	/* Default policy: physical addresses when root can read them. */
-	if (geteuid() == 0)
-		ck_assert_uint_eq(sl_mem_virt2iova(small + 5000), pagemap_lookup(small + 5000));
-	else
-		ck_assert_uint_eq(sl_mem_virt2iova(small + 5000), (uintptr_t)small + 5000);
+	/* Default policy: IOVA = VA, even for root (physical addresses only
+	 * with --iova-mode pa, see sl_mem_set_iova_allocator). */
+	ck_assert_uint_eq(sl_mem_virt2iova(small + 5000), (uintptr_t)small + 5000);
 
 	/* Blocks the size of a mempool chunk: a page each. */
 	c1 = sl_dma_zalloc("c1", chunk, 0, SL_SOCKET_ID_ANY);
@@ -190,11 +163,11 @@ START_TEST(huge_pa_blocks_stay_contiguous)
 
 	if (geteuid() != 0) {
 		/* Without root there are no physical addresses to use. */
-		capture_begin();
+		sl_test_capture_begin(false);
 		ret = EAL_INIT("-l", "0", "--iova-mode", "pa");
-		capture_end();
+		(void)sl_test_capture_end();
 		ck_assert_int_eq(ret, -EPERM);
-		ck_assert_ptr_nonnull(strstr(captured, "--iova-mode va"));
+		ck_assert_ptr_nonnull(strstr(sl_test_captured, "--iova-mode va"));
 		return;
 	}
 	ck_assert_int_ge(EAL_INIT("-l", "0", "-m", "16", "--iova-mode", "pa"), 0);
@@ -208,10 +181,10 @@ START_TEST(huge_pa_blocks_stay_contiguous)
 		ck_assert_uint_eq(sl_mem_virt2iova(blocks[i] + blk - 1), pagemap_lookup(blocks[i] + blk - 1));
 	}
 	/* More than a page cannot be promised contiguous. */
-	capture_begin();
+	sl_test_capture_begin(false);
 	ck_assert_ptr_null(sl_dma_zalloc("big", 2 * huge_sz + 4096, 0, SL_SOCKET_ID_ANY));
-	capture_end();
-	ck_assert_ptr_nonnull(strstr(captured, "--iova-mode va"));
+	(void)sl_test_capture_end();
+	ck_assert_ptr_nonnull(strstr(sl_test_captured, "--iova-mode va"));
 	for (unsigned i = 0; i < 8; i++)
 		sl_dma_free(blocks[i]);
 	sl_eal_cleanup();
@@ -264,12 +237,12 @@ START_TEST(huge_hugetlbfs_fallback)
 		own_mount = 1;
 	} else if (!hugetlbfs_mounted()) {
 		/* Nothing to fall back to: the message says how to get one. */
-		capture_begin();
+		sl_test_capture_begin(false);
 		ret = EAL_INIT("-l", "0");
-		capture_end();
+		(void)sl_test_capture_end();
 		ck_assert_int_lt(ret, 0);
-		ck_assert_ptr_nonnull(strstr(captured, "mount -t hugetlbfs"));
-		ck_assert_ptr_nonnull(strstr(captured, "--no-huge"));
+		ck_assert_ptr_nonnull(strstr(sl_test_captured, "mount -t hugetlbfs"));
+		ck_assert_ptr_nonnull(strstr(sl_test_captured, "--no-huge"));
 		return;
 	}
 	ck_assert_int_ge(EAL_INIT("-l", "0", "-m", "4"), 0);

@@ -22,6 +22,7 @@
 #include "sl_ethdev_driver.h"
 #include "sl_mbuf.h"
 #include "sl_ring.h"
+#include "sl_test.h"
 
 enum { P_NULL0, P_NULL1, P_RING0, P_RING1, P_RING2, NB_CMDLINE_PORTS };
 
@@ -61,41 +62,6 @@ static void eal_teardown(void)
 {
 	sl_eal_cleanup();
 }
-
-/* ---- stderr capture: errors must name what is wrong ---------------------- */
-
-static int saved_stderr = -1;
-static FILE *capture_file;
-
-static void capture_begin(void)
-{
-	fflush(stderr);
-	capture_file = tmpfile();
-	ck_assert_ptr_nonnull(capture_file);
-	saved_stderr = dup(2);
-	ck_assert_int_ge(saved_stderr, 0);
-	ck_assert_int_ge(dup2(fileno(capture_file), 2), 0);
-}
-
-/* Returns what was logged (static buffer), and echoes it to the real stderr. */
-static const char *capture_end(void)
-{
-	static char buf[8192];
-	size_t n;
-
-	fflush(stderr);
-	dup2(saved_stderr, 2);
-	close(saved_stderr);
-	rewind(capture_file);
-	n = fread(buf, 1, sizeof(buf) - 1, capture_file);
-	buf[n] = '\0';
-	fclose(capture_file);
-	fputs(buf, stderr);
-	return buf;
-}
-
-#define ck_assert_logged(log, needle) \
-	ck_assert_msg(strstr((log), (needle)) != NULL, "log lacks \"%s\": %s", (needle), (log))
 
 /* ---- helpers --------------------------------------------------------------- */
 
@@ -316,9 +282,9 @@ START_TEST(test_kvargs_errors)
 	bool b = false;
 	const char *log;
 
-	capture_begin();
+	sl_test_capture_begin(false);
 	ck_assert_int_eq(sl_kvargs_parse(&kv, "dev0", "size=1,sise=2", keys), -EINVAL);
-	log = capture_end();
+	log = sl_test_capture_end();
 	ck_assert_ptr_null(kv);
 	ck_assert_logged(log, "dev0");
 	ck_assert_logged(log, "'sise'");
@@ -327,22 +293,22 @@ START_TEST(test_kvargs_errors)
 	ck_assert_int_eq(sl_kvargs_parse(&kv, "dev0", "=3", keys), -EINVAL);
 
 	ck_assert_int_eq(sl_kvargs_parse(&kv, "dev0", "size=abc,copy=maybe", keys), 0);
-	capture_begin();
+	sl_test_capture_begin(false);
 	ck_assert_int_eq(sl_kvargs_get_uint(kv, "size", 1, 100, &u), -EINVAL);
-	log = capture_end();
+	log = sl_test_capture_end();
 	ck_assert_logged(log, "size=abc");
 	ck_assert_logged(log, "1..100");
 	ck_assert_uint_eq(u, 9);
-	capture_begin();
+	sl_test_capture_begin(false);
 	ck_assert_int_eq(sl_kvargs_get_bool(kv, "copy", &b), -EINVAL);
-	log = capture_end();
+	log = sl_test_capture_end();
 	ck_assert_logged(log, "copy=maybe");
 	sl_kvargs_free(kv);
 
 	ck_assert_int_eq(sl_kvargs_parse(&kv, "dev0", "size=101", keys), 0);
-	capture_begin();
+	sl_test_capture_begin(false);
 	ck_assert_int_eq(sl_kvargs_get_uint(kv, "size", 1, 100, &u), -EINVAL);
-	log = capture_end();
+	log = sl_test_capture_end();
 	ck_assert_logged(log, "out of range");
 	sl_kvargs_free(kv);
 
@@ -352,9 +318,9 @@ START_TEST(test_kvargs_errors)
 
 	ck_assert_int_eq(sl_kvargs_parse(&kv, "dev0", "size=1,size=2", keys), 0);
 	ck_assert_uint_eq(sl_kvargs_count_key(kv, "size"), 2);
-	capture_begin();
+	sl_test_capture_begin(false);
 	ck_assert_int_eq(sl_kvargs_get_uint(kv, "size", 1, 100, &u), -EINVAL);
-	log = capture_end();
+	log = sl_test_capture_end();
 	ck_assert_logged(log, "2 times");
 	sl_kvargs_free(kv);
 
@@ -428,9 +394,9 @@ START_TEST(test_no_eal_no_ports)
 	ck_assert_uint_eq(sl_eth_find_next(0), SL_MAX_ETHPORTS);
 	ck_assert_uint_eq(sl_eth_rx_burst(0, 0, pkts, 4), 0);
 	ck_assert_uint_eq(sl_eth_tx_burst(3, 0, pkts, 4), 0);
-	capture_begin();
+	sl_test_capture_begin(false);
 	ck_assert_int_eq(sl_eth_link_get_nowait(0, &link), -ENODEV);
-	log = capture_end();
+	log = sl_test_capture_end();
 	ck_assert_logged(log, "no port 0");
 }
 END_TEST
@@ -487,9 +453,9 @@ START_TEST(test_state_machine)
 	uint16_t p = P_NULL0;
 
 	/* Nothing before configure. */
-	capture_begin();
+	sl_test_capture_begin(false);
 	ck_assert_int_eq(sl_eth_dev_start(p), -EINVAL);
-	log = capture_end();
+	log = sl_test_capture_end();
 	ck_assert_logged(log, "sl_eth_dev_configure");
 	ck_assert_int_eq(sl_eth_rx_queue_setup(p, 0, 256, SL_SOCKET_ID_ANY, NULL, mp), -EINVAL);
 	ck_assert_int_eq(sl_eth_tx_queue_setup(p, 0, 256, SL_SOCKET_ID_ANY, NULL), -EINVAL);
@@ -499,16 +465,16 @@ START_TEST(test_state_machine)
 	ck_assert_uint_eq(info.nb_rx_queues, 2);
 	ck_assert_uint_eq(info.nb_tx_queues, 2);
 	/* Start needs every queue. */
-	capture_begin();
+	sl_test_capture_begin(false);
 	ck_assert_int_eq(sl_eth_dev_start(p), -EINVAL);
-	log = capture_end();
+	log = sl_test_capture_end();
 	ck_assert_logged(log, "rx queue 0 not set up (configured 2)");
 	ck_assert_int_eq(sl_eth_rx_queue_setup(p, 0, 256, SL_SOCKET_ID_ANY, NULL, mp), 0);
 	ck_assert_int_eq(sl_eth_rx_queue_setup(p, 1, 256, SL_SOCKET_ID_ANY, NULL, mp), 0);
 	ck_assert_int_eq(sl_eth_tx_queue_setup(p, 0, 256, SL_SOCKET_ID_ANY, NULL), 0);
-	capture_begin();
+	sl_test_capture_begin(false);
 	ck_assert_int_eq(sl_eth_dev_start(p), -EINVAL);
-	log = capture_end();
+	log = sl_test_capture_end();
 	ck_assert_logged(log, "tx queue 1 not set up (configured 2)");
 	ck_assert_int_eq(sl_eth_tx_queue_setup(p, 1, 256, SL_SOCKET_ID_ANY, NULL), 0);
 	ck_assert_int_eq(sl_eth_dev_is_started(p), 0);
@@ -519,9 +485,9 @@ START_TEST(test_state_machine)
 	ck_assert_int_eq(sl_eth_dev_is_started(p), 1);
 
 	/* Not while started. */
-	capture_begin();
+	sl_test_capture_begin(false);
 	ck_assert_int_eq(sl_eth_dev_configure(p, 1, 1, NULL), -EINVAL);
-	log = capture_end();
+	log = sl_test_capture_end();
 	ck_assert_logged(log, "sl_eth_dev_stop");
 	ck_assert_int_eq(sl_eth_rx_queue_setup(p, 0, 256, SL_SOCKET_ID_ANY, NULL, mp), -EINVAL);
 	ck_assert_int_eq(sl_eth_tx_queue_setup(p, 0, 256, SL_SOCKET_ID_ANY, NULL), -EINVAL);
@@ -540,9 +506,9 @@ START_TEST(test_state_machine)
 	ck_assert_int_eq(sl_eth_dev_stop(p), 0);
 	/* Larger: the new queues need setup. */
 	ck_assert_int_eq(sl_eth_dev_configure(p, 1, 3, NULL), 0);
-	capture_begin();
+	sl_test_capture_begin(false);
 	ck_assert_int_eq(sl_eth_dev_start(p), -EINVAL);
-	log = capture_end();
+	log = sl_test_capture_end();
 	ck_assert_logged(log, "tx queue 1 not set up (configured 3)");
 	ck_assert_int_eq(sl_eth_tx_queue_setup(p, 1, 0, SL_SOCKET_ID_ANY, NULL), 0);
 	ck_assert_int_eq(sl_eth_tx_queue_setup(p, 2, 0, SL_SOCKET_ID_ANY, NULL), 0);
@@ -570,9 +536,9 @@ START_TEST(test_out_of_range)
 	uint16_t mtu;
 
 	/* Ports that do not exist. */
-	capture_begin();
+	sl_test_capture_begin(false);
 	ck_assert_int_eq(sl_eth_dev_configure(99, 1, 1, NULL), -ENODEV);
-	log = capture_end();
+	log = sl_test_capture_end();
 	ck_assert_logged(log, "no port 99");
 	ck_assert_logged(log, "0, 1, 2, 3, 4");
 	ck_assert_int_eq(sl_eth_dev_configure(NB_CMDLINE_PORTS, 1, 1, NULL), -ENODEV);
@@ -585,9 +551,9 @@ START_TEST(test_out_of_range)
 	ck_assert_int_eq(sl_eth_rx_queue_setup(77, 0, 0, SL_SOCKET_ID_ANY, NULL, mp), -ENODEV);
 
 	/* Queue counts against the driver's maxima. */
-	capture_begin();
+	sl_test_capture_begin(false);
 	ck_assert_int_eq(sl_eth_dev_configure(P_NULL0, 17, 1, NULL), -EINVAL);
-	log = capture_end();
+	log = sl_test_capture_end();
 	ck_assert_logged(log, "17 rx queues requested, driver net_null has at most 16");
 	ck_assert_int_eq(sl_eth_dev_configure(P_NULL0, 1, 17, NULL), -EINVAL);
 	ck_assert_int_eq(sl_eth_dev_configure(P_NULL0, 0, 0, NULL), -EINVAL);
@@ -598,15 +564,15 @@ START_TEST(test_out_of_range)
 	/* MTU and offloads. */
 	memset(&conf, 0, sizeof(conf));
 	conf.rxmode.mtu = 9001;
-	capture_begin();
+	sl_test_capture_begin(false);
 	ck_assert_int_eq(sl_eth_dev_configure(P_NULL0, 1, 1, &conf), -EINVAL);
-	log = capture_end();
+	log = sl_test_capture_end();
 	ck_assert_logged(log, "MTU 9001");
 	conf.rxmode.mtu = 0;
 	conf.rxmode.offloads = SL_ETH_RX_OFFLOAD_TCP_LRO;
-	capture_begin();
+	sl_test_capture_begin(false);
 	ck_assert_int_eq(sl_eth_dev_configure(P_NULL0, 1, 1, &conf), -EINVAL);
-	log = capture_end();
+	log = sl_test_capture_end();
 	ck_assert_logged(log, "rx offloads 0x10 not supported");
 	conf.rxmode.offloads = 0;
 	conf.rxmode.mq_mode = SL_ETH_MQ_RX_RSS;
@@ -616,23 +582,23 @@ START_TEST(test_out_of_range)
 	ck_assert_int_eq(sl_eth_dev_configure(P_NULL0, 2, 2, NULL), 0);
 	ck_assert_int_eq(sl_eth_dev_conf_get(P_NULL0, &conf), 0);
 	ck_assert_uint_eq(conf.rxmode.mtu, SL_ETHER_MTU);
-	capture_begin();
+	sl_test_capture_begin(false);
 	ck_assert_int_eq(sl_eth_rx_queue_setup(P_NULL0, 2, 256, SL_SOCKET_ID_ANY, NULL, mp), -EINVAL);
-	log = capture_end();
+	log = sl_test_capture_end();
 	ck_assert_logged(log, "port 0: rx queue 2 out of range (configured 2)");
 	ck_assert_int_eq(sl_eth_tx_queue_setup(P_NULL0, 2, 256, SL_SOCKET_ID_ANY, NULL), -EINVAL);
 	ck_assert_int_eq(sl_eth_tx_queue_setup(P_NULL0, UINT16_MAX, 256, SL_SOCKET_ID_ANY, NULL), -EINVAL);
 
 	/* The mempool. */
-	capture_begin();
+	sl_test_capture_begin(false);
 	ck_assert_int_eq(sl_eth_rx_queue_setup(P_NULL0, 0, 256, SL_SOCKET_ID_ANY, NULL, NULL), -EINVAL);
-	log = capture_end();
+	log = sl_test_capture_end();
 	ck_assert_logged(log, "needs a mempool");
 	raw = sl_mempool_create("oor_raw", 63, 256, 0, SL_SOCKET_ID_ANY, 0);
 	ck_assert_ptr_nonnull(raw);
-	capture_begin();
+	sl_test_capture_begin(false);
 	ck_assert_int_eq(sl_eth_rx_queue_setup(P_NULL0, 0, 256, SL_SOCKET_ID_ANY, NULL, raw), -EINVAL);
-	log = capture_end();
+	log = sl_test_capture_end();
 	ck_assert_logged(log, "not a packet pool");
 	sl_mempool_free(raw);
 
@@ -673,18 +639,18 @@ START_TEST(test_limits_enforced)
 	ck_assert_int_eq(sl_eth_dev_configure(p, 1, 3, &conf), -EINVAL);
 	conf.rxmode.mq_mode = SL_ETH_MQ_RX_RSS;
 	conf.rx_adv_conf.rss_conf.rss_hf = SL_ETH_RSS_TCP;
-	capture_begin();
+	sl_test_capture_begin(false);
 	ck_assert_int_eq(sl_eth_dev_configure(p, 4, 2, &conf), -EINVAL);
-	log = capture_end();
+	log = sl_test_capture_end();
 	ck_assert_logged(log, "RSS hash types");
 	conf.rx_adv_conf.rss_conf.rss_hf = SL_ETH_RSS_IPV4;
 	conf.rxmode.offloads = SL_ETH_RX_OFFLOAD_IPV4_CKSUM;
 	ck_assert_int_eq(sl_eth_dev_configure(p, 4, 2, &conf), 0);
 
 	/* Descriptor counts: 64..4096 in steps of 32 (rx), 64..1024 in 8 (tx). */
-	capture_begin();
+	sl_test_capture_begin(false);
 	ck_assert_int_eq(sl_eth_rx_queue_setup(p, 0, 32, SL_SOCKET_ID_ANY, NULL, mp), -EINVAL);
-	log = capture_end();
+	log = sl_test_capture_end();
 	ck_assert_logged(log, "32 descriptors not accepted by driver test_lim (64..4096, a multiple of 32)");
 	ck_assert_int_eq(sl_eth_rx_queue_setup(p, 0, 4128, SL_SOCKET_ID_ANY, NULL, mp), -EINVAL);
 	ck_assert_int_eq(sl_eth_rx_queue_setup(p, 0, 100, SL_SOCKET_ID_ANY, NULL, mp), -EINVAL);
@@ -708,9 +674,9 @@ START_TEST(test_limits_enforced)
 	small = sl_pktmbuf_pool_create("lim_small", 63, 0, 0, 512 + SL_PKTMBUF_HEADROOM,
 				       SL_SOCKET_ID_ANY);
 	ck_assert_ptr_nonnull(small);
-	capture_begin();
+	sl_test_capture_begin(false);
 	ck_assert_int_eq(sl_eth_rx_queue_setup(p, 3, 64, SL_SOCKET_ID_ANY, NULL, small), -EINVAL);
-	log = capture_end();
+	log = sl_test_capture_end();
 	ck_assert_logged(log, "hold 512 data bytes");
 	ck_assert_logged(log, "needs 1024");
 
@@ -850,9 +816,9 @@ START_TEST(test_null_copy_and_no_rx)
 	ck_assert_int_eq(sl_vdev_create("net_null8", "size=4000"), 0);
 	ck_assert_int_eq(sl_eth_dev_get_port_by_name("net_null8", &pn), 0);
 	ck_assert_int_eq(sl_eth_dev_configure(pn, 1, 1, NULL), 0);
-	capture_begin();
+	sl_test_capture_begin(false);
 	ck_assert_int_eq(sl_eth_rx_queue_setup(pn, 0, 0, SL_SOCKET_ID_ANY, NULL, mp), -EINVAL);
-	log = capture_end();
+	log = sl_test_capture_end();
 	ck_assert_logged(log, "size=4000");
 
 	/* Removal through the bus. */
@@ -1011,9 +977,9 @@ START_TEST(test_mac_link_promisc)
 	ck_assert(sl_is_valid_assigned_ether_addr(&mac));
 	ck_assert(sl_is_local_admin_ether_addr(&mac));
 	ck_assert_uint_eq(mac.addr_bytes[5], P_NULL1);
-	capture_begin();
+	sl_test_capture_begin(false);
 	ck_assert_int_eq(sl_eth_dev_default_mac_addr_set(P_NULL1, &bad), -EINVAL);
-	log = capture_end();
+	log = sl_test_capture_end();
 	ck_assert_logged(log, "01:00:5e:00:00:01");
 	ck_assert_int_eq(sl_eth_dev_default_mac_addr_set(P_NULL1, &good), 0);
 	ck_assert_int_eq(sl_eth_macaddr_get(P_NULL1, &mac), 0);
@@ -1106,9 +1072,9 @@ static const char *eal_init_expect_fail(const char *vdev)
 	const char *log;
 	int ret;
 
-	capture_begin();
+	sl_test_capture_begin(false);
 	ret = eal_init_args(argv);
-	log = capture_end();
+	log = sl_test_capture_end();
 	ck_assert_msg(ret < 0, "sl_eal_init accepted --vdev %s", vdev);
 	/* Nothing left behind by the rollback. */
 	ck_assert_uint_eq(sl_eth_dev_count_avail(), 0);

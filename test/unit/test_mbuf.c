@@ -14,6 +14,7 @@
 
 #include "sl_eal.h"
 #include "sl_mbuf.h"
+#include "sl_test.h"
 
 static struct sl_mempool *pool;		/* 1023 default mbufs, priv 16, cache 32 */
 #define POOL_N 1023
@@ -611,67 +612,24 @@ static Suite *mbuf_suite(const char *name)
 	return s;
 }
 
-static int run_suite(const char *name)
-{
-	SRunner *sr = srunner_create(mbuf_suite(name));
-	int failed;
-
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed;
-}
-
-static int eal_up(int huge)
-{
-	char *argv[10];
-	int argc = 0;
-
-	argv[argc++] = (char *)"test_mbuf";
-	if (!huge)
-		argv[argc++] = (char *)"--no-huge";
-	argv[argc++] = (char *)"-m";
-	argv[argc++] = (char *)"512";
-	argv[argc++] = (char *)"-l";
-	argv[argc++] = (char *)(sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? "0-1" : "0");
-	argv[argc++] = (char *)"--log-level";
-	argv[argc++] = (char *)"err";
-	argv[argc] = NULL;
-	return sl_eal_init(argc, argv) < 0 ? -1 : 0;
-}
-
-static unsigned long free_hugepages_2m(void)
-{
-	FILE *f = fopen("/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages", "r");
-	unsigned long v = 0;
-
-	if (f == NULL)
-		return 0;
-	if (fscanf(f, "%lu", &v) != 1)
-		v = 0;
-	fclose(f);
-	return v;
-}
-
 int main(void)
 {
 	int failed;
 
-	if (eal_up(0) < 0) {
+	if (sl_test_eal_up("test_mbuf", false, "512") < 0) {
 		printf("SKIP: sl_eal_init --no-huge failed (see the EAL message above)\n");
 		return 77;
 	}
-	failed = run_suite("mbuf (--no-huge)");
+	failed = sl_test_run_suite(mbuf_suite("mbuf (--no-huge)"));
 	sl_eal_cleanup();
 
 	/* -m 512 reserves 256 2 MiB pages at init (the large pool needs ~160 MiB) */
-	if (free_hugepages_2m() >= 256) {
-		if (eal_up(1) < 0) {
+	if (sl_test_free_hugepages_2m() >= 256) {
+		if (sl_test_eal_up("test_mbuf", true, "512") < 0) {
 			printf("hugepage round: sl_eal_init failed\n");
 			failed++;
 		} else {
-			failed += run_suite("mbuf (hugepages)");
+			failed += sl_test_run_suite(mbuf_suite("mbuf (hugepages)"));
 			sl_eal_cleanup();
 		}
 	} else {

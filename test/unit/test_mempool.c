@@ -15,6 +15,7 @@
 
 #include "sl_eal.h"
 #include "sl_mempool.h"
+#include "sl_test.h"
 
 static unsigned nb_lcores;
 
@@ -539,72 +540,34 @@ static Suite *mempool_suite(const char *name, int huge)
 	return s;
 }
 
-static int run_suite(const char *name, int huge)
+/* -m 256 is a cap, so that the out-of-memory case fails fast instead of
+ * locking all of the machine's RAM. */
+static int eal_up(bool huge)
 {
-	SRunner *sr = srunner_create(mempool_suite(name, huge));
-	int failed;
-
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed;
-}
-
-static int eal_up(int huge)
-{
-	char *argv[10];
-	int argc = 0;
-
-	argv[argc++] = (char *)"test_mempool";
-	if (!huge)
-		argv[argc++] = (char *)"--no-huge";
-	/* a cap, so that the out-of-memory case fails fast instead of
-	 * locking all of the machine's RAM */
-	argv[argc++] = (char *)"-m";
-	argv[argc++] = (char *)"256";
-	argv[argc++] = (char *)"-l";
-	argv[argc++] = (char *)(sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? "0-1" : "0");
-	argv[argc++] = (char *)"--log-level";
-	argv[argc++] = (char *)"err";
-	argv[argc] = NULL;
-	if (sl_eal_init(argc, argv) < 0)
+	if (sl_test_eal_up("test_mempool", huge, "256") < 0)
 		return -1;
 	nb_lcores = sl_lcore_count();
 	return 0;
-}
-
-static unsigned long free_hugepages_2m(void)
-{
-	FILE *f = fopen("/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages", "r");
-	unsigned long v = 0;
-
-	if (f == NULL)
-		return 0;
-	if (fscanf(f, "%lu", &v) != 1)
-		v = 0;
-	fclose(f);
-	return v;
 }
 
 int main(void)
 {
 	int failed;
 
-	if (eal_up(0) < 0) {
+	if (eal_up(false) < 0) {
 		printf("SKIP: sl_eal_init --no-huge failed (see the EAL message above)\n");
 		return 77;
 	}
-	failed = run_suite("mempool (--no-huge)", 0);
+	failed = sl_test_run_suite(mempool_suite("mempool (--no-huge)", 0));
 	sl_eal_cleanup();
 
 	/* -m 256 reserves 128 2 MiB pages at init. */
-	if (free_hugepages_2m() >= 128) {
-		if (eal_up(1) < 0) {
+	if (sl_test_free_hugepages_2m() >= 128) {
+		if (eal_up(true) < 0) {
 			printf("hugepage round: sl_eal_init failed\n");
 			failed++;
 		} else {
-			failed += run_suite("mempool (hugepages)", 1);
+			failed += sl_test_run_suite(mempool_suite("mempool (hugepages)", 1));
 			sl_eal_cleanup();
 		}
 	} else {

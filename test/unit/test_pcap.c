@@ -18,6 +18,7 @@
 #include "sl_eal.h"
 #include "sl_ethdev_driver.h"
 #include "sl_mbuf.h"
+#include "sl_test.h"
 
 #define LINKTYPE_ETHERNET 1
 #define LINKTYPE_LINUX_SLL 113
@@ -29,41 +30,6 @@ static void path_in(char *buf, size_t len, const char *name)
 {
 	snprintf(buf, len, "%s/%s", tmpdir, name);
 }
-
-/* ---- stderr capture: errors must name what is wrong ------------------------ */
-
-static int saved_stderr = -1;
-static FILE *capture_file;
-
-static void capture_begin(void)
-{
-	fflush(stderr);
-	capture_file = tmpfile();
-	ck_assert_ptr_nonnull(capture_file);
-	saved_stderr = dup(2);
-	ck_assert_int_ge(saved_stderr, 0);
-	ck_assert_int_ge(dup2(fileno(capture_file), 2), 0);
-}
-
-/* What was logged (static buffer), echoed to the real stderr too. */
-static const char *capture_end(void)
-{
-	static char buf[8192];
-	size_t n;
-
-	fflush(stderr);
-	dup2(saved_stderr, 2);
-	close(saved_stderr);
-	rewind(capture_file);
-	n = fread(buf, 1, sizeof(buf) - 1, capture_file);
-	buf[n] = '\0';
-	fclose(capture_file);
-	fputs(buf, stderr);
-	return buf;
-}
-
-#define ck_assert_logged(log, needle) \
-	ck_assert_msg(strstr((log), (needle)) != NULL, "log lacks \"%s\": %s", (needle), (log))
 
 /* ---- fixture ------------------------------------------------------------------ */
 
@@ -436,10 +402,10 @@ START_TEST(test_truncated_file)
 	snprintf(args, sizeof(args), "rx_pcap=%s", in);
 	port = port_create("net_pcap_cut", args);
 	port_up(port, mp);
-	capture_begin();
+	sl_test_capture_begin(false);
 	n = sl_eth_rx_burst(port, 0, pkts, 32);
 	ck_assert_int_eq(sl_eth_rx_burst(port, 0, pkts + n, 32), 0);
-	log = capture_end();
+	log = sl_test_capture_end();
 	ck_assert_int_eq(n, N - 1);
 	for (unsigned i = 0; i < n; i++)
 		mbuf_is_frame(pkts[i], &frames[i], i);
@@ -448,10 +414,10 @@ START_TEST(test_truncated_file)
 	ck_assert_logged(log, "truncated");
 	port_down(port);
 
-	capture_begin();
+	sl_test_capture_begin(false);
 	snprintf(args, sizeof(args), "rx_pcap=%s,infinite_rx=1", in);
 	port = port_create("net_pcap_cut_inf", args);
-	log = capture_end();
+	log = sl_test_capture_end();
 	ck_assert_logged(log, "cut.pcap");
 	port_up(port, mp);
 	n = sl_eth_rx_burst(port, 0, pkts, 2 * (N - 1));
@@ -485,9 +451,9 @@ START_TEST(test_empty_file)
 	port_down(port);
 
 	snprintf(args, sizeof(args), "rx_pcap=%s,infinite_rx=1", in);
-	capture_begin();
+	sl_test_capture_begin(false);
 	ret = sl_vdev_create("net_pcap_empty_inf", args);
-	log = capture_end();
+	log = sl_test_capture_end();
 	ck_assert_int_lt(ret, 0);
 	ck_assert_logged(log, "empty.pcap");
 	ck_assert_logged(log, "infinite_rx");
@@ -507,9 +473,9 @@ START_TEST(test_wrong_link_type)
 	path_in(in, sizeof(in), "sll.pcap");
 	pcap_write(in, LINKTYPE_LINUX_SLL, frames, 1, 0);
 	snprintf(args, sizeof(args), "rx_pcap=%s", in);
-	capture_begin();
+	sl_test_capture_begin(false);
 	ret = sl_vdev_create("net_pcap_sll", args);
-	log = capture_end();
+	log = sl_test_capture_end();
 	ck_assert_int_eq(ret, -EINVAL);
 	ck_assert_logged(log, "sll.pcap");
 	ck_assert_logged(log, "not Ethernet");
@@ -529,9 +495,9 @@ START_TEST(test_missing_and_bad_files)
 	/* missing: the file name and libpcap's reason */
 	path_in(in, sizeof(in), "no-such.pcap");
 	snprintf(args, sizeof(args), "rx_pcap=%s", in);
-	capture_begin();
+	sl_test_capture_begin(false);
 	ret = sl_vdev_create("net_pcap_missing", args);
-	log = capture_end();
+	log = sl_test_capture_end();
 	ck_assert_int_lt(ret, 0);
 	ck_assert_logged(log, "no-such.pcap");
 	ck_assert_logged(log, "No such file or directory");
@@ -543,34 +509,34 @@ START_TEST(test_missing_and_bad_files)
 	fputs("this is not a capture file, just some text that is long enough\n", fp);
 	fclose(fp);
 	snprintf(args, sizeof(args), "rx_pcap=%s", in);
-	capture_begin();
+	sl_test_capture_begin(false);
 	ret = sl_vdev_create("net_pcap_garbage", args);
-	log = capture_end();
+	log = sl_test_capture_end();
 	ck_assert_int_lt(ret, 0);
 	ck_assert_logged(log, "garbage.pcap");
 
 	/* tx_pcap in a directory that does not exist */
 	snprintf(args, sizeof(args), "tx_pcap=%s/no/such/dir/out.pcap", tmpdir);
-	capture_begin();
+	sl_test_capture_begin(false);
 	ret = sl_vdev_create("net_pcap_baddir", args);
-	log = capture_end();
+	log = sl_test_capture_end();
 	ck_assert_int_lt(ret, 0);
 	ck_assert_logged(log, "out.pcap");
 
 	/* nothing to do, unknown key, infinite_rx on an interface */
-	capture_begin();
+	sl_test_capture_begin(false);
 	ret = sl_vdev_create("net_pcap_noargs", "");
-	log = capture_end();
+	log = sl_test_capture_end();
 	ck_assert_int_eq(ret, -EINVAL);
 	ck_assert_logged(log, "rx_pcap=FILE");
-	capture_begin();
+	sl_test_capture_begin(false);
 	ret = sl_vdev_create("net_pcap_badkey", "rx_pcapp=x.pcap");
-	log = capture_end();
+	log = sl_test_capture_end();
 	ck_assert_int_eq(ret, -EINVAL);
 	ck_assert_logged(log, "rx_pcapp");
-	capture_begin();
+	sl_test_capture_begin(false);
 	ret = sl_vdev_create("net_pcap_infif", "rx_iface=lo,infinite_rx=1");
-	log = capture_end();
+	log = sl_test_capture_end();
 	ck_assert_int_eq(ret, -EINVAL);
 	ck_assert_logged(log, "infinite_rx");
 	ck_assert_int_eq(sl_eth_dev_count_avail(), 0);

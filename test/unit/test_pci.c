@@ -17,6 +17,7 @@
 #include "sl_eal.h"
 #include "sl_pci.h"
 #include "pci_private.h"
+#include "sl_test.h"
 
 /* ---- a driver for the selection tests ---------------------------------- */
 
@@ -150,36 +151,6 @@ static struct sl_pci_device *find(const char *bdf)
 
 	ck_assert_int_eq(sl_pci_addr_parse(bdf, &a), 0);
 	return sl_pci_device_find(&a);
-}
-
-/* ---- stderr capture for the messages ------------------------------------- */
-
-static char captured[16384];
-
-static int capture_begin(void)
-{
-	char path[] = "/tmp/sl_test_pci_err.XXXXXX";
-	int fd = mkstemp(path), saved;
-
-	ck_assert_int_ge(fd, 0);
-	unlink(path);
-	fflush(stderr);
-	saved = dup(2);
-	dup2(fd, 2);
-	close(fd);
-	return saved;
-}
-
-static void capture_end(int saved)
-{
-	ssize_t n;
-
-	fflush(stderr);
-	n = pread(2, captured, sizeof(captured) - 1, 0);
-	captured[n > 0 ? n : 0] = '\0';
-	dup2(saved, 2);
-	close(saved);
-	fputs(captured, stderr);	/* still visible in the test log */
 }
 
 /* ---- addresses ---------------------------------------------------------------- */
@@ -379,7 +350,7 @@ END_TEST
 static int eal_init_captured(const char *a1, const char *a2, const char *a3)
 {
 	char *argv[8];
-	int argc = 0, ret, saved;
+	int argc = 0, ret;
 
 	argv[argc++] = (char *)"test_pci";
 	argv[argc++] = (char *)"--no-huge";
@@ -392,9 +363,9 @@ static int eal_init_captured(const char *a1, const char *a2, const char *a3)
 	if (a3 != NULL)
 		argv[argc++] = (char *)a3;
 	argv[argc] = NULL;
-	saved = capture_begin();
+	sl_test_capture_begin(false);
 	ret = sl_eal_init(argc, argv);
-	capture_end(saved);
+	sl_test_capture_end();
 	return ret;
 }
 
@@ -414,10 +385,10 @@ START_TEST(eal_allowed_device_on_kernel_driver_fails)
 	fake_sysfs_no_vfio();
 	ret = eal_init_captured("-a", "00:03.0", NULL);
 	ck_assert_int_lt(ret, 0);
-	ck_assert_msg(strstr(captured, "0000:00:03.0 is bound to e1000 (kernel driver), not "
+	ck_assert_msg(strstr(sl_test_captured, "0000:00:03.0 is bound to e1000 (kernel driver), not "
 				       "vfio-pci: run usertools/sl-devbind --bind vfio-pci "
 				       "0000:00:03.0") != NULL,
-		      "message missing from: %s", captured);
+		      "message missing from: %s", sl_test_captured);
 	ck_assert_int_eq(fake_probed, 0);
 	fake_sysfs_remove();
 }
@@ -429,8 +400,8 @@ START_TEST(eal_skips_kernel_bound_device)
 
 	fake_sysfs_no_vfio();
 	ret = eal_init_captured("--log-level", "notice", NULL);
-	ck_assert_msg(ret >= 0, "sl_eal_init failed: %s", captured);
-	ck_assert_ptr_nonnull(strstr(captured, "0000:00:03.0 (8086:100e, net_fake) skipped"));
+	ck_assert_msg(ret >= 0, "sl_eal_init failed: %s", sl_test_captured);
+	ck_assert_ptr_nonnull(strstr(sl_test_captured, "0000:00:03.0 (8086:100e, net_fake) skipped"));
 	ck_assert_int_eq(fake_probed, 0);
 	/* the scan is visible to the application */
 	ck_assert_ptr_nonnull(find("00:05.0"));
@@ -447,7 +418,7 @@ START_TEST(eal_allowed_device_missing)
 	fake_sysfs_no_vfio();
 	ret = eal_init_captured("-a", "0000:00:09.0", NULL);
 	ck_assert_int_eq(ret, -ENODEV);
-	ck_assert_ptr_nonnull(strstr(captured, "-a 0000:00:09.0: no such PCI device"));
+	ck_assert_ptr_nonnull(strstr(sl_test_captured, "-a 0000:00:09.0: no such PCI device"));
 	fake_sysfs_remove();
 }
 END_TEST
@@ -459,7 +430,7 @@ START_TEST(eal_no_pci_skips_scan)
 	/* a root that does not exist: with --no-pci it is never read */
 	setenv("SL_SYSFS_ROOT", "/nonexistent/sl_test_pci", 1);
 	ret = eal_init_captured("--no-pci", NULL, NULL);
-	ck_assert_msg(ret >= 0, "sl_eal_init failed: %s", captured);
+	ck_assert_msg(ret >= 0, "sl_eal_init failed: %s", sl_test_captured);
 	ck_assert_ptr_null(sl_pci_device_next(NULL));
 	sl_eal_cleanup();
 	unsetenv("SL_SYSFS_ROOT");
@@ -479,9 +450,9 @@ START_TEST(eal_vfio_missing_message)
 	ret = eal_init_captured(NULL, NULL, NULL);
 	ck_assert_int_eq(ret, -ENOENT);
 	/* fake class/iommu is empty: the message points at the kernel command line */
-	ck_assert_msg(strstr(captured, "/dev/vfio/vfio is missing and no IOMMU is active") != NULL &&
-			      strstr(captured, "intel_iommu=on") != NULL,
-		      "message missing from: %s", captured);
+	ck_assert_msg(strstr(sl_test_captured, "/dev/vfio/vfio is missing and no IOMMU is active") != NULL &&
+			      strstr(sl_test_captured, "intel_iommu=on") != NULL,
+		      "message missing from: %s", sl_test_captured);
 	ck_assert_int_eq(fake_probed, 0);
 	fake_sysfs_remove();
 }
