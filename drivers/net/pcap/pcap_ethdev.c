@@ -25,6 +25,7 @@
  * frames (so the port does not see what it sends).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <inttypes.h>
 #include <net/if.h>
@@ -64,6 +65,30 @@ static int iface_ioctl(const char *ifname, unsigned long req, struct ifreq *ifr)
 }
 
 /* ---- sources and sinks ------------------------------------------------------ */
+
+/* A tx_pcap file as a stdio stream, created rw-r--r-- at most: fopen (and
+ * so pcap_dump_open) would create it 0666 & ~umask, world-writable under
+ * umask 000. An existing file keeps its mode. "-" is stdout, as in
+ * libpcap. NULL with errno set. */
+static FILE *create_output(const char *path)
+{
+	FILE *f;
+	int fd;
+
+	if (strcmp(path, "-") == 0)
+		return stdout;
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "wb");
+	if (f == NULL) {
+		int err = errno;
+
+		close(fd);
+		errno = err;
+	}
+	return f;
+}
 
 static int check_ethernet(const char *devname, const char *what, const char *name, pcap_t *p)
 {
@@ -237,10 +262,20 @@ static int sink_open(const char *devname, struct pcap_sink *sink)
 			       sink->name);
 			return -ENOMEM;
 		}
-		sink->dumper = pcap_dump_open(sink->pcap, sink->name);
-		if (sink->dumper == NULL) {
+		FILE *out = create_output(sink->name);
+
+		if (out == NULL) {
 			SL_LOG(ERR, NET_PCAP, "%s: cannot create tx_pcap '%s': %s", devname, sink->name,
+			       strerror(errno));
+			return -EINVAL;
+		}
+		/* the dumper owns out from here: pcap_dump_close closes it */
+		sink->dumper = pcap_dump_fopen(sink->pcap, out);
+		if (sink->dumper == NULL) {
+			SL_LOG(ERR, NET_PCAP, "%s: cannot write tx_pcap '%s': %s", devname, sink->name,
 			       pcap_geterr(sink->pcap));
+			if (out != stdout)
+				fclose(out);
 			return -EINVAL;
 		}
 		return 0;
