@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * sl-pktgen pcap files through libpcap. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <pcap/pcap.h>
 
@@ -166,16 +168,26 @@ int pg_rxcap_write(const struct pg_rxcap *c, const char *path, uint64_t tsc0,
 	uint64_t n = pg_rxcap_count(c);
 	pcap_dumper_t *d;
 	pcap_t *pc;
+	FILE *out;
+	int fd;
 
 	pc = pcap_open_dead(DLT_EN10MB, (int)c->snaplen);
 	if (pc == NULL) {
 		SL_LOG(ERR, PKTGEN, "--rx-pcap: libpcap could not open a writer");
 		return -ENOMEM;
 	}
-	d = pcap_dump_open(pc, path);
+	/* 0644 at most: pcap_dump_open would create it world-writable under
+	 * umask 000; the dumper owns the stream (pcap_dump_close closes it) */
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	out = fd >= 0 ? fdopen(fd, "wb") : NULL;
+	d = out != NULL ? pcap_dump_fopen(pc, out) : NULL;
 	if (d == NULL) {
 		SL_LOG(ERR, PKTGEN, "--rx-pcap %s: %s; check the directory exists and is writable",
-		       path, pcap_geterr(pc));
+		       path, out == NULL ? strerror(errno) : pcap_geterr(pc));
+		if (out != NULL)
+			fclose(out);
+		else if (fd >= 0)
+			close(fd);
 		pcap_close(pc);
 		return -EIO;
 	}

@@ -3,9 +3,11 @@
  * All of it runs on the main lcore; live numbers are read with relaxed
  * loads from counters the polling lcores keep. */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sl_eal.h"
 #include "pg_app.h"
@@ -372,13 +374,18 @@ int pg_stats_json(const struct pg_app *app, const char *path)
 	bool first = true, lost_known = false;
 	unsigned n;
 	FILE *f;
+	int fd;
 
 	if (sums == NULL) {
 		SL_LOG(ERR, PKTGEN, "--json %s: out of memory", path);
 		return -ENOMEM;
 	}
-	f = fopen(path, "w");
+	/* 0644 at most: fopen would create it world-writable under umask 000 */
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	f = fd >= 0 ? fdopen(fd, "w") : NULL;
 	if (f == NULL) {
+		if (fd >= 0)
+			close(fd);
 		SL_LOG(ERR, PKTGEN, "--json %s: %s; check the directory exists and is writable", path,
 		       strerror(errno));
 		free(sums);
