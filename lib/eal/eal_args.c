@@ -55,8 +55,8 @@ void sl_eal_usage(const char *prog)
 	       "                      (without it: hugepages grow as needed, --no-huge up\n"
 	       "                      to half of RAM)\n"
 	       "                        e.g. -m 512\n"
-	       "  --iova-mode va|pa   addresses devices see: va (allocated, IOMMU) or pa\n"
-	       "                      (physical, root, no IOMMU)\n"
+	       "  --iova-mode va|pa   addresses devices see: va (the default: allocated inside\n"
+	       "                      the IOMMU's ranges) or pa (host physical: root, warns)\n"
 	       "                        e.g. --iova-mode va\n"
 	       "  --log-level LEVEL   emerg alert crit err warning notice info debug, or 1-8\n"
 	       "                        e.g. --log-level debug\n"
@@ -132,10 +132,13 @@ static int parse_lcore_list(struct eal_config *cfg, const char *arg, const cpu_s
 			if (parse_cpu_number(&p, &last) < 0 || last < first)
 				goto garbage;
 		}
-		if (*p == ',')
+		if (*p == ',') {
 			p++;
-		else if (*p != '\0')
+			if (*p == '\0')	/* "0," : a list cut short */
+				goto garbage;
+		} else if (*p != '\0') {
 			goto garbage;
+		}
 		for (int cpu = first; cpu <= last; cpu++) {
 			if (cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, allowed)) {
 				SL_LOG(ERR, EAL,

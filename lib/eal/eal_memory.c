@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <linux/capability.h>
 #include <numa.h>
 #include <numaif.h>
 #include <pthread.h>
@@ -115,6 +116,36 @@ static long read_long_file(const char *path)
 	return v;
 }
 
+/* Whether the calling thread has capability cap in its effective set (no
+ * libcap: the raw capget of capabilities(7), version 3 = 64 bits). Root
+ * has all of them unless they were dropped, which is the point of asking. */
+static int have_capability(unsigned cap)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+
+	memset(data, 0, sizeof(data));
+	if (cap >= 32 * _LINUX_CAPABILITY_U32S_3 || syscall(SYS_capget, &hdr, data) < 0)
+		return 0;
+	return (data[cap / 32].effective >> (cap % 32)) & 1;
+}
+
+/* MemAvailable from /proc/meminfo in bytes, 0 if unknown. */
+static size_t mem_available_bytes(void)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[128];
+	unsigned long long kb = 0;
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb > SIZE_MAX / 1024 ? SIZE_MAX : (size_t)kb * 1024;
+}
+
 static int node_exists(int node)
 {
 	if (node < 0 || node >= SL_MAX_NUMA_NODES)
@@ -164,16 +195,16 @@ static int pagemap_works(void)
 
 /* ---- IOVA: the one place they are chosen -------------------------------- */
 
+/* Physical addresses only when --iova-mode pa asks for them. The default
+ * is VA: with VFIO devices the PCI layer installs an allocator whose IOVAs
+ * lie inside the IOMMU's apertures and only the pages we mapped are
+ * reachable by the device; with virtual ports only, no device DMAs at all
+ * and IOVA = VA is as good as any. Physical addresses as a default would
+ * need root (pagemap), put host physical layout into every mbuf, and on
+ * 4 KiB pages break every block above one page. */
 static int use_pa(void)
 {
-	if (mem.iova_mode == SL_IOVA_MODE_PA)
-		return 1;
-	/* Default policy: physical addresses when we can read them, on
-	 * hugepages only. On 4 KiB pages every page would be its own IOVA
-	 * range and no block above 4 KiB could be IOVA-contiguous, which
-	 * would break every mempool: --no-huge is IOVA = VA unless
-	 * --iova-mode pa asks otherwise. */
-	return mem.iova_mode == SL_IOVA_MODE_DC && mem.pagemap_ok && !mem.no_huge;
+	return mem.iova_mode == SL_IOVA_MODE_PA;
 }
 
 static void release_iova(struct eal_seg *s)
@@ -441,9 +472,10 @@ static void log_memlock_failure(size_t len, int err)
 	else
 		snprintf(limit, sizeof(limit), "unlimited");
 	SL_LOG(ERR, EAL,
-	       "cannot lock %zu MB of --no-huge memory (%s): RLIMIT_MEMLOCK is %s; raise it with "
-	       "'ulimit -l unlimited' (LimitMEMLOCK=infinity for a service), use a smaller -m, or "
-	       "run as root",
+	       "cannot lock %zu MB of --no-huge memory (%s): RLIMIT_MEMLOCK is %s and locking "
+	       "beyond it needs CAP_IPC_LOCK; raise it with 'ulimit -l unlimited' "
+	       "(LimitMEMLOCK=infinity for a service), give the program CAP_IPC_LOCK, use a "
+	       "smaller -m, or run as root",
 	       (len + MB - 1) / MB, strerror(err), limit);
 }
 
@@ -506,9 +538,11 @@ static int open_backing_file(void)
 	}
 	if (!find_hugetlbfs(dir, sizeof(dir))) {
 		SL_LOG(ERR, EAL,
-		       "no way to get hugepages: memfd_create(MFD_HUGETLB) is not supported and no "
-		       "writable hugetlbfs for %zukB pages is mounted; mount one "
-		       "(mount -t hugetlbfs nodev /dev/hugepages) or run with --no-huge",
+		       "no way to get hugepages: memfd_create(MFD_HUGETLB) %s and no hugetlbfs for "
+		       "%zukB pages is mounted writable for this user; mount one (mount -t hugetlbfs "
+		       "-o uid=$(id -u) nodev /dev/hugepages) or run with --no-huge",
+		       env != NULL && strcmp(env, "1") == 0 ? "is off (" EAL_ENV_HUGETLBFS_ONLY "=1)"
+							    : "is not supported",
 		       mem.page_sz / 1024);
 		errno = ENOTSUP;
 		return -1;
@@ -998,7 +1032,8 @@ int eal_memory_init(const struct eal_config *cfg, int socket)
 	mem.iova_mode = cfg->iova_mode;
 	mem.cap = cfg->mem_bytes;
 	mem.limit = 0;
-	mem.pagemap_ok = pagemap_works();
+	/* pagemap is only read for --iova-mode pa (see use_pa). */
+	mem.pagemap_ok = mem.iova_mode == SL_IOVA_MODE_PA && pagemap_works();
 	mem.multi_node = numa_available() >= 0 && numa_num_configured_nodes() > 1;
 	if (mem.no_huge) {
 		mem.page_sz = (size_t)sysconf(_SC_PAGESIZE);
@@ -1019,6 +1054,32 @@ int eal_memory_init(const struct eal_config *cfg, int socket)
 				 "which only root (CAP_SYS_ADMIN) can read: run as root or use "
 				 "--iova-mode va");
 		return -EPERM;
+	}
+	if (mem.iova_mode == SL_IOVA_MODE_PA)
+		SL_LOG(WARNING, EAL, "--iova-mode pa: DMA addresses are host physical addresses; the "
+				     "default (va: IOMMU-allocated IOVAs) needs no pagemap access and "
+				     "keeps the physical layout out of every packet buffer");
+	if (mem.no_huge && mem.cap != 0) {
+		/* fallocate of a memfd has no limit but RAM: a -m beyond what
+		 * the machine has would summon the OOM killer, not an error. */
+		size_t avail = mem_available_bytes();
+		struct rlimit rl;
+
+		if (avail != 0 && mem.cap > avail) {
+			pthread_mutex_unlock(&mem.lock);
+			SL_LOG(ERR, EAL, "--no-huge -m %zu: only %zu MB of RAM are available "
+					 "(MemAvailable in /proc/meminfo): give a smaller -m",
+			       mem.cap / MB, avail / MB);
+			return -ENOMEM;
+		}
+		/* Without CAP_IPC_LOCK mlock stops at RLIMIT_MEMLOCK: say so
+		 * before the pages are allocated rather than after. */
+		if (!have_capability(CAP_IPC_LOCK) && getrlimit(RLIMIT_MEMLOCK, &rl) == 0 &&
+		    rl.rlim_cur != RLIM_INFINITY && mem.cap > rl.rlim_cur) {
+			pthread_mutex_unlock(&mem.lock);
+			log_memlock_failure(mem.cap, ENOMEM);
+			return -ENOMEM;
+		}
 	}
 	if (mem.cap == 0 && mem.no_huge) {
 		/* Hugepages are bounded by nr_hugepages; locked 4 KiB pages

@@ -138,11 +138,12 @@ typedef int (*sl_mem_event_cb_t)(enum sl_mem_event ev, const struct sl_memseg *m
 int sl_mem_event_callback_register(const char *name, sl_mem_event_cb_t cb, void *arg);
 int sl_mem_event_callback_unregister(const char *name);
 
-/* The one place IOVAs are chosen. The default policy is PA (pagemap) on
- * hugepages when that works (root) and VA otherwise (--no-huge is VA unless
- * --iova-mode pa is given: on 4 KiB pages a block above 4 KiB could not be
- * IOVA-contiguous); the VFIO layer installs an allocator that hands out IOVA
- * ranges inside the IOMMU's apertures. The allocator returns SL_BAD_IOVA
+/* The one place IOVAs are chosen. The default policy is IOVA = VA, and
+ * the VFIO layer installs an allocator that hands out IOVA ranges inside the
+ * IOMMU's apertures: devices reach only the memory Sluice mapped for them,
+ * through the IOMMU. Physical addresses (pagemap, root only) are used only
+ * when --iova-mode pa is given, with a warning; with only virtual ports no
+ * device DMAs and the policy does not matter. The allocator returns SL_BAD_IOVA
  * when no range is free. Installing (or resetting with NULL) re-assigns the
  * IOVAs of existing segments through the new policy (the old ones go back
  * through the old free function): do it before anyone captured IOVAs, i.e.
