@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""usertools/sl-devbind on real sysfs, and VFIO's group rules, in one guest boot.
+
+Four 82540EMs, all on the kernel's e1000 driver at boot: NIC0 and NIC1 on
+the root bus (an IOMMU group each), NIC2 and NIC3 behind a PCIe-to-PCI
+bridge. A conventional PCI bus cannot tell its devices' DMA apart (they all
+use the bridge's requester ID), so the kernel puts the bridge and both NICs
+in one IOMMU group: the only way to get a multi-device group out of QEMU's
+intel-iommu. Every NIC is cabled to this host.
+
+  S  sl-devbind --status lists all four under "using a kernel driver" with
+     drv=e1000, their interface, IOMMU group and unused=vfio-pci; NIC2's line
+     names NIC3 as a member of its group;
+  B  --bind vfio-pci NIC0 (full PCI address): the interface goes, /dev/vfio/<group>
+     appears, --status moves it; --bind e1000 00:03.0 (short address) gives it
+     back: driver_override cleared, the interface reappears, and it transmits
+     (this host receives 50 frames from it);
+  I  --bind vfio-pci <NIC1's interface name>, then --unbind (no driver, listed
+     under "without a driver"), then --bind e1000; an unknown name is refused;
+  R  NIC1's interface with an address (a route): --bind is refused as *Active*
+     (exit 1, the device stays), --force takes it, --bind e1000 gives it back;
+  V  group not viable: --bind vfio-pci NIC2 warns that NIC3 (e1000) is in its
+     group; fwd_min -a NIC2 then fails with lib/pci's one-line error naming
+     NIC3 and its driver; with NIC3 unbound (no driver) and then on vfio-pci
+     too, fwd_min forwards NIC2 <-> NIC3 (two devices, one group): this host
+     checks the frames and the port counters; both go back to e1000.
+
+Guest half: guest_devbind.sh. The bridge is added by BridgeGuest below (the
+harness puts every NIC on the root bus).
+"""
+
+import os
+import re
+import sys
+import threading
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+import sluicevm  # noqa: E402
+from sluicevm import Guest, Nic, assert_frames, make_frames  # noqa: E402
+
+PPS = int(os.environ.get('SLUICE_VM_PPS', '3000'))
+BRIDGE_ID = 'br0'
+BRIDGE_SLOT = 0x1c          # on the root bus, below the 9p devices at 1d/1e
+BRIDGE_BUS = 1              # the only bridge: the firmware numbers its bus 1
+
+
+class BridgedNic(Nic):
+    """A NIC on the conventional PCI bus behind the guest's PCIe-to-PCI
+    bridge, in PCI slot `slot` of that bus (1.., slot 0 is the SHPC's)."""
+
+    def __init__(self, model, slot, **kw):
+        super().__init__(model, **kw)
+        self.bridge_slot = slot
+
+    @property
+    def pci(self):
+        return '0000:%02x:%02x.0' % (BRIDGE_BUS, self.bridge_slot)
+
+
+class BridgeGuest(Guest):
+    """Guest with a pcie-pci-bridge on the root bus: BridgedNics are moved
+    from their root-bus slot onto it."""
+
+    def _nic_args(self, pass_fds):
+        out = super()._nic_args(pass_fds)
+        for nic in self.nics:
+            if not isinstance(nic, BridgedNic):
+                continue
+            root = 'bus=pcie.0,addr=0x%x' % (sluicevm.FIRST_NIC_SLOT + nic.index)
+            hits = [i for i, a in enumerate(out) if ('id=%s,' % nic.device_id) in a and root in a]
+            if len(hits) != 1:
+                raise sluicevm.GuestError('BridgeGuest: no -device argument with %s for %s in %s '
+                                          '(did sluicevm change how it places NICs?)'
+                                          % (root, nic.device_id, out))
+            out[hits[0]] = out[hits[0]].replace(
+                root, 'bus=%s,addr=0x%x' % (BRIDGE_ID, nic.bridge_slot))
+        return ['-device', 'pcie-pci-bridge,id=%s,bus=pcie.0,addr=0x%x'
+                % (BRIDGE_ID, BRIDGE_SLOT)] + out
+
+
+def send_while_receiving(tx_port, rx_port, frames):
+    result = {}
+
+    def receive():
+        try:
+            result['got'] = rx_port.recv_frames(len(frames), timeout=120 + len(frames) / PPS,
+                                                idle=20)
+        except BaseException as e:      # re-raised in the caller's thread
+            result['error'] = e
+
+    receiver = threading.Thread(target=receive, daemon=True)
+    receiver.start()
+    try:
+        tx_port.send_frames(frames, pps=PPS)
+    finally:
+        receiver.join()
+    if 'error' in result:
+        raise result['error']
+    return result['got']
+
+
+def shared_group_forwarding(g, a, b, count):
+    """fwd_min on two NICs of one IOMMU group: frames both ways, counters."""
+    g.wait_for_file('ready_V', timeout=600)
+    a.port.drain()
+    b.port.drain()
+    sent = {}
+    for src, dst, first in ((a, b, 7000000), (b, a, 7500000)):
+        frames = make_frames(count, first_seq=first)
+        got = send_while_receiving(src.port, dst.port, frames)
+        assert_frames(frames, got, 'V: host -> %s -> fwd_min -> %s -> host' % (src.pci, dst.pci))
+        sent[src.pci] = (count, sum(len(f) for f in frames))
+    open(g.result_path('stop_V'), 'w').close()
+    stats = g.read_json('stats_V.json', timeout=120)
+    ports = {p['name']: p for p in stats['ports']}
+    assert set(ports) == {a.pci, b.pci}, 'V: fwd_min ports %s, expected %s and %s' % (
+        sorted(ports), a.pci, b.pci)
+    for me, peer in ((a, b), (b, a)):
+        p = ports[me.pci]
+        want = {'ipackets': sent[me.pci][0], 'ibytes': sent[me.pci][1],
+                'opackets': sent[peer.pci][0], 'obytes': sent[peer.pci][1],
+                'imissed': 0, 'ierrors': 0, 'oerrors': 0, 'rx_nombuf': 0, 'mac': me.mac}
+        bad = ['%s=%s (expected %s)' % (k, p.get(k), v) for k, v in want.items() if p.get(k) != v]
+        assert not bad, 'V: port %s: %s' % (me.pci, ', '.join(bad))
+    sluicevm.log('V: %d + %d frames through two NICs sharing an IOMMU group, counters match'
+                 % (count, count))
+
+
+def main():
+    build = sluicevm.build_dir()
+    fwd = os.path.join(build, 'test', 'vm', 'e1000', 'fwd_min')
+    if not os.access(fwd, os.X_OK):
+        raise sluicevm.SkipTest('%s not built (ninja -C %s)' % (fwd, build))
+    nics = [Nic('e1000'), Nic('e1000'), BridgedNic('e1000', 1), BridgedNic('e1000', 2)]
+    with BridgeGuest(nics, name='devbind') as g:
+        g.start(os.path.join(HERE, 'guest_devbind.sh'),
+                ['0000:00:%02x.0' % BRIDGE_SLOT] + [n.pci for n in g.nics])
+        # B: NIC0 back on the kernel driver sends 50 frames
+        got = g.nics[0].port.recv_frames(50, timeout=600, idle=60)
+        assert_frames(make_frames(50, 100, src=g.nics[0].mac), got,
+                      'B: kernel e1000 on %s after sl-devbind gave it back' % g.nics[0].pci)
+        sluicevm.log('B: %s transmits again after vfio-pci -> e1000' % g.nics[0].pci)
+        shared_group_forwarding(g, g.nics[2], g.nics[3], 300)
+        status = g.wait(timeout=600)
+        failed = [l for l in g.lines if re.search(r'\bFAIL: ', l)]
+        assert status == 0, 'guest script reported %d failed checks:\n  %s' % (
+            status, '\n  '.join(failed))
+
+
+if __name__ == '__main__':
+    sluicevm.run(main)
