@@ -506,6 +506,16 @@ int sl_pci_bus_init(void)
 		ret = sl_pci_vfio_open(dev);
 		if (ret < 0)
 			goto fail;
+		/* bus mastering is still off: see sl_pci_driver.quiesce */
+		if (drv->quiesce != NULL)
+			drv->quiesce(dev);
+		ret = sl_pci_set_bus_master(dev, 1);
+		if (ret < 0) {
+			SL_LOG(ERR, PCI, "%s: cannot enable bus mastering: %s", dev->name,
+			       strerror(-ret));
+			sl_pci_vfio_close(dev);
+			goto fail;
+		}
 		dev->driver = drv;
 		SL_LOG(INFO, PCI, "%s (%04x:%04x) numa %d: probing with %s", dev->name,
 		       dev->id.vendor, dev->id.device, dev->numa_node, drv->name);

@@ -518,6 +518,79 @@ static void log_group_not_viable(const struct sl_pci_device *dev, int group)
 	       dev->name, group, list[0] ? list : "see " "/sys/kernel/iommu_groups");
 }
 
+/* The process that has /dev/vfio/<group> open, for the "in use" message:
+ * its pid and name, or 0 when it cannot be found (another user's process
+ * without the right to look, or it just exited). */
+static pid_t find_group_holder(int group, char *comm, size_t comm_size)
+{
+	char want[32], path[300], target[64];
+	struct dirent *p;
+	DIR *proc;
+	pid_t found = 0;
+
+	snprintf(want, sizeof(want), "/dev/vfio/%d", group);
+	proc = opendir("/proc");
+	if (proc == NULL)
+		return 0;
+	while (found == 0 && (p = readdir(proc)) != NULL) {
+		struct dirent *f;
+		DIR *fds;
+		long pid = strtol(p->d_name, NULL, 10);
+
+		if (pid <= 0 || pid == (long)getpid())
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld/fd", pid);
+		fds = opendir(path);
+		if (fds == NULL)
+			continue;
+		while ((f = readdir(fds)) != NULL) {
+			ssize_t n;
+
+			snprintf(path, sizeof(path), "/proc/%ld/fd/%s", pid, f->d_name);
+			n = readlink(path, target, sizeof(target) - 1);
+			if (n <= 0)
+				continue;
+			target[n] = '\0';
+			if (strcmp(target, want) == 0) {
+				found = (pid_t)pid;
+				break;
+			}
+		}
+		closedir(fds);
+	}
+	closedir(proc);
+	comm[0] = '\0';
+	if (found != 0) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%ld/comm", (long)found);
+		f = fopen(path, "r");
+		if (f != NULL) {
+			if (fgets(comm, (int)comm_size, f) != NULL)
+				comm[strcspn(comm, "\n")] = '\0';
+			fclose(f);
+		}
+	}
+	return found;
+}
+
+static void log_device_in_use(const struct sl_pci_device *dev, const char *path)
+{
+	char comm[64];
+	pid_t pid = find_group_holder(dev->iommu_group, comm, sizeof(comm));
+
+	if (pid != 0)
+		SL_LOG(ERR, PCI,
+		       "%s: device in use: process %ld (%s) has its IOMMU group %d (%s) open; "
+		       "stop that program first or use another device",
+		       dev->name, (long)pid, comm[0] ? comm : "?", dev->iommu_group, path);
+	else
+		SL_LOG(ERR, PCI,
+		       "%s: device in use: its IOMMU group %d (%s) is open in another process "
+		       "(a Sluice/DPDK program or a VM); stop it first or use another device",
+		       dev->name, dev->iommu_group, path);
+}
+
 static int group_open(const struct sl_pci_device *dev, struct vfio_group **out)
 {
 	struct vfio_group_status status = { .argsz = sizeof(status) };
@@ -561,10 +634,7 @@ static int group_open(const struct sl_pci_device *dev, struct vfio_group **out)
 			       "group (chown $USER %s) and raise ulimit -l",
 			       dev->name, path, strerror(err), path);
 		else if (err == EBUSY)
-			SL_LOG(ERR, PCI,
-			       "%s: %s is busy: IOMMU group %d is in use by another process "
-			       "(another Sluice/DPDK program or a VM): stop it first",
-			       dev->name, path, dev->iommu_group);
+			log_device_in_use(dev, path);
 		else
 			SL_LOG(ERR, PCI, "%s: cannot open %s: %s", dev->name, path, strerror(err));
 		return -err;
@@ -752,6 +822,8 @@ static int read_device_info(struct sl_pci_device *dev)
 	return 0;
 }
 
+static int command_set(struct sl_pci_device *dev, uint16_t set, uint16_t clear);
+
 int sl_pci_vfio_open(struct sl_pci_device *dev)
 {
 	struct vfio_group *group = NULL;
@@ -784,8 +856,9 @@ int sl_pci_vfio_open(struct sl_pci_device *dev)
 
 		if (err == EBUSY)
 			SL_LOG(ERR, PCI,
-			       "%s is in use by another process (VFIO device busy): stop the "
-			       "other Sluice/DPDK program or VM that owns it",
+			       "%s: device in use: VFIO has it open already (another device fd: "
+			       "a second open in this process, or another program sharing the "
+			       "group); stop the other user first",
 			       dev->name);
 		else
 			SL_LOG(ERR, PCI, "%s: VFIO_GROUP_GET_DEVICE_FD: %s", dev->name,
@@ -810,9 +883,14 @@ int sl_pci_vfio_open(struct sl_pci_device *dev)
 		dev->mem_resource[bar].len = dev->vfio_region[bar].size;
 		map_bar(dev, bar, 1);
 	}
-	ret = sl_pci_set_bus_master(dev, 1);
+	/* Registers reachable, DMA not yet: a device without a reset keeps
+	 * whatever a previous owner (killed mid-traffic) programmed, and the
+	 * IOVAs in its rings now map this process's memory. The bus lets the
+	 * driver stop it (sl_pci_driver.quiesce) before turning mastering on. */
+	ret = command_set(dev, SL_PCI_COMMAND_MEMORY, SL_PCI_COMMAND_MASTER);
 	if (ret < 0) {
-		SL_LOG(ERR, PCI, "%s: cannot enable bus mastering: %s", dev->name, strerror(-ret));
+		SL_LOG(ERR, PCI, "%s: cannot write the PCI command register: %s", dev->name,
+		       strerror(-ret));
 		goto fail;
 	}
 	SL_LOG(DEBUG, PCI, "%s: opened through VFIO group %d (%u regions, %u MSI-X vectors)",
@@ -911,7 +989,7 @@ ssize_t sl_pci_bar_write(const struct sl_pci_device *dev, int bar, const void *b
 	return region_rw(dev, (unsigned)bar, (void *)(uintptr_t)buf, len, offset, 1);
 }
 
-int sl_pci_set_bus_master(struct sl_pci_device *dev, int enable)
+static int command_set(struct sl_pci_device *dev, uint16_t set, uint16_t clear)
 {
 	uint16_t cmd, want;
 	ssize_t n;
@@ -919,14 +997,18 @@ int sl_pci_set_bus_master(struct sl_pci_device *dev, int enable)
 	n = sl_pci_config_read(dev, &cmd, sizeof(cmd), SL_PCI_COMMAND);
 	if (n < 0)
 		return (int)n;
-	if (enable)
-		want = cmd | SL_PCI_COMMAND_MASTER | SL_PCI_COMMAND_MEMORY;
-	else
-		want = cmd & (uint16_t)~SL_PCI_COMMAND_MASTER;
+	want = (uint16_t)((cmd | set) & ~clear);
 	if (want == cmd)
 		return 0;
 	n = sl_pci_config_write(dev, &want, sizeof(want), SL_PCI_COMMAND);
 	return n < 0 ? (int)n : 0;
+}
+
+int sl_pci_set_bus_master(struct sl_pci_device *dev, int enable)
+{
+	if (enable)
+		return command_set(dev, SL_PCI_COMMAND_MASTER | SL_PCI_COMMAND_MEMORY, 0);
+	return command_set(dev, 0, SL_PCI_COMMAND_MASTER);
 }
 
 int sl_pci_find_capability(const struct sl_pci_device *dev, uint8_t cap_id, int start)

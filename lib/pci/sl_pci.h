@@ -6,7 +6,8 @@
  * A driver registers with SL_PCI_REGISTER(drv). During sl_eal_init the PCI
  * hook scans /sys/bus/pci/devices; each device that matches a driver's id
  * table, is allowed (-a, or every device when no -a is given) and is bound
- * to vfio-pci is opened, its memory BARs are mapped, bus mastering is
+ * to vfio-pci is opened, reset when VFIO can, its memory BARs are mapped,
+ * drv->quiesce(dev) stops what it may still be doing, bus mastering is
  * enabled and drv->probe(dev) is called. sl_eal_cleanup calls remove(dev)
  * and releases everything. */
 #ifndef SL_PCI_H
@@ -109,6 +110,13 @@ struct sl_pci_driver {
 	 * no interrupts) so the bus can unmap memory and a kernel driver can
 	 * take the device back. */
 	int (*remove)(struct sl_pci_device *dev);
+	/* Optional, before probe: BARs mapped, bus mastering still off. Must
+	 * stop any DMA the device was left set up for, from whatever state a
+	 * previous owner left it in (killed mid-traffic: rings and enables
+	 * still programmed, and a device without a VFIO reset keeps them).
+	 * Once mastering is on, the IOVAs in those rings would reach this
+	 * process's memory, mapped at the same IOVAs for other uses. */
+	void (*quiesce)(struct sl_pci_device *dev);
 };
 
 void sl_pci_register(struct sl_pci_driver *drv);

@@ -25,9 +25,6 @@
 /* What the SDM allows for autonegotiation to finish (about 9 s). */
 #define LINK_WAIT_MS 9000
 #define LINK_POLL_MS 100
-/* After RCTL.EN / TCTL.EN clear, let a frame in flight finish its DMA
- * before the buffers go back to the pool. */
-#define STOP_DRAIN_US 200
 
 static const uint32_t e1000_counter_regs[E1000_CNT_NB32] = {
 	[E1000_CNT_CRCERRS] = E1000_CRCERRS,
@@ -385,9 +382,11 @@ static int e1000_dev_infos_get(struct sl_eth_dev *dev, struct sl_eth_dev_info *i
 	info->tx_desc_lim.nb_align = E1000_DESC_ALIGN;
 	info->tx_desc_lim.nb_seg_max = E1000_TX_MAX_SEGS;
 	info->tx_desc_lim.nb_mtu_seg_max = E1000_TX_MAX_SEGS;
-	info->default_rxconf.rx_free_thresh = E1000_DEFAULT_RX_FREE_THRESH;
-	info->default_txconf.tx_free_thresh = E1000_DEFAULT_TX_FREE_THRESH;
-	info->default_txconf.tx_rs_thresh = E1000_DEFAULT_TX_RS_THRESH;
+	/* 0: queue setup picks E1000_DEFAULT_*_THRESH or a quarter of the
+	 * ring, whichever is smaller (a fixed 32 would refuse rings < 128) */
+	info->default_rxconf.rx_free_thresh = 0;
+	info->default_txconf.tx_free_thresh = 0;
+	info->default_txconf.tx_rs_thresh = 0;
 	info->speed_capa = SL_ETH_LINK_SPEED_10M_HD | SL_ETH_LINK_SPEED_10M |
 			   SL_ETH_LINK_SPEED_100M_HD | SL_ETH_LINK_SPEED_100M |
 			   SL_ETH_LINK_SPEED_1G;
@@ -516,6 +515,7 @@ static int e1000_rx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_
 	rxq->scatter = !!(offloads & SL_ETH_RX_OFFLOAD_SCATTER);
 	rxq->csum = !!(offloads & SL_ETH_RX_OFFLOAD_CHECKSUM);
 	rxq->rdt_reg = ad->hw + E1000_RDT;
+	rxq->hw = ad->hw;
 	dev->data->rx_queues[q] = rxq;
 	return 0;
 nomem:
@@ -581,6 +581,8 @@ static int e1000_tx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_
 	txq->max_segs = (uint16_t)SL_MIN(E1000_TX_MAX_SEGS, nb_desc / 2);
 	txq->queue_id = q;
 	txq->tdt_reg = ad->hw + E1000_TDT;
+	txq->hw = ad->hw;
+	txq->port_id = port;
 	e1000_tx_queue_drain(txq);
 	dev->data->tx_queues[q] = txq;
 	return 0;
@@ -621,6 +623,8 @@ static void e1000_tx_start(struct e1000_adapter *ad, struct e1000_tx_queue *txq)
 	volatile uint8_t *hw = ad->hw;
 
 	e1000_tx_queue_drain(txq);
+	txq->stopped = 0;
+	txq->resets = 0;
 	e1000_write(hw, E1000_TDBAL, (uint32_t)txq->ring_iova);
 	e1000_write(hw, E1000_TDBAH, (uint32_t)(txq->ring_iova >> 32));
 	e1000_write(hw, E1000_TDLEN, (uint32_t)txq->nb_desc * sizeof(struct e1000_tx_desc));
@@ -751,7 +755,7 @@ static int e1000_dev_stop(struct sl_eth_dev *dev)
 	struct sl_eth_link down = { .val64 = 0 };
 
 	e1000_hw_quiesce(ad->hw);
-	sl_delay_us(STOP_DRAIN_US);
+	sl_delay_us(E1000_STOP_DRAIN_US);
 	if (rxq != NULL)
 		e1000_rx_queue_drain(rxq);
 	if (txq != NULL)
@@ -917,6 +921,16 @@ static int e1000_pci_remove(struct sl_pci_device *pci)
 	return ret;
 }
 
+/* Before bus mastering: RX/TX off and no ring addresses, whatever a
+ * killed previous owner left programmed (QEMU's model has no reset VFIO
+ * can use, and CTRL.RST does nothing there). */
+static void e1000_pci_quiesce(struct sl_pci_device *pci)
+{
+	if (pci->mem_resource[0].addr != NULL &&
+	    pci->mem_resource[0].len >= E1000_BAR0_MIN_LEN)
+		e1000_hw_quiesce(pci->mem_resource[0].addr);
+}
+
 static const struct sl_pci_id e1000_pci_ids[] = {
 	{ E1000_VENDOR_INTEL, E1000_DEV_ID_82540EM },
 	{ E1000_VENDOR_INTEL, E1000_DEV_ID_82545EM_COPPER },
@@ -930,6 +944,7 @@ static struct sl_pci_driver e1000_pci_driver = {
 	.id_table = e1000_pci_ids,
 	.probe = e1000_pci_probe,
 	.remove = e1000_pci_remove,
+	.quiesce = e1000_pci_quiesce,
 };
 
 SL_PCI_REGISTER(e1000_pci_driver)

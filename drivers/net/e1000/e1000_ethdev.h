@@ -23,6 +23,17 @@
 /* Segments per TX packet: the 8254x has no limit of its own; this keeps
  * one packet from needing most of a small ring. */
 #define E1000_TX_MAX_SEGS 32
+/* After RCTL.EN / TCTL.EN clear, let a frame in flight finish its DMA
+ * before the buffers are reused or go back to the pool. */
+#define E1000_STOP_DRAIN_US 200
+/* Sanity checks of the head registers: one MMIO read every this many
+ * polls that found nothing to do (an idle RX ring, a full TX ring), never
+ * on a poll that moves packets. A power of two. */
+#define E1000_HEAD_CHECK_POLLS 1024
+/* A queue whose device keeps reporting impossible values is reset in
+ * place this many times after a start; then it is stopped for good (the
+ * application has to restart the port). */
+#define E1000_MAX_QUEUE_RESETS 8
 
 static inline uint32_t e1000_read(const volatile uint8_t *hw, uint32_t reg)
 {
@@ -49,6 +60,9 @@ struct e1000_rx_queue {
 	uint8_t scatter;		/* chain multi-descriptor frames (else drop) */
 	uint8_t discard;		/* dropping the rest of a frame until EOP */
 	uint8_t csum;			/* RXCSUM on: report checksum status */
+	uint8_t stopped;		/* given up on the device: see e1000_rxtx.c */
+	uint16_t idle_polls;		/* polls that found no DD, for the RDH check */
+	volatile uint8_t *hw;		/* BAR0: RCTL and RDH for a reset */
 	/* a frame spanning descriptors, across bursts */
 	struct sl_mbuf *pkt_first;
 	struct sl_mbuf *pkt_last;
@@ -57,6 +71,8 @@ struct e1000_rx_queue {
 	uint64_t bytes;
 	uint64_t errors;		/* frames the driver dropped */
 	uint64_t nombuf;		/* refills that found the pool empty */
+	uint64_t bad_values;		/* impossible lengths or RDH from the device */
+	uint32_t resets;		/* receive unit resets since the last start */
 
 	/* ---- control path ---- */
 	uint16_t queue_id;
@@ -82,11 +98,17 @@ struct e1000_tx_queue {
 	uint16_t rs_tail;		/* rs_fifo write index */
 	uint16_t rs_count;
 	uint16_t max_segs;		/* longer chains are dropped (never fit) */
+	uint8_t stopped;		/* given up on the device: see e1000_rxtx.c */
+	uint16_t full_polls;		/* bursts that found no room, for the TDH check */
+	volatile uint8_t *hw;		/* BAR0: TCTL and TDH for a reset */
 	uint64_t packets;
 	uint64_t bytes;
-	uint64_t errors;		/* packets the driver refused to send */
+	uint64_t errors;		/* packets refused, or dropped by a reset */
+	uint64_t bad_values;		/* impossible TDH from the device */
+	uint32_t resets;		/* transmit unit resets since the last start */
 
 	/* ---- control path ---- */
+	uint16_t port_id;
 	uint16_t queue_id;
 	sl_iova_t ring_iova;
 };
@@ -136,11 +158,13 @@ struct e1000_adapter {
 /* e1000_rxtx.c */
 uint16_t e1000_recv_pkts(void *rxq, struct sl_mbuf **pkts, uint16_t nb_pkts);
 uint16_t e1000_xmit_pkts(void *txq, struct sl_mbuf **pkts, uint16_t nb_pkts);
-/* Gives every RX descriptor an mbuf: 0 or -ENOMEM (nothing kept). */
+/* Gives every RX descriptor an mbuf and clears the fault state: 0 or
+ * -ENOMEM (nothing kept). */
 int e1000_rx_queue_fill(struct e1000_rx_queue *rxq);
 /* Frees the mbufs the rings hold and rewinds the indexes (port stopped,
  * device no longer doing DMA). */
 void e1000_rx_queue_drain(struct e1000_rx_queue *rxq);
-void e1000_tx_queue_drain(struct e1000_tx_queue *txq);
+/* Returns how many packets were still in the ring (freed now). */
+unsigned e1000_tx_queue_drain(struct e1000_tx_queue *txq);
 
 #endif /* E1000_ETHDEV_H */

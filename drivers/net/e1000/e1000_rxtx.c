@@ -17,7 +17,23 @@
  * 3.3.3.2; QEMU's model does the same). The mbuf chain of a packet is
  * remembered at its EOP slot and freed when an RS at or after it reports
  * DD: by then the device has fetched every buffer before it.
+ *
+ * A device that reports the impossible (an RX length of 0 or beyond the
+ * buffer, RDH or TDH outside the ring or outside the range it was given)
+ * is not believed: nothing is read or written beyond the buffer or ring
+ * because of it, the value is counted (bad_values), one log line names
+ * it, and that direction of the device is reset in place: receive or
+ * transmit off, in-flight DMA let finish, head and tail rewritten from the
+ * driver's own state, on again. RX keeps its buffers (only frames the
+ * device had completed but the driver not yet taken are dropped); TX drops
+ * what was in flight. After E1000_MAX_QUEUE_RESETS the queue stops for
+ * good (bursts return 0) until the port is restarted. The heads are not
+ * read on the fast path: only every E1000_HEAD_CHECK_POLLS polls that
+ * found nothing to do (RX idle, TX ring full), so a busy queue pays
+ * nothing. The resets run on the lcore that polls the queue and touch
+ * only that direction's registers (RCTL/RDH/RDT or TCTL/TDH/TDT).
  */
+#include "sl_log.h"
 #include "e1000_ethdev.h"
 
 static __sl_always_inline uint16_t ring_next(uint16_t idx, uint16_t nb_desc)
@@ -68,6 +84,67 @@ static uint16_t rx_refill(struct e1000_rx_queue *rxq)
 	return done;
 }
 
+/* The device said something impossible: reset the receive unit and keep
+ * going from the driver's own view of the ring, or stop for good. */
+static void __attribute__((noinline, cold))
+rx_device_fault(struct e1000_rx_queue *rxq, const char *what, unsigned value, unsigned limit)
+{
+	volatile uint8_t *hw = rxq->hw;
+	const uint16_t nb_desc = rxq->nb_desc;
+	uint32_t rctl = e1000_read(hw, E1000_RCTL);
+	uint16_t i, rdt;
+	unsigned completed = 0;
+
+	rxq->bad_values++;
+	e1000_write(hw, E1000_RCTL, rctl & ~E1000_RCTL_EN);
+	sl_delay_us(E1000_STOP_DRAIN_US);
+	if (rxq->resets >= E1000_MAX_QUEUE_RESETS) {
+		rxq->stopped = 1;
+		SL_LOG(ERR, E1000,
+		       "port %u RX queue %u: device reported %s %u (limit %u) again after %u "
+		       "resets: receive stopped; restart the port (sl_eth_dev_stop/start) or "
+		       "replace the device",
+		       rxq->port_id, rxq->queue_id, what, value, limit, rxq->resets);
+		return;
+	}
+	rxq->resets++;
+	sl_pktmbuf_free(rxq->pkt_first);
+	rxq->pkt_first = rxq->pkt_last = NULL;
+	rxq->discard = 0;
+	for (i = 0; i < nb_desc; i++) {
+		if (rxq->sw_ring[i] == NULL)
+			continue;
+		completed += !!(rxq->ring[i].status & E1000_RXD_STAT_DD);
+		rx_desc_arm(&rxq->ring[i], rxq->sw_ring[i]);
+	}
+	/* frames the device finished but nobody took: dropped by the reset */
+	rxq->errors += completed;
+	/* the ring invariant of the comment at the top, from 'next' on */
+	rdt = (uint16_t)((rxq->next + 2u * nb_desc - rxq->nb_hold - 1u) % nb_desc);
+	e1000_write(hw, E1000_RDH, rxq->next);
+	e1000_write(hw, E1000_RDT, rdt);
+	e1000_write(hw, E1000_RCTL, rctl);
+	SL_LOG(ERR, E1000,
+	       "port %u RX queue %u: device reported %s %u (limit %u): receive unit reset "
+	       "(%u of %u; %u completed frames dropped)",
+	       rxq->port_id, rxq->queue_id, what, value, limit, rxq->resets,
+	       E1000_MAX_QUEUE_RESETS, completed);
+}
+
+/* RDH must be inside the ring and between next (what the driver has not
+ * looked at) and RDT (the device may not go past it). */
+static void __attribute__((noinline, cold)) rx_check_head(struct e1000_rx_queue *rxq)
+{
+	const uint16_t nb_desc = rxq->nb_desc;
+	uint32_t rdh = e1000_read(rxq->hw, E1000_RDH);
+	uint32_t owned = (uint32_t)(nb_desc - rxq->nb_hold - 1u);
+
+	if (rdh >= nb_desc)
+		rx_device_fault(rxq, "RDH", rdh, nb_desc - 1u);
+	else if ((rdh + nb_desc - rxq->next) % nb_desc > owned)
+		rx_device_fault(rxq, "RDH outside the descriptors it owns", rdh, owned);
+}
+
 static __sl_always_inline void rx_set_csum_flags(struct sl_mbuf *m, uint8_t status, uint8_t errors)
 {
 	if (status & E1000_RXD_STAT_IXSM)
@@ -91,6 +168,8 @@ uint16_t e1000_recv_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 	uint64_t bytes = 0, dropped = 0;
 	uint8_t discard = rxq->discard;
 
+	if (sl_unlikely(rxq->stopped))
+		return 0;
 	while (nb_rx < nb_pkts) {
 		volatile struct e1000_rx_desc *d = &ring[next];
 		uint8_t status = d->status, errors;
@@ -100,8 +179,15 @@ uint16_t e1000_recv_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 		/* A device cannot complete more than the nb_desc - 1
 		 * descriptors it was given; one that says otherwise is not
 		 * believed (the descriptor at RDT has no DD to report). */
-		if (!(status & E1000_RXD_STAT_DD) || sl_unlikely(nb_hold == nb_desc - 1))
+		if (!(status & E1000_RXD_STAT_DD) || sl_unlikely(nb_hold == nb_desc - 1)) {
+			if (next == rxq->next && sl_unlikely((++rxq->idle_polls &
+							     (E1000_HEAD_CHECK_POLLS - 1)) == 0)) {
+				rxq->nb_hold = nb_hold;
+				rx_check_head(rxq);
+				return 0;
+			}
 			break;
+		}
 		/* the rest of the descriptor after DD (see sl_io.h) */
 		sl_io_rmb();
 		len = d->length;
@@ -111,17 +197,26 @@ uint16_t e1000_recv_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 		next = ring_next(next, nb_desc);
 		nb_hold++;
 
-		/* A length the buffer cannot hold (or none at all) is a bad
-		 * write-back: the frame is dropped whole, never delivered
-		 * half. The same for the rest of a frame being dropped. */
-		if (sl_unlikely(discard || len == 0 || len > buf_len)) {
+		/* A length the buffer cannot hold (or none at all) cannot
+		 * come from a working device: the frame is dropped whole and
+		 * the receive unit reset (nothing after it is believed). */
+		if (sl_unlikely(len == 0 || len > buf_len)) {
 			sl_pktmbuf_free_seg(m);
-			if (first != NULL) {
-				sl_pktmbuf_free(first);
-				first = NULL;
-			}
-			if (!discard)
-				dropped++;
+			dropped++;
+			rxq->next = next;
+			rxq->nb_hold = nb_hold;
+			rxq->pkt_first = first;
+			rxq->pkt_last = last;
+			rxq->discard = discard;
+			rx_device_fault(rxq, "an RX length of", len, buf_len);
+			first = rxq->pkt_first;
+			last = rxq->pkt_last;
+			discard = rxq->discard;
+			break;
+		}
+		/* the rest of a frame being dropped */
+		if (sl_unlikely(discard)) {
+			sl_pktmbuf_free_seg(m);
 			discard = !(status & E1000_RXD_STAT_EOP);
 			continue;
 		}
@@ -168,7 +263,7 @@ uint16_t e1000_recv_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 	rxq->packets += nb_rx;
 	rxq->bytes += bytes;
 	rxq->errors += dropped;
-	if (nb_hold >= rxq->free_thresh)
+	if (nb_hold >= rxq->free_thresh && !rxq->stopped)
 		rx_refill(rxq);
 	return nb_rx;
 }
@@ -185,6 +280,9 @@ int e1000_rx_queue_fill(struct e1000_rx_queue *rxq)
 	rxq->nb_hold = 0;
 	rxq->discard = 0;
 	rxq->pkt_first = rxq->pkt_last = NULL;
+	rxq->stopped = 0;
+	rxq->resets = 0;
+	rxq->idle_polls = 0;
 	return 0;
 }
 
@@ -208,6 +306,54 @@ void e1000_rx_queue_drain(struct e1000_rx_queue *rxq)
 }
 
 /* ---- TX ------------------------------------------------------------------ */
+
+/* The device said something impossible: reset the transmit unit, dropping
+ * what was in flight, or stop for good. */
+static void __attribute__((noinline, cold))
+tx_device_fault(struct e1000_tx_queue *txq, const char *what, unsigned value, unsigned limit)
+{
+	volatile uint8_t *hw = txq->hw;
+	uint32_t tctl = e1000_read(hw, E1000_TCTL);
+	unsigned lost;
+
+	txq->bad_values++;
+	e1000_write(hw, E1000_TCTL, tctl & ~E1000_TCTL_EN);
+	sl_delay_us(E1000_STOP_DRAIN_US);
+	if (txq->resets >= E1000_MAX_QUEUE_RESETS) {
+		txq->stopped = 1;
+		SL_LOG(ERR, E1000,
+		       "port %u TX queue %u: device reported %s %u (limit %u) again after %u "
+		       "resets: transmit stopped; restart the port (sl_eth_dev_stop/start) or "
+		       "replace the device",
+		       txq->port_id, txq->queue_id, what, value, limit, txq->resets);
+		return;
+	}
+	txq->resets++;
+	lost = e1000_tx_queue_drain(txq);
+	txq->errors += lost;
+	e1000_write(hw, E1000_TDH, 0);
+	e1000_write(hw, E1000_TDT, 0);
+	e1000_write(hw, E1000_TCTL, tctl);
+	SL_LOG(ERR, E1000,
+	       "port %u TX queue %u: device reported %s %u (limit %u): transmit unit reset "
+	       "(%u of %u; %u packets in flight dropped)",
+	       txq->port_id, txq->queue_id, what, value, limit, txq->resets,
+	       E1000_MAX_QUEUE_RESETS, lost);
+}
+
+/* TDH must be inside the ring and between clean (the oldest descriptor
+ * not reclaimed) and tail (TDT: the device may not go past it). */
+static void __attribute__((noinline, cold)) tx_check_head(struct e1000_tx_queue *txq)
+{
+	const uint16_t nb_desc = txq->nb_desc;
+	uint32_t tdh = e1000_read(txq->hw, E1000_TDH);
+	uint32_t in_flight = (uint32_t)(txq->tail + nb_desc - txq->clean) % nb_desc;
+
+	if (tdh >= nb_desc)
+		tx_device_fault(txq, "TDH", tdh, nb_desc - 1u);
+	else if ((tdh + nb_desc - txq->clean) % nb_desc > in_flight)
+		tx_device_fault(txq, "TDH outside the descriptors it was given", tdh, in_flight);
+}
 
 /* Frees what the device has finished with, one RS block at a time. */
 static void tx_reclaim(struct e1000_tx_queue *txq)
@@ -255,6 +401,8 @@ uint16_t e1000_xmit_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 	uint16_t tail = txq->tail, nb_tx, sent = 0;
 	uint64_t bytes = 0;
 
+	if (sl_unlikely(txq->stopped))
+		return 0;
 	if (txq->nb_free < txq->free_thresh)
 		tx_reclaim(txq);
 
@@ -272,8 +420,12 @@ uint16_t e1000_xmit_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 		}
 		if (m->nb_segs > txq->nb_free) {
 			tx_reclaim(txq);
-			if (m->nb_segs > txq->nb_free)
+			if (m->nb_segs > txq->nb_free) {
+				if (sent == 0 && sl_unlikely((++txq->full_polls &
+							      (E1000_HEAD_CHECK_POLLS - 1)) == 0))
+					tx_check_head(txq);
 				break;
+			}
 		}
 		for (seg = m; seg != NULL; seg = seg->next) {
 			if (sl_unlikely(seg->data_len == 0))
@@ -316,14 +468,16 @@ uint16_t e1000_xmit_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 	return nb_tx;
 }
 
-void e1000_tx_queue_drain(struct e1000_tx_queue *txq)
+unsigned e1000_tx_queue_drain(struct e1000_tx_queue *txq)
 {
+	unsigned freed = 0;
 	uint16_t i;
 
 	for (i = 0; i < txq->nb_desc; i++) {
 		if (txq->sw_ring[i] != NULL) {
 			sl_pktmbuf_free(txq->sw_ring[i]);
 			txq->sw_ring[i] = NULL;
+			freed++;
 		}
 		txq->ring[i].buffer_addr = 0;
 		txq->ring[i].lower = 0;
@@ -334,4 +488,6 @@ void e1000_tx_queue_drain(struct e1000_tx_queue *txq)
 	txq->nb_free = (uint16_t)(txq->nb_desc - 1);
 	txq->since_rs = 0;
 	txq->rs_head = txq->rs_tail = txq->rs_count = 0;
+	txq->full_polls = 0;
+	return freed;
 }
