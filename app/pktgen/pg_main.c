@@ -557,6 +557,19 @@ static enum phase control(struct pg_app *a, enum phase ph, uint64_t now, uint64_
 	}
 }
 
+/* --start-delay-ms: QEMU's e1000 model, for one, holds received frames
+ * back for about a second after every RCTL write (set_rx_control's flush
+ * timer); frames sent into that window reach the RX port late (latency
+ * samples of a second) or overflow whatever queues them. A signal cuts the
+ * wait short; control() then stops at once. */
+static void start_delay(const struct pg_app *a)
+{
+	uint64_t end = sl_tsc() + a->hz / 1000 * a->opts.start_delay_ms;
+
+	while ((int64_t)(sl_tsc() - end) < 0 && signal_count() == 0)
+		usleep(CONTROL_PERIOD_US);
+}
+
 static void run(struct pg_app *a)
 {
 	unsigned main_lcore = sl_get_main_lcore(), i;
@@ -564,6 +577,8 @@ static void run(struct pg_app *a)
 	uint64_t period = a->hz / 1000000 * CONTROL_PERIOD_US, next, drain_end = 0;
 	enum phase ph = PHASE_SEND;
 
+	if (a->opts.start_delay_ms > 0)
+		start_delay(a);
 	a->t_start = sl_tsc();
 	a->t_status = a->t_start;
 	if (a->opts.duration > 0)

@@ -444,7 +444,8 @@ enum opt_id {
 	OPT_PCAP, OPT_LOOP, OPT_PCAP_SPEED,
 	OPT_STREAM_LAST_,
 	/* global options */
-	OPT_TX, OPT_RX, OPT_TX_QUEUES, OPT_RX_QUEUES, OPT_BURST, OPT_DURATION, OPT_DRAIN_MS, OPT_QUIET,
+	OPT_TX, OPT_RX, OPT_TX_QUEUES, OPT_RX_QUEUES, OPT_BURST, OPT_DURATION, OPT_DRAIN_MS, OPT_START_DELAY_MS,
+	OPT_QUIET,
 	OPT_JSON, OPT_RX_PCAP, OPT_RX_PCAP_COUNT, OPT_RX_PCAP_SNAPLEN, OPT_EXPECT_NO_LOSS,
 	OPT_CONFIG, OPT_MTU, OPT_MBUFS, OPT_SEED, OPT_TEST_FAULTS, OPT_HELP,
 };
@@ -475,6 +476,7 @@ static const struct option long_opts[] = {
 	{ "burst", required_argument, NULL, OPT_BURST },
 	{ "duration", required_argument, NULL, OPT_DURATION },
 	{ "drain-ms", required_argument, NULL, OPT_DRAIN_MS },
+	{ "start-delay-ms", required_argument, NULL, OPT_START_DELAY_MS },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
 	{ "json", required_argument, NULL, OPT_JSON },
 	{ "rx-pcap", required_argument, NULL, OPT_RX_PCAP },
@@ -536,6 +538,9 @@ void pg_opts_usage(const char *prog)
 	       "  --duration S         stop sending after S seconds (decimals allowed)\n"
 	       "  --drain-ms MS        after sending stops, keep receiving up to MS ms (default\n"
 	       "                       1000; ends early once every frame sent is accounted for)\n"
+	       "  --start-delay-ms MS  wait MS ms between starting the ports and sending (default\n"
+	       "                       0): for devices that hold received frames back for a\n"
+	       "                       moment after start (QEMU's e1000: about 1 s)\n"
 	       "\n"
 	       "Output:\n"
 	       "  --quiet              no status line every second on stderr\n"
@@ -871,6 +876,10 @@ int pg_opts_parse(struct pg_opts *o, int argc, char **argv)
 			case OPT_DRAIN_MS:
 				ret = parse_uint_opt(name, optarg, 0, 3600000, &u, err, sizeof(err));
 				o->drain_ms = (unsigned)u;
+				break;
+			case OPT_START_DELAY_MS:
+				ret = parse_uint_opt(name, optarg, 0, 60000, &u, err, sizeof(err));
+				o->start_delay_ms = (unsigned)u;
 				break;
 			case OPT_QUIET:
 				o->quiet = true;

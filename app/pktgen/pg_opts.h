@@ -69,6 +69,7 @@ struct pg_opts {
 	unsigned burst;
 	double duration;		/* s, 0: no limit */
 	unsigned drain_ms;
+	unsigned start_delay_ms;	/* ports started -> first frame sent */
 	bool quiet;
 	char *json;
 	char *rx_pcap;
