@@ -7,9 +7,11 @@
  * Forward mode (default): every frame received on port p leaves unchanged
  * through p ^ 1 (ports in pairs 0-1, 2-3, ...), one lcore polls them all.
  * Frames tx_burst does not take are freed and counted (tx_dropped).
- *   --hoard FILE   while FILE exists, hold every free mbuf of the pool, so
- *                  RX finds the pool empty (rx_nombuf, then imissed); the
- *                  mbufs go back when FILE is removed
+ *   --hoard FILE   while FILE exists, hold every mbuf that comes free (taken
+ *                  after each poll, so the RX refill never finds one): RX
+ *                  uses up its ring, then finds the pool empty (rx_nombuf;
+ *                  the device misses or queues frames); the mbufs go back
+ *                  when FILE is removed
  * Generator mode (--gen N): port 0 sends N numbered frames into its cable,
  * port 1 receives them and checks that what arrives is exactly what port 0
  * took, once and in order. Frames tx_burst does not take are dropped and
@@ -213,6 +215,7 @@ struct run {
 	/* hoard */
 	struct sl_mbuf **hoarded;
 	unsigned nb_hoarded, hoards;
+	int hoarding;
 	/* generator */
 	uint64_t gen_offered, gen_taken, gen_dropped, gen_received, gen_bad;
 	uint64_t gen_next_expected;	/* lowest sequence number still acceptable */
@@ -226,15 +229,22 @@ struct run {
 
 static struct run run;
 
-static void hoard_take(void)
+/* Takes whatever the pool has free; one failed get when it has none. */
+static void hoard_more(void)
 {
-	unsigned n = 0;
+	unsigned n = run.nb_hoarded;
 
 	while (n < run.mp->size && (run.hoarded[n] = sl_pktmbuf_alloc(run.mp)) != NULL)
 		n++;
 	run.nb_hoarded = n;
+}
+
+static void hoard_take(void)
+{
+	run.hoarding = 1;
 	run.hoards++;
-	say("hoard on: holding %u mbufs (pool in use %u of %u)", n,
+	hoard_more();
+	say("hoard on: holding %u mbufs (pool in use %u of %u)", run.nb_hoarded,
 	    sl_mempool_in_use_count(run.mp), run.mp->size);
 }
 
@@ -244,6 +254,7 @@ static void hoard_release(void)
 
 	sl_pktmbuf_free_bulk(run.hoarded, n);
 	run.nb_hoarded = 0;
+	run.hoarding = 0;
 	say("hoard off: %u mbufs back (pool in use %u of %u)", n, sl_mempool_in_use_count(run.mp),
 	    run.mp->size);
 }
@@ -426,6 +437,8 @@ static int run_loop(void)
 	for (;;) {
 		if (o.gen == 0) {
 			forward_poll(pkts);
+			if (run.hoarding)
+				hoard_more();
 		} else {
 			gen_send(pkts);
 			if (!paused && !pause_done && o.rx_pause_drops > 0 &&
@@ -479,9 +492,9 @@ static int run_loop(void)
 		if (o.hoard != NULL) {
 			int want = access(o.hoard, F_OK) == 0;
 
-			if (want && run.nb_hoarded == 0 && run.hoarded != NULL)
+			if (want && !run.hoarding)
 				hoard_take();
-			else if (!want && run.nb_hoarded > 0)
+			else if (!want && run.hoarding)
 				hoard_release();
 		}
 		links_check(1);
@@ -539,7 +552,7 @@ int main(int argc, char **argv)
 
 	ret = run_loop();
 	ran = 1;
-	if (run.nb_hoarded > 0)
+	if (run.hoarding)
 		hoard_release();
 	run.in_use_after_run = sl_mempool_in_use_count(run.mp);
 	snapshot_ports();
