@@ -977,6 +977,10 @@ int main(int argc, char **argv)
 	exit_code = EXIT_SUCCESS;
 out_ports:
 	ports_close();
+	/* with the rings drained every mbuf is back: a leak shows here */
+	if (pool != NULL)
+		printf("Mbufs in use after closing the ports: %u of %u\n",
+		       sl_mempool_in_use_count(pool), pool->size);
 out:
 	if (pool != NULL)
 		sl_mempool_free(pool);
