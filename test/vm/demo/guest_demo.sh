@@ -6,7 +6,7 @@
 #   FWD1 -- GEN1   crossover cable (FWD1: sl-l2fwd port 1, GEN1: sl-pktgen port 1)
 # Lines for the user start with "@step " (a new step), "@out " (output to
 # show) or "@live " (live statistics); the rest stays in the console log.
-# Files for the host: pktgen.json, l2fwd.log, pktgen.log, devbind_*.txt.
+# Files for the host: pktgen.json, l2fwd.log, pktgen.log, devbind_*.txt, doctor.txt.
 # Exit status: 0, or the number of the step that failed.
 set -u
 gen0=$1 fwd0=$2 fwd1=$3 gen1=$4 rate=$5 duration=$6 size=$7
@@ -32,6 +32,11 @@ step "Binding all four to vfio-pci: sl-devbind --bind vfio-pci $gen0 $fwd0 $fwd1
 show "$R/devbind_bind.txt"
 "$devbind" --status > "$R/devbind_after.txt" 2>&1
 sed -n '/bound to vfio-pci/,/^$/p' "$R/devbind_after.txt" | show
+
+step "Pre-flight check with sl-doctor: IOMMU, vfio-pci, hugepages, memlock, the four NICs"
+echo "@out $S/usertools/sl-doctor --need 256M $gen0 $fwd0 $fwd1 $gen1"
+"$S/usertools/sl-doctor" --need 256M "$gen0" "$fwd0" "$fwd1" "$gen1" > "$R/doctor.txt" 2>&1
+show "$R/doctor.txt"
 
 step "Starting sl-l2fwd on cpu 1: $fwd0 <-> $fwd1"
 echo "@out $l2fwd -l 1 -a $fwd0 -a $fwd1 -- -p 0x3 -q 2 -P -T 0"

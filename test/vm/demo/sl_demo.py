@@ -136,9 +136,10 @@ def print_summary(s):
         ('latency', 'min %s  avg %s  p50 %s  p99 %s  max %s' % tuple(
             fmt_ns(lat.get(k)) for k in ('min', 'avg', 'p50', 'p99', 'max'))
          if lat else 'no samples'),
-        ('sl-l2fwd', 'received %s, sent %s, dropped %s (a full TX ring)' % tuple(
+        ('sl-l2fwd', 'received %s, sent %s, dropped %s' % tuple(
             '?' if s['l2fwd'][k] is None else s['l2fwd'][k]
-            for k in ('received', 'sent', 'dropped'))),
+            for k in ('received', 'sent', 'dropped')) +
+         (' (its TX ring was full)' if s['l2fwd']['dropped'] else '')),
     ]
     width = 74
     print('\n' + '=' * width)

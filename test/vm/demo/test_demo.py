@@ -27,7 +27,8 @@ RUNS = {    # mode: (rate in frames/s, seconds, steps announced)
     'fast': (2000, 3, ['Network namespace', 'Starting sl-l2fwd', 'sl-pktgen on cpu',
                        'Stopping sl-l2fwd']),
     'vm': (2000, 8, ['Booting a QEMU guest', "The guest's NICs", 'Binding all four',
-                     'Starting sl-l2fwd', 'sl-pktgen on cpu', 'Stopping sl-l2fwd']),
+                     'Pre-flight check with sl-doctor', 'Starting sl-l2fwd', 'sl-pktgen on cpu',
+                     'Stopping sl-l2fwd']),
 }
 
 
@@ -81,6 +82,9 @@ def main():
         if mode == 'vm':
             check(out.count(': bound to vfio-pci (was ') == 4,
                   'sl-devbind moved four NICs to vfio-pci')
+            # With the NICs bound, a guest with a vIOMMU is a machine sl-doctor must pass.
+            check(out.count('IOMMU group') >= 4 and 'sl-doctor: all checks passed' in out,
+                  'sl-doctor passes the four bound NICs in the guest')
         if not os.path.exists(summary_path):
             check(False, 'summary JSON written')
         else:
