@@ -821,7 +821,10 @@ int pg_opts_parse(struct pg_opts *o, int argc, char **argv)
 	o->seed = 1;
 	stream_defaults(&o->defaults);
 
-	optind = 1;
+	/* 0, not 1: glibc then also forgets the rest of a cluster an earlier
+	 * scan stopped in ("-hz" returns at 'h'), which it would otherwise
+	 * go on reading from that scan's argv (found by test/fuzz). */
+	optind = 0;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":h", long_opts, &idx)) != -1) {
 		char name[48];
