@@ -394,6 +394,7 @@ def case_signal(signum):
         expect("Signal %d received" % signum in out, "the signal was reported")
         expect("Final statistics" in out and "Bye..." in out, "summary printed, ports closed")
         expect(out.count("Closing port") == 2, "both ports closed")
+        expect("Mbufs in use after closing the ports: 0 of" in out, "no mbuf leaked")
         wait_hugepages_back(free0, held, "after signal %d" % signum)
         check_order(list(rig.rx.seqs), "frames until the signal")
     finally:
