@@ -78,6 +78,14 @@ int pg_capture_load(const char *path, struct pg_capture **out, char *err, size_t
 		uint64_t ts = (uint64_t)hdr->ts.tv_sec * 1000000000u + (uint64_t)hdr->ts.tv_usec;
 		uint32_t n = cap->nb;
 
+		if (hdr->caplen == 0) {
+			/* nothing to send (and a 0-byte memcpy into a still
+			 * NULL blob; found by test/fuzz) */
+			snprintf(err, errlen, "pcap '%s': frame %u is empty (0 bytes); remove it from the capture",
+				 path, n + 1);
+			ret = -EINVAL;
+			break;
+		}
 		if (hdr->caplen < hdr->len) {
 			snprintf(err, errlen, "pcap '%s': frame %u was cut to %u of its %u bytes by the capture's snaplen; recapture with a larger snaplen (-s 0)",
 				 path, n + 1, hdr->caplen, hdr->len);
