@@ -55,9 +55,11 @@ grep -E '^(Port|lcore|MAC)' "$R/l2fwd.log" | show
 sleep 1.5
 
 step "sl-pktgen on cpu 0: $rate of $size-byte frames for $duration s into $gen0, counted back on $gen1"
-echo "@out $pktgen -l 0 -a $gen0 -a $gen1 -- --tx 0 --rx 1 --rate $rate --duration $duration --size $size"
+# --start-delay-ms: an e1000 on the receiving side holds frames back for about
+# a second after its receiver is enabled.
+echo "@out $pktgen -l 0 -a $gen0 -a $gen1 -- --tx 0 --rx 1 --rate $rate --duration $duration --size $size --start-delay-ms 1500"
 "$pktgen" -l 0 -a "$gen0" -a "$gen1" -- --tx 0 --rx 1 --rate "$rate" --duration "$duration" \
-	--size "$size" --drain-ms 2000 --json "$R/pktgen.json.tmp" 2>&1 > "$R/pktgen.log" |
+	--size "$size" --start-delay-ms 1500 --drain-ms 2000 --json "$R/pktgen.json.tmp" 2>&1 > "$R/pktgen.log" |
 	sed -u -e 's/^\(\[ *[0-9.]*s\] port\)/@live \1/;t' -e 's/^/@out /'
 grep -q 'sl-pktgen summary' "$R/pktgen.log" || { show "$R/pktgen.log"; die 4 "sl-pktgen failed"; }
 mv "$R/pktgen.json.tmp" "$R/pktgen.json"
