@@ -10,6 +10,7 @@ Environment: SL_RESPONDER (the binary; meson sets it).
 
 import json
 import os
+import resource
 import struct
 import subprocess
 import sys
@@ -243,6 +244,11 @@ def main():
     if not os.access(RESPONDER, os.X_OK):
         print('FAIL: %s is not built' % RESPONDER)
         return 1
+    soft = resource.getrlimit(resource.RLIMIT_MEMLOCK)[0]
+    if os.geteuid() != 0 and soft != resource.RLIM_INFINITY and soft < (64 << 20):
+        # --no-huge -m 64 locks its memory; root has CAP_IPC_LOCK.
+        print('SKIP: needs root or ulimit -l of at least 65536 (KiB); it is %d' % (soft >> 10))
+        return 77
     with tempfile.TemporaryDirectory(prefix='sl-responder-test-') as tmp:
         test_frames(tmp)
         test_args(tmp)
