@@ -13,7 +13,8 @@
 #      then NIC0 goes back to vfio-pci;
 #   K  sl-l2fwd under traffic, kill -9: every hugepage free again, no
 #      hugetlbfs file left; faultfwd starts on the same two devices while
-#      traffic still arrives, and forwards cleanly (the host checks).
+#      traffic still arrives, and forwards cleanly (the host checks); it
+#      ends with SIGTERM: exit 0, no mbuf leaked, hugepages free.
 # Exit status: the number of failed checks.
 set -u
 nic0=$1 nic1=$2
@@ -172,12 +173,17 @@ check "K: no hugetlbfs file left behind" test "$(hugetlbfs_files)" = "$files0"
 check "K: $nic0 still on vfio-pci" test "$(driver_of "$nic0")" = vfio-pci
 check "K: $nic1 still on vfio-pci" test "$(driver_of "$nic1")" = vfio-pci
 touch "$R/killed_K"
-echo "== K2: faultfwd on the same devices, traffic still arriving"
+echo "== K2: faultfwd on the same devices, traffic still arriving; SIGTERM at the end"
 "$ff" -l 0 -m 64 -a "$nic0" -a "$nic1" -- --settle-ms 1500 --ready "$R/ready_K2" \
-	--stop "$R/stop_K2" --stats "$R/stats_K2.json" --timeout 600 > "$R/ff_K2.log" 2>&1
+	--stats "$R/stats_K2.json" --timeout 600 > "$R/ff_K2.log" 2>&1 &
+pid=$!
+wait_file stop_K2 300 || bad "K2: the host did not say stop"
+kill -TERM $pid
+wait $pid
 rc=$?
 cat "$R/ff_K2.log"
-check "K2: faultfwd exit status $rc" test $rc -eq 0
+check "K2: faultfwd exit status $rc after SIGTERM" test $rc -eq 0
+check "K2: the signal reported" grep -q "signal 15, stopping" "$R/ff_K2.log"
 check "K2: no mbuf leaked" grep -q "pool in use: 0 before start, .* 0 after stop" "$R/ff_K2.log"
 huge_back K2
 exit $fails

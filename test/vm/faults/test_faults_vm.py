@@ -16,7 +16,8 @@
      then the kernel's e1000 takes NIC0 and transmits (checked here);
   K  kill -9 of sl-l2fwd mid-traffic: hugepages free again, no hugetlbfs
      file left (guest); faultfwd starts on the same devices while frames
-     keep arriving, and forwards frames byte for byte both ways.
+     keep arriving, and forwards frames byte for byte both ways; SIGTERM
+     ends it cleanly (guest).
 
 Guest half: guest_faults.sh; the forwarder with the fault switches:
 faultfwd.c.
