@@ -322,15 +322,19 @@ static int afp_dev_start(struct sl_eth_dev *dev)
 	struct afp_port *pp = port_of(dev);
 	struct sl_eth_dev_data *d = dev->data;
 	unsigned nb = SL_MAX(d->nb_rx_queues, d->nb_tx_queues);
-	uint32_t tx_max = pp->framesz - AFP_TX_DATA_OFF;
+	uint32_t tx_max = pp->framesz - AFP_TX_DATA_OFF, tx_max_vlan = tx_max;
 	struct ifreq ifr;
 	int ret;
 
 	memset(&ifr, 0, sizeof(ifr));
-	/* the kernel refuses TX frames above MTU + header + one VLAN tag */
-	if (iface_ioctl(pp->ifname, SIOCGIFMTU, &ifr) == 0)
-		tx_max = SL_MIN(tx_max, (uint32_t)ifr.ifr_mtu + SL_ETHER_HDR_LEN +
-					SL_ETHER_VLAN_HDR_LEN);
+	/* The kernel refuses TX frames above MTU + header, and 4 bytes more
+	 * only for an 802.1Q frame (packet_extra_vlan_len_allowed); with
+	 * PACKET_LOSS it skips them silently, so they must be caught here. */
+	if (iface_ioctl(pp->ifname, SIOCGIFMTU, &ifr) == 0) {
+		tx_max = SL_MIN(tx_max, (uint32_t)ifr.ifr_mtu + SL_ETHER_HDR_LEN);
+		tx_max_vlan = SL_MIN(tx_max_vlan, (uint32_t)ifr.ifr_mtu + SL_ETHER_HDR_LEN +
+						      SL_ETHER_VLAN_HDR_LEN);
+	}
 	for (unsigned i = 0; i < nb; i++) {
 		ret = sock_open(dev, &pp->socks[i], i < d->nb_rx_queues, i < d->nb_tx_queues);
 		if (ret < 0)
@@ -353,6 +357,7 @@ static int afp_dev_start(struct sl_eth_dev *dev)
 		txq->next = 0;
 		txq->fd = pp->socks[q].fd;
 		txq->max_len = tx_max;
+		txq->max_len_vlan = tx_max_vlan;
 		txq->kick_pending = false;
 	}
 	for (uint16_t q = 0; q < d->nb_rx_queues; q++) {

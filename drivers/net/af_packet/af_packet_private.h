@@ -53,7 +53,8 @@ struct afp_tx_queue {
 	uint32_t nb_frames;
 	uint32_t next;
 	int fd;
-	uint32_t max_len;	/* longest frame the ring frame and the MTU allow */
+	uint32_t max_len;	/* longest untagged frame the ring frame and the MTU allow */
+	uint32_t max_len_vlan;	/* the same for an 802.1Q-tagged frame (4 more) */
 	bool kick_pending;	/* the last sendto() left frames in the ring */
 	/* ERRORS: frames too long to send, or refused by the kernel */
 	struct sl_eth_queue_counters cnt;

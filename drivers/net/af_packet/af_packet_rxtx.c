@@ -12,6 +12,16 @@
  * complete. A frame the device refused (ENOBUFS: the veth peer's backlog
  * is full, say) is put back to SEND_REQUEST by the kernel; the queue then
  * remembers to kick again on its next burst, even an empty one.
+ *
+ * Bad frames (issue 8): a runt (under 60 bytes) is padded with zeros to 60
+ * in the ring frame, as a NIC pads on the wire (a veth would otherwise
+ * deliver it short, and a bridge to a real segment would pad it anyway).
+ * A frame above the interface MTU + header (+ 4 for an 802.1Q tag) or the
+ * ring frame is taken, freed and counted in oerrors: the kernel would skip
+ * it silently (PACKET_LOSS). On RX the kernel enforces the MTU (a veth drops longer frames before
+ * any socket sees them; a NIC does so in hardware), and a frame cut to fit
+ * the ring frame is dropped and counted in ierrors: no frame is handed out
+ * in part. A VLAN tag the kernel took out of the data is put back.
  */
 #include <errno.h>
 #include <string.h>
@@ -169,6 +179,16 @@ static inline void tx_copy(uint8_t *dst, const struct sl_mbuf *m)
 	}
 }
 
+/* An 802.1Q tag in the frame (TPID 0x8100 right after the MACs): the only
+ * kind the kernel lets exceed the MTU by its 4 bytes. */
+static inline bool tx_is_8021q(const struct sl_mbuf *m)
+{
+	const uint8_t *d = sl_pktmbuf_mtod(m, const uint8_t *);
+
+	return m->data_len >= SL_ETHER_HDR_LEN && d[12] == (SL_ETHER_TYPE_VLAN >> 8) &&
+	       d[13] == (SL_ETHER_TYPE_VLAN & 0xff);
+}
+
 static inline void tx_kick(struct afp_tx_queue *q)
 {
 	if (sendto(q->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) < 0) {
@@ -193,7 +213,8 @@ uint16_t afp_tx_burst(void *txq, struct sl_mbuf **pkts, uint16_t nb_pkts)
 		const struct sl_mbuf *m = pkts[i];
 		struct tpacket2_hdr *h;
 
-		if (sl_unlikely(m->pkt_len > q->max_len)) {
+		if (sl_unlikely(m->pkt_len > q->max_len) &&
+		    (m->pkt_len > q->max_len_vlan || !tx_is_8021q(m))) {
 			too_long++;	/* taken and freed: it can never be sent */
 			continue;
 		}
@@ -202,6 +223,12 @@ uint16_t afp_tx_burst(void *txq, struct sl_mbuf **pkts, uint16_t nb_pkts)
 			break;	/* ring full: the kernel has not sent these yet */
 		tx_copy((uint8_t *)h + AFP_TX_DATA_OFF, m);
 		h->tp_len = m->pkt_len;
+		if (sl_unlikely(m->pkt_len < SL_ETHER_MIN_FRAME)) {
+			/* max_len >= 60: the ring frame and MTU 68 both allow it */
+			memset((uint8_t *)h + AFP_TX_DATA_OFF + m->pkt_len, 0,
+			       SL_ETHER_MIN_FRAME - m->pkt_len);
+			h->tp_len = SL_ETHER_MIN_FRAME;
+		}
 		__atomic_store_n(&h->tp_status, TP_STATUS_SEND_REQUEST, __ATOMIC_RELEASE);
 		next = ring_next(next, nb_frames);
 		bytes += m->pkt_len;

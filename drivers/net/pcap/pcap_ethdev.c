@@ -107,7 +107,7 @@ static int check_ethernet(const char *devname, const char *what, const char *nam
 static int source_preload(const char *devname, struct pcap_source *src)
 {
 	size_t data_cap = 0, data_len = 0;
-	uint32_t frames_cap = 0;
+	uint32_t frames_cap = 0, cut = 0;
 	struct pcap_pkthdr *hdr;
 	const u_char *data;
 	int ret;
@@ -117,6 +117,12 @@ static int source_preload(const char *devname, struct pcap_source *src)
 
 		if (hdr->caplen == 0)
 			continue;
+		if (hdr->caplen < hdr->len) {
+			/* part of a frame (snaplen): never replayed, as in
+			 * pcap_rx_burst */
+			cut++;
+			continue;
+		}
 		if (src->nb_frames == frames_cap) {
 			uint32_t ncap = frames_cap ? frames_cap * 2 : 256;
 			void *n = realloc(src->frames, (size_t)ncap * sizeof(*src->frames));
@@ -154,6 +160,9 @@ static int source_preload(const char *devname, struct pcap_source *src)
 	if (ret != PCAP_ERROR_BREAK)
 		SL_LOG(WARNING, NET_PCAP, "%s: rx_pcap '%s': replaying the first %u frames only: %s (a truncated last record?)",
 		       devname, src->name, src->nb_frames, pcap_geterr(src->pcap));
+	if (cut != 0)
+		SL_LOG(WARNING, NET_PCAP, "%s: rx_pcap '%s': %u frames were captured cut short (snaplen) and are left out of the replay; recapture with tcpdump -s 0",
+		       devname, src->name, cut);
 	if (src->nb_frames == 0) {
 		SL_LOG(ERR, NET_PCAP, "%s: rx_pcap '%s' has no frames to replay; infinite_rx needs at least one",
 		       devname, src->name);

@@ -68,6 +68,7 @@ struct pcap_rx_queue {
 	uint16_t port_id;
 	bool infinite;
 	bool eof;		/* file exhausted: every burst returns 0 */
+	bool warned_cut;	/* a cut record was reported (once per queue) */
 	uint32_t replay_next;	/* infinite_rx: next frame to hand out */
 	/* a record read while the pool was empty, handed out next time
 	 * (libpcap keeps its buffer until the next pcap_next_ex) */

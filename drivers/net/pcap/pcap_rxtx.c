@@ -11,6 +11,17 @@
  * mbuf->timestamp (ns since the epoch, SL_MBUF_F_RX_TIMESTAMP), and TX to a
  * file writes them back, so rx_pcap -> tx_pcap reproduces the input file
  * byte for byte when it is a microsecond pcap with snaplen 65535.
+ *
+ * Bad frames (issue 8): a frame is handed out whole or not at all. A
+ * record cut by the capture's snaplen (caplen < len) or an empty one is
+ * dropped and counted in ierrors, from a file as from a live interface
+ * (whose snapshot is sized from its MTU, so a cut live frame is one above
+ * the MTU). A file has no MTU of its own: complete records of any length up
+ * to 64 KiB arrive, as chains when longer than an mbuf. On TX, a live
+ * interface gets runts padded with zeros to 60 bytes, as a NIC pads on the
+ * wire (tx_iface); frames the kernel refuses (above the interface MTU) are
+ * counted in oerrors. A tx_pcap file records frames as the application
+ * sent them, unpadded, as tcpdump on the sending host would.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -103,6 +114,17 @@ static uint16_t rx_replay(struct pcap_rx_queue *q, struct sl_mbuf **pkts, uint16
 	return i;
 }
 
+static void rx_drop_cut(struct pcap_rx_queue *q, const struct pcap_pkthdr *hdr, uint16_t in_burst)
+{
+	sl_eth_qcnt_add(&q->cnt, SL_QCNT_ERRORS, 1);
+	if (q->src->kind == PCAP_KIND_FILE && !q->warned_cut && hdr->caplen != 0) {
+		q->warned_cut = true;
+		SL_LOG(WARNING, NET_PCAP, "port %u: rx_pcap '%s': a frame was captured with only %u of its %u bytes (snaplen) after %" PRIu64 " good ones: dropped, like every cut frame (counted in ierrors); recapture with tcpdump -s 0",
+		       q->port_id, q->src->name, hdr->caplen, hdr->len,
+		       q->cnt.val[SL_QCNT_PKTS] + in_burst);
+	}
+}
+
 /* The next record, or NULL (nothing now, end of file, or an error). */
 /* (in_burst: records already taken by the current burst, for messages) */
 static const uint8_t *rx_next_record(struct pcap_rx_queue *q, struct pcap_pkthdr **hdr,
@@ -120,12 +142,12 @@ static const uint8_t *rx_next_record(struct pcap_rx_queue *q, struct pcap_pkthdr
 	for (;;) {
 		ret = pcap_next_ex(q->src->pcap, hdr, &data);
 		if (sl_likely(ret == 1)) {
-			/* an empty record, or a live frame longer than the
-			 * snapshot (it would arrive cut): drop and count */
-			if (sl_unlikely((*hdr)->caplen == 0 ||
-					(q->src->kind == PCAP_KIND_IFACE &&
-					 (*hdr)->caplen < (*hdr)->len))) {
-				sl_eth_qcnt_add(&q->cnt, SL_QCNT_ERRORS, 1);
+			/* an empty record, or a frame cut by the snapshot
+			 * length (a live frame above the MTU, a file
+			 * captured with a small -s): drop and count, never
+			 * hand out part of a frame */
+			if (sl_unlikely((*hdr)->caplen == 0 || (*hdr)->caplen < (*hdr)->len)) {
+				rx_drop_cut(q, *hdr, in_burst);
 				continue;
 			}
 			return data;
@@ -243,6 +265,20 @@ static uint16_t tx_file(struct pcap_tx_queue *q, struct sl_mbuf **pkts, uint16_t
 	return nb_pkts;
 }
 
+/* A runt in the scratch buffer, zero-padded to the 60 bytes a NIC puts on
+ * the wire (IEEE 802.3 minimum frame, FCS not counted). */
+static const uint8_t *tx_padded(struct pcap_tx_queue *q, const struct sl_mbuf *m)
+{
+	uint32_t off = 0;
+
+	for (const struct sl_mbuf *s = m; s != NULL; s = s->next) {
+		memcpy(q->linear + off, sl_pktmbuf_mtod(s, const uint8_t *), s->data_len);
+		off += s->data_len;
+	}
+	memset(q->linear + off, 0, SL_ETHER_MIN_FRAME - off);
+	return q->linear;
+}
+
 static uint16_t tx_iface(struct pcap_tx_queue *q, struct sl_mbuf **pkts, uint16_t nb_pkts)
 {
 	uint64_t bytes = 0, sent = 0;
@@ -250,14 +286,21 @@ static uint16_t tx_iface(struct pcap_tx_queue *q, struct sl_mbuf **pkts, uint16_
 
 	for (i = 0; i < nb_pkts; i++) {
 		const struct sl_mbuf *m = pkts[i];
+		const uint8_t *frame;
+		uint32_t len = m->pkt_len;
 
 		if (sl_unlikely(m->pkt_len > PCAP_MAX_FRAME)) {
 			sl_eth_qcnt_add(&q->cnt, SL_QCNT_ERRORS, 1);
 			continue;
 		}
+		if (sl_unlikely(len < SL_ETHER_MIN_FRAME)) {
+			frame = tx_padded(q, m);
+			len = SL_ETHER_MIN_FRAME;
+		} else {
+			frame = tx_flat(q, m, len);
+		}
 		errno = 0;
-		if (sl_unlikely(pcap_sendpacket(q->sink->pcap, tx_flat(q, m, m->pkt_len),
-						(int)m->pkt_len) != 0)) {
+		if (sl_unlikely(pcap_sendpacket(q->sink->pcap, frame, (int)len) != 0)) {
 			/* a full socket buffer: leave the rest to the caller */
 			if (errno == ENOBUFS || errno == EAGAIN)
 				break;
