@@ -93,8 +93,17 @@ int main(int argc, char **argv)
 
 	/* 1. The EAL: lcores, memory, and the ports named on the command line. */
 	ret = sl_eal_init(argc, argv);
+	if (ret == -EINTR) {	/* -h: the EAL printed its options */
+		printf("\nsl-skeleton: forwards everything from port 0 to port 1 and back, unchanged,\n"
+		       "on one lcore, until Ctrl-C; prints the counts at exit. EAL options only.\n"
+		       "Examples:\n"
+		       "  sl-skeleton --no-huge --vdev net_null0 --vdev net_null1\n"
+		       "  sl-skeleton --vdev net_af_packet0,iface=veth0 --vdev net_af_packet1,iface=veth1\n"
+		       "  sl-skeleton -a 0000:00:03.0 -a 0000:00:04.0   (NICs bound with sl-devbind)\n");
+		return EXIT_SUCCESS;
+	}
 	if (ret < 0)
-		return ret == -EINTR ? EXIT_SUCCESS : EXIT_FAILURE;	/* -EINTR: -h */
+		return EXIT_FAILURE;
 	/* argv[ret] is the program name again; anything after it was meant
 	 * for an application option this program does not have. */
 	if (ret + 1 < argc) {

@@ -186,6 +186,13 @@ def main():
                                                                         proc.stderr))
         else:
             sltest.log("ok   sl-skeleton with one port: " + proc.stderr.strip())
+        proc = subprocess.run([skeleton, "-h"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, timeout=20)
+        if proc.returncode != 0 or "--vdev" not in proc.stdout or "Examples:" not in proc.stdout:
+            failures.append("sl-skeleton -h: exit %d, no EAL options or no examples:\n%s"
+                            % (proc.returncode, proc.stdout))
+        else:
+            sltest.log("ok   sl-skeleton -h prints the EAL options and examples")
 
     for f in failures:
         sltest.log("FAIL: " + f)
