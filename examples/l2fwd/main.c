@@ -859,12 +859,18 @@ static void summary(uint64_t elapsed_tsc)
 		if (!(opts.portmask & (1u << p)))
 			continue;
 		rx += cur[p].rx;
-		if (sl_eth_stats_get(p, &es) == 0)
-			printf("Port %u driver counters: ipackets %" PRIu64 " opackets %" PRIu64
-			       " imissed %" PRIu64 " ierrors %" PRIu64 " oerrors %" PRIu64
-			       " rx_nombuf %" PRIu64 "\n",
-			       p, es.ipackets, es.opackets, es.imissed, es.ierrors, es.oerrors,
-			       es.rx_nombuf);
+		if (sl_eth_stats_get(p, &es) < 0)
+			continue;
+		printf("Port %u driver counters: ipackets %" PRIu64 " opackets %" PRIu64
+		       " imissed %" PRIu64 " ierrors %" PRIu64 " oerrors %" PRIu64
+		       " rx_nombuf %" PRIu64 "\n",
+		       p, es.ipackets, es.opackets, es.imissed, es.ierrors, es.oerrors, es.rx_nombuf);
+		/* with several queue pairs: how the port spread the traffic */
+		if (opts.nb_queues < 2)
+			continue;
+		for (unsigned q = 0; q < SL_MIN(opts.nb_queues, SL_ETHDEV_QUEUE_STAT_CNTRS); q++)
+			printf("Port %u queue %u: ipackets %" PRIu64 " opackets %" PRIu64 "\n", p, q,
+			       es.q_ipackets[q], es.q_opackets[q]);
 	}
 	printf("Forwarded %" PRIu64 " packets in %.3f s (%.3f Mpps received)\n", rx, seconds,
 	       seconds > 0 ? (double)rx / seconds / 1e6 : 0.0);
