@@ -80,7 +80,6 @@ void sl_vlog(unsigned level, const char *module, const char *fmt, va_list ap)
 			memcpy(big, buf, (size_t)prefix);
 			vsnprintf(big + prefix, (size_t)body + 1, fmt, ap2);
 			buf = big;
-			cap = (size_t)prefix + (size_t)body + 2;
 		} else {
 			body = (int)(cap - 2 - (size_t)prefix);
 		}

@@ -335,7 +335,7 @@ static int table_insert(struct eal_seg *s)
 	return 0;
 }
 
-static void table_remove(struct eal_seg *s)
+static void table_remove(const struct eal_seg *s)
 {
 	unsigned i;
 

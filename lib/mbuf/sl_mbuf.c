@@ -12,6 +12,7 @@
 static uint64_t rearm_data_for(uint16_t buf_len)
 {
 	struct {
+		/* cppcheck-suppress unusedStructMember ; read through memcpy below */
 		uint16_t data_off, refcnt, nb_segs, port;
 	} fields = {
 		.data_off = (uint16_t)SL_MIN((unsigned)SL_PKTMBUF_HEADROOM, (unsigned)buf_len),
