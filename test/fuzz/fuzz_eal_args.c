@@ -32,7 +32,7 @@ static void check_config(const struct eal_config *cfg, int consumed, const struc
 {
 	cpu_set_t seen;
 
-	if (consumed < 0 || consumed > a->argc - 1)
+	if (consumed < 0 || consumed > a->argc - 1 || consumed > FUZZ_MAX_ARGS)
 		abort();
 	if (consumed > 0 && a->argv[consumed] != a->argv[0])
 		abort();

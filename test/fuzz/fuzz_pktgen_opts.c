@@ -21,25 +21,46 @@
 #include "fuzz_common.h"
 
 static struct pg_opts opts;
+/* in memory (/dev/shm) when there is one: every input writes the file */
+static char dir_shm[] = "/dev/shm/sl-fuzz-pktgen.XXXXXX";
+static char dir_tmp[] = "/tmp/sl-fuzz-pktgen.XXXXXX";
+static const char *dir_made;
+
+static void remove_dir(void)
+{
+	char path[sizeof(dir_shm) + 4];
+
+	if (dir_made != NULL && chdir("/") == 0) {
+		snprintf(path, sizeof(path), "%s/f", dir_made);
+		unlink(path);
+		rmdir(dir_made);
+	}
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char dir[] = "/tmp/sl-fuzz-pktgen.XXXXXX";
-
 	(void)argc;
 	(void)argv;
-	if (mkdtemp(dir) == NULL || chdir(dir) < 0) {
+	dir_made = mkdtemp(dir_shm);
+	if (dir_made == NULL)
+		dir_made = mkdtemp(dir_tmp);
+	if (dir_made == NULL || chdir(dir_made) < 0) {
 		perror("fuzz_pktgen_opts: private directory");
 		exit(1);
 	}
+	atexit(remove_dir);
 	return 0;
 }
 
+/* The input's file part as "f", or no "f" at all. */
 static int write_file(const uint8_t *data, size_t size)
 {
-	int fd = open("f", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int fd;
 	ssize_t n = 0;
 
+	if (data == NULL)
+		return unlink("f") == 0 || errno == ENOENT ? 0 : -1;
+	fd = open("f", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -1;
 	if (size > 0)
@@ -66,7 +87,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		}
 	}
-	if (write_file(file, file != NULL ? file_size : 0) < 0)
+	if (write_file(file, file_size) < 0)
 		return 0;
 	if (fuzz_argv_make(&a, "fuzz_pktgen", data, args_size) < 0)
 		return 0;
