@@ -89,7 +89,7 @@ static void log_map_error(int err, uint64_t va, uint64_t iova, uint64_t len)
 			       "VFIO_IOMMU_MAP_DMA of %" PRIu64 " KiB failed: pinning DMA memory "
 			       "exceeds the locked-memory limit (RLIMIT_MEMLOCK %llu KiB): run "
 			       "`ulimit -l unlimited` (or raise memlock in "
-			       "/etc/security/limits.conf) or run as root",
+			       "/etc/security/limits.conf), give the program CAP_IPC_LOCK, or run as root",
 			       len >> 10, (unsigned long long)(rl.rlim_cur >> 10));
 			return;
 		}
