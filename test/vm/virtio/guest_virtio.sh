@@ -1,9 +1,10 @@
 #!/bin/sh
 # Guest half of test_virtio_vm.py (inside the guest, chrooted into the host
-# root, cwd = results dir). Usage: guest_virtio.sh NIC0 NIC1 NIC2 NIC3
+# root, cwd = results dir). Usage: guest_virtio.sh NIC0 NIC1 NIC2 NIC3 NIC4
 #   NIC0: an e1000 on vfio-pci; NIC1, NIC2: virtio-net on vfio-pci;
 #   NIC3: virtio-net left on the kernel's virtio-pci/virtio_net;
-#   all cabled to the host.
+#   NIC4: a transitional virtio-net (1af4:1000) without iommu_platform, on
+#   vfio-pci; all cabled to the host.
 # Steps, in the order the host follows them (each signals through files in
 # the results dir; the host creates the stop/command files):
 #   A  sl-l2fwd NIC0 (e1000) <-> NIC1 (virtio), stopped by SIGINT at stop_A;
@@ -14,10 +15,13 @@
 #      new run (D2/) that must start cleanly and forward;
 #   E  NIC3 from virtio-pci to vfio-pci with sl-devbind, virtio_fwd
 #      reflects frames on it (E/), then back to virtio-pci with sl-devbind,
-#      and the kernel's interface sends 100 frames.
+#      and the kernel's interface sends 100 frames;
+#   F  NIC4, whose DMA bypasses the IOMMU: refused with the documented
+#      message under IOMMU addresses, reflecting frames (F/) with
+#      --iova-mode pa (IOVA = guest physical, what the device uses).
 # Exit status: the number of failed checks.
 set -u
-nic0=$1 nic1=$2 nic2=$3 nic3=$4
+nic0=$1 nic1=$2 nic2=$3 nic3=$4 nic4=$5
 here=$(dirname "$0")
 R=$SLUICE_RESULTS
 fwd=$SLUICE_BUILD_DIR/test/vm/virtio/virtio_fwd
@@ -57,6 +61,8 @@ check "$nic0 on vfio-pci" test "$(driver_of "$nic0")" = vfio-pci
 check "$nic1 on vfio-pci" test "$(driver_of "$nic1")" = vfio-pci
 check "$nic2 on vfio-pci" test "$(driver_of "$nic2")" = vfio-pci
 check "$nic3 on virtio-pci" test "$(driver_of "$nic3")" = virtio-pci
+check "$nic4 on vfio-pci ($(cat /sys/bus/pci/devices/$nic4/device))" \
+	test "$(driver_of "$nic4")" = vfio-pci
 [ $fails -ne 0 ] && exit $fails
 ulimit -l unlimited 2>/dev/null
 
@@ -147,4 +153,17 @@ if [ -n "$ifname" ]; then
 	check "E: kernel virtio_net sent 100 frames" python3 "$here/../guest_pkt.py" send \
 		"$ifname" 100 --first-seq 3000000
 fi
+
+# ---- F: a device that bypasses the IOMMU
+"$fwd" -l 0 -a "$nic4" -- --timeout 5 > "$R/fwd_F0.log" 2>&1
+rc=$?
+cat "$R/fwd_F0.log"
+check "F: virtio_fwd on $nic4 without ACCESS_PLATFORM refused (exit $rc)" test $rc -ne 0
+want="$nic4: the device does not offer VIRTIO_F_ACCESS_PLATFORM"
+check "F: the error names the feature" grep -qF "$want" "$R/fwd_F0.log"
+check "F: and says what to do" grep -q "iommu_platform=on (QEMU), or run with --iova-mode pa" \
+	"$R/fwd_F0.log"
+check "F: in one line" test "$(grep -cF "$want" "$R/fwd_F0.log")" = 1
+run_fwd F -l 0 -a "$nic4" --iova-mode pa --log-level info --
+check "F: probed as the transitional device" grep -q "virtio-net (transitional)" "$R/fwd_F.log"
 exit $fails
