@@ -1079,7 +1079,7 @@ static int virtio_pci_probe(struct sl_pci_device *pci)
 		return -ENOMEM;
 	}
 	ad->pci = pci;
-	ret = virtio_pci_init(&ad->hw, pci);
+	ret = virtio_pci_init(&ad->hw, pci, 0);
 	if (ret < 0)
 		goto fail;
 	SL_LOG(DEBUG, VIRTIO,
@@ -1152,10 +1152,23 @@ static int virtio_pci_remove(struct sl_pci_device *pci)
 	}
 	/* Whatever happened above, the device is left reset (no DMA) for the
 	 * bus to unmap and for the kernel's driver to take. */
-	if (virtio_pci_init(&hw, pci) == 0)
+	if (virtio_pci_init(&hw, pci, 1) == 0)
 		virtio_pci_reset(&hw);
 	pci->driver_data = NULL;
 	return ret;
+}
+
+/* Before bus mastering: a previous owner killed mid-traffic left the
+ * device running on its rings, whose IOVAs now map this process's memory.
+ * A virtio reset (4.1.4.3.2) stops every queue; VFIO's own reset may
+ * already have, but not every device has one. Probe reports devices that
+ * are not virtio 1.x. */
+static void virtio_pci_quiesce(struct sl_pci_device *pci)
+{
+	struct virtio_hw hw;
+
+	if (virtio_pci_init(&hw, pci, 1) == 0 && virtio_pci_reset(&hw) < 0)
+		SL_LOG(WARNING, VIRTIO, "%s: the device did not finish its reset", pci->name);
 }
 
 static const struct sl_pci_id virtio_pci_ids[] = {
@@ -1169,6 +1182,7 @@ static struct sl_pci_driver virtio_pci_driver = {
 	.id_table = virtio_pci_ids,
 	.probe = virtio_pci_probe,
 	.remove = virtio_pci_remove,
+	.quiesce = virtio_pci_quiesce,
 };
 
 SL_PCI_REGISTER(virtio_pci_driver)

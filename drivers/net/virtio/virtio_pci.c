@@ -36,12 +36,16 @@ static const char *cap_name(uint8_t type)
 }
 
 /* The mapped address of [offset, offset + length) inside cap->bar, or NULL
- * (logged) when the BAR is not mapped or too small. */
-static volatile uint8_t *cap_map(struct sl_pci_device *pci, const struct virtio_pci_cap *cap)
+ * (logged unless quiet) when the BAR is not mapped or too small. */
+static volatile uint8_t *cap_map(struct sl_pci_device *pci, const struct virtio_pci_cap *cap,
+				 int quiet)
 {
 	uint64_t bar_len;
 
-	if (pci->mem_resource[cap->bar].addr == NULL && sl_pci_map_bar(pci, cap->bar) < 0) {
+	if (pci->mem_resource[cap->bar].addr == NULL &&
+	    (quiet || sl_pci_map_bar(pci, cap->bar) < 0)) {
+		if (quiet)
+			return NULL;
 		SL_LOG(ERR, VIRTIO,
 		       "%s: the virtio %s structure is in BAR%u, which cannot be mapped "
 		       "(see the PCI message above)",
@@ -50,6 +54,8 @@ static volatile uint8_t *cap_map(struct sl_pci_device *pci, const struct virtio_
 	}
 	bar_len = pci->mem_resource[cap->bar].len;
 	if ((uint64_t)cap->offset + cap->length > bar_len) {
+		if (quiet)
+			return NULL;
 		SL_LOG(ERR, VIRTIO,
 		       "%s: the virtio %s capability points past the end of BAR%u "
 		       "(offset 0x%x + length 0x%x > 0x%" PRIx64 "): broken device",
@@ -60,7 +66,7 @@ static volatile uint8_t *cap_map(struct sl_pci_device *pci, const struct virtio_
 	return (volatile uint8_t *)pci->mem_resource[cap->bar].addr + cap->offset;
 }
 
-int virtio_pci_init(struct virtio_hw *hw, struct sl_pci_device *pci)
+int virtio_pci_init(struct virtio_hw *hw, struct sl_pci_device *pci, int quiet)
 {
 	struct virtio_pci_cap common = { 0 }, notify = { 0 }, isr = { 0 }, device = { 0 };
 	uint32_t multiplier = 0;
@@ -103,11 +109,15 @@ int virtio_pci_init(struct virtio_hw *hw, struct sl_pci_device *pci)
 		}
 	}
 	if (pos < 0) {
+		if (quiet)
+			return -ENODEV;
 		SL_LOG(ERR, VIRTIO, "%s: reading the PCI capability list failed (%s)", pci->name,
 		       strerror(-pos));
 		return -ENODEV;
 	}
 	if (common.cfg_type == 0 || notify.cfg_type == 0 || device.cfg_type == 0) {
+		if (quiet)
+			return -ENODEV;
 		SL_LOG(ERR, VIRTIO,
 		       "%s: no virtio 1.x (modern) %s capability: a legacy-only virtio device is "
 		       "not supported; give it modern capabilities (QEMU: virtio-net-pci with "
@@ -118,16 +128,16 @@ int virtio_pci_init(struct virtio_hw *hw, struct sl_pci_device *pci)
 						       : VIRTIO_PCI_CAP_DEVICE_CFG));
 		return -ENODEV;
 	}
-	hw->common = (volatile struct virtio_pci_common_cfg *)cap_map(pci, &common);
-	hw->notify_base = cap_map(pci, &notify);
-	hw->dev_cfg = cap_map(pci, &device);
+	hw->common = (volatile struct virtio_pci_common_cfg *)cap_map(pci, &common, quiet);
+	hw->notify_base = cap_map(pci, &notify, quiet);
+	hw->dev_cfg = cap_map(pci, &device, quiet);
 	if (hw->common == NULL || hw->notify_base == NULL || hw->dev_cfg == NULL)
 		return -ENODEV;
 	hw->notify_len = notify.length;
 	hw->notify_off_multiplier = multiplier;
 	hw->dev_cfg_len = device.length;
 	if (isr.cfg_type != 0)
-		hw->isr = cap_map(pci, &isr);
+		hw->isr = cap_map(pci, &isr, quiet);
 	hw->common_bar = common.bar;
 	hw->common_off = common.offset;
 	hw->notify_bar = notify.bar;

@@ -35,8 +35,8 @@ static inline int virtio_has(const struct virtio_hw *hw, unsigned bit)
 
 /* Walks the vendor capabilities and fills hw's pointers: 0, or -ENODEV
  * (not a modern device: no common/notify/device capability, or a BAR that
- * cannot be mapped) after one log line. */
-int virtio_pci_init(struct virtio_hw *hw, struct sl_pci_device *pci);
+ * cannot be mapped) after one log line unless quiet. */
+int virtio_pci_init(struct virtio_hw *hw, struct sl_pci_device *pci, int quiet);
 
 /* 4.1.4.3.2: writes 0 to device_status and waits until it reads back 0
  * (the device has stopped using every queue). 0 or -ETIMEDOUT. */
