@@ -186,7 +186,9 @@ def case_sigint(tmp):
     doc = pg.load_json(js)
     s = pg.stream(doc, 0, 0)
     expect(doc["interrupted"] is True, "interrupted flag")
-    expect(s["tx_frames"] > 50000 and s["rx_frames"] == s["tx_frames"] and s["lost"] == 0,
+    # Interrupted mid-traffic (not before the first frame): a loaded machine
+    # can spend most of the 1.5 s in start-up, so only a floor is asked.
+    expect(s["tx_frames"] > 1000 and s["rx_frames"] == s["tx_frames"] and s["lost"] == 0,
            "drained after SIGINT: %r" % s, r)
 
 
