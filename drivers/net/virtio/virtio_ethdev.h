@@ -141,7 +141,7 @@ struct virtio_rx_queue {
 	uint64_t bytes;
 	uint64_t errors;		/* frames dropped by the driver */
 	uint64_t nombuf;		/* refills that found the pool empty */
-	uint64_t bad_len;		/* used lengths outside the buffer */
+	uint64_t bad_len;		/* used lengths outside the buffer, bad num_buffers */
 	uint64_t bad_id;		/* used ids out of range or not in flight */
 
 	/* ---- control path ---- */

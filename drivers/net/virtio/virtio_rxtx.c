@@ -129,15 +129,6 @@ static uint16_t rx_refill(struct virtio_rx_queue *rxq)
 	return done;
 }
 
-static void rx_drop_frame(struct virtio_rx_queue *rxq)
-{
-	if (rxq->pkt_first != NULL) {
-		sl_pktmbuf_free(rxq->pkt_first);
-		rxq->pkt_first = rxq->pkt_last = NULL;
-	}
-	rxq->errors++;
-}
-
 static void rx_warn(struct virtio_rx_queue *rxq, uint8_t kind, const char *what, uint32_t value)
 {
 	if (rxq->warned & kind)
@@ -184,40 +175,39 @@ uint16_t virtio_recv_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 
 		if (rxq->segs_left == 0) {
 			/* first buffer of a frame: header, then data */
-			const struct virtio_net_hdr *hdr;
 			uint16_t nbuf = 1;
 
-			if (sl_unlikely(len < hdr_len || len > buf_len)) {
-				rxq->bad_len++;
-				rx_warn(rxq, VIRTIO_WARN_BAD_LEN, "used length", len);
-				sl_pktmbuf_free_seg(m);
-				rx_drop_frame(rxq);
-				continue;
-			}
 			if (rxq->mrg_rxbuf) {
-				hdr = sl_pktmbuf_mtod_offset(m, const struct virtio_net_hdr *,
-							     -(int)hdr_len);
-				nbuf = hdr->num_buffers;
+				/* in our buffer whatever the device wrote: read it
+				 * first, so a bad length below still skips the
+				 * frame's other buffers instead of taking their
+				 * data for headers */
+				nbuf = sl_pktmbuf_mtod_offset(m, const struct virtio_net_hdr *,
+							      -(int)hdr_len)->num_buffers;
 				if (sl_unlikely(nbuf == 0 || nbuf > size)) {
 					rxq->bad_len++;
 					rx_warn(rxq, VIRTIO_WARN_BAD_NUM_BUFFERS, "num_buffers",
 						nbuf);
 					sl_pktmbuf_free_seg(m);
-					rx_drop_frame(rxq);
+					rxq->errors++;
 					continue;
 				}
 			}
-			m->data_len = (uint16_t)(len - hdr_len);
-			m->pkt_len = m->data_len;
-			m->port = rxq->port_id;
-			rxq->pkt_first = rxq->pkt_last = m;
 			rxq->segs_left = (uint16_t)(nbuf - 1);
-			rxq->discard = 0;
-			if (sl_unlikely(nbuf > 1 && !rxq->scatter)) {
+			if (sl_unlikely(len < hdr_len || len > buf_len)) {
+				rxq->bad_len++;
+				rx_warn(rxq, VIRTIO_WARN_BAD_LEN, "used length", len);
+				sl_pktmbuf_free_seg(m);
+				rxq->discard = 1;
+			} else if (sl_unlikely(nbuf > 1 && !rxq->scatter)) {
 				/* longer than one mbuf, and chaining is off */
 				sl_pktmbuf_free_seg(m);
-				rxq->pkt_first = rxq->pkt_last = NULL;
 				rxq->discard = 1;
+			} else {
+				m->data_len = (uint16_t)(len - hdr_len);
+				m->pkt_len = m->data_len;
+				m->port = rxq->port_id;
+				rxq->pkt_first = rxq->pkt_last = m;
 			}
 		} else {
 			/* a later buffer of a merged frame: no header */
