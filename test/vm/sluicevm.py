@@ -519,14 +519,25 @@ class TapPort(_PortBase):
 
 # ---------------------------------------------------------------- the guest
 
+# A guest gets one PCIe-to-PCI bridge when a NIC asks for it (Nic(bridge_slot=)):
+# the devices behind such a bridge share one IOMMU group (the IOMMU cannot
+# tell their requester IDs apart), which is how a test gets a group that is
+# not viable. The firmware numbers the bridge's bus 1.
+BRIDGE_ID = 'br0'
+BRIDGE_SLOT = 0x1c          # on the root bus, below the 9p devices at 1d/1e
+BRIDGE_BUS = 1
+
+
 class Nic:
     """One guest NIC. cable: 'host' (a HostPort, or a TapPort for virtio-mq),
     or the index of another NIC of the same guest (a crossover cable: each
     one's transmissions arrive at the other), or None (no peer: frames the
     NIC sends are dropped). pcap: record the wire with QEMU's filter-dump
-    (a file name, relative to the results dir)."""
+    (a file name, relative to the results dir). bridge_slot: put the NIC in
+    that slot (1..31; 0 is the bridge's own SHPC) of the conventional PCI bus
+    behind the guest's PCIe-to-PCI bridge instead of on the root bus."""
 
-    def __init__(self, model, cable='host', pcap=None, mac=None, queues=2):
+    def __init__(self, model, cable='host', pcap=None, mac=None, queues=2, bridge_slot=None):
         if model not in NIC_MODELS:
             raise ValueError('NIC model %r: use one of %s' % (model, ', '.join(NIC_MODELS)))
         self.model = model
@@ -534,13 +545,25 @@ class Nic:
         self.pcap = pcap
         self.mac = mac
         self.queues = queues if model == 'virtio-mq' else 1
+        if bridge_slot is not None and not 1 <= bridge_slot <= 31:
+            raise ValueError('bridge_slot %r: use 1..31 (slot 0 is the bridge\'s SHPC)' % bridge_slot)
+        self.bridge_slot = bridge_slot
         self.index = None
         self.port = None        # HostPort/TapPort when cable == 'host'
 
     @property
     def pci(self):
         """The NIC's PCI address in the guest."""
+        if self.bridge_slot is not None:
+            return '0000:%02x:%02x.0' % (BRIDGE_BUS, self.bridge_slot)
         return '0000:00:%02x.0' % (FIRST_NIC_SLOT + self.index)
+
+    @property
+    def placement(self):
+        """QEMU's bus=,addr= for the NIC."""
+        if self.bridge_slot is not None:
+            return 'bus=%s,addr=0x%x' % (BRIDGE_ID, self.bridge_slot)
+        return 'bus=pcie.0,addr=0x%x' % (FIRST_NIC_SLOT + self.index)
 
     @property
     def netdev_id(self):
@@ -707,6 +730,8 @@ class Guest:
 
     def _nic_args(self, pass_fds):
         out = []
+        if any(nic.bridge_slot is not None for nic in self.nics):
+            out += ['-device', 'pcie-pci-bridge,id=%s,bus=pcie.0,addr=0x%x' % (BRIDGE_ID, BRIDGE_SLOT)]
         crossover = {}
         for nic in self.nics:
             if nic.model == 'virtio-mq' and nic.cable != 'host':
@@ -740,9 +765,8 @@ class Guest:
                 pass_fds.append(continue_fd.fileno())
                 netdev = 'dgram,id=%s,local.type=fd,local.str=%d' % (nic.netdev_id, continue_fd.fileno())
             nic.mac = nic.mac or '52:54:00:53:4c:%02x' % (nic.index + 1)
-            dev = '%s,netdev=%s,id=%s,mac=%s,bus=pcie.0,addr=0x%x' % (
-                NIC_MODELS[nic.model], nic.netdev_id, nic.device_id, nic.mac,
-                FIRST_NIC_SLOT + nic.index)
+            dev = '%s,netdev=%s,id=%s,mac=%s,%s' % (
+                NIC_MODELS[nic.model], nic.netdev_id, nic.device_id, nic.mac, nic.placement)
             if nic.model == 'virtio-mq':
                 # MSI-X: one vector per RX and TX queue, plus config and control queue.
                 dev += ',vectors=%d' % (2 * nic.queues + 2)

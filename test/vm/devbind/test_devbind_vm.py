@@ -25,8 +25,8 @@ intel-iommu. Every NIC is cabled to this host.
      too, fwd_min forwards NIC2 <-> NIC3 (two devices, one group): this host
      checks the frames and the port counters; both go back to e1000.
 
-Guest half: guest_devbind.sh. The bridge is added by BridgeGuest below (the
-harness puts every NIC on the root bus).
+Guest half: guest_devbind.sh. NIC2 and NIC3 sit behind the harness's
+PCIe-to-PCI bridge (Nic(bridge_slot=)), which gives them one IOMMU group.
 """
 
 import os
@@ -40,45 +40,6 @@ import sluicevm  # noqa: E402
 from sluicevm import Guest, Nic, assert_frames, make_frames  # noqa: E402
 
 PPS = int(os.environ.get('SLUICE_VM_PPS', '3000'))
-BRIDGE_ID = 'br0'
-BRIDGE_SLOT = 0x1c          # on the root bus, below the 9p devices at 1d/1e
-BRIDGE_BUS = 1              # the only bridge: the firmware numbers its bus 1
-
-
-class BridgedNic(Nic):
-    """A NIC on the conventional PCI bus behind the guest's PCIe-to-PCI
-    bridge, in PCI slot `slot` of that bus (1.., slot 0 is the SHPC's)."""
-
-    def __init__(self, model, slot, **kw):
-        super().__init__(model, **kw)
-        self.bridge_slot = slot
-
-    @property
-    def pci(self):
-        return '0000:%02x:%02x.0' % (BRIDGE_BUS, self.bridge_slot)
-
-
-class BridgeGuest(Guest):
-    """Guest with a pcie-pci-bridge on the root bus: BridgedNics are moved
-    from their root-bus slot onto it."""
-
-    def _nic_args(self, pass_fds):
-        out = super()._nic_args(pass_fds)
-        for nic in self.nics:
-            if not isinstance(nic, BridgedNic):
-                continue
-            root = 'bus=pcie.0,addr=0x%x' % (sluicevm.FIRST_NIC_SLOT + nic.index)
-            hits = [i for i, a in enumerate(out) if ('id=%s,' % nic.device_id) in a and root in a]
-            if len(hits) != 1:
-                raise sluicevm.GuestError('BridgeGuest: no -device argument with %s for %s in %s '
-                                          '(did sluicevm change how it places NICs?)'
-                                          % (root, nic.device_id, out))
-            out[hits[0]] = out[hits[0]].replace(
-                root, 'bus=%s,addr=0x%x' % (BRIDGE_ID, nic.bridge_slot))
-        return ['-device', 'pcie-pci-bridge,id=%s,bus=pcie.0,addr=0x%x'
-                % (BRIDGE_ID, BRIDGE_SLOT)] + out
-
-
 def send_while_receiving(tx_port, rx_port, frames):
     result = {}
 
@@ -132,10 +93,10 @@ def main():
     fwd = os.path.join(build, 'test', 'vm', 'e1000', 'fwd_min')
     if not os.access(fwd, os.X_OK):
         raise sluicevm.SkipTest('%s not built (ninja -C %s)' % (fwd, build))
-    nics = [Nic('e1000'), Nic('e1000'), BridgedNic('e1000', 1), BridgedNic('e1000', 2)]
-    with BridgeGuest(nics, name='devbind') as g:
+    nics = [Nic('e1000'), Nic('e1000'), Nic('e1000', bridge_slot=1), Nic('e1000', bridge_slot=2)]
+    with Guest(nics, name='devbind') as g:
         g.start(os.path.join(HERE, 'guest_devbind.sh'),
-                ['0000:00:%02x.0' % BRIDGE_SLOT] + [n.pci for n in g.nics])
+                ['0000:00:%02x.0' % sluicevm.BRIDGE_SLOT] + [n.pci for n in g.nics])
         # B: NIC0 back on the kernel driver sends 50 frames
         got = g.nics[0].port.recv_frames(50, timeout=600, idle=60)
         assert_frames(make_frames(50, 100, src=g.nics[0].mac), got,
