@@ -17,7 +17,6 @@ Needs root and /dev/net/tun for the taps (else skipped).
 Guest half: guest_virtio_mq.sh.
 """
 
-import errno
 import os
 import re
 import struct
@@ -29,29 +28,6 @@ import sluicevm  # noqa: E402
 from sluicevm import Guest, Nic  # noqa: E402
 
 PPS = int(os.environ.get('SLUICE_VM_PPS', '4000'))
-# Under TCG on a loaded host the guest kernel's check that the timer
-# interrupt arrives through the remapped IO-APIC sometimes times out and
-# panics at boot ("timer doesn't work through Interrupt-remapped IO-APIC");
-# the check proves nothing about the NICs.
-GUEST_KERNEL_ARGS = ['no_timer_check']
-
-# sluicevm.TapPort names its tap after the process id and moves on only when
-# TUNSETIFF says EBUSY, but opening a multi-queue tap that exists attaches
-# more queues to it: two virtio-mq NICs of one guest would share one tap.
-# Until the harness picks distinct names itself, a name this process holds
-# already counts as busy here.
-_taps_held = set()
-_open_queues = sluicevm.TapPort._open_queues
-
-
-def _open_queues_distinct(self, name, queues):
-    if name in _taps_held:
-        raise OSError(errno.EBUSY, 'tap %s belongs to another NIC of this guest' % name)
-    _open_queues(self, name, queues)
-    _taps_held.add(name)
-
-
-sluicevm.TapPort._open_queues = _open_queues_distinct
 FLOWS = 32
 COUNT = 3000
 MAGIC = b'SLmq'
@@ -132,7 +108,7 @@ def main():
     if not os.access(l2fwd, os.X_OK):
         raise sluicevm.SkipTest('%s not built' % l2fwd)
     nics = [Nic('virtio-mq', queues=2), Nic('virtio-mq', queues=2)]
-    with Guest(nics, name='virtio-mq', vfio=[0, 1], kernel_args=GUEST_KERNEL_ARGS) as g:
+    with Guest(nics, name='virtio-mq', vfio=[0, 1]) as g:
         g.start(os.path.join(HERE, 'guest_virtio_mq.sh'), [n.pci for n in g.nics])
         g.wait_for_file('ready_MQ', timeout=300)
         for src, dst, first in ((g.nics[0], g.nics[1], 0), (g.nics[1], g.nics[0], 1000000)):

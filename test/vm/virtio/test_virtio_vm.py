@@ -41,11 +41,6 @@ import sluicevm  # noqa: E402
 from sluicevm import Guest, Nic, assert_frames, make_frame, make_frames, frame_seq  # noqa: E402
 
 PPS = int(os.environ.get('SLUICE_VM_PPS', '4000'))
-# Under TCG on a loaded host the guest kernel's check that the timer
-# interrupt arrives through the remapped IO-APIC sometimes times out and
-# panics at boot ("timer doesn't work through Interrupt-remapped IO-APIC");
-# the check proves nothing about the NICs.
-GUEST_KERNEL_ARGS = ['no_timer_check']
 FOREIGN_MAC = '02:00:00:00:99:99'
 # A transitional device (legacy I/O BAR and modern capabilities, 1af4:1000);
 # QEMU refuses iommu_platform on those, so its DMA bypasses the vIOMMU.
@@ -275,7 +270,7 @@ def main():
     if not os.access(fwd, os.X_OK):
         raise sluicevm.SkipTest('%s not built (ninja -C %s)' % (fwd, build))
     nics = [Nic('e1000'), Nic('virtio'), Nic('virtio'), Nic('virtio'), Nic('virtio-transitional')]
-    with Guest(nics, name='virtio', vfio=[0, 1, 2, 4], kernel_args=GUEST_KERNEL_ARGS) as g:
+    with Guest(nics, name='virtio', vfio=[0, 1, 2, 4]) as g:
         g.start(os.path.join(HERE, 'guest_virtio.sh'), [n.pci for n in g.nics])
         phase_a(g)
         counts = phase_b(g, g.nics[1], g.nics[2])
