@@ -12,7 +12,7 @@
  * when it keeps happening, by stopping the queue until the port is
  * restarted), and no mbuf may claim more bytes than its buffer holds; none
  * may leak. The ordinary fast-path behaviour is tested in
- * drivers/net/e1000/test_e1000_rxtx.c.
+ * test_e1000_rxtx.c.
  *
  * Needs sl_eal_init --no-huge (locked memory): skipped (77) without it. */
 #include <check.h>
@@ -29,7 +29,7 @@
 #include "sl_pci.h"
 #include "pci_private.h"
 #include "e1000_ethdev.h"
-#include "sl_test.h"
+#include "sl_test_simdev.h"
 
 #define BAR_SIZE (128 * 1024)
 #define POOL_SIZE 1024
@@ -60,45 +60,7 @@ static struct e1000_tx_queue *txq(void)
 	return sl_eth_dev_get(port)->data->tx_queues[0];
 }
 
-/* ---- IOVA -> VA for the simulated DMA engine ------------------------------------ */
-
-static struct {
-	sl_iova_t iova;
-	uint8_t *va;
-	uint32_t len;
-} iomap[POOL_SIZE];
-static unsigned nb_iomap;
-
-static void map_obj(struct sl_mempool *mp, void *arg, void *obj, unsigned idx)
-{
-	struct sl_mbuf *m = obj;
-
-	(void)mp;
-	(void)arg;
-	(void)idx;
-	iomap[nb_iomap].iova = m->buf_iova;
-	iomap[nb_iomap].va = m->buf_addr;
-	iomap[nb_iomap].len = m->buf_len;
-	nb_iomap++;
-}
-
-static uint8_t *dma_va(sl_iova_t iova, uint32_t len)
-{
-	for (unsigned i = 0; i < nb_iomap; i++)
-		if (iova >= iomap[i].iova && iova + len <= iomap[i].iova + iomap[i].len)
-			return iomap[i].va + (iova - iomap[i].iova);
-	ck_abort_msg("device DMA to iova 0x%llx+%u: not an mbuf buffer", (unsigned long long)iova,
-		     len);
-	return NULL;
-}
-
 /* ---- the device ------------------------------------------------------------------ */
-
-static void fill_pattern(uint8_t *buf, uint32_t len, uint32_t seed)
-{
-	for (uint32_t i = 0; i < len; i++)
-		buf[i] = (uint8_t)(seed * 31 + i * 7 + (i >> 8));
-}
 
 #define HONEST UINT32_MAX
 
@@ -119,14 +81,14 @@ static int dev_receive(uint32_t len, uint32_t seed, uint32_t claim_len)
 	ck_assert_uint_le(len, sizeof(frame));
 	if ((rdt + n - rdh) % n < (len + q->buf_len - 1) / q->buf_len)
 		return -1;
-	fill_pattern(frame, len, seed);
+	sl_test_fill_pattern(frame, len, seed);
 	while (off < len) {
 		volatile struct e1000_rx_desc *d = &q->ring[rdh];
 		uint32_t chunk = SL_MIN(len - off, (uint32_t)q->buf_len);
 
 		ck_assert_msg(!(d->status & E1000_RXD_STAT_DD), "descriptor %u given with DD set",
 			      rdh);
-		memcpy(dma_va(d->buffer_addr, chunk), frame + off, chunk);
+		memcpy(sl_test_dma_va(d->buffer_addr, chunk), frame + off, chunk);
 		off += chunk;
 		d->length = (uint16_t)(claim_len != HONEST ? claim_len : chunk);
 		d->errors = 0;
@@ -157,7 +119,7 @@ static unsigned take_frames(unsigned n, uint32_t len, uint32_t first_seed)
 			ck_assert_uint_le(m->data_len, rxq()->buf_len);
 			ck_assert_uint_le(m->data_len, m->buf_len - m->data_off);
 			ck_assert_uint_eq(m->pkt_len, len);
-			fill_pattern(want, len, first_seed + got);
+			sl_test_fill_pattern(want, len, first_seed + got);
 			ck_assert_msg(memcmp(sl_pktmbuf_mtod(m, void *), want, len) == 0,
 				      "frame %u: wrong bytes", got);
 			sl_pktmbuf_free(m);
@@ -183,7 +145,7 @@ static unsigned dev_transmit(unsigned budget)
 		uint32_t len = d->lower & 0xffff;
 
 		ck_assert_uint_gt(len, 0);
-		(void)dma_va(d->buffer_addr, len);
+		(void)sl_test_dma_va(d->buffer_addr, len);
 		if (d->lower & E1000_TXD_CMD_RS)
 			d->upper |= E1000_TXD_STAT_DD;
 		frames += !!(d->lower & E1000_TXD_CMD_EOP);
@@ -204,7 +166,7 @@ static unsigned send_frames(unsigned n)
 
 		ck_assert_int_eq(sl_pktmbuf_alloc_bulk(pool, pkts, k), 0);
 		for (uint16_t i = 0; i < k; i++)
-			fill_pattern((uint8_t *)sl_pktmbuf_append(pkts[i], 100), 100, sent + i);
+			sl_test_fill_pattern((uint8_t *)sl_pktmbuf_append(pkts[i], 100), 100, sent + i);
 		took = sl_eth_tx_burst(port, 0, pkts, k);
 		if (took < k)
 			sl_pktmbuf_free_bulk(&pkts[took], k - took);
@@ -255,24 +217,17 @@ static void teardown_port(void)
 
 static int setup_once(void)
 {
-	char *argv[] = { "test_e1000", "--no-huge", "-m", "64", "-l", "0", "--no-pci",
-			 "--log-level", "err", NULL };
 	const struct sl_pci_driver *drv;
 	struct sl_eth_dev *dev;
 
-	if (sl_eal_init(9, argv) < 0) {
-		printf("SKIP: sl_eal_init --no-huge failed (needs locked memory: root or "
-		       "ulimit -l)\n");
-		return 77;
-	}
-	pool = sl_pktmbuf_pool_create("e1000_faults", POOL_SIZE, 0, 0, SL_MBUF_DEFAULT_BUF_SIZE,
-				      SL_SOCKET_ID_ANY);
+	/* errors only: the tests count the lines a fault logs */
+	sl_test_simdev_eal_up("test_e1000", "err");
+	pool = sl_test_simdev_pool("e1000_faults", POOL_SIZE, SL_MBUF_DEFAULT_BUF_SIZE);
 	bar = aligned_alloc(4096, BAR_SIZE);
-	if (pool == NULL || bar == NULL) {
-		printf("SKIP: cannot create the mbuf pool (DMA memory)\n");
-		return 77;
+	if (bar == NULL) {
+		printf("FAIL: no memory for the simulated BAR\n");
+		return 1;
 	}
-	sl_mempool_obj_iter(pool, map_obj, NULL);
 	memset(bar, 0, BAR_SIZE);
 	/* a device with its link up at 1 Gb/s full duplex and its MAC in
 	 * RAL0/RAH0 (the EEPROM never answers: EERD stays without DONE) */
@@ -373,7 +328,7 @@ static void rx_bad_length(uint32_t claim)
 
 			while (sl_eth_rx_burst(port, 0, &m, 1) == 0)
 				;
-			fill_pattern(want, 60 + 70 * i, 1000 + 20 * round + i);
+			sl_test_fill_pattern(want, 60 + 70 * i, 1000 + 20 * round + i);
 			ck_assert_uint_eq(m->pkt_len, 60 + 70 * i);
 			ck_assert(memcmp(sl_pktmbuf_mtod(m, void *), want, m->pkt_len) == 0);
 			sl_pktmbuf_free(m);

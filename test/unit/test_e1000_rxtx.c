@@ -16,6 +16,7 @@
 
 #include "sl_eal.h"
 #include "e1000_ethdev.h"
+#include "sl_test_simdev.h"
 
 #define POOL_SIZE 2048
 #define BAR_SIZE (128 * 1024)
@@ -34,68 +35,19 @@ static void set_reg(uint32_t off, uint32_t v)
 	*(volatile uint32_t *)(bar + off) = v;
 }
 
-/* ---- IOVA -> VA for the simulated DMA engine ------------------------------ */
-
-struct iova_map {
-	struct {
-		sl_iova_t iova;
-		uint8_t *va;
-		uint32_t len;
-	} e[2 * POOL_SIZE];
-	unsigned n;
-};
-static struct iova_map iomap;
-
-static void map_obj(struct sl_mempool *mp, void *arg, void *obj, unsigned idx)
-{
-	struct sl_mbuf *m = obj;
-
-	(void)mp;
-	(void)arg;
-	(void)idx;
-	iomap.e[iomap.n].iova = m->buf_iova;
-	iomap.e[iomap.n].va = m->buf_addr;
-	iomap.e[iomap.n].len = m->buf_len;
-	iomap.n++;
-}
-
-static uint8_t *dma_va(sl_iova_t iova, uint32_t len)
-{
-	unsigned i;
-
-	for (i = 0; i < iomap.n; i++)
-		if (iova >= iomap.e[i].iova && iova + len <= iomap.e[i].iova + iomap.e[i].len)
-			return iomap.e[i].va + (iova - iomap.e[i].iova);
-	ck_abort_msg("device DMA to iova 0x%llx+%u: not an mbuf buffer", (unsigned long long)iova,
-		     len);
-	return NULL;
-}
-
 /* ---- setup ------------------------------------------------------------------ */
-
-static int eal_ok;
 
 static void setup_once(void)
 {
-	char *argv[] = { "test_e1000", "--no-huge", "-m", "64", "-l", "0", "--no-pci", NULL };
-
-	if (sl_eal_init(7, argv) < 0) {
-		printf("SKIP: sl_eal_init --no-huge failed (needs locked memory: root or "
-		       "ulimit -l)\n");
-		exit(77);
-	}
-	pool = sl_pktmbuf_pool_create("e1000_test", POOL_SIZE, 0, 0, SL_MBUF_DEFAULT_BUF_SIZE,
-				      SL_SOCKET_ID_ANY);
-	small_pool = sl_pktmbuf_pool_create("e1000_test_small", POOL_SIZE, 0, 0,
-					    1024 + SL_PKTMBUF_HEADROOM, SL_SOCKET_ID_ANY);
-	if (pool == NULL || small_pool == NULL) {
-		printf("SKIP: cannot create mbuf pools (DMA memory)\n");
-		exit(77);
-	}
-	sl_mempool_obj_iter(pool, map_obj, NULL);
-	sl_mempool_obj_iter(small_pool, map_obj, NULL);
+	sl_test_simdev_eal_up("test_e1000_rxtx", NULL);
+	pool = sl_test_simdev_pool("e1000_test", POOL_SIZE, SL_MBUF_DEFAULT_BUF_SIZE);
+	small_pool = sl_test_simdev_pool("e1000_test_small", POOL_SIZE,
+					 1024 + SL_PKTMBUF_HEADROOM);
 	bar = aligned_alloc(4096, BAR_SIZE);
-	eal_ok = bar != NULL;
+	if (bar == NULL) {
+		printf("FAIL: no memory for the simulated BAR\n");
+		exit(1);
+	}
 }
 
 static void *zalloc_aligned(size_t size)
@@ -178,7 +130,7 @@ static int sim_rx(struct rx_sim *s, const uint8_t *frame, uint32_t len, uint8_t 
 		ck_assert_uint_eq(d->buffer_addr, sl_pktmbuf_iova(m));
 		ck_assert_msg(!(d->status & E1000_RXD_STAT_DD), "descriptor %u armed with DD set",
 			      s->rdh);
-		memcpy(dma_va(d->buffer_addr, chunk), frame + off, chunk);
+		memcpy(sl_test_dma_va(d->buffer_addr, chunk), frame + off, chunk);
 		off += chunk;
 		d->length = (uint16_t)(bogus_len ? rxq->buf_len + 1u : chunk);
 		d->errors = off == len ? errors : 0;
@@ -205,29 +157,6 @@ static uint16_t recv_checked(struct rx_sim *s, struct sl_mbuf **pkts, uint16_t n
 	return got;
 }
 
-static void fill_pattern(uint8_t *buf, uint32_t len, uint32_t seed)
-{
-	uint32_t i;
-
-	for (i = 0; i < len; i++)
-		buf[i] = (uint8_t)(seed * 31 + i * 7 + (i >> 8));
-}
-
-static void check_pkt(const struct sl_mbuf *m, uint32_t len, uint32_t seed)
-{
-	static uint8_t want[16384];
-	uint32_t off = 0;
-
-	fill_pattern(want, len, seed);
-	ck_assert_uint_eq(m->pkt_len, len);
-	for (; m != NULL; m = m->next) {
-		ck_assert_uint_le(off + m->data_len, len);
-		ck_assert(memcmp(sl_pktmbuf_mtod(m, const uint8_t *), want + off, m->data_len) == 0);
-		off += m->data_len;
-	}
-	ck_assert_uint_eq(off, len);
-}
-
 START_TEST(rx_basic_and_refill)
 {
 	struct rx_sim sim;
@@ -244,7 +173,7 @@ START_TEST(rx_basic_and_refill)
 		for (i = 0; i < burst && total < 1000; i++) {
 			uint32_t len = 60 + (uint32_t)((total * 37) % 1455);
 
-			fill_pattern(frame, len, total);
+			sl_test_fill_pattern(frame, len, total);
 			if (sim_rx(&sim, frame, len, 0, 0) < 0)
 				break;
 			total++;
@@ -256,7 +185,7 @@ START_TEST(rx_basic_and_refill)
 
 				ck_assert_uint_eq(pkts[i]->nb_segs, 1);
 				ck_assert_uint_eq(pkts[i]->port, 7);
-				check_pkt(pkts[i], len, seq);
+				sl_test_check_pkt(pkts[i], len, seq);
 				seq++;
 				checked++;
 				sl_pktmbuf_free(pkts[i]);
@@ -279,7 +208,7 @@ START_TEST(rx_ring_full_counts_miss_and_recovers)
 	uint8_t frame[128];
 	unsigned i, got;
 
-	fill_pattern(frame, 100, 1);
+	sl_test_fill_pattern(frame, 100, 1);
 	/* the device owns nb_desc - 1 descriptors: the 32nd frame is missed */
 	for (i = 0; i < 31; i++)
 		ck_assert_int_eq(sim_rx(&sim, frame, 100, 0, 0), 0);
@@ -304,17 +233,17 @@ START_TEST(rx_scatter_chains_across_bursts)
 	static uint8_t frame[9000];
 	uint32_t d0;
 
-	fill_pattern(frame, 3000, 5);
+	sl_test_fill_pattern(frame, 3000, 5);
 	ck_assert_int_eq(sim_rx(&sim, frame, 3000, 0, 0), 0);
 	ck_assert_uint_eq(recv_checked(&sim, pkts, 8), 1);
 	ck_assert_uint_eq(pkts[0]->nb_segs, 3);
 	ck_assert_uint_eq(pkts[0]->data_len, 1024);
-	check_pkt(pkts[0], 3000, 5);
+	sl_test_check_pkt(pkts[0], 3000, 5);
 	sl_pktmbuf_free(pkts[0]);
 
 	/* the device has written 2 of 3 descriptors when the driver polls:
 	 * nothing is delivered, the partial frame is kept */
-	fill_pattern(frame, 2500, 6);
+	sl_test_fill_pattern(frame, 2500, 6);
 	d0 = sim.rdh;
 	ck_assert_int_eq(sim_rx(&sim, frame, 2500, 0, 0), 0);
 	rxq->ring[(d0 + 2) % 64].status = 0;
@@ -322,15 +251,15 @@ START_TEST(rx_scatter_chains_across_bursts)
 	ck_assert_ptr_nonnull(rxq->pkt_first);
 	rxq->ring[(d0 + 2) % 64].status = E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP;
 	ck_assert_uint_eq(recv_checked(&sim, pkts, 8), 1);
-	check_pkt(pkts[0], 2500, 6);
+	sl_test_check_pkt(pkts[0], 2500, 6);
 	sl_pktmbuf_free(pkts[0]);
 
 	/* a jumbo frame: 9 segments */
-	fill_pattern(frame, 9000, 7);
+	sl_test_fill_pattern(frame, 9000, 7);
 	ck_assert_int_eq(sim_rx(&sim, frame, 9000, 0, 0), 0);
 	ck_assert_uint_eq(recv_checked(&sim, pkts, 8), 1);
 	ck_assert_uint_eq(pkts[0]->nb_segs, 9);
-	check_pkt(pkts[0], 9000, 7);
+	sl_test_check_pkt(pkts[0], 9000, 7);
 	sl_pktmbuf_free(pkts[0]);
 	ck_assert_uint_eq(rxq->errors, 0);
 	rxq_destroy(rxq);
@@ -346,12 +275,12 @@ START_TEST(rx_drops_whole_frames_never_halves)
 	unsigned before_in_use;
 
 	/* longer than one buffer without scatter: dropped, counted once */
-	fill_pattern(frame, 3000, 1);
+	sl_test_fill_pattern(frame, 3000, 1);
 	ck_assert_int_eq(sim_rx(&sim, frame, 3000, 0, 0), 0);
-	fill_pattern(frame, 200, 2);
+	sl_test_fill_pattern(frame, 200, 2);
 	ck_assert_int_eq(sim_rx(&sim, frame, 200, 0, 0), 0);
 	ck_assert_uint_eq(recv_checked(&sim, pkts, 8), 1);
-	check_pkt(pkts[0], 200, 2);
+	sl_test_check_pkt(pkts[0], 200, 2);
 	sl_pktmbuf_free(pkts[0]);
 	ck_assert_uint_eq(rxq->errors, 1);
 
@@ -365,17 +294,17 @@ START_TEST(rx_drops_whole_frames_never_halves)
 	/* a frame with a CRC error */
 	ck_assert_int_eq(sim_rx(&sim, frame, 200, E1000_RXD_ERR_CE, 0), 0);
 	/* a good one after it */
-	fill_pattern(frame, 300, 3);
+	sl_test_fill_pattern(frame, 300, 3);
 	ck_assert_int_eq(sim_rx(&sim, frame, 300, 0, 0), 0);
 	ck_assert_uint_eq(recv_checked(&sim, pkts, 8), 1);
-	check_pkt(pkts[0], 300, 3);
+	sl_test_check_pkt(pkts[0], 300, 3);
 	sl_pktmbuf_free(pkts[0]);
 	ck_assert_uint_eq(rxq->errors, 3);
 	ck_assert_uint_eq(rxq->packets, 2);
 
 	/* no mbuf leaked by the drops: only the ring's are in use */
 	for (int i = 0; i < 3; i++) {
-		fill_pattern(frame, 100, 9);
+		sl_test_fill_pattern(frame, 100, 9);
 		ck_assert_int_eq(sim_rx(&sim, frame, 100, 0, 0), 0);
 	}
 	while (recv_checked(&sim, pkts, 1) == 1)
@@ -397,7 +326,7 @@ START_TEST(rx_pool_empty_counts_nombuf)
 
 	while (nb_hoard < POOL_SIZE && (hoard[nb_hoard] = sl_pktmbuf_alloc(pool)) != NULL)
 		nb_hoard++;
-	fill_pattern(frame, 100, 4);
+	sl_test_fill_pattern(frame, 100, 4);
 	for (i = 0; i < 40; i++)
 		ck_assert_int_eq(sim_rx(&sim, frame, 100, 0, 0), 0);
 	got = recv_checked(&sim, pkts, 64);
@@ -425,7 +354,7 @@ START_TEST(rx_ignores_dd_beyond_what_device_owns)
 	/* no refill possible, all 31 descriptors used */
 	while (nb_hoard < POOL_SIZE && (hoard[nb_hoard] = sl_pktmbuf_alloc(pool)) != NULL)
 		nb_hoard++;
-	fill_pattern(frame, 100, 1);
+	sl_test_fill_pattern(frame, 100, 1);
 	for (i = 0; i < 31; i++)
 		ck_assert_int_eq(sim_rx(&sim, frame, 100, 0, 0), 0);
 	ck_assert_uint_eq(recv_checked(&sim, pkts, 64), 31);
@@ -507,7 +436,7 @@ static unsigned sim_tx(struct tx_sim *s, unsigned budget, int write_dd)
 		ck_assert_msg(!(lower & E1000_TXD_CMD_DEXT), "not a legacy descriptor");
 		ck_assert_uint_gt(len, 0);
 		ck_assert_uint_le(s->len + len, sizeof(s->frame));
-		memcpy(s->frame + s->len, dma_va(d->buffer_addr, len), len);
+		memcpy(s->frame + s->len, sl_test_dma_va(d->buffer_addr, len), len);
 		s->len += len;
 		s->descs_since_rs++;
 		if (lower & E1000_TXD_CMD_RS) {
@@ -535,33 +464,6 @@ static unsigned sim_tx(struct tx_sim *s, unsigned budget, int write_dd)
 	return done;
 }
 
-/* A packet of len bytes in nb_segs segments (pattern by seed). */
-static struct sl_mbuf *make_pkt(uint32_t len, unsigned nb_segs, uint32_t seed)
-{
-	static uint8_t data[16384];
-	struct sl_mbuf *head = NULL;
-	uint32_t off = 0;
-	unsigned i;
-
-	fill_pattern(data, len, seed);
-	for (i = 0; i < nb_segs; i++) {
-		uint32_t part = i + 1 == nb_segs ? len - off : len / nb_segs;
-		struct sl_mbuf *m = sl_pktmbuf_alloc(pool);
-		char *p;
-
-		ck_assert_ptr_nonnull(m);
-		p = sl_pktmbuf_append(m, part);
-		ck_assert_ptr_nonnull(p);
-		memcpy(p, data + off, part);
-		off += part;
-		if (head == NULL)
-			head = m;
-		else
-			ck_assert_int_eq(sl_pktmbuf_chain(head, m), 0);
-	}
-	return head;
-}
-
 START_TEST(tx_basic_rs_spacing_and_reclaim)
 {
 	struct tx_sim *sim = calloc(1, sizeof(*sim));
@@ -576,7 +478,7 @@ START_TEST(tx_basic_rs_spacing_and_reclaim)
 		for (i = 0; i < n; i++) {
 			uint32_t len = 60 + (uint32_t)(seed + i) * 13 % 1455;
 
-			pkts[i] = make_pkt(len, 1 + (seed + i) % 4, seed + i);
+			pkts[i] = sl_test_make_pkt(pool, len, seed + i, 1 + (seed + i) % 4);
 		}
 		took = e1000_xmit_pkts(txq, pkts, (uint16_t)n);
 		/* TDT moved to the driver's tail (one write per burst) */
@@ -592,7 +494,7 @@ START_TEST(tx_basic_rs_spacing_and_reclaim)
 	for (i = 0; i < sim->nb_out; i++) {
 		uint8_t want[1];
 
-		fill_pattern(want, 1, i);
+		sl_test_fill_pattern(want, 1, i);
 		ck_assert_uint_eq(sim->out_len[i], 60 + i * 13 % 1455);
 		ck_assert_uint_eq(sim->out_first[i], want[0]);
 	}
@@ -613,7 +515,7 @@ START_TEST(tx_buffers_live_until_dd)
 
 	/* fill the ring: 63 one-segment packets fit, not 64 */
 	for (i = 0; i < 64; i++)
-		pkts[i] = make_pkt(100, 1, i);
+		pkts[i] = sl_test_make_pkt(pool, 100, i, 1);
 	took = e1000_xmit_pkts(txq, pkts, 64);
 	ck_assert_uint_eq(took, 63);
 	ck_assert_uint_eq(txq->nb_free, 0);
@@ -639,11 +541,11 @@ START_TEST(tx_refuses_unsendable_packets)
 	struct sl_mbuf *pkts[3], *empty_tail;
 
 	/* 33 segments (more than max_segs = 32): taken, dropped, counted */
-	pkts[0] = make_pkt(3300, 33, 1);
+	pkts[0] = sl_test_make_pkt(pool, 3300, 1, 33);
 	/* an empty packet */
 	pkts[1] = sl_pktmbuf_alloc(pool);
 	/* a good packet with an empty segment at its end */
-	pkts[2] = make_pkt(500, 2, 2);
+	pkts[2] = sl_test_make_pkt(pool, 500, 2, 2);
 	empty_tail = sl_pktmbuf_alloc(pool);
 	ck_assert_int_eq(sl_pktmbuf_chain(pkts[2], empty_tail), 0);
 	ck_assert_uint_eq(e1000_xmit_pkts(txq, pkts, 3), 3);
@@ -671,8 +573,8 @@ START_TEST(tx_stress_never_stalls)
 		unsigned n = 1 + (unsigned)rand() % 16, took;
 
 		for (i = 0; i < n; i++)
-			pkts[i] = make_pkt(64 + (unsigned)rand() % 1400, 1 + (unsigned)rand() % 16,
-					   sent + i);
+			pkts[i] = sl_test_make_pkt(pool, 64 + (unsigned)rand() % 1400, sent + i,
+						   1 + (unsigned)rand() % 16);
 		took = e1000_xmit_pkts(txq, pkts, (uint16_t)n);
 		for (i = took; i < n; i++)
 			sl_pktmbuf_free(pkts[i]);
@@ -681,7 +583,7 @@ START_TEST(tx_stress_never_stalls)
 		if (k % 100 == 99) {
 			/* the device drains; then a full-size chain must fit */
 			sim_tx(sim, 1000, 1);
-			pkts[0] = make_pkt(1400, 16, 0);
+			pkts[0] = sl_test_make_pkt(pool, 1400, 0, 16);
 			ck_assert_uint_eq(e1000_xmit_pkts(txq, pkts, 1), 1);
 			sent++;
 		}
@@ -717,17 +619,12 @@ static Suite *e1000_suite(void)
 
 int main(void)
 {
-	SRunner *sr;
 	int failed;
 
 	srand(42);
 	setup_once();
-	sr = srunner_create(e1000_suite());
-	/* One process: the EAL and the pools are set up once above. */
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	/* one process: the EAL and the pools are set up once above */
+	failed = sl_test_run_suite(e1000_suite());
 	sl_mempool_free(pool);
 	sl_mempool_free(small_pool);
 	free(bar);

@@ -20,6 +20,7 @@
 
 #include "sl_eal.h"
 #include "virtio_ethdev.h"
+#include "sl_test_simdev.h"
 
 #define POOL_SIZE 2048
 #define HDR VIRTIO_NET_HDR_LEN
@@ -28,73 +29,11 @@ static struct sl_mempool *pool;		/* 2048-byte data room */
 static struct sl_mempool *small_pool;	/* 512-byte data room */
 static volatile uint16_t doorbell;	/* the notify "register" */
 
-/* ---- IOVA -> VA for the simulated DMA engine ------------------------------ */
-
-struct iova_map {
-	struct {
-		sl_iova_t iova;
-		uint8_t *va;
-		uint32_t len;
-	} e[2 * POOL_SIZE + 64];
-	unsigned n;
-};
-static struct iova_map iomap;
-
-static void map_add(sl_iova_t iova, void *va, uint32_t len)
-{
-	/* also called from setup, outside any test: no ck_assert here */
-	if (iomap.n == SL_DIM(iomap.e)) {
-		fprintf(stderr, "test_virtio: iova map full\n");
-		abort();
-	}
-	iomap.e[iomap.n].iova = iova;
-	iomap.e[iomap.n].va = va;
-	iomap.e[iomap.n].len = len;
-	iomap.n++;
-}
-
-static void map_obj(struct sl_mempool *mp, void *arg, void *obj, unsigned idx)
-{
-	struct sl_mbuf *m = obj;
-
-	(void)mp;
-	(void)arg;
-	(void)idx;
-	map_add(m->buf_iova, m->buf_addr, m->buf_len);
-}
-
-/* The device may only touch whole buffers the driver mapped. */
-static uint8_t *dma_va(sl_iova_t iova, uint32_t len)
-{
-	unsigned i;
-
-	for (i = 0; i < iomap.n; i++)
-		if (iova >= iomap.e[i].iova && iova + len <= iomap.e[i].iova + iomap.e[i].len)
-			return iomap.e[i].va + (iova - iomap.e[i].iova);
-	ck_abort_msg("device DMA to iova 0x%llx+%u: not inside a driver buffer",
-		     (unsigned long long)iova, len);
-	return NULL;
-}
-
 static void setup_once(void)
 {
-	char *argv[] = { "test_virtio", "--no-huge", "-m", "64", "-l", "0", "--no-pci", NULL };
-
-	if (sl_eal_init(7, argv) < 0) {
-		printf("SKIP: sl_eal_init --no-huge failed (needs locked memory: root or "
-		       "ulimit -l)\n");
-		exit(77);
-	}
-	pool = sl_pktmbuf_pool_create("virtio_test", POOL_SIZE, 0, 0, SL_MBUF_DEFAULT_BUF_SIZE,
-				      SL_SOCKET_ID_ANY);
-	small_pool = sl_pktmbuf_pool_create("virtio_test_small", POOL_SIZE, 0, 0,
-					    512 + SL_PKTMBUF_HEADROOM, SL_SOCKET_ID_ANY);
-	if (pool == NULL || small_pool == NULL) {
-		printf("SKIP: cannot create mbuf pools (DMA memory)\n");
-		exit(77);
-	}
-	sl_mempool_obj_iter(pool, map_obj, NULL);
-	sl_mempool_obj_iter(small_pool, map_obj, NULL);
+	sl_test_simdev_eal_up("test_virtio", NULL);
+	pool = sl_test_simdev_pool("virtio_test", POOL_SIZE, SL_MBUF_DEFAULT_BUF_SIZE);
+	small_pool = sl_test_simdev_pool("virtio_test_small", POOL_SIZE, 512 + SL_PKTMBUF_HEADROOM);
 }
 
 /* ---- the simulated device ---------------------------------------------------- */
@@ -134,34 +73,6 @@ static void dev_publish(struct dev *d)
 {
 	sl_compiler_barrier();
 	d->vq->used->idx = d->used_idx;
-}
-
-static void fill_pattern(uint8_t *buf, uint32_t len, uint32_t seed)
-{
-	uint32_t i;
-
-	for (i = 0; i < len; i++)
-		buf[i] = (uint8_t)(seed * 31 + i * 7 + (i >> 8));
-}
-
-static void check_pkt(const struct sl_mbuf *m, uint32_t len, uint32_t seed)
-{
-	static uint8_t want[16384];
-	uint32_t off = 0;
-	uint16_t segs = 0;
-
-	fill_pattern(want, len, seed);
-	ck_assert_uint_eq(m->pkt_len, len);
-	for (const struct sl_mbuf *s = m; s != NULL; s = s->next) {
-		ck_assert_uint_le(off + s->data_len, len);
-		/* the segment lies inside its own buffer */
-		ck_assert_uint_le((uint32_t)s->data_off + s->data_len, s->buf_len);
-		ck_assert(memcmp(sl_pktmbuf_mtod(s, const uint8_t *), want + off, s->data_len) == 0);
-		off += s->data_len;
-		segs++;
-	}
-	ck_assert_uint_eq(off, len);
-	ck_assert_uint_eq(segs, m->nb_segs);
 }
 
 /* ---- RX ------------------------------------------------------------------------- */
@@ -208,7 +119,7 @@ static int dev_rx(struct dev *d, struct virtio_rx_queue *rxq, const uint8_t *fra
 
 		ck_assert_uint_eq(desc->flags, VRING_DESC_F_WRITE);
 		ck_assert_uint_eq(desc->len, cap);
-		va = dma_va(desc->addr, desc->len);
+		va = sl_test_dma_va(desc->addr, desc->len);
 		/* the frame lands at the mbuf's data offset */
 		ck_assert_ptr_eq(va + HDR, sl_pktmbuf_mtod(rxq->sw_ring[id], uint8_t *));
 		if (i == 0)
@@ -251,7 +162,7 @@ START_TEST(rx_frames_all_sizes_and_refill)
 		for (i = 0; i < burst && total < 1000; i++) {
 			uint32_t len = 60 + (total * 37) % 1455;
 
-			fill_pattern(frame, len, total);
+			sl_test_fill_pattern(frame, len, total);
 			if (dev_rx(&d, rxq, frame, len) < 0)
 				break;
 			total++;
@@ -261,7 +172,7 @@ START_TEST(rx_frames_all_sizes_and_refill)
 		for (i = 0; i < got; i++, seq++) {
 			ck_assert_uint_eq(pkts[i]->nb_segs, 1);
 			ck_assert_uint_eq(pkts[i]->port, 7);
-			check_pkt(pkts[i], 60 + (seq * 37) % 1455, seq);
+			sl_test_check_pkt(pkts[i], 60 + (seq * 37) % 1455, seq);
 		}
 		sl_pktmbuf_free_bulk(pkts, got);
 	}
@@ -285,26 +196,26 @@ START_TEST(rx_merged_buffers_become_chains)
 	int n;
 
 	/* 9014 bytes in 524-byte buffers: 18 of them */
-	fill_pattern(frame, 9014, 3);
+	sl_test_fill_pattern(frame, 9014, 3);
 	n = dev_rx(&d, rxq, frame, 9014);
 	ck_assert_int_eq(n, 18);
 	dev_publish(&d);
 	ck_assert_uint_eq(drain_rx(rxq, pkts, 8), 1);
 	ck_assert_uint_eq(pkts[0]->nb_segs, 18);
 	ck_assert_uint_eq(pkts[0]->data_len, 512);
-	check_pkt(pkts[0], 9014, 3);
+	sl_test_check_pkt(pkts[0], 9014, 3);
 	sl_pktmbuf_free(pkts[0]);
 
 	/* the device has published 2 of a frame's 4 buffers when the driver
 	 * polls: nothing yet, the partial chain is kept for the next burst */
-	fill_pattern(frame, 1800, 4);
+	sl_test_fill_pattern(frame, 1800, 4);
 	ck_assert_int_eq(dev_rx(&d, rxq, frame, 1800), 4);
 	d.vq->used->idx = (uint16_t)(d.used_idx - 2);
 	ck_assert_uint_eq(virtio_recv_pkts(rxq, pkts, 8), 0);
 	ck_assert_ptr_nonnull(rxq->pkt_first);
 	dev_publish(&d);
 	ck_assert_uint_eq(virtio_recv_pkts(rxq, pkts, 8), 1);
-	check_pkt(pkts[0], 1800, 4);
+	sl_test_check_pkt(pkts[0], 1800, 4);
 	sl_pktmbuf_free(pkts[0]);
 	ck_assert_uint_eq(rxq->errors, 0);
 	virtio_rx_queue_destroy(rxq);
@@ -320,13 +231,13 @@ START_TEST(rx_merged_frame_dropped_without_scatter)
 	struct sl_mbuf *pkts[8];
 	uint8_t frame[2000];
 
-	fill_pattern(frame, 2000, 1);
+	sl_test_fill_pattern(frame, 2000, 1);
 	ck_assert_int_eq(dev_rx(&d, rxq, frame, 2000), 4);
-	fill_pattern(frame, 300, 2);
+	sl_test_fill_pattern(frame, 300, 2);
 	ck_assert_int_eq(dev_rx(&d, rxq, frame, 300), 1);
 	dev_publish(&d);
 	ck_assert_uint_eq(drain_rx(rxq, pkts, 8), 1);
-	check_pkt(pkts[0], 300, 2);
+	sl_test_check_pkt(pkts[0], 300, 2);
 	sl_pktmbuf_free(pkts[0]);
 	ck_assert_uint_eq(rxq->errors, 1);
 	virtio_rx_queue_destroy(rxq);
@@ -349,7 +260,7 @@ START_TEST(rx_bad_used_id_stops_queue)
 		uint8_t frame[100];
 		uint16_t id;
 
-		fill_pattern(frame, 100, 9);
+		sl_test_fill_pattern(frame, 100, 9);
 		ck_assert_int_eq(dev_rx(&d, rxq, frame, 100), 1);
 		if (k < SL_DIM(bad_ids)) {
 			dev_pop(&d);
@@ -362,7 +273,7 @@ START_TEST(rx_bad_used_id_stops_queue)
 		ck_assert_int_eq(dev_rx(&d, rxq, frame, 100), 1);
 		dev_publish(&d);
 		ck_assert_uint_eq(virtio_recv_pkts(rxq, pkts, 8), 1);
-		check_pkt(pkts[0], 100, 9);
+		sl_test_check_pkt(pkts[0], 100, 9);
 		sl_pktmbuf_free(pkts[0]);
 		ck_assert_uint_eq(rxq->bad_id, 1);
 		ck_assert(rxq->vq.broken);
@@ -410,7 +321,7 @@ START_TEST(rx_bad_lengths_drop_frames)
 	struct virtio_net_hdr *hdr;
 	uint16_t id;
 
-	fill_pattern(frame, 200, 1);
+	sl_test_fill_pattern(frame, 200, 1);
 	/* 1: length one past the buffer */
 	ck_assert_int_eq(dev_rx(&d, rxq, frame, 200), 1);
 	d.vq->used->ring[(d.used_idx - 1) & d.vq->mask].len = rxq->buf_len + 1u;
@@ -431,21 +342,21 @@ START_TEST(rx_bad_lengths_drop_frames)
 	hdr = sl_pktmbuf_mtod_offset(rxq->sw_ring[id], struct virtio_net_hdr *, -(int)HDR);
 	hdr->num_buffers = 65;
 	/* 6: a later buffer of a merged frame longer than the buffer */
-	fill_pattern(frame, 1200, 2);
+	sl_test_fill_pattern(frame, 1200, 2);
 	ck_assert_int_eq(dev_rx(&d, rxq, frame, 1200), 3);
 	d.vq->used->ring[(d.used_idx - 2) & d.vq->mask].len = rxq->buf_len + 100u;
 	/* 7: the first buffer of a merged frame longer than the buffer: its
 	 * num_buffers still says how many buffers to skip */
-	fill_pattern(frame, 1200, 3);
+	sl_test_fill_pattern(frame, 1200, 3);
 	ck_assert_int_eq(dev_rx(&d, rxq, frame, 1200), 3);
 	d.vq->used->ring[(d.used_idx - 3) & d.vq->mask].len = rxq->buf_len + 1u;
 	/* then a good frame */
-	fill_pattern(frame, 300, 7);
+	sl_test_fill_pattern(frame, 300, 7);
 	ck_assert_int_eq(dev_rx(&d, rxq, frame, 300), 1);
 	dev_publish(&d);
 
 	ck_assert_uint_eq(drain_rx(rxq, pkts, 16), 1);
-	check_pkt(pkts[0], 300, 7);
+	sl_test_check_pkt(pkts[0], 300, 7);
 	sl_pktmbuf_free(pkts[0]);
 	ck_assert_uint_eq(rxq->errors, 7);
 	ck_assert_uint_eq(rxq->bad_len, 7);
@@ -458,34 +369,37 @@ START_TEST(rx_bad_lengths_drop_frames)
 }
 END_TEST
 
+/* The device receives 40 64-byte frames and publishes them at once; the
+ * driver takes all 40 in one burst (and refills). */
+static void rx_40_frames(struct dev *d, struct virtio_rx_queue *rxq)
+{
+	struct sl_mbuf *pkts[64];
+	uint8_t frame[64];
+
+	sl_test_fill_pattern(frame, 64, 0);
+	for (unsigned i = 0; i < 40; i++)
+		ck_assert_int_eq(dev_rx(d, rxq, frame, 64), 1);
+	dev_publish(d);
+	ck_assert_uint_eq(virtio_recv_pkts(rxq, pkts, 64), 40);
+	sl_pktmbuf_free_bulk(pkts, 40);
+}
+
 /* 2.7.7.2: without EVENT_IDX, a refill rings only when the device has not
  * set VRING_USED_F_NO_NOTIFY; at most once per burst either way. */
 START_TEST(rx_notify_flag_suppression)
 {
 	struct dev d;
 	struct virtio_rx_queue *rxq = rxq_new(pool, 64, 1, 0, 0, &d);
-	struct sl_mbuf *pkts[64];
-	uint8_t frame[64];
-	unsigned i;
 
 	ck_assert_uint_eq(rxq->vq.avail->flags, VRING_AVAIL_F_NO_INTERRUPT);
-	fill_pattern(frame, 64, 0);
 	d.vq->used->flags = VRING_USED_F_NO_NOTIFY;
-	for (i = 0; i < 40; i++)
-		dev_rx(&d, rxq, frame, 64);
-	dev_publish(&d);
-	ck_assert_uint_eq(virtio_recv_pkts(rxq, pkts, 64), 40);
-	sl_pktmbuf_free_bulk(pkts, 40);
+	rx_40_frames(&d, rxq);
 	ck_assert_uint_eq(rxq->vq.publishes, 1);
 	ck_assert_uint_eq(rxq->vq.notifications, 0);
 
 	d.vq->used->flags = 0;
 	doorbell = 0xffff;
-	for (i = 0; i < 40; i++)
-		dev_rx(&d, rxq, frame, 64);
-	dev_publish(&d);
-	ck_assert_uint_eq(virtio_recv_pkts(rxq, pkts, 64), 40);
-	sl_pktmbuf_free_bulk(pkts, 40);
+	rx_40_frames(&d, rxq);
 	ck_assert_uint_eq(rxq->vq.publishes, 2);
 	ck_assert_uint_eq(rxq->vq.notifications, 1);
 	ck_assert_uint_eq(doorbell, 0);
@@ -499,35 +413,19 @@ START_TEST(rx_notify_event_idx)
 {
 	struct dev d;
 	struct virtio_rx_queue *rxq = rxq_new(pool, 64, 1, 0, 1, &d);
-	struct sl_mbuf *pkts[64];
-	uint8_t frame[64];
-	unsigned i;
 
 	ck_assert_uint_eq(rxq->vq.avail->flags, 0);
-	fill_pattern(frame, 64, 0);
 	/* the device wants a kick once index 200 is passed: not yet */
 	*rxq->vq.avail_event = 200;
-	for (i = 0; i < 40; i++)
-		dev_rx(&d, rxq, frame, 64);
-	dev_publish(&d);
-	ck_assert_uint_eq(virtio_recv_pkts(rxq, pkts, 64), 40);
-	sl_pktmbuf_free_bulk(pkts, 40);
+	rx_40_frames(&d, rxq);
 	ck_assert_uint_eq(rxq->vq.avail->idx, 104);
 	ck_assert_uint_eq(rxq->vq.notifications, 0);
 	/* it ran dry at index 104 and asks to hear about entry 104 */
 	*rxq->vq.avail_event = 104;
-	for (i = 0; i < 40; i++)
-		dev_rx(&d, rxq, frame, 64);
-	dev_publish(&d);
-	ck_assert_uint_eq(virtio_recv_pkts(rxq, pkts, 64), 40);
-	sl_pktmbuf_free_bulk(pkts, 40);
+	rx_40_frames(&d, rxq);
 	ck_assert_uint_eq(rxq->vq.notifications, 1);
 	/* the same event again is in the past: no second kick */
-	for (i = 0; i < 40; i++)
-		dev_rx(&d, rxq, frame, 64);
-	dev_publish(&d);
-	ck_assert_uint_eq(virtio_recv_pkts(rxq, pkts, 64), 40);
-	sl_pktmbuf_free_bulk(pkts, 40);
+	rx_40_frames(&d, rxq);
 	ck_assert_uint_eq(rxq->vq.notifications, 1);
 	virtio_rx_queue_destroy(rxq);
 }
@@ -544,7 +442,7 @@ START_TEST(rx_empty_pool_counts_and_recovers)
 
 	hold = calloc(n, sizeof(*hold));
 	ck_assert_int_eq(sl_pktmbuf_alloc_bulk(pool, hold, n), 0);
-	fill_pattern(frame, 64, 0);
+	sl_test_fill_pattern(frame, 64, 0);
 	for (i = 0; i < 40; i++)
 		dev_rx(&d, rxq, frame, 64);
 	dev_publish(&d);
@@ -573,7 +471,7 @@ static struct virtio_tx_queue *txq_new(uint16_t size, int event_idx, uint16_t fr
 				       free_thresh ? free_thresh : (uint16_t)SL_MIN(32, size / 4));
 
 	ck_assert_ptr_nonnull(txq);
-	map_add(txq->hdr_iova, txq->hdr_mem, SL_CACHE_LINE_SIZE);
+	sl_test_dma_map_add(txq->hdr_iova, txq->hdr_mem, SL_CACHE_LINE_SIZE);
 	txq->vq.notify = &doorbell;
 	txq->vq.index = 1;
 	memset(d, 0, sizeof(*d));
@@ -597,7 +495,7 @@ static uint32_t dev_tx(struct dev *d, uint16_t *head, uint8_t *out, unsigned *nd
 
 		ck_assert_msg(!(desc->flags & VRING_DESC_F_WRITE), "TX descriptor is writable");
 		ck_assert_msg(desc->len > 0, "zero-length TX descriptor %u", id);
-		va = dma_va(desc->addr, desc->len);
+		va = sl_test_dma_va(desc->addr, desc->len);
 		skip = SL_MIN(hdr_left, desc->len);
 		for (uint32_t i = 0; i < skip; i++)
 			ck_assert_msg(va[i] == 0, "net header byte not zero");
@@ -618,27 +516,19 @@ static uint32_t dev_tx(struct dev *d, uint16_t *head, uint8_t *out, unsigned *nd
 	return len;
 }
 
-static struct sl_mbuf *make_pkt(struct sl_mempool *mp, uint32_t len, uint32_t seed,
-				uint32_t seg_size)
+/* The device sends the next chain: nb_desc descriptors carrying frame
+ * 'seed' of len bytes; its used entry written, not published. */
+static void dev_tx_expect(struct dev *d, unsigned nb_desc, uint32_t len, uint32_t seed)
 {
-	static uint8_t data[16384];
-	struct sl_mbuf *head = NULL;
-	uint32_t off = 0;
+	static uint8_t got[16384], want[16384];
+	uint16_t head;
+	unsigned nd;
 
-	fill_pattern(data, len, seed);
-	while (off < len) {
-		struct sl_mbuf *m = sl_pktmbuf_alloc(mp);
-		uint32_t chunk = SL_MIN(len - off, seg_size);
-
-		ck_assert_ptr_nonnull(m);
-		memcpy(sl_pktmbuf_append(m, chunk), data + off, chunk);
-		off += chunk;
-		if (head == NULL)
-			head = m;
-		else
-			ck_assert_int_eq(sl_pktmbuf_chain(head, m), 0);
-	}
-	return head;
+	ck_assert_uint_eq(dev_tx(d, &head, got, &nd), len);
+	ck_assert_uint_eq(nd, nb_desc);
+	sl_test_fill_pattern(want, len, seed);
+	ck_assert(memcmp(got, want, len) == 0);
+	dev_used(d, head, 0);
 }
 
 START_TEST(tx_frames_header_in_headroom)
@@ -647,29 +537,20 @@ START_TEST(tx_frames_header_in_headroom)
 	unsigned before = sl_mempool_avail_count(pool);
 	struct virtio_tx_queue *txq = txq_new(64, 0, 0, &d);
 	struct sl_mbuf *pkts[32];
-	static uint8_t got[16384], want[16384];
 	unsigned sent = 0, checked = 0;
 
 	while (sent < 500) {
 		unsigned n = 1 + (unsigned)rand() % 32, i, taken;
 
 		for (i = 0; i < n; i++)
-			pkts[i] = make_pkt(pool, 60 + ((sent + i) * 101) % 1455, sent + i, 4096);
+			pkts[i] = sl_test_make_pkt(pool, 60 + ((sent + i) * 101) % 1455, sent + i, 1);
 		taken = virtio_xmit_pkts(txq, pkts, (uint16_t)n);
 		sl_pktmbuf_free_bulk(pkts + taken, n - taken);
 		sent += taken;
 		/* the device sends everything available */
 		while (dev_avail(&d) > 0) {
-			uint16_t head;
-			unsigned nd;
-			uint32_t len = dev_tx(&d, &head, got, &nd), want_len;
-
-			want_len = 60 + (checked * 101) % 1455;
-			ck_assert_uint_eq(nd, 1);	/* header pushed into the headroom */
-			ck_assert_uint_eq(len, want_len);
-			fill_pattern(want, want_len, checked);
-			ck_assert(memcmp(got, want, len) == 0);
-			dev_used(&d, head, 0);
+			/* one descriptor: the header went into the headroom */
+			dev_tx_expect(&d, 1, 60 + (checked * 101) % 1455, checked);
 			checked++;
 		}
 		dev_publish(&d);
@@ -690,24 +571,24 @@ START_TEST(tx_chains_and_shared_mbufs)
 	unsigned before = sl_mempool_avail_count(small_pool);
 	struct virtio_tx_queue *txq = txq_new(64, 0, 64, &d);
 	struct sl_mbuf *pkts[4], *empty, *shared, *noroom;
-	static uint8_t got[16384], want[16384];
+	static uint8_t got[16384];
 	uint16_t head;
 	unsigned nd;
 	uint32_t len;
 	uint8_t *canary;
 
-	pkts[0] = make_pkt(small_pool, 3000, 1, 512);		/* 6 segments */
+	pkts[0] = sl_test_make_pkt(small_pool, 3000, 1, 6);
 	empty = sl_pktmbuf_alloc(small_pool);			/* a zero-length middle segment */
-	pkts[1] = make_pkt(small_pool, 1000, 2, 512);
+	pkts[1] = sl_test_make_pkt(small_pool, 1000, 2, 2);
 	empty->next = pkts[1]->next;
 	pkts[1]->next = empty;
 	pkts[1]->nb_segs++;
-	shared = make_pkt(small_pool, 200, 3, 512);
+	shared = sl_test_make_pkt(small_pool, 200, 3, 1);
 	sl_pktmbuf_refcnt_update(shared, 1);
 	canary = sl_pktmbuf_mtod_offset(shared, uint8_t *, -(int)HDR);
 	memset(canary, 0xa5, HDR);
 	pkts[2] = shared;
-	noroom = make_pkt(small_pool, 100, 4, 512);
+	noroom = sl_test_make_pkt(small_pool, 100, 4, 1);
 	sl_pktmbuf_prepend(noroom, noroom->data_off);		/* no headroom left */
 	memset(sl_pktmbuf_mtod(noroom, uint8_t *), 0xee, SL_PKTMBUF_HEADROOM);
 	pkts[3] = noroom;
@@ -715,28 +596,13 @@ START_TEST(tx_chains_and_shared_mbufs)
 	ck_assert_uint_eq(virtio_xmit_pkts(txq, pkts, 4), 4);
 	ck_assert_uint_eq(txq->vq.nb_free, 64 - 6 - 2 - 2 - 2);
 
-	len = dev_tx(&d, &head, got, &nd);
-	ck_assert_uint_eq(nd, 6);
-	fill_pattern(want, 3000, 1);
-	ck_assert_uint_eq(len, 3000);
-	ck_assert(memcmp(got, want, len) == 0);
-	dev_used(&d, head, 0);
+	dev_tx_expect(&d, 6, 3000, 1);
 
-	len = dev_tx(&d, &head, got, &nd);
-	ck_assert_uint_eq(nd, 2);				/* the empty segment skipped */
-	fill_pattern(want, 1000, 2);
-	ck_assert_uint_eq(len, 1000);
-	ck_assert(memcmp(got, want, len) == 0);
-	dev_used(&d, head, 0);
+	dev_tx_expect(&d, 2, 1000, 2);			/* the empty segment skipped */
 
-	len = dev_tx(&d, &head, got, &nd);
-	ck_assert_uint_eq(nd, 2);				/* separate header */
-	fill_pattern(want, 200, 3);
-	ck_assert_uint_eq(len, 200);
-	ck_assert(memcmp(got, want, len) == 0);
+	dev_tx_expect(&d, 2, 200, 3);				/* separate header */
 	for (unsigned i = 0; i < HDR; i++)
 		ck_assert_uint_eq(canary[i], 0xa5);
-	dev_used(&d, head, 0);
 
 	len = dev_tx(&d, &head, got, &nd);
 	ck_assert_uint_eq(nd, 2);
@@ -766,7 +632,7 @@ START_TEST(tx_ring_full_then_reclaim)
 	unsigned i, nd, n;
 
 	for (i = 0; i < 48; i++)
-		pkts[i] = make_pkt(pool, 100, i, 4096);
+		pkts[i] = sl_test_make_pkt(pool, 100, i, 1);
 	ck_assert_uint_eq(virtio_xmit_pkts(txq, pkts, 48), 32);
 	ck_assert_uint_eq(virtio_xmit_pkts(txq, pkts + 32, 16), 0);
 	/* the device finishes 10 (out of order: a device may) */
@@ -803,7 +669,7 @@ START_TEST(tx_bad_used_id_stops_queue)
 		unsigned nd, i;
 
 		for (i = 0; i < 40; i++)
-			pkts[i] = make_pkt(small_pool, 1000, i, 512);	/* 2 descriptors each */
+			pkts[i] = sl_test_make_pkt(small_pool, 1000, i, 2);	/* 2 descriptors each */
 		ck_assert_uint_eq(virtio_xmit_pkts(txq, pkts, 20), 20);
 		dev_tx(&d, &head, got, &nd);
 		dev_used(&d, head, 0);
@@ -843,8 +709,8 @@ START_TEST(tx_never_sendable_dropped)
 	struct sl_mbuf *pkts[3];
 
 	pkts[0] = sl_pktmbuf_alloc(small_pool);			/* empty */
-	pkts[1] = make_pkt(small_pool, 65 * 100, 1, 100);	/* 65 segments */
-	pkts[2] = make_pkt(small_pool, 100, 2, 512);
+	pkts[1] = sl_test_make_pkt(small_pool, 65 * 100, 1, 65);
+	pkts[2] = sl_test_make_pkt(small_pool, 100, 2, 1);
 	ck_assert_uint_eq(virtio_xmit_pkts(txq, pkts, 3), 3);
 	ck_assert_uint_eq(txq->errors, 2);
 	ck_assert_uint_eq(txq->packets, 1);
@@ -854,25 +720,29 @@ START_TEST(tx_never_sendable_dropped)
 }
 END_TEST
 
+/* Eight 100-byte frames, all taken by one burst. */
+static void xmit_8_frames(struct virtio_tx_queue *txq)
+{
+	struct sl_mbuf *pkts[8];
+
+	for (unsigned i = 0; i < 8; i++)
+		pkts[i] = sl_test_make_pkt(pool, 100, i, 1);
+	ck_assert_uint_eq(virtio_xmit_pkts(txq, pkts, 8), 8);
+}
+
 START_TEST(tx_notify_suppression)
 {
 	struct dev d;
 	struct virtio_tx_queue *txq = txq_new(64, 0, 0, &d);
 	struct virtio_tx_queue *txe;
 	struct dev de;
-	struct sl_mbuf *pkts[8];
-	unsigned i;
 
 	/* flags: NO_NOTIFY set (the device is busy sending) */
 	d.vq->used->flags = VRING_USED_F_NO_NOTIFY;
-	for (i = 0; i < 8; i++)
-		pkts[i] = make_pkt(pool, 100, i, 4096);
-	ck_assert_uint_eq(virtio_xmit_pkts(txq, pkts, 8), 8);
+	xmit_8_frames(txq);
 	ck_assert_uint_eq(txq->vq.notifications, 0);
 	d.vq->used->flags = 0;
-	for (i = 0; i < 8; i++)
-		pkts[i] = make_pkt(pool, 100, i, 4096);
-	ck_assert_uint_eq(virtio_xmit_pkts(txq, pkts, 8), 8);
+	xmit_8_frames(txq);
 	ck_assert_uint_eq(txq->vq.notifications, 1);
 	ck_assert_uint_eq(doorbell, 1);
 	ck_assert_uint_eq(txq->vq.publishes, 2);
@@ -881,17 +751,11 @@ START_TEST(tx_notify_suppression)
 	/* EVENT_IDX: the device asks about index 10 */
 	txe = txq_new(64, 1, 0, &de);
 	*txe->vq.avail_event = 10;
-	for (i = 0; i < 8; i++)
-		pkts[i] = make_pkt(pool, 100, i, 4096);
-	ck_assert_uint_eq(virtio_xmit_pkts(txe, pkts, 8), 8);	/* 0 -> 8 */
+	xmit_8_frames(txe);	/* 0 -> 8 */
 	ck_assert_uint_eq(txe->vq.notifications, 0);
-	for (i = 0; i < 8; i++)
-		pkts[i] = make_pkt(pool, 100, i, 4096);
-	ck_assert_uint_eq(virtio_xmit_pkts(txe, pkts, 8), 8);	/* 8 -> 16 passes 10 */
+	xmit_8_frames(txe);	/* 8 -> 16 passes 10 */
 	ck_assert_uint_eq(txe->vq.notifications, 1);
-	for (i = 0; i < 8; i++)
-		pkts[i] = make_pkt(pool, 100, i, 4096);
-	ck_assert_uint_eq(virtio_xmit_pkts(txe, pkts, 8), 8);	/* 16 -> 24: no */
+	xmit_8_frames(txe);	/* 16 -> 24: no */
 	ck_assert_uint_eq(txe->vq.notifications, 1);
 	virtio_tx_queue_destroy(txe);
 }
@@ -959,17 +823,12 @@ static Suite *virtio_suite(void)
 
 int main(void)
 {
-	SRunner *sr;
 	int failed;
 
 	srand(42);
 	setup_once();
-	sr = srunner_create(virtio_suite());
-	/* One process: the EAL and the pools are set up once above. */
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	/* one process: the EAL and the pools are set up once above */
+	failed = sl_test_run_suite(virtio_suite());
 	sl_mempool_free(pool);
 	sl_mempool_free(small_pool);
 	sl_eal_cleanup();
