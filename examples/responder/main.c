@@ -14,6 +14,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -307,9 +308,13 @@ static void print_stats(void)
 
 static int write_stats_json(const char *path)
 {
-	FILE *f = fopen(path, "w");
+	/* 0644 at most: fopen would create it world-writable under umask 000 */
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
 
 	if (f == NULL) {
+		if (fd >= 0)
+			close(fd);
 		SL_LOG(ERR, RESPONDER, "cannot write --stats-json %s: %s; give a writable path", path,
 		       strerror(errno));
 		return -errno;

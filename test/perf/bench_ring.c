@@ -33,7 +33,7 @@ int main(void)
 		fprintf(stderr, "bench_ring: sl_ring_create failed\n");
 		return 1;
 	}
-	printf("# sluice sl_ring, %u slots, %d CPUs\n", BR_RING_COUNT, ncpus);
+	printf("# sluice sl_ring, %d slots, %d CPUs\n", BR_RING_COUNT, ncpus);
 	rc = br_run_all(spsc, mpmc, ncpus);
 	sl_ring_free(spsc);
 	sl_ring_free(mpmc);

@@ -43,7 +43,7 @@ static int eal_init_args(char *const *argv)
 	static char *copy[32];
 	int argc = 0;
 
-	while (argv[argc] != NULL && argc < (int)SL_DIM(copy) - 1) {
+	while (argc < (int)SL_DIM(copy) - 1 && argv[argc] != NULL) {
 		copy[argc] = argv[argc];
 		argc++;
 	}

@@ -27,7 +27,6 @@ typedef int (*deq1_fn)(struct sl_ring *, void **);
  * forced variants (created with the opposite flags, to show that the
  * forced mode wins). */
 struct ring_mode {
-	const char *name;
 	unsigned flags;
 	enq_fn enq_bulk, enq_burst;
 	deq_fn deq_bulk, deq_burst;
@@ -36,22 +35,22 @@ struct ring_mode {
 };
 
 static const struct ring_mode modes[] = {
-	{ "default SP/SC", SL_RING_F_SP_ENQ | SL_RING_F_SC_DEQ,
+	{ /* default SP/SC */ SL_RING_F_SP_ENQ | SL_RING_F_SC_DEQ,
 	  sl_ring_enqueue_bulk, sl_ring_enqueue_burst,
 	  sl_ring_dequeue_bulk, sl_ring_dequeue_burst, sl_ring_enqueue, sl_ring_dequeue },
-	{ "default MP/MC", 0,
+	{ /* default MP/MC */ 0,
 	  sl_ring_enqueue_bulk, sl_ring_enqueue_burst,
 	  sl_ring_dequeue_bulk, sl_ring_dequeue_burst, sl_ring_enqueue, sl_ring_dequeue },
-	{ "forced sp/sc", 0,
+	{ /* forced sp/sc */ 0,
 	  sl_ring_sp_enqueue_bulk, sl_ring_sp_enqueue_burst,
 	  sl_ring_sc_dequeue_bulk, sl_ring_sc_dequeue_burst, sl_ring_sp_enqueue, sl_ring_sc_dequeue },
-	{ "forced mp/mc", SL_RING_F_SP_ENQ | SL_RING_F_SC_DEQ,
+	{ /* forced mp/mc */ SL_RING_F_SP_ENQ | SL_RING_F_SC_DEQ,
 	  sl_ring_mp_enqueue_bulk, sl_ring_mp_enqueue_burst,
 	  sl_ring_mc_dequeue_bulk, sl_ring_mc_dequeue_burst, sl_ring_mp_enqueue, sl_ring_mc_dequeue },
-	{ "mixed SP/MC", SL_RING_F_SP_ENQ,
+	{ /* mixed SP/MC */ SL_RING_F_SP_ENQ,
 	  sl_ring_enqueue_bulk, sl_ring_enqueue_burst,
 	  sl_ring_dequeue_bulk, sl_ring_dequeue_burst, sl_ring_enqueue, sl_ring_dequeue },
-	{ "mixed MP/SC", SL_RING_F_SC_DEQ,
+	{ /* mixed MP/SC */ SL_RING_F_SC_DEQ,
 	  sl_ring_enqueue_bulk, sl_ring_enqueue_burst,
 	  sl_ring_dequeue_bulk, sl_ring_dequeue_burst, sl_ring_enqueue, sl_ring_dequeue },
 };

@@ -50,7 +50,7 @@ int main(void)
 			rte_strerror(rte_errno));
 		return 1;
 	}
-	printf("# %s rte_ring, %u slots, %d CPUs\n", rte_version(), BR_RING_COUNT, ncpus);
+	printf("# %s rte_ring, %d slots, %d CPUs\n", rte_version(), BR_RING_COUNT, ncpus);
 	rc = br_run_all(spsc, mpmc, ncpus);
 	rte_ring_free(spsc);
 	rte_ring_free(mpmc);
