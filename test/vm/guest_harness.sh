@@ -12,29 +12,10 @@
 # to e1000, (8) 100 frames with seq 1000000.. sent on the rebound e1000.
 # Exit status: the number of failed checks.
 set -u
+. "$SLUICE_SOURCE_DIR/test/vm/guest_lib.sh"
 e1000=$1 virtio=$2 cross_a=$3 cross_b=$4 mq=$5 count=$6
-here=$(dirname "$0")
-R=$SLUICE_RESULTS
-fails=0
-
+# the time of each step: this test is also where boot and 9p speed show
 ok() { echo "ok: $* [$(cut -d" " -f1 /proc/uptime) s]"; }
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
-check() {
-	desc=$1; shift
-	if "$@"; then ok "$desc"; else bad "$desc"; fi
-}
-driver_of() {	# PCI (or virtio) device dir -> bound driver name, or "none"
-	if [ -e "$1/driver" ]; then basename "$(readlink "$1/driver")"; else echo none; fi
-}
-group_of() { basename "$(readlink "/sys/bus/pci/devices/$1/iommu_group")"; }
-wait_carrier() {	# IFNAME [0|1]
-	i=0
-	while [ "$(cat "/sys/class/net/$1/carrier" 2>/dev/null)" != "${2:-1}" ]; do
-		i=$((i + 1))
-		[ $i -gt 200 ] && return 1
-		sleep 0.1
-	done
-}
 
 # (1) environment
 check "IOMMU registered: $(ls /sys/class/iommu | tr '\n' ' ')" test -n "$(ls /sys/class/iommu)"
@@ -45,24 +26,21 @@ gv=$(group_of "$virtio")
 check "NICs in distinct IOMMU groups (e1000: $ge, virtio: $gv)" test -n "$ge" -a -n "$gv" -a "$ge" != "$gv"
 check "e1000 alone in its group" test "$(ls "/sys/kernel/iommu_groups/$ge/devices")" = "$e1000"
 check "virtio alone in its group" test "$(ls "/sys/kernel/iommu_groups/$gv/devices")" = "$virtio"
-check "e1000 bound to e1000 driver" test "$(driver_of "/sys/bus/pci/devices/$e1000")" = e1000
-check "virtio NIC bound to virtio-pci" test "$(driver_of "/sys/bus/pci/devices/$virtio")" = virtio-pci
+check "e1000 bound to e1000 driver" is_on "$e1000" e1000
+check "virtio NIC bound to virtio-pci" is_on "$virtio" virtio-pci
 vdev=$(ls -d /sys/bus/pci/devices/$virtio/virtio* 2>/dev/null | head -1)
 check "virtio NIC's virtio device bound to virtio_net" test "$(driver_of "$vdev")" = virtio_net
-e_if=$(ls "/sys/bus/pci/devices/$e1000/net" 2>/dev/null)
-v_if=$(ls "$vdev/net" 2>/dev/null)
+e_if=$(ifname_of "$e1000")
+v_if=$(ifname_of "$virtio")
 check "interfaces: e1000 '$e_if', virtio '$v_if'" test -n "$e_if" -a -n "$v_if"
-pci_id() { echo "$(cat "/sys/bus/pci/devices/$1/vendor"):$(cat "/sys/bus/pci/devices/$1/device")"; }
 check "e1000-82545em model is 8086:100f" test "$(pci_id "$cross_a")" = 0x8086:0x100f
 check "e1000-82544gc model is 8086:100c" test "$(pci_id "$cross_b")" = 0x8086:0x100c
 check "virtio model is modern-only 1af4:1041" test "$(pci_id "$virtio")" = 0x1af4:0x1041
-a_if=$(ls "/sys/bus/pci/devices/$cross_a/net" 2>/dev/null)
-b_if=$(ls "/sys/bus/pci/devices/$cross_b/net" 2>/dev/null)
+a_if=$(ifname_of "$cross_a")
+b_if=$(ifname_of "$cross_b")
 check "crossover interfaces: '$a_if', '$b_if'" test -n "$a_if" -a -n "$b_if"
-if [ $fails -ne 0 ]; then
-	echo "environment checks failed, not testing traffic"
-	exit $fails
-fi
+[ $fails -eq 0 ] || echo "environment checks failed, not testing traffic"
+exit_if_failed
 
 # The kernel's own IPv6 (router solicitations, MLD) would add frames to the wire.
 echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6
@@ -73,10 +51,10 @@ check "e1000 link up" wait_carrier "$e_if"
 check "virtio link up" wait_carrier "$v_if"
 
 # (2) guest -> host through e1000
-check "e1000 sent $count frames" python3 "$here/guest_pkt.py" send "$e_if" "$count" --stats "$R/tx_stats.json"
+check "e1000 sent $count frames" python3 "$GUEST_PKT" send "$e_if" "$count" --stats "$R/tx_stats.json"
 
 # (3) host -> guest through virtio-net
-check "virtio receive ran" python3 "$here/guest_pkt.py" recv "$v_if" "$count" --out "$R/rx.pcap" \
+check "virtio receive ran" python3 "$GUEST_PKT" recv "$v_if" "$count" --out "$R/rx.pcap" \
 	--ready "$R/rx_ready" --timeout 120 --stats "$R/rx_stats.json"
 
 # (4) crossover cable between two NICs of this guest
@@ -84,10 +62,10 @@ ip link set "$a_if" up
 ip link set "$b_if" up
 check "crossover link A up" wait_carrier "$a_if"
 check "crossover link B up" wait_carrier "$b_if"
-python3 "$here/guest_pkt.py" recv "$b_if" 300 --out "$R/cross.pcap" --ready "$R/cross_ready" --timeout 60 &
+python3 "$GUEST_PKT" recv "$b_if" 300 --out "$R/cross.pcap" --ready "$R/cross_ready" --timeout 60 &
 rx_pid=$!
 while [ ! -e "$R/cross_ready" ]; do sleep 0.1; done
-check "crossover: 300 frames sent" python3 "$here/guest_pkt.py" send "$a_if" 300 --first-seq 3000
+check "crossover: 300 frames sent" python3 "$GUEST_PKT" send "$a_if" 300 --first-seq 3000
 check "crossover: receiver ran" wait $rx_pid
 
 # (5) link state from the host's monitor (set_link)
@@ -97,15 +75,14 @@ check "e1000 carrier back after set_link on" wait_carrier "$e_if" 1; touch "$R/l
 
 # (6) multi-queue virtio-net on a host tap
 if [ "$mq" != none ]; then
-	mdev=$(ls -d /sys/bus/pci/devices/$mq/virtio* 2>/dev/null | head -1)
-	m_if=$(ls "$mdev/net" 2>/dev/null)
+	m_if=$(ifname_of "$mq")
 	check "virtio-mq interface '$m_if' has 2 RX and 2 TX queues" \
 		test "$(ls "/sys/class/net/$m_if/queues" 2>/dev/null | tr '\n' ' ')" = "rx-0 rx-1 tx-0 tx-1 "
 	ip link set "$m_if" up
 	check "virtio-mq link up" wait_carrier "$m_if"
-	check "virtio-mq receive ran" python3 "$here/guest_pkt.py" recv "$m_if" 200 --out "$R/mq.pcap" \
+	check "virtio-mq receive ran" python3 "$GUEST_PKT" recv "$m_if" 200 --out "$R/mq.pcap" \
 		--ready "$R/mq_ready" --timeout 60
-	check "virtio-mq sent 200 frames" python3 "$here/guest_pkt.py" send "$m_if" 200 --first-seq 5000
+	check "virtio-mq sent 200 frames" python3 "$GUEST_PKT" send "$m_if" 200 --first-seq 5000
 fi
 
 # (7) e1000 to vfio-pci and back, through sysfs driver_override
@@ -117,20 +94,20 @@ echo vfio-pci > "$dev/driver_override"
 echo "$e1000" > /sys/bus/pci/drivers/vfio-pci/bind
 check "e1000 bound to vfio-pci" test "$(driver_of "$dev")" = vfio-pci
 check "/dev/vfio/$ge appeared" test -c "/dev/vfio/$ge"
-check "VFIO type1 probe of e1000" python3 "$here/guest_vfio.py" "$e1000" --out "$R/vfio.json"
+check "VFIO type1 probe of e1000" python3 "$S/test/vm/guest_vfio.py" "$e1000" --out "$R/vfio.json"
 echo "$e1000" > /sys/bus/pci/drivers/vfio-pci/unbind
 check "/dev/vfio/$ge gone after unbind" test ! -e "/dev/vfio/$ge"
 echo > "$dev/driver_override"
 echo "$e1000" > /sys/bus/pci/drivers/e1000/bind
 check "e1000 bound back to e1000 driver" test "$(driver_of "$dev")" = e1000
-e_if=$(ls "$dev/net" 2>/dev/null)
+e_if=$(ifname_of "$e1000")
 check "e1000 interface back: '$e_if'" test -n "$e_if"
 
 # (8) the rebound interface works
 if [ -n "$e_if" ]; then
 	ip link set "$e_if" up
 	check "e1000 link up after rebind" wait_carrier "$e_if"
-	check "rebound e1000 sent 100 frames" python3 "$here/guest_pkt.py" send "$e_if" 100 --first-seq 1000000
+	check "rebound e1000 sent 100 frames" python3 "$GUEST_PKT" send "$e_if" 100 --first-seq 1000000
 fi
 
 echo "guest checks failed: $fails"

@@ -11,38 +11,15 @@
 # run_N_done (or run_N_failed with the reason) follows. DPDK_EAL_ARGS (env)
 # adds EAL options to the DPDK commands.
 set -u
+. "$SLUICE_SOURCE_DIR/test/vm/guest_lib.sh"
 nic0=$1 nic1=$2 nic2=$3 settle=$4
 shift 4
-R=$SLUICE_RESULTS
-B=$SLUICE_BUILD_DIR
 sl_l2fwd=$B/examples/l2fwd/sl-l2fwd
 sl_pktgen=$B/app/pktgen/sl-pktgen
 dpdk_l2fwd=$B/test/perf/dpdk/dpdk-l2fwd
 testpmd=$(command -v dpdk-testpmd || echo /usr/bin/dpdk-testpmd)
 dpdk_eal="-n 1 ${DPDK_EAL_ARGS:-}"
 
-# wait_for FILE PATTERN PID SECONDS: until FILE has a line with PATTERN;
-# fails when PID exits first or time runs out.
-wait_for() {
-	i=0
-	while ! grep -q "$2" "$1" 2>/dev/null; do
-		kill -0 "$3" 2>/dev/null || return 1
-		[ $i -ge $(($4 * 5)) ] && return 1
-		sleep 0.2
-		i=$((i + 1))
-	done
-}
-# stop PID: SIGINT, then SIGKILL after 20 s; returns the exit status.
-stop() {
-	kill -INT "$1" 2>/dev/null
-	i=0
-	while kill -0 "$1" 2>/dev/null && [ $i -lt 100 ]; do
-		sleep 0.2
-		i=$((i + 1))
-	done
-	kill -KILL "$1" 2>/dev/null
-	wait "$1"
-}
 failed() {	# N reason
 	echo "run $1 FAILED: $2"
 	echo "$2" > "$R/.run_$1_failed" && mv "$R/.run_$1_failed" "$R/run_$1_failed"
@@ -83,23 +60,22 @@ for spec in "$@"; do
 		failed "$n" "$1 is not built"
 		continue
 	fi
-	stdbuf -oL -eL "$@" < /dev/null > "$log" 2>&1 &
-	app=$!
+	spawn "$log" "$@"
+	app=$pid
 	gen=
-	if ! wait_for "$log" "$marker" $app 120; then
+	if ! wait_for "$log" "$marker" 120 $app; then
 		tail -n 15 "$log"
-		stop $app
+		stop_pid $app
 		failed "$n" "$(basename "$1") did not start (no '$marker' in its log): $(tail -n 3 "$log" | tr '\n' ' ')"
 		continue
 	fi
 	if [ "$kind" != txonly ]; then
-		stdbuf -oL -eL "$sl_pktgen" -l 0 -a "$nic2" -- --tx 0 --rx none --size 60 \
-			< /dev/null > "$R/run_${n}_gen.log" 2>&1 &
-		gen=$!
-		if ! wait_for "$R/run_${n}_gen.log" "] port 0 " $gen 120; then
+		spawn "$R/run_${n}_gen.log" "$sl_pktgen" -l 0 -a "$nic2" -- --tx 0 --rx none --size 60
+		gen=$pid
+		if ! wait_for "$R/run_${n}_gen.log" "] port 0 " 120 $gen; then
 			tail -n 15 "$R/run_${n}_gen.log"
-			stop $gen
-			stop $app
+			stop_pid $gen
+			stop_pid $app
 			failed "$n" "the generator did not start: $(tail -n 3 "$R/run_${n}_gen.log" | tr '\n' ' ')"
 			continue
 		fi
@@ -111,8 +87,8 @@ for spec in "$@"; do
 	done
 	alive=yes
 	kill -0 $app 2>/dev/null || alive=no
-	[ -n "$gen" ] && stop $gen
-	stop $app
+	[ -n "$gen" ] && stop_pid $gen
+	stop_pid $app
 	rc=$?
 	tail -n 25 "$log"
 	if [ $alive = no ]; then

@@ -9,10 +9,8 @@
 # Files for the host: pktgen.json, l2fwd.log, pktgen.log, devbind_*.txt, doctor.txt.
 # Exit status: 0, or the number of the step that failed.
 set -u
+. "$SLUICE_SOURCE_DIR/test/vm/guest_lib.sh"
 gen0=$1 fwd0=$2 fwd1=$3 gen1=$4 rate=$5 duration=$6 size=$7
-R=$SLUICE_RESULTS
-B=$SLUICE_BUILD_DIR
-S=$SLUICE_SOURCE_DIR
 devbind=$S/usertools/sl-devbind
 l2fwd=$B/examples/l2fwd/sl-l2fwd
 pktgen=$B/app/pktgen/sl-pktgen
@@ -20,7 +18,6 @@ pktgen=$B/app/pktgen/sl-pktgen
 step() { echo "@step $*"; }
 show() { sed 's/^/@out /' "$@"; }
 die() { echo "@out ERROR: $2"; exit "$1"; }
-ulimit -l unlimited 2>/dev/null
 
 step "The guest's NICs, on the kernel's drivers: $devbind --status"
 "$devbind" --status > "$R/devbind_before.txt" 2>&1
@@ -40,16 +37,12 @@ show "$R/doctor.txt"
 
 step "Starting sl-l2fwd on cpu 1: $fwd0 <-> $fwd1"
 echo "@out $l2fwd -l 1 -a $fwd0 -a $fwd1 -- -p 0x3 -q 2 -P -T 0"
-"$l2fwd" -l 1 -a "$fwd0" -a "$fwd1" -- -p 0x3 -q 2 -P -T 0 > "$R/l2fwd.log" 2>&1 &
-l2fwd_pid=$!
-ready=0
-for _ in $(seq 1 240); do
-	grep -q '^lcore .*RX port' "$R/l2fwd.log" && { ready=1; break; }
-	kill -0 $l2fwd_pid 2>/dev/null || break
-	sleep 0.25
-done
+spawn "$R/l2fwd.log" "$l2fwd" -l 1 -a "$fwd0" -a "$fwd1" -- -p 0x3 -q 2 -P -T 0
+l2fwd_pid=$pid
+wait_for "$R/l2fwd.log" '^lcore .*RX port' 60 $l2fwd_pid
+ready=$?
 grep -E '^(Port|lcore|MAC)' "$R/l2fwd.log" | show
-[ $ready = 1 ] || { show "$R/l2fwd.log"; die 3 "sl-l2fwd did not start"; }
+[ $ready = 0 ] || { show "$R/l2fwd.log"; die 3 "sl-l2fwd did not start"; }
 # QEMU's e1000 model ignores received frames for about a second after the
 # driver enables the receiver.
 sleep 1.5
@@ -65,8 +58,7 @@ grep -q 'sl-pktgen summary' "$R/pktgen.log" || { show "$R/pktgen.log"; die 4 "sl
 mv "$R/pktgen.json.tmp" "$R/pktgen.json"
 
 step "Stopping sl-l2fwd (SIGINT)"
-kill -INT $l2fwd_pid
-wait $l2fwd_pid
+stop_pid $l2fwd_pid
 rc=$?
 grep -E '^(Total packets|Forwarded|Port [0-9] driver counters)' "$R/l2fwd.log" | show
 [ $rc = 0 ] || die 5 "sl-l2fwd exited with $rc"

@@ -7,30 +7,16 @@
 # The host waits for 50 frames from NIC0 (B) and for ready_V (V), then
 # creates stop_V. Exit status: the number of failed checks.
 set -u
+. "$SLUICE_SOURCE_DIR/test/vm/guest_lib.sh"
 bridge=$1 nic0=$2 nic1=$3 nic2=$4 nic3=$5
-here=$(dirname "$0")
-R=$SLUICE_RESULTS
-devbind="python3 $SLUICE_SOURCE_DIR/usertools/sl-devbind"
-fwd=$SLUICE_BUILD_DIR/test/vm/e1000/fwd_min
+devbind="python3 $S/usertools/sl-devbind"
+fwd=$B/test/vm/e1000/fwd_min
 KERNEL_SECTION="Network devices using a kernel driver"
 VFIO_SECTION="Network devices bound to vfio-pci"
 NONE_SECTION="Network devices without a driver"
-fails=0
 step=0
 
-ok() { echo "ok: $*"; }
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
-check() {
-	desc=$1; shift
-	if "$@"; then ok "$desc"; else bad "$desc"; fi
-}
-dev() { echo "/sys/bus/pci/devices/$1"; }
-driver_of() {
-	if [ -e "$(dev "$1")/driver" ]; then basename "$(readlink "$(dev "$1")/driver")"; else echo none; fi
-}
-group_of() { basename "$(readlink "$(dev "$1")/iommu_group")"; }
-ifname_of() { ls "$(dev "$1")/net" 2>/dev/null | head -n 1; }
-override_of() { cat "$(dev "$1")/driver_override"; }
+override_of() { cat "$(pci_dev "$1")/driver_override"; }
 has() { grep -qF -- "$2" "$1"; }		# FILE TEXT
 hasnt() { ! grep -qF -- "$2" "$1"; }
 count() { grep -cF -- "$2" "$1"; }		# lines of FILE with TEXT
@@ -64,19 +50,12 @@ status_has() {	# the same on the last --status output
 			sh "$bdf" "$out.stdout" "$text"
 	done
 }
-wait_carrier() {
-	i=0
-	while [ "$(cat "/sys/class/net/$1/carrier" 2>/dev/null)" != 1 ] && [ $i -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-}
 
 for n in "$nic0" "$nic1" "$nic2" "$nic3"; do
-	check "$n on e1000 at boot" test "$(driver_of "$n")" = e1000
+	check "$n on e1000 at boot" is_on "$n" e1000
 done
 check "$nic2 and $nic3 sit behind the bridge $bridge" \
-	test -e "$(dev "$bridge")/$nic2" -a -e "$(dev "$bridge")/$nic3"
+	test -e "$(pci_dev "$bridge")/$nic2" -a -e "$(pci_dev "$bridge")/$nic3"
 g0=$(group_of "$nic0") g1=$(group_of "$nic1") g2=$(group_of "$nic2")
 check "$nic2 and $nic3 share IOMMU group $g2 (behind a PCIe-to-PCI bridge)" \
 	test "$(group_of "$nic3")" = "$g2"
@@ -84,7 +63,7 @@ check "$nic0 ($g0), $nic1 ($g1), $nic2 ($g2): groups of their own" \
 	test "$g0" != "$g1" -a "$g0" != "$g2" -a "$g1" != "$g2"
 echo "IOMMU group $g2: $(ls /sys/kernel/iommu_groups/$g2/devices | tr '\n' ' ')"
 echo "bridge $bridge driver: $(driver_of "$bridge")"
-[ $fails -ne 0 ] && exit $fails
+exit_if_failed
 if0=$(ifname_of "$nic0") if1=$(ifname_of "$nic1")
 
 echo "== S: --status"
@@ -108,7 +87,7 @@ echo "== B: $nic0 to vfio-pci and back to e1000"
 run_devbind --bind vfio-pci "$nic0"
 check "B: --bind vfio-pci $nic0 exits 0" test $rc -eq 0
 check "B: it says what it did" has "$out.stdout" "$nic0 ($if0): bound to vfio-pci (was e1000)"
-check "B: $nic0 is on vfio-pci" test "$(driver_of "$nic0")" = vfio-pci
+check "B: $nic0 is on vfio-pci" is_on "$nic0" vfio-pci
 check "B: driver_override is vfio-pci" test "$(override_of "$nic0")" = vfio-pci
 check "B: interface $if0 is gone" test -z "$(ifname_of "$nic0")" -a ! -e "/sys/class/net/$if0"
 check "B: /dev/vfio/$g0 exists" test -c "/dev/vfio/$g0"
@@ -122,17 +101,13 @@ short0=${nic0#0000:}
 run_devbind --bind e1000 "$short0"
 check "B: --bind e1000 $short0 (short address) exits 0" test $rc -eq 0
 check "B: it says what it did" has "$out.stdout" "$nic0: bound to e1000 (was vfio-pci)"
-check "B: $nic0 is on e1000 again" test "$(driver_of "$nic0")" = e1000
+check "B: $nic0 is on e1000 again" is_on "$nic0" e1000
 check "B: driver_override cleared" test "$(override_of "$nic0")" = "(null)"
 new0=$(ifname_of "$nic0")
 check "B: the kernel interface reappeared ('$new0')" test -n "$new0" -a -e "/sys/class/net/$new0"
 status_shows "$nic0" "$KERNEL_SECTION" drv=e1000 "if=$new0"
 if [ -n "$new0" ]; then
-	echo 1 > "/proc/sys/net/ipv6/conf/$new0/disable_ipv6"
-	ip link set "$new0" up
-	wait_carrier "$new0"
-	check "B: $new0 sends 50 frames to the host" \
-		python3 "$here/../guest_pkt.py" send "$new0" 50 --first-seq 100
+	check "B: $new0 sends 50 frames to the host" kernel_send "$new0" 50 100
 fi
 
 echo "== I: $nic1 by interface name, --unbind"
@@ -143,7 +118,7 @@ check "I: ... one error line naming it" test "$(count "$out.stderr" "named 'nosu
 run_devbind --bind vfio-pci "$if1"
 check "I: --bind vfio-pci $if1 (interface name) exits 0" test $rc -eq 0
 check "I: it names device and interface" has "$out.stdout" "$nic1 ($if1): bound to vfio-pci (was e1000)"
-check "I: $nic1 is on vfio-pci" test "$(driver_of "$nic1")" = vfio-pci
+check "I: $nic1 is on vfio-pci" is_on "$nic1" vfio-pci
 run_devbind --bind vfio-pci "$if1"
 check "I: $if1 is now an unknown name: exit 1" test $rc -eq 1
 check "I: ... with one error line that says to use the PCI address" test "$(count "$out.stderr" \
@@ -151,7 +126,7 @@ check "I: ... with one error line that says to use the PCI address" test "$(coun
 run_devbind --unbind "$nic1"
 check "I: --unbind $nic1 exits 0" test $rc -eq 0
 check "I: it says what it did" has "$out.stdout" "$nic1: unbound from vfio-pci"
-check "I: $nic1 has no driver" test "$(driver_of "$nic1")" = none
+check "I: $nic1 has no driver" is_on "$nic1" none
 check "I: driver_override cleared" test "$(override_of "$nic1")" = "(null)"
 status_shows "$nic1" "$NONE_SECTION" "iommu_group=$g1"
 run_devbind --unbind "$nic1"
@@ -159,7 +134,7 @@ check "I: --unbind again exits 0 and says so" sh -c '[ $1 -eq 0 ] && grep -qF "$
 	sh $rc "$nic1" "$out.stdout"
 run_devbind --bind e1000 "$nic1"
 check "I: --bind e1000 $nic1 exits 0" test $rc -eq 0
-check "I: $nic1 back on e1000" test "$(driver_of "$nic1")" = e1000
+check "I: $nic1 back on e1000" is_on "$nic1" e1000
 if1=$(ifname_of "$nic1")
 check "I: its interface reappeared ('$if1')" test -n "$if1"
 
@@ -206,7 +181,7 @@ check "V: ... and what to do" sh -c 'grep -F "$1" "$2" | grep -qF "sl-devbind --
 	sh "$want" "$R/fwd_V1.log"
 check "V: ... and not the bridge (VFIO accepts bridges on any driver)" sh -c \
 	'! grep -F "$1" "$2" | grep -qF "$3 is on"' sh "$want" "$R/fwd_V1.log" "$bridge"
-check "V: $nic2 still on vfio-pci" test "$(driver_of "$nic2")" = vfio-pci
+check "V: $nic2 still on vfio-pci" is_on "$nic2" vfio-pci
 
 run_devbind --unbind "$nic3"
 check "V: --unbind $nic3 exits 0" test $rc -eq 0 -a "$(driver_of "$nic3")" = none

@@ -18,37 +18,16 @@
 # Each fwd_min run writes ready_X when forwarding and stats_X.json when the
 # host has created stop_X. Exit status: the number of failed checks.
 set -u
+. "$SLUICE_SOURCE_DIR/test/vm/guest_lib.sh"
 nic0=$1 nic1=$2 nic2=$3 nic3=$4 nic4=$5
-here=$(dirname "$0")
-R=$SLUICE_RESULTS
-fwd=$SLUICE_BUILD_DIR/test/vm/e1000/fwd_min
-skeleton=$SLUICE_BUILD_DIR/examples/skeleton/sl-skeleton
-l2fwd=$SLUICE_BUILD_DIR/examples/l2fwd/sl-l2fwd
-fails=0
+fwd=$B/test/vm/e1000/fwd_min
+skeleton=$B/examples/skeleton/sl-skeleton
+l2fwd=$B/examples/l2fwd/sl-l2fwd
 
-ok() { echo "ok: $*"; }
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
-check() {
-	desc=$1; shift
-	if "$@"; then ok "$desc"; else bad "$desc"; fi
-}
-driver_of() {
-	if [ -e "/sys/bus/pci/devices/$1/driver" ]; then
-		basename "$(readlink "/sys/bus/pci/devices/$1/driver")"
-	else
-		echo none
-	fi
-}
-
-check "fwd_min built ($fwd)" test -x "$fwd"
-check "$nic0 on vfio-pci" test "$(driver_of "$nic0")" = vfio-pci
-check "$nic1 on vfio-pci" test "$(driver_of "$nic1")" = vfio-pci
-check "$nic2 on e1000" test "$(driver_of "$nic2")" = e1000
-check "$nic3 on vfio-pci ($(cat /sys/bus/pci/devices/$nic3/device))" test "$(driver_of "$nic3")" = vfio-pci
-check "$nic4 on vfio-pci ($(cat /sys/bus/pci/devices/$nic4/device))" test "$(driver_of "$nic4")" = vfio-pci
-[ $fails -ne 0 ] && exit $fails
-# Locked DMA memory: root has CAP_IPC_LOCK, but say so if a limit bites.
-ulimit -l unlimited 2>/dev/null
+check_built "$fwd" "$skeleton" "$l2fwd"
+check_on vfio-pci "$nic0" "$nic1" "$nic3" "$nic4"
+check_on e1000 "$nic2"
+exit_if_failed
 
 # A: a device the kernel driver holds, asked for with -a
 "$fwd" -l 0 -a "$nic2" -- --timeout 5 > "$R/fwd_A.log" 2>&1
@@ -72,7 +51,7 @@ cat "$R/fwd_A2.log"
 check "A2: fwd_min with a 1 MB memlock limit fails (exit $rc)" test $rc -ne 0
 check "A2: the error gives the limit and the remedy" \
 	grep -q "RLIMIT_MEMLOCK 1024 KiB.*ulimit -l unlimited" "$R/fwd_A2.log"
-check "A2: $nic0 still on vfio-pci" test "$(driver_of "$nic0")" = vfio-pci
+check "A2: $nic0 still on vfio-pci" is_on "$nic0" vfio-pci
 
 run_fwd() {	# name, first NIC, second NIC, EAL options...
 	name=$1 a=$2 b=$3; shift 3
@@ -84,7 +63,7 @@ run_fwd() {	# name, first NIC, second NIC, EAL options...
 	check "$name: fwd_min exit status $rc" test $rc -eq 0
 	check "$name: stats written" test -s "$R/stats_$name.json"
 	# the devices went back to a state VFIO can hand out again
-	check "$name: $a still on vfio-pci" test "$(driver_of "$a")" = vfio-pci
+	check "$name: $a still on vfio-pci" is_on "$a" vfio-pci
 }
 
 FWD_APP_ARGS=
@@ -97,49 +76,14 @@ run_fwd D "$nic0" "$nic1"
 FWD_APP_ARGS=
 run_fwd F "$nic3" "$nic4"
 
-run_app() {	# name, line that says it forwards, command...
-	name=$1 marker=$2; shift 2
-	echo "== $name: $*"
-	stdbuf -oL -eL "$@" > "$R/app_$name.log" 2>&1 &
-	pid=$!
-	i=0
-	while ! grep -q "$marker" "$R/app_$name.log" && kill -0 $pid 2>/dev/null && [ $i -lt 600 ]; do
-		sleep 0.2
-		i=$((i + 1))
-	done
-	# QEMU's e1000 receives again about a second after an RCTL write
-	sleep 2
-	touch "$R/ready_$name"
-	while [ ! -e "$R/stop_$name" ] && kill -0 $pid 2>/dev/null; do
-		sleep 0.2
-	done
-	kill -INT $pid 2>/dev/null
-	wait $pid
-	rc=$?
-	cat "$R/app_$name.log"
-	check "$name: $(basename "$1") exit status $rc after SIGINT" test $rc -eq 0
-	touch "$R/done_$name"	# the host reads the final counters from the log
-}
-
-run_app G "Forwarding 0 <-> 1" "$skeleton" -l 0 -a "$nic0" -a "$nic1"
-run_app H "lcore 0: RX port" "$l2fwd" -l 0 -a "$nic0" -a "$nic1" -- -p 0x3 -q 2 -P -T 0
+run_app G "Forwarding 0 <-> 1" 2 "$skeleton" -l 0 -a "$nic0" -a "$nic1" || exit $fails
+run_app H "lcore 0: RX port" 2 "$l2fwd" -l 0 -a "$nic0" -a "$nic1" -- -p 0x3 -q 2 -P -T 0 ||
+	exit $fails
 
 # E: the kernel takes NIC1 back (driver_override cleared) and sends with it.
-echo > "/sys/bus/pci/devices/$nic1/driver_override"
-echo "$nic1" > /sys/bus/pci/drivers/vfio-pci/unbind
-echo "$nic1" > /sys/bus/pci/drivers/e1000/bind
-check "E: $nic1 back on e1000" test "$(driver_of "$nic1")" = e1000
-ifname=$(ls "/sys/bus/pci/devices/$nic1/net" 2>/dev/null)
+to_kernel "$nic1" e1000
+check "E: $nic1 back on e1000" is_on "$nic1" e1000
+ifname=$(ifname_of "$nic1")
 check "E: kernel interface '$ifname'" test -n "$ifname"
-if [ -n "$ifname" ]; then
-	echo 1 > "/proc/sys/net/ipv6/conf/$ifname/disable_ipv6"
-	ip link set "$ifname" up
-	i=0
-	while [ "$(cat "/sys/class/net/$ifname/carrier" 2>/dev/null)" != 1 ] && [ $i -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	check "E: kernel e1000 sent 100 frames" python3 "$here/../guest_pkt.py" send "$ifname" 100 \
-		--first-seq 2000000
-fi
+[ -n "$ifname" ] && check "E: kernel e1000 sent 100 frames" kernel_send "$ifname" 100 2000000
 exit $fails

@@ -17,65 +17,38 @@
 #      ends with SIGTERM: exit 0, no mbuf leaked, hugepages free.
 # Exit status: the number of failed checks.
 set -u
+. "$SLUICE_SOURCE_DIR/test/vm/guest_lib.sh"
 nic0=$1 nic1=$2
-here=$(dirname "$0")
-R=$SLUICE_RESULTS
-ff=$SLUICE_BUILD_DIR/test/vm/faults/faultfwd
-l2fwd=$SLUICE_BUILD_DIR/examples/l2fwd/sl-l2fwd
-fails=0
+ff=$B/test/vm/faults/faultfwd
+l2fwd=$B/examples/l2fwd/sl-l2fwd
 
-ok() { echo "ok: $*"; }
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
-check() {
-	desc=$1; shift
-	if "$@"; then ok "$desc"; else bad "$desc"; fi
-}
-driver_of() {
-	if [ -e "/sys/bus/pci/devices/$1/driver" ]; then
-		basename "$(readlink "/sys/bus/pci/devices/$1/driver")"
-	else
-		echo none
-	fi
-}
 huge_free() { awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo; }
-# wait_for FILE PATTERN SECONDS PID: 0 once FILE has a line matching
-wait_for() {
-	i=0
-	while ! grep -q "$2" "$1" 2>/dev/null; do
-		kill -0 "$4" 2>/dev/null || return 1
-		[ $i -ge $(($3 * 10)) ] && return 1
-		sleep 0.1
-		i=$((i + 1))
-	done
-}
-# wait_file NAME SECONDS: the host creates it
-wait_file() {
-	i=0
-	while [ ! -e "$R/$1" ]; do
-		[ $i -ge $(($2 * 10)) ] && return 1
-		sleep 0.1
-		i=$((i + 1))
-	done
-}
+huge_is_free0() { [ "$(huge_free)" = "$free0" ]; }
 huge_back() {	# phase: HugePages_Free back at the start value
-	i=0
-	while [ "$(huge_free)" != "$free0" ] && [ $i -lt 50 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	check "$1: HugePages_Free back to $free0 (now $(huge_free))" test "$(huge_free)" = "$free0"
+	wait_until 5 huge_is_free0
+	check "$1: HugePages_Free back to $free0 (now $(huge_free))" huge_is_free0
 }
 hugetlbfs_files() {
 	for m in $(awk '$3 == "hugetlbfs" { print $2 }' /proc/mounts); do
 		find "$m" -type f 2>/dev/null
 	done
 }
+# l2fwd_until_go PHASE: sl-l2fwd forwarding NIC0 <-> NIC1 under the host's
+# traffic (pid in $pid), ready_PHASE once it does; returns when the host
+# has created go_PHASE.
+l2fwd_until_go() {
+	spawn "$R/l2fwd_$1.log" "$l2fwd" -l 0 -m 64 -a "$nic0" -a "$nic1" -- -p 0x3 -q 2 -P -T 0 \
+		--no-mac-updating
+	wait_for "$R/l2fwd_$1.log" "lcore 0: RX port" 60 $pid || bad "$1: sl-l2fwd did not start"
+	# QEMU's e1000 receives again about a second after the RCTL write
+	sleep 1.5
+	touch "$R/ready_$1"
+	wait_file "$R/go_$1" 120 || bad "$1: the host did not say go"
+}
 
-check "faultfwd built ($ff)" test -x "$ff"
-check "$nic0 on vfio-pci" test "$(driver_of "$nic0")" = vfio-pci
-check "$nic1 on vfio-pci" test "$(driver_of "$nic1")" = vfio-pci
-[ $fails -ne 0 ] && exit $fails
-ulimit -l unlimited 2>/dev/null
+check_built "$ff" "$l2fwd"
+check_on vfio-pci "$nic0" "$nic1"
+exit_if_failed
 for n in "$nic0" "$nic1"; do
 	echo "$n: reset methods VFIO can use: $(cat "/sys/bus/pci/devices/$n/reset_method" 2>/dev/null || echo none)"
 done
@@ -85,10 +58,8 @@ echo "HugePages_Free at the start: $free0"
 
 # ---- LN + U ----------------------------------------------------------------
 echo "== LN: faultfwd $nic0 $nic1"
-"$ff" -l 0 -m 64 -a "$nic0" -a "$nic1" -- --mbufs 2047 --settle-ms 1500 \
-	--hoard "$R/hoard" --stop "$R/stop_LN" --stats "$R/stats_LN.json" --timeout 600 \
-	> "$R/ff_LN.log" 2>&1 &
-pid=$!
+spawn "$R/ff_LN.log" "$ff" -l 0 -m 64 -a "$nic0" -a "$nic1" -- --mbufs 2047 --settle-ms 1500 \
+	--hoard "$R/hoard" --stop "$R/stop_LN" --stats "$R/stats_LN.json" --timeout 600
 if ! wait_for "$R/ff_LN.log" "faultfwd: forwarding" 60 $pid; then
 	cat "$R/ff_LN.log"
 	bad "LN: faultfwd did not start forwarding"
@@ -113,16 +84,8 @@ huge_back LN
 
 # ---- S ---------------------------------------------------------------------------
 echo "== S: sl-l2fwd $nic0 $nic1, SIGINT under traffic"
-stdbuf -oL -eL "$l2fwd" -l 0 -m 64 -a "$nic0" -a "$nic1" -- -p 0x3 -q 2 -P -T 0 --no-mac-updating \
-	> "$R/l2fwd_S.log" 2>&1 &
-pid=$!
-wait_for "$R/l2fwd_S.log" "lcore 0: RX port" 60 $pid || bad "S: sl-l2fwd did not start"
-# QEMU's e1000 receives again about a second after the RCTL write
-sleep 1.5
-touch "$R/ready_S"
-wait_file go_S 120 || bad "S: the host did not say go"
-kill -INT $pid
-wait $pid
+l2fwd_until_go S
+stop_pid $pid
 rc=$?
 cat "$R/l2fwd_S.log"
 check "S: sl-l2fwd exit status $rc after SIGINT" test $rc -eq 0
@@ -130,39 +93,21 @@ check "S: the signal reported" grep -q "Signal 2 received" "$R/l2fwd_S.log"
 check "S: ports closed, summary" grep -q "Bye..." "$R/l2fwd_S.log"
 huge_back S
 echo "== S: the kernel's e1000 takes $nic0 back"
-echo > "/sys/bus/pci/devices/$nic0/driver_override"
-echo "$nic0" > /sys/bus/pci/drivers/vfio-pci/unbind
-echo "$nic0" > /sys/bus/pci/drivers/e1000/bind
-check "S: $nic0 on e1000" test "$(driver_of "$nic0")" = e1000
-ifname=$(ls "/sys/bus/pci/devices/$nic0/net" 2>/dev/null)
+to_kernel "$nic0" e1000
+check "S: $nic0 on e1000" is_on "$nic0" e1000
+ifname=$(ifname_of "$nic0")
 check "S: kernel interface '$ifname'" test -n "$ifname"
 if [ -n "$ifname" ]; then
-	echo 1 > "/proc/sys/net/ipv6/conf/$ifname/disable_ipv6"
-	ip link set "$ifname" up
-	i=0
-	while [ "$(cat "/sys/class/net/$ifname/carrier" 2>/dev/null)" != 1 ] && [ $i -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	check "S: kernel e1000 sent 100 frames" python3 "$here/../guest_pkt.py" send "$ifname" 100 \
-		--first-seq 3000000
+	check "S: kernel e1000 sent 100 frames" kernel_send "$ifname" 100 3000000
 	ip link set "$ifname" down
 fi
-echo "$nic0" > /sys/bus/pci/drivers/e1000/unbind
-echo vfio-pci > "/sys/bus/pci/devices/$nic0/driver_override"
-echo "$nic0" > /sys/bus/pci/drivers/vfio-pci/bind
-check "S: $nic0 back on vfio-pci" test "$(driver_of "$nic0")" = vfio-pci
+to_vfio "$nic0"
+check "S: $nic0 back on vfio-pci" is_on "$nic0" vfio-pci
 touch "$R/done_S"
 
 # ---- K ----------------------------------------------------------------------------
 echo "== K: sl-l2fwd $nic0 $nic1, kill -9 under traffic"
-"$l2fwd" -l 0 -m 64 -a "$nic0" -a "$nic1" -- -p 0x3 -q 2 -P -T 0 --no-mac-updating \
-	> "$R/l2fwd_K.log" 2>&1 &
-pid=$!
-wait_for "$R/l2fwd_K.log" "lcore 0: RX port" 60 $pid || bad "K: sl-l2fwd did not start"
-sleep 1.5
-touch "$R/ready_K"
-wait_file go_K 120 || bad "K: the host did not say go"
+l2fwd_until_go K
 echo "K: HugePages_Free while sl-l2fwd runs: $(huge_free)"
 kill -KILL $pid
 wait $pid
@@ -170,16 +115,14 @@ rc=$?
 check "K: sl-l2fwd died of SIGKILL (status $rc)" test $rc -eq 137
 huge_back K
 check "K: no hugetlbfs file left behind" test "$(hugetlbfs_files)" = "$files0"
-check "K: $nic0 still on vfio-pci" test "$(driver_of "$nic0")" = vfio-pci
-check "K: $nic1 still on vfio-pci" test "$(driver_of "$nic1")" = vfio-pci
+check "K: $nic0 still on vfio-pci" is_on "$nic0" vfio-pci
+check "K: $nic1 still on vfio-pci" is_on "$nic1" vfio-pci
 touch "$R/killed_K"
 echo "== K2: faultfwd on the same devices, traffic still arriving; SIGTERM at the end"
-"$ff" -l 0 -m 64 -a "$nic0" -a "$nic1" -- --settle-ms 1500 --ready "$R/ready_K2" \
-	--stats "$R/stats_K2.json" --timeout 600 > "$R/ff_K2.log" 2>&1 &
-pid=$!
-wait_file stop_K2 300 || bad "K2: the host did not say stop"
-kill -TERM $pid
-wait $pid
+spawn "$R/ff_K2.log" "$ff" -l 0 -m 64 -a "$nic0" -a "$nic1" -- --settle-ms 1500 \
+	--ready "$R/ready_K2" --stats "$R/stats_K2.json" --timeout 600
+wait_file "$R/stop_K2" 300 || bad "K2: the host did not say stop"
+stop_pid $pid TERM
 rc=$?
 cat "$R/ff_K2.log"
 check "K2: faultfwd exit status $rc after SIGTERM" test $rc -eq 0

@@ -7,33 +7,18 @@
 # with --expect-no-loss. Then sl-l2fwd gets SIGINT. Writes pktgen.json
 # and l2fwd.log; exit status: the number of failed checks.
 set -u
+. "$SLUICE_SOURCE_DIR/test/vm/guest_lib.sh"
 gen_tx=$1 fwd_a=$2 fwd_b=$3 gen_rx=$4 frames=$5 rate=$6
-R=$SLUICE_RESULTS
-l2fwd=$SLUICE_BUILD_DIR/examples/l2fwd/sl-l2fwd
-pktgen=$SLUICE_BUILD_DIR/app/pktgen/sl-pktgen
-fails=0
+l2fwd=$B/examples/l2fwd/sl-l2fwd
+pktgen=$B/app/pktgen/sl-pktgen
 
-ok() { echo "ok: $*"; }
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
-check() {
-	desc=$1; shift
-	if "$@"; then ok "$desc"; else bad "$desc"; fi
-}
+check_built "$pktgen" "$l2fwd"
+exit_if_failed
 
-check "sl-pktgen built ($pktgen)" test -x "$pktgen"
-check "sl-l2fwd built ($l2fwd)" test -x "$l2fwd"
-[ $fails -ne 0 ] && exit $fails
-ulimit -l unlimited 2>/dev/null
-
-stdbuf -oL -eL "$l2fwd" -l 0 -m 128 -a "$fwd_a" -a "$fwd_b" -- -p 0x3 -q 2 -P -T 30 \
-	--no-mac-updating > "$R/l2fwd.log" 2>&1 &
-fwd=$!
-i=0
-while ! grep -q "lcore 0: RX port" "$R/l2fwd.log" && kill -0 $fwd 2>/dev/null && [ $i -lt 600 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-if ! grep -q "lcore 0: RX port" "$R/l2fwd.log"; then
+spawn "$R/l2fwd.log" "$l2fwd" -l 0 -m 128 -a "$fwd_a" -a "$fwd_b" -- -p 0x3 -q 2 -P -T 30 \
+	--no-mac-updating
+fwd=$pid
+if ! wait_for "$R/l2fwd.log" "lcore 0: RX port" 60 $fwd; then
 	cat "$R/l2fwd.log"
 	bad "sl-l2fwd did not start forwarding"
 	exit $fails
@@ -50,8 +35,7 @@ mv "$R/pktgen.json.tmp" "$R/pktgen.json" 2>/dev/null
 cat "$R/pktgen.log"
 echo "sl-pktgen ran $((end - start)) s"
 check "sl-pktgen exit status $rc (0: every frame arrived)" test $rc -eq 0
-kill -INT $fwd
-wait $fwd
+stop_pid $fwd
 rc=$?
 cat "$R/l2fwd.log"
 check "sl-l2fwd exit status $rc after SIGINT" test $rc -eq 0

@@ -8,24 +8,10 @@
 #   X  sl-pktgen TX NIC0 -> RX NIC1, --expect-no-loss (pktgen_X.json).
 # Exit status: the number of failed checks.
 set -u
+. "$SLUICE_SOURCE_DIR/test/vm/guest_lib.sh"
 nic0=$1 nic1=$2 nic2=$3 count_frames=$4 count_rate=$5 xover_frames=$6 xover_rate=$7
-R=$SLUICE_RESULTS
-pktgen=$SLUICE_BUILD_DIR/app/pktgen/sl-pktgen
-fails=0
+pktgen=$B/app/pktgen/sl-pktgen
 
-ok() { echo "ok: $*"; }
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
-check() {
-	desc=$1; shift
-	if "$@"; then ok "$desc"; else bad "$desc"; fi
-}
-driver_of() {
-	if [ -e "/sys/bus/pci/devices/$1/driver" ]; then
-		basename "$(readlink "/sys/bus/pci/devices/$1/driver")"
-	else
-		echo none
-	fi
-}
 # The JSON goes to a temporary name first: the host may read it over 9p
 # the moment it appears.
 run_pktgen() {	# phase, EAL and app options...
@@ -37,11 +23,9 @@ run_pktgen() {	# phase, EAL and app options...
 	[ -s "$R/.pktgen_$name.json" ] && mv "$R/.pktgen_$name.json" "$R/pktgen_$name.json"
 }
 
-for n in "$nic0" "$nic1" "$nic2"; do
-	check "$n on vfio-pci" test "$(driver_of "$n")" = vfio-pci
-done
-check "sl-pktgen built ($pktgen)" test -x "$pktgen"
-[ $fails -ne 0 ] && exit $fails
+check_on vfio-pci "$nic0" "$nic1" "$nic2"
+check_built "$pktgen"
+exit_if_failed
 
 touch "$R/started_C"
 run_pktgen C -l 0-1 -a "$nic2" -- --tx 0 --rx none --count "$count_frames" --rate "$count_rate" \
@@ -50,11 +34,7 @@ check "C: sl-pktgen --count $count_frames exit status $rc" test $rc -eq 0
 check "C: JSON written" test -s "$R/pktgen_C.json"
 touch "$R/done_C"
 # the host counts until the NIC has been quiet for seconds: stay until then
-i=0
-while [ ! -e "$R/checked_C" ] && [ $i -lt 600 ]; do
-	sleep 0.2
-	i=$((i + 1))
-done
+wait_file "$R/checked_C" 120
 
 # The receiving e1000 holds frames back for about a second after its RCTL
 # write (QEMU's model): sending into that second costs a second of latency

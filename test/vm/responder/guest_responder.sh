@@ -9,53 +9,33 @@
 # of 1472 bytes; then a ping to 10.0.0.3, whose ARP requests the responder
 # must count as not for it. Exit status: the number of failed checks.
 set -u
+. "$SLUICE_SOURCE_DIR/test/vm/guest_lib.sh"
 kernel_nic=$1 sluice_nic=$2
-R=$SLUICE_RESULTS
-responder=$SLUICE_BUILD_DIR/examples/responder/sl-responder
+responder=$B/examples/responder/sl-responder
 ping="busybox ping"
-fails=0
 
-ok() { echo "ok: $*"; }
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
-check() {
-	desc=$1; shift
-	if "$@"; then ok "$desc"; else bad "$desc"; fi
-}
-driver_of() {
-	if [ -e "/sys/bus/pci/devices/$1/driver" ]; then
-		basename "$(readlink "/sys/bus/pci/devices/$1/driver")"
-	else
-		echo none
-	fi
-}
 received() {	# busybox: "20 packets transmitted, 20 packets received, 0% packet loss"
 	sed -n 's/.* \([0-9]*\) packets received.*/\1/p' "$1"
 }
 
-check "sl-responder built ($responder)" test -x "$responder"
-check "$kernel_nic on e1000" test "$(driver_of "$kernel_nic")" = e1000
-check "$sluice_nic on vfio-pci" test "$(driver_of "$sluice_nic")" = vfio-pci
-ifname=$(ls "/sys/bus/pci/devices/$kernel_nic/net" 2>/dev/null | head -1)
+check_built "$responder"
+check_on e1000 "$kernel_nic"
+check_on vfio-pci "$sluice_nic"
+ifname=$(ifname_of "$kernel_nic")
 check "$kernel_nic has an interface ($ifname)" test -n "$ifname"
-[ $fails -ne 0 ] && exit $fails
-ulimit -l unlimited 2>/dev/null
+exit_if_failed
 
 ip addr add 10.0.0.1/24 dev "$ifname"
 ip link set "$ifname" up
 
 # cpu 1 for the poll loop: the kernel's ping and the e1000 interrupts keep cpu 0
-"$responder" -l 1 -a "$sluice_nic" -- --ip 10.0.0.2 --stats-json "$R/stats.json" \
-	> "$R/responder.log" 2>&1 &
-pid=$!
-up=0
-for _ in $(seq 1 120); do
-	grep -q '^Answering ARP and ICMP echo' "$R/responder.log" && { up=1; break; }
-	kill -0 $pid 2>/dev/null || break
-	sleep 0.5
-done
+spawn "$R/responder.log" "$responder" -l 1 -a "$sluice_nic" -- --ip 10.0.0.2 \
+	--stats-json "$R/stats.json"
+wait_for "$R/responder.log" '^Answering ARP and ICMP echo' 60 $pid
+up=$?
 cat "$R/responder.log"
-check "sl-responder is answering" test $up = 1
-[ $up = 1 ] || exit $fails
+check "sl-responder is answering" test $up = 0
+[ $up = 0 ] || exit $fails
 
 # QEMU's e1000 holds off receiving for about a second after each RCTL write,
 # and the kernel's link comes up on its own schedule: wait for the first
@@ -80,8 +60,7 @@ check "ping -c 5 -s 1472 (1500-byte packets): 5 replies ($(received "$R/ping1472
 $ping -c 1 -W 3 10.0.0.3 > "$R/ping_other.log" 2>&1
 check "ping 10.0.0.3 gets no reply" test "$(received "$R/ping_other.log")" = 0
 
-kill -INT $pid
-wait $pid
+stop_pid $pid
 rc=$?
 cat "$R/responder.log" | sed -n '/statistics/,$p'
 check "sl-responder exits 0 on SIGINT (got $rc)" test $rc = 0
