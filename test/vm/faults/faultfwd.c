@@ -31,18 +31,14 @@
  * leak checks compare those.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "sl_eal.h"
-#include "sl_ethdev.h"
-#include "sl_mbuf.h"
+#include "fwd_common.h"
 
 #define MAX_BURST 64
 #define MAX_PORTS 8
@@ -50,7 +46,7 @@
 #define GEN_FRAME_LEN 60
 #define GEN_SEQ_OFF 16		/* after the MACs, EtherType and a 2-byte tag */
 #define GEN_TAG 0xfa17
-#define CONTROL_PERIOD_US 20000	/* file, link and limit checks */
+#define CONTROL_PERIOD_MS 20	/* file, link and limit checks */
 
 struct opts {
 	unsigned mbufs;
@@ -79,90 +75,22 @@ static void on_signal(int sig)
 	quit_signal = sig;
 }
 
-static int parse_uint(const char *name, const char *s, uint64_t min, uint64_t max, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (s[0] == '\0' || s[0] == '-' || *end != '\0' || errno != 0 || v < min || v > max) {
-		fprintf(stderr, "faultfwd: --%s %s: give a number in %" PRIu64 "..%" PRIu64 "\n",
-			name, s, min, max);
-		return -EINVAL;
-	}
-	*out = v;
-	return 0;
-}
-
-static int parse_args(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "mbufs", required_argument, NULL, 0 },
-		{ "cache", required_argument, NULL, 0 },
-		{ "rxd", required_argument, NULL, 0 },
-		{ "txd", required_argument, NULL, 0 },
-		{ "burst", required_argument, NULL, 0 },
-		{ "settle-ms", required_argument, NULL, 0 },
-		{ "timeout", required_argument, NULL, 0 },
-		{ "ready", required_argument, NULL, 0 },
-		{ "stop", required_argument, NULL, 0 },
-		{ "stats", required_argument, NULL, 0 },
-		{ "hoard", required_argument, NULL, 0 },
-		{ "gen", required_argument, NULL, 0 },
-		{ "rx-pause-at", required_argument, NULL, 0 },
-		{ "rx-pause-drops", required_argument, NULL, 0 },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c, idx;
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", longopts, &idx)) != -1) {
-		const char *name = longopts[idx].name;
-		uint64_t v = 0;
-		int ret = 0;
-
-		if (c != 0) {
-			fprintf(stderr, "faultfwd: unknown option (see the comment at the top of "
-					"test/vm/faults/faultfwd.c)\n");
-			return -EINVAL;
-		}
-		if (!strcmp(name, "ready"))
-			o.ready = optarg;
-		else if (!strcmp(name, "stop"))
-			o.stop = optarg;
-		else if (!strcmp(name, "stats"))
-			o.stats = optarg;
-		else if (!strcmp(name, "hoard"))
-			o.hoard = optarg;
-		else if (!strcmp(name, "gen"))
-			ret = parse_uint(name, optarg, 1, UINT64_MAX >> 1, &o.gen);
-		else if (!strcmp(name, "rx-pause-at"))
-			ret = parse_uint(name, optarg, 0, UINT64_MAX >> 1, &o.rx_pause_at);
-		else if (!strcmp(name, "rx-pause-drops"))
-			ret = parse_uint(name, optarg, 1, UINT64_MAX >> 1, &o.rx_pause_drops);
-		else {
-			ret = parse_uint(name, optarg, 0, 1u << 24, &v);
-			if (!strcmp(name, "mbufs"))
-				o.mbufs = (unsigned)v;
-			else if (!strcmp(name, "cache"))
-				o.cache = (unsigned)v;
-			else if (!strcmp(name, "rxd"))
-				o.rxd = (unsigned)v;
-			else if (!strcmp(name, "txd"))
-				o.txd = (unsigned)v;
-			else if (!strcmp(name, "burst"))
-				o.burst = (unsigned)SL_MIN(SL_MAX(v, 1), MAX_BURST);
-			else if (!strcmp(name, "settle-ms"))
-				o.settle_ms = (unsigned)v;
-			else if (!strcmp(name, "timeout"))
-				o.timeout = (unsigned)v;
-		}
-		if (ret < 0)
-			return ret;
-	}
-	return 0;
-}
+static const struct fwd_opt opts[] = {
+	FWD_UINT("mbufs", &o.mbufs, "N", 1, 1u << 24),
+	FWD_UINT("cache", &o.cache, "N", 0, 65535),
+	FWD_UINT("rxd", &o.rxd, "N", 1, 65535),
+	FWD_UINT("txd", &o.txd, "N", 1, 65535),
+	FWD_UINT("burst", &o.burst, "N", 1, MAX_BURST),
+	FWD_UINT("settle-ms", &o.settle_ms, "MS", 0, 1u << 24),
+	FWD_UINT("timeout", &o.timeout, "S", 0, 1u << 24),
+	FWD_STRING("ready", &o.ready, "FILE"),
+	FWD_STRING("stop", &o.stop, "FILE"),
+	FWD_STRING("stats", &o.stats, "FILE"),
+	FWD_STRING("hoard", &o.hoard, "FILE"),
+	FWD_U64("gen", &o.gen, "N", 1, UINT64_MAX >> 1),
+	FWD_U64("rx-pause-at", &o.rx_pause_at, "K", 0, UINT64_MAX >> 1),
+	FWD_U64("rx-pause-drops", &o.rx_pause_drops, "D", 1, UINT64_MAX >> 1),
+};
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void say(const char *fmt, ...)
@@ -177,39 +105,13 @@ static void say(const char *fmt, ...)
 	fflush(stdout);
 }
 
-static void touch(const char *path)
-{
-	FILE *f = path ? fopen(path, "w") : NULL;
-
-	if (f != NULL)
-		fclose(f);
-}
-
-static int port_setup(uint16_t port, struct sl_mempool *mp)
-{
-	int ret;
-
-	ret = sl_eth_dev_configure(port, 1, 1, NULL);
-	if (ret == 0)
-		ret = sl_eth_rx_queue_setup(port, 0, (uint16_t)o.rxd, SL_SOCKET_ID_ANY, NULL, mp);
-	if (ret == 0)
-		ret = sl_eth_tx_queue_setup(port, 0, (uint16_t)o.txd, SL_SOCKET_ID_ANY, NULL);
-	/* before start: e1000 programs the filter in start's one RCTL write */
-	if (ret == 0)
-		ret = sl_eth_promiscuous_enable(port);
-	if (ret == 0)
-		ret = sl_eth_dev_start(port);
-	if (ret < 0)
-		fprintf(stderr, "faultfwd: port %u setup failed: %s\n", port, strerror(-ret));
-	return ret;
-}
-
 /* ---- what the run counts -------------------------------------------------- */
 
 struct run {
 	struct sl_mempool *mp;
 	uint16_t nb_ports;
-	uint64_t rx[MAX_PORTS], tx[MAX_PORTS], tx_dropped[MAX_PORTS];
+	uint64_t rx[MAX_PORTS];
+	struct fwd_counts out[MAX_PORTS];	/* what was sent on each port */
 	unsigned link_changes[MAX_PORTS];
 	uint8_t link_up[MAX_PORTS];
 	/* hoard */
@@ -280,18 +182,12 @@ static void links_check(int print)
 static void forward_poll(struct sl_mbuf **pkts)
 {
 	for (uint16_t p = 0; p < run.nb_ports; p++) {
-		uint16_t n = sl_eth_rx_burst(p, 0, pkts, (uint16_t)o.burst), sent;
-		uint16_t out = p ^ 1;
+		uint16_t n = sl_eth_rx_burst(p, 0, pkts, (uint16_t)o.burst);
 
 		if (n == 0)
 			continue;
 		run.rx[p] += n;
-		sent = sl_eth_tx_burst(out, 0, pkts, n);
-		run.tx[out] += sent;
-		if (sent < n) {
-			sl_pktmbuf_free_bulk(&pkts[sent], n - sent);
-			run.tx_dropped[out] += n - sent;
-		}
+		fwd_send(p ^ 1, 0, pkts, n, &run.out[p ^ 1]);
 	}
 }
 
@@ -325,19 +221,15 @@ static void gen_send(struct sl_mbuf **pkts)
 		return;
 	for (i = 0; i < n; i++)
 		gen_fill(pkts[i], run.gen_offered + i);
-	sent = sl_eth_tx_burst(0, 0, pkts, n);
+	sent = fwd_send(0, 0, pkts, n, &run.out[0]);
 	for (i = 0; i < sent; i++) {
 		uint64_t seq = run.gen_offered + i;
 
 		run.gen_taken_map[seq >> 3] |= (uint8_t)(1u << (seq & 7));
 	}
-	if (sent < n)
-		sl_pktmbuf_free_bulk(&pkts[sent], n - sent);
 	run.gen_offered += n;
 	run.gen_taken += sent;
 	run.gen_dropped += n - sent;
-	run.tx[0] += sent;
-	run.tx_dropped[0] += n - sent;
 }
 
 static void gen_receive(struct sl_mbuf **pkts)
@@ -369,29 +261,21 @@ static void gen_receive(struct sl_mbuf **pkts)
 
 /* ---- stats ---------------------------------------------------------------------- */
 
-static struct sl_eth_stats port_stats[MAX_PORTS];
-static char port_name[MAX_PORTS][64];
-static struct sl_eth_link port_link[MAX_PORTS];
+static struct fwd_port_state port_state[MAX_PORTS];
 
 /* Before the ports stop (stop takes the link down). */
 static void snapshot_ports(void)
 {
-	for (uint16_t p = 0; p < run.nb_ports; p++) {
-		snprintf(port_name[p], sizeof(port_name[p]), "%s", sl_eth_dev_name(p));
-		sl_eth_stats_get(p, &port_stats[p]);
-		sl_eth_link_get_nowait(p, &port_link[p]);
-	}
+	for (uint16_t p = 0; p < run.nb_ports; p++)
+		fwd_port_state_get(p, &port_state[p]);
 }
 
 static void write_stats(void)
 {
-	FILE *f = o.stats ? fopen(o.stats, "w") : NULL;
+	FILE *f = o.stats != NULL ? fwd_json_open("faultfwd", o.stats) : NULL;
 
-	if (f == NULL) {
-		if (o.stats)
-			fprintf(stderr, "faultfwd: cannot write %s: %s\n", o.stats, strerror(errno));
+	if (f == NULL)
 		return;
-	}
 	fprintf(f, "{\"end\": \"%s\", \"signal\": %d, \"hoards\": %u,\n", run.end_reason,
 		run.stopped_by, run.hoards);
 	fprintf(f,
@@ -406,21 +290,16 @@ static void write_stats(void)
 		run.rx_pauses);
 	fprintf(f, " \"ports\": [");
 	for (uint16_t p = 0; p < run.nb_ports; p++) {
-		const struct sl_eth_stats st = port_stats[p];
-		const struct sl_eth_link link = port_link[p];
-
 		fprintf(f,
-			"%s\n  {\"port\": %u, \"name\": \"%s\", \"link\": %u, \"link_changes\": %u, "
-			"\"rx\": %" PRIu64 ", \"tx\": %" PRIu64 ", \"tx_dropped\": %" PRIu64
-			", \"ipackets\": %" PRIu64 ", \"opackets\": %" PRIu64 ", \"imissed\": %" PRIu64
-			", \"ierrors\": %" PRIu64 ", \"oerrors\": %" PRIu64 ", \"rx_nombuf\": %" PRIu64
-			"}",
-			p ? "," : "", p, port_name[p], link.link_status, run.link_changes[p],
-			run.rx[p], run.tx[p], run.tx_dropped[p], st.ipackets, st.opackets, st.imissed,
-			st.ierrors, st.oerrors, st.rx_nombuf);
+			"%s\n  {\"link_changes\": %u, \"rx\": %" PRIu64 ", \"tx\": %" PRIu64
+			", \"tx_dropped\": %" PRIu64 ", ",
+			p ? "," : "", run.link_changes[p], run.rx[p], run.out[p].tx,
+			run.out[p].tx_dropped);
+		fwd_json_port(f, &port_state[p]);
+		fprintf(f, "}");
 	}
 	fprintf(f, "]}\n");
-	fclose(f);
+	fwd_json_close("faultfwd", f, o.stats);
 }
 
 /* ---- main -------------------------------------------------------------------------- */
@@ -429,10 +308,11 @@ static int run_loop(void)
 {
 	struct sl_mbuf *pkts[MAX_BURST];
 	const uint64_t hz = sl_tsc_hz();
-	const uint64_t period = hz / 1000000 * CONTROL_PERIOD_US;
-	uint64_t now = sl_tsc(), next_control = now + period;
-	uint64_t deadline = now + (uint64_t)o.timeout * hz, pause_drops = 0, gen_last_tsc = 0;
+	uint64_t pause_drops = 0, gen_last_tsc = 0;
 	int paused = 0, pause_done = 0;
+	struct fwd_clock clock;
+
+	fwd_clock_start(&clock, CONTROL_PERIOD_MS, o.timeout);
 
 	for (;;) {
 		if (o.gen == 0) {
@@ -470,27 +350,25 @@ static int run_loop(void)
 				}
 			}
 		}
-		now = sl_tsc();
-		if (now < next_control)
+		if (!fwd_clock_tick(&clock))
 			continue;
-		next_control = now + period;
 		if (quit_signal != 0) {
 			run.stopped_by = quit_signal;
 			say("signal %d, stopping", quit_signal);
 			run.end_reason = "signal";
 			return 0;
 		}
-		if (o.stop != NULL && access(o.stop, F_OK) == 0) {
+		if (fwd_file_exists(o.stop)) {
 			run.end_reason = "stop file";
 			return 0;
 		}
-		if (now >= deadline) {
+		if (fwd_clock_expired(&clock)) {
 			say("timeout after %u s", o.timeout);
 			run.end_reason = "timeout";
 			return o.gen ? -ETIMEDOUT : 0;
 		}
 		if (o.hoard != NULL) {
-			int want = access(o.hoard, F_OK) == 0;
+			bool want = fwd_file_exists(o.hoard);
 
 			if (want && !run.hoarding)
 				hoard_take();
@@ -503,23 +381,18 @@ static int run_loop(void)
 
 int main(int argc, char **argv)
 {
+	struct fwd_port_conf conf = { .nb_queues = 1, .promisc = true };
 	int ret, rc = 1, ran = 0;
 	uint16_t p;
 
-	ret = sl_eal_init(argc, argv);
-	if (ret < 0)
-		return 1;
-	argc -= ret;
-	argv += ret;
-	if (parse_args(argc, argv) < 0) {
-		sl_eal_cleanup();
-		return 2;
-	}
+	ret = fwd_init("faultfwd", argc, argv, opts, SL_DIM(opts));
+	if (ret != 0)
+		return ret;
+	conf.nb_rxd = (uint16_t)o.rxd;
+	conf.nb_txd = (uint16_t)o.txd;
 	run.end_reason = "setup";
-	run.nb_ports = sl_eth_dev_count_avail();
-	if (run.nb_ports < 2 || run.nb_ports % 2 != 0 || run.nb_ports > MAX_PORTS) {
-		fprintf(stderr, "faultfwd: needs an even number of ports (2..%d), found %u\n",
-			MAX_PORTS, run.nb_ports);
+	run.nb_ports = fwd_ports_available("faultfwd", 2, MAX_PORTS, true);
+	if (run.nb_ports == 0) {
 		sl_eal_cleanup();
 		return 1;
 	}
@@ -536,7 +409,7 @@ int main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	run.in_use_before_start = sl_mempool_in_use_count(run.mp);
 	for (p = 0; p < run.nb_ports; p++)
-		if (port_setup(p, run.mp) < 0)
+		if (fwd_port_setup("faultfwd", p, run.mp, &conf) < 0)
 			goto out_ports;
 	if (o.settle_ms)
 		sl_delay_us(o.settle_ms * 1000u);
@@ -548,7 +421,7 @@ int main(int argc, char **argv)
 	run.in_use_started = sl_mempool_in_use_count(run.mp);
 	say("%s, pool %u mbufs, %u in use", o.gen ? "generating" : "forwarding", run.mp->size,
 	    run.in_use_started);
-	touch(o.ready);
+	fwd_touch(o.ready);
 
 	ret = run_loop();
 	ran = 1;
@@ -558,17 +431,14 @@ int main(int argc, char **argv)
 	snapshot_ports();
 	for (p = 0; p < run.nb_ports; p++)
 		say("port %u: rx %" PRIu64 " tx %" PRIu64 " tx_dropped %" PRIu64, p, run.rx[p],
-		    run.tx[p], run.tx_dropped[p]);
+		    run.out[p].tx, run.out[p].tx_dropped);
 	if (o.gen)
 		say("generated: offered %" PRIu64 " taken %" PRIu64 " dropped %" PRIu64
 		    " received %" PRIu64 " bad %" PRIu64,
 		    run.gen_offered, run.gen_taken, run.gen_dropped, run.gen_received, run.gen_bad);
 	rc = ret < 0 ? 1 : 0;
 out_ports:
-	for (p = 0; p < run.nb_ports; p++) {
-		sl_eth_dev_stop(p);
-		sl_eth_dev_close(p);
-	}
+	fwd_ports_close(run.nb_ports);
 	run.in_use_after_stop = sl_mempool_in_use_count(run.mp);
 	if (ran)
 		write_stats();

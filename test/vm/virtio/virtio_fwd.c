@@ -18,187 +18,48 @@
  * larger --mtu frames arrive as chains and leave as chains. The statistics
  * JSON holds the ports' counters, the frames forwarded and how many were
  * chains (and the longest chain). */
-#include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "sl_eal.h"
-#include "sl_ethdev.h"
-#include "sl_mbuf.h"
+#include "fwd_common.h"
 
+#define PROG "virtio_fwd"
 #define BURST 32
-#define MAX_PORTS 4
+#define MAX_PORTS 2
 #define MAX_QUEUES 8
 
-struct opts {
-	const char *ctl;
-	const char *stats;
-	unsigned timeout;
-	unsigned mtu;
-	unsigned mbuf_size;
-	unsigned pool;
-	int scatter;
-	int promisc;
-};
-
-static int parse_app_args(int argc, char **argv, struct opts *o)
-{
-	static const struct option longopts[] = {
-		{ "ctl", required_argument, NULL, 'c' },
-		{ "stats", required_argument, NULL, 'S' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "mtu", required_argument, NULL, 'm' },
-		{ "mbuf-size", required_argument, NULL, 'b' },
-		{ "pool", required_argument, NULL, 'p' },
-		{ "scatter", no_argument, NULL, 's' },
-		{ "promisc", no_argument, NULL, 'P' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			o->ctl = optarg;
-			break;
-		case 'S':
-			o->stats = optarg;
-			break;
-		case 't':
-			o->timeout = (unsigned)strtoul(optarg, NULL, 0);
-			break;
-		case 'm':
-			o->mtu = (unsigned)strtoul(optarg, NULL, 0);
-			break;
-		case 'b':
-			o->mbuf_size = (unsigned)strtoul(optarg, NULL, 0);
-			break;
-		case 'p':
-			o->pool = (unsigned)strtoul(optarg, NULL, 0);
-			break;
-		case 's':
-			o->scatter = 1;
-			break;
-		case 'P':
-			o->promisc = 1;
-			break;
-		default:
-			fprintf(stderr, "usage: virtio_fwd EAL-OPTIONS -- [--ctl DIR] [--stats FILE] "
-					"[--timeout S] [--mtu N] [--mbuf-size N] [--pool N] [--scatter] "
-					"[--promisc]\n");
-			return -EINVAL;
-		}
-	}
-	return 0;
-}
-
-static const struct opts *g_opts;
+static const char *ctl_dir = ".";
 
 static char *ctl_path(const char *name)
 {
 	static char buf[4096];
 
-	snprintf(buf, sizeof(buf), "%s/%s", g_opts->ctl ? g_opts->ctl : ".", name);
+	snprintf(buf, sizeof(buf), "%s/%s", ctl_dir, name);
 	return buf;
 }
 
-static void touch(const char *name)
-{
-	FILE *f = fopen(ctl_path(name), "w");
-
-	if (f != NULL)
-		fclose(f);
-}
-
-static int exists(const char *name)
-{
-	return g_opts->ctl != NULL && access(ctl_path(name), F_OK) == 0;
-}
-
-static int port_setup(uint16_t port, struct sl_mempool *mp, const struct opts *o,
-		      uint16_t *nb_queues)
-{
-	struct sl_eth_conf conf;
-	struct sl_eth_dev_info info;
-	uint16_t q, nq;
-	int ret;
-
-	memset(&conf, 0, sizeof(conf));
-	ret = sl_eth_dev_info_get(port, &info);
-	if (ret < 0)
-		return ret;
-	nq = (uint16_t)SL_MIN(info.max_rx_queues, MAX_QUEUES);
-	conf.rxmode.mtu = o->mtu;
-	if (o->scatter)
-		conf.rxmode.offloads |= SL_ETH_RX_OFFLOAD_SCATTER;
-	ret = sl_eth_dev_configure(port, nq, nq, &conf);
-	for (q = 0; ret == 0 && q < nq; q++) {
-		ret = sl_eth_rx_queue_setup(port, q, info.rx_desc_lim.nb_max, SL_SOCKET_ID_ANY, NULL,
-					    mp);
-		if (ret == 0)
-			ret = sl_eth_tx_queue_setup(port, q, info.tx_desc_lim.nb_max,
-						    SL_SOCKET_ID_ANY, NULL);
-	}
-	if (ret == 0 && o->promisc)
-		ret = sl_eth_promiscuous_enable(port);
-	if (ret == 0)
-		ret = sl_eth_dev_start(port);
-	if (ret < 0)
-		fprintf(stderr, "virtio_fwd: port %u setup failed: %s\n", port, strerror(-ret));
-	*nb_queues = nq;
-	return ret;
-}
-
-static void write_stats(const char *path, uint16_t nb_ports, uint64_t forwarded, uint64_t tx_drop,
+static void write_stats(const char *path, uint16_t nb_ports, const struct fwd_counts *c,
 			uint64_t chained, unsigned max_segs)
 {
-	char tmp[4096];
-	FILE *f;
-	uint16_t p;
+	FILE *f = fwd_json_open(PROG, path);
 
-	/* written whole under another name, then renamed: the host never
-	 * reads half a file over 9p */
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "w");
-	if (f == NULL) {
-		fprintf(stderr, "virtio_fwd: cannot write %s: %s\n", tmp, strerror(errno));
+	if (f == NULL)
 		return;
-	}
 	fprintf(f, "{\"forwarded\": %" PRIu64 ", \"tx_dropped\": %" PRIu64 ", \"chained\": %" PRIu64
 		   ", \"max_segs\": %u, \"ports\": [",
-		forwarded, tx_drop, chained, max_segs);
-	for (p = 0; p < nb_ports; p++) {
-		struct sl_eth_stats st;
-		struct sl_ether_addr mac;
-		struct sl_eth_link link;
-		char macs[SL_ETHER_ADDR_FMT_SIZE];
-		uint16_t mtu = 0;
+		c->tx, c->tx_dropped, chained, max_segs);
+	for (uint16_t p = 0; p < nb_ports; p++) {
+		struct fwd_port_state s;
 
-		memset(&st, 0, sizeof(st));
-		sl_eth_stats_get(p, &st);
-		sl_eth_macaddr_get(p, &mac);
-		sl_eth_link_get_nowait(p, &link);
-		sl_eth_dev_get_mtu(p, &mtu);
-		sl_ether_format_addr(macs, sizeof(macs), &mac);
-		fprintf(f,
-			"%s{\"port\": %u, \"name\": \"%s\", \"mac\": \"%s\", \"link\": %u, "
-			"\"mtu\": %u, \"promisc\": %d, \"ipackets\": %" PRIu64
-			", \"opackets\": %" PRIu64 ", \"ibytes\": %" PRIu64 ", \"obytes\": %" PRIu64
-			", \"imissed\": %" PRIu64 ", \"ierrors\": %" PRIu64 ", \"oerrors\": %" PRIu64
-			", \"rx_nombuf\": %" PRIu64 "}",
-			p ? ", " : "", p, sl_eth_dev_name(p), macs, link.link_status, mtu,
-			sl_eth_promiscuous_get(p), st.ipackets, st.opackets, st.ibytes, st.obytes,
-			st.imissed, st.ierrors, st.oerrors, st.rx_nombuf);
+		fwd_port_state_get(p, &s);
+		fprintf(f, "%s{", p ? ", " : "");
+		fwd_json_port(f, &s);
+		fprintf(f, "}");
 	}
 	fprintf(f, "]}\n");
-	fclose(f);
-	if (rename(tmp, path) < 0)
-		fprintf(stderr, "virtio_fwd: cannot rename %s: %s\n", tmp, strerror(errno));
+	fwd_json_close(PROG, f, path);
 }
 
 /* The host's receive-mode requests: applied to every port, answered. */
@@ -212,15 +73,15 @@ static void handle_commands(uint16_t nb_ports)
 		int ret = 0;
 		uint16_t p;
 
-		if (!exists(cmds[i]))
+		if (!fwd_file_exists(ctl_path(cmds[i])))
 			continue;
 		unlink(ctl_path(cmds[i]));
 		for (p = 0; p < nb_ports && ret == 0; p++)
 			ret = i == 0 ? sl_eth_promiscuous_enable(p) : sl_eth_promiscuous_disable(p);
-		printf("virtio_fwd: %s: %s\n", cmds[i], ret == 0 ? "done" : strerror(-ret));
+		printf(PROG ": %s: %s\n", cmds[i], ret == 0 ? "done" : strerror(-ret));
 		fflush(stdout);
 		snprintf(done, sizeof(done), "%s.%s", cmds[i], ret == 0 ? "done" : "failed");
-		touch(done);
+		fwd_touch(ctl_path(done));
 	}
 }
 
@@ -235,66 +96,94 @@ static void watch_links(uint16_t nb_ports, int *last)
 		if (sl_eth_link_get_nowait(p, &link) < 0 || (int)link.link_status == last[p])
 			continue;
 		last[p] = link.link_status;
-		printf("virtio_fwd: port %u link %s\n", p, link.link_status ? "up" : "down");
+		printf(PROG ": port %u link %s\n", p, link.link_status ? "up" : "down");
 		fflush(stdout);
 		snprintf(name, sizeof(name), "link%u_%s", p, link.link_status ? "up" : "down");
-		touch(name);
+		fwd_touch(ctl_path(name));
 	}
 }
 
 int main(int argc, char **argv)
 {
-	struct opts o = { .timeout = 600, .mbuf_size = 2048, .pool = 8191 };
+	unsigned timeout = 600, mtu = 0, mbuf_size = 2048, pool_size = 8191;
+	int scatter = 0, promisc = 0;
+	const char *ctl = NULL, *stats = NULL;
+	const struct fwd_opt opts[] = {
+		FWD_STRING("ctl", &ctl, "DIR"),
+		FWD_STRING("stats", &stats, "FILE"),
+		FWD_UINT("timeout", &timeout, "S", 0, 1u << 24),
+		FWD_UINT("mtu", &mtu, "N", 0, 65535),
+		FWD_UINT("mbuf-size", &mbuf_size, "N", 64, 65535 - SL_PKTMBUF_HEADROOM),
+		FWD_UINT("pool", &pool_size, "N", 1, 1u << 24),
+		FWD_FLAG("scatter", &scatter),
+		FWD_FLAG("promisc", &promisc),
+	};
+	struct fwd_port_conf pconf[MAX_PORTS];
+	struct sl_eth_conf conf;
+	struct fwd_counts fwd = { 0, 0 };
 	struct sl_mbuf *pkts[BURST];
 	struct sl_mempool *mp;
-	uint64_t forwarded = 0, tx_drop = 0, chained = 0, next_check, deadline;
-	uint16_t nb_ports, p, nq[MAX_PORTS];
+	struct fwd_clock clock;
+	uint64_t chained = 0;
+	uint16_t nb_ports, p;
 	unsigned max_segs = 0;
 	int last_link[MAX_PORTS], ret;
 
-	ret = sl_eal_init(argc, argv);
-	if (ret < 0)
-		return 1;
-	argc -= ret;
-	argv += ret;
-	if (parse_app_args(argc, argv, &o) < 0) {
-		sl_eal_cleanup();
-		return 2;
-	}
-	g_opts = &o;
-	nb_ports = sl_eth_dev_count_avail();
-	if (nb_ports < 1 || nb_ports > 2) {
-		fprintf(stderr, "virtio_fwd: needs 1 or 2 ports, found %u\n", nb_ports);
+	ret = fwd_init(PROG, argc, argv, opts, SL_DIM(opts));
+	if (ret != 0)
+		return ret;
+	if (ctl != NULL)
+		ctl_dir = ctl;
+	nb_ports = fwd_ports_available(PROG, 1, MAX_PORTS, false);
+	if (nb_ports == 0) {
 		sl_eal_cleanup();
 		return 1;
 	}
-	mp = sl_pktmbuf_pool_create("virtio_fwd_pool", o.pool, 256, 0,
-				    (uint16_t)(o.mbuf_size + SL_PKTMBUF_HEADROOM), SL_SOCKET_ID_ANY);
+	mp = sl_pktmbuf_pool_create("virtio_fwd_pool", pool_size, 256, 0,
+				    (uint16_t)(mbuf_size + SL_PKTMBUF_HEADROOM), SL_SOCKET_ID_ANY);
 	if (mp == NULL) {
 		sl_eal_cleanup();
 		return 1;
 	}
+	memset(&conf, 0, sizeof(conf));
+	conf.rxmode.mtu = mtu;
+	if (scatter)
+		conf.rxmode.offloads |= SL_ETH_RX_OFFLOAD_SCATTER;
 	for (p = 0; p < nb_ports; p++) {
-		if (port_setup(p, mp, &o, &nq[p]) < 0) {
+		struct sl_eth_dev_info info;
+
+		/* every queue the device has (up to 8), rings as long as it takes */
+		if (sl_eth_dev_info_get(p, &info) < 0) {
+			sl_eal_cleanup();
+			return 1;
+		}
+		pconf[p] = (struct fwd_port_conf){
+			.nb_queues = (uint16_t)SL_MIN(info.max_rx_queues, MAX_QUEUES),
+			.nb_rxd = info.rx_desc_lim.nb_max,
+			.nb_txd = info.tx_desc_lim.nb_max,
+			.conf = &conf,
+			.promisc = promisc != 0,
+		};
+		if (fwd_port_setup(PROG, p, mp, &pconf[p]) < 0) {
 			sl_eal_cleanup();
 			return 1;
 		}
 		last_link[p] = -1;
-		printf("virtio_fwd: port %u (%s): %u queue pair(s)\n", p, sl_eth_dev_name(p), nq[p]);
+		printf(PROG ": port %u (%s): %u queue pair(s)\n", p, sl_eth_dev_name(p),
+		       pconf[p].nb_queues);
 	}
 	watch_links(nb_ports, last_link);
-	touch("ready");
-	printf("virtio_fwd: forwarding\n");
+	fwd_touch(ctl_path("ready"));
+	printf(PROG ": forwarding\n");
 	fflush(stdout);
 
-	next_check = sl_tsc() + sl_tsc_hz() / 20;
-	deadline = sl_tsc() + (uint64_t)o.timeout * sl_tsc_hz();
+	fwd_clock_start(&clock, 50, timeout);
 	for (;;) {
 		for (p = 0; p < nb_ports; p++) {
 			uint16_t out = nb_ports == 2 ? p ^ 1 : p;
 
-			for (uint16_t q = 0; q < nq[p]; q++) {
-				uint16_t n = sl_eth_rx_burst(p, q, pkts, BURST), sent, i;
+			for (uint16_t q = 0; q < pconf[p].nb_queues; q++) {
+				uint16_t n = sl_eth_rx_burst(p, q, pkts, BURST), i;
 
 				if (n == 0)
 					continue;
@@ -304,35 +193,27 @@ int main(int argc, char **argv)
 					if (pkts[i]->nb_segs > max_segs)
 						max_segs = pkts[i]->nb_segs;
 				}
-				sent = sl_eth_tx_burst(out, q < nq[out] ? q : 0, pkts, n);
-				forwarded += sent;
-				if (sent < n) {
-					tx_drop += n - sent;
-					sl_pktmbuf_free_bulk(pkts + sent, n - sent);
-				}
+				fwd_send(out, q < pconf[out].nb_queues ? q : 0, pkts, n, &fwd);
 			}
 		}
-		if (sl_tsc() >= next_check) {
-			next_check = sl_tsc() + sl_tsc_hz() / 20;
-			if (exists("stop"))
-				break;
+		if (!fwd_clock_tick(&clock))
+			continue;
+		if (ctl != NULL && fwd_file_exists(ctl_path("stop")))
+			break;
+		if (ctl != NULL)
 			handle_commands(nb_ports);
-			watch_links(nb_ports, last_link);
-			if (sl_tsc() >= deadline) {
-				fprintf(stderr, "virtio_fwd: timeout after %u s\n", o.timeout);
-				break;
-			}
+		watch_links(nb_ports, last_link);
+		if (fwd_clock_expired(&clock)) {
+			fprintf(stderr, PROG ": timeout after %u s\n", timeout);
+			break;
 		}
 	}
-	if (o.stats != NULL)
-		write_stats(o.stats, nb_ports, forwarded, tx_drop, chained, max_segs);
-	printf("virtio_fwd: forwarded %" PRIu64 " (%" PRIu64 " chained, longest %u segments), "
+	if (stats != NULL)
+		write_stats(stats, nb_ports, &fwd, chained, max_segs);
+	printf(PROG ": forwarded %" PRIu64 " (%" PRIu64 " chained, longest %u segments), "
 	       "dropped on TX %" PRIu64 "\n",
-	       forwarded, chained, max_segs, tx_drop);
-	for (p = 0; p < nb_ports; p++) {
-		sl_eth_dev_stop(p);
-		sl_eth_dev_close(p);
-	}
+	       fwd.tx, chained, max_segs, fwd.tx_dropped);
+	fwd_ports_close(nb_ports);
 	sl_mempool_free(mp);
 	sl_eal_cleanup();
 	return 0;
