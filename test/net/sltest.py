@@ -8,7 +8,9 @@
 - test frames: recognisable Ethernet frames (EtherType 0x88b5, IEEE local
   experimental) carrying a run id and a sequence number
 - pcap files: read and write classic microsecond pcap
-- run_l2fwd(): start sl-l2fwd and collect its output
+- packet sockets in a namespace, Receiver: collect what a veth delivers
+  (VLAN tags put back) in a thread, send paced by what arrived
+- App / L2fwd: start a Sluice program (sl-l2fwd) and collect its output
 """
 import contextlib
 import ctypes
@@ -16,6 +18,7 @@ import os
 import random
 import shutil
 import signal
+import socket
 import struct
 import subprocess
 import sys
@@ -37,11 +40,28 @@ def skip(reason):
     sys.exit(SKIP)
 
 
-def l2fwd_path():
-    path = os.environ.get("SL_L2FWD")
+def program_path(env, name):
+    """The program meson names in environment variable env, or skip."""
+    path = os.environ.get(env)
     if not path or not os.access(path, os.X_OK):
-        skip("SL_L2FWD does not name the sl-l2fwd binary (run through meson test)")
+        skip("%s does not name the %s binary (run through meson test)" % (env, name))
     return path
+
+
+def l2fwd_path():
+    return program_path("SL_L2FWD", "sl-l2fwd")
+
+
+def verdict(app, problems, passed):
+    """A test's end: 0 after a PASS line, or 1 after the app's output and
+    one FAIL line per problem."""
+    if problems:
+        app.dump()
+        for p in problems:
+            log("FAIL: " + p)
+        return 1
+    log("PASS: " + passed)
+    return 0
 
 
 def require_root(why):
@@ -185,14 +205,127 @@ def pcap_read(path):
     return {"snaplen": snaplen, "linktype": linktype}, out
 
 
-# ---- sl-l2fwd -----------------------------------------------------------------
+# ---- packet sockets ----------------------------------------------------------
+
+SO_RCVBUFFORCE = 33
+ETH_P_ALL = 3
+SOL_PACKET, PACKET_AUXDATA = 263, 8
+# struct tpacket_auxdata: status, len, snaplen, mac, net, vlan_tci, vlan_tpid
+AUXDATA = struct.Struct("=IIIHHHH")
+TP_STATUS_VLAN_VALID, TP_STATUS_VLAN_TPID_VALID = 0x10, 0x40
 
 
-class L2fwd:
-    """sl-l2fwd running in the background, its stdout collected line by line."""
+def tx_socket(ns, ifname):
+    """A raw packet socket in namespace ns that sends on ifname."""
+    with netns_enter(ns):
+        sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)
+        sock.bind((ifname, 0))
+    return sock
 
-    def __init__(self, args, prefix=()):
-        self.cmd = list(prefix) + [l2fwd_path()] + list(args)
+
+def rx_socket(ns, ifname, auxdata=False):
+    """A raw packet socket in namespace ns receiving everything on ifname,
+    with a 64 MB buffer. ETH_P_ALL: a socket bound to one EtherType is
+    served after the kernel has dropped the stripped VLAN tag of an untagged
+    port, the catch-all taps before (__netif_receive_skb_core). auxdata:
+    the tags come as PACKET_AUXDATA (for reinsert_vlan)."""
+    with netns_enter(ns):
+        sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
+        sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 64 << 20)
+        if auxdata:
+            sock.setsockopt(SOL_PACKET, PACKET_AUXDATA, 1)
+        sock.bind((ifname, ETH_P_ALL))
+    return sock
+
+
+def reinsert_vlan(data, ancdata):
+    """The kernel hands packet sockets VLAN frames with the tag moved out of
+    the data into PACKET_AUXDATA; put it back to see the frame as sent."""
+    for level, kind, blob in ancdata:
+        if level == SOL_PACKET and kind == PACKET_AUXDATA and len(blob) >= AUXDATA.size:
+            status, _, _, _, _, tci, tpid = AUXDATA.unpack_from(blob)
+            if status & TP_STATUS_VLAN_VALID:
+                if not status & TP_STATUS_VLAN_TPID_VALID:
+                    tpid = 0x8100
+                return data[:12] + struct.pack("!HH", tpid, tci) + data[12:]
+    return data
+
+
+class Receiver(threading.Thread):
+    """Takes frames from a packet socket in the background: parse(frame)
+    gives what to keep in self.items (arrival order), or None for a frame
+    that is not the test's (counted in self.foreign). With auxdata (a socket
+    from rx_socket(auxdata=True)) VLAN tags are put back first."""
+
+    def __init__(self, sock, parse, auxdata=False):
+        super().__init__(daemon=True)
+        self.sock, self.parse, self.auxdata = sock, parse, auxdata
+        self.items = []
+        self.foreign = 0
+        self.cond = threading.Condition()
+        self.stop = False
+        self.start()
+
+    def run(self):
+        self.sock.settimeout(0.2)
+        while not self.stop:
+            try:
+                if self.auxdata:
+                    data, anc, _, _ = self.sock.recvmsg(65536, socket.CMSG_SPACE(AUXDATA.size))
+                    data = reinsert_vlan(data, anc)
+                else:
+                    data = self.sock.recv(65536)
+            except socket.timeout:
+                continue
+            item = self.parse(data)
+            with self.cond:
+                if item is None:
+                    self.foreign += 1
+                else:
+                    self.items.append(item)
+                self.cond.notify_all()
+
+    def count(self):
+        with self.cond:
+            return len(self.items)
+
+    def wait_for(self, n, timeout):
+        """Until n items have arrived or timeout seconds passed; the count."""
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while len(self.items) < n and time.monotonic() < deadline:
+                self.cond.wait(0.1)
+            return len(self.items)
+
+    def wait_room(self, sent, window, stall_s):
+        """Until fewer than window of the sent frames are still on their
+        way (whatever is on the path then has room: nothing overflows a
+        ring); False when none arrived for stall_s seconds."""
+        last, since = -1, time.monotonic()
+        with self.cond:
+            while sent - len(self.items) >= window:
+                if len(self.items) != last:
+                    last, since = len(self.items), time.monotonic()
+                if time.monotonic() - since > stall_s:
+                    return False
+                self.cond.wait(0.1)
+        return True
+
+    def close(self):
+        self.stop = True
+        self.join(2)
+
+
+# ---- Sluice programs -------------------------------------------------------------
+
+
+class App:
+    """A Sluice program running in the background (cmd, in the namespace
+    that prefix enters), its stdout and stderr collected line by line."""
+
+    def __init__(self, cmd, prefix=()):
+        self.cmd = list(prefix) + list(cmd)
+        self.name = os.path.basename(cmd[0])
         log("running: " + " ".join(self.cmd))
         self.proc = subprocess.Popen(self.cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      text=True)
@@ -230,7 +363,7 @@ class L2fwd:
         try:
             rc = self.proc.wait(timeout)
         except subprocess.TimeoutExpired:
-            log("sl-l2fwd still running after %.0f s: SIGTERM" % timeout)
+            log("%s still running after %.0f s: SIGTERM" % (self.name, timeout))
             self.proc.send_signal(signal.SIGTERM)
             try:
                 rc = self.proc.wait(10)
@@ -253,8 +386,8 @@ class L2fwd:
         return "\n".join(self.err_lines)
 
     def dump(self):
-        log("---- sl-l2fwd stdout ----\n" + self.stdout())
-        log("---- sl-l2fwd stderr ----\n" + self.stderr())
+        log("---- %s stdout ----\n%s" % (self.name, self.stdout()))
+        log("---- %s stderr ----\n%s" % (self.name, self.stderr()))
 
     def final_counter(self, label):
         """A number from the final statistics block ("Total packets dropped")."""
@@ -270,3 +403,20 @@ class L2fwd:
             if line.startswith("Port %d (" % port) and " MAC " in line:
                 return line.split(" MAC ")[1].split(",")[0]
         raise AssertionError("sl-l2fwd did not print port %d's MAC" % port)
+
+
+class L2fwd(App):
+    """sl-l2fwd running in the background, its stdout collected line by line."""
+
+    def __init__(self, args, prefix=()):
+        super().__init__([l2fwd_path()] + list(args), prefix)
+
+    def forwarding(self, timeout=30):
+        """True once it says it forwards; otherwise it is killed, its output
+        dumped and a FAIL line logged."""
+        if self.wait_line("-> TX port 0", timeout):
+            return True
+        self.kill()
+        self.dump()
+        log("FAIL: sl-l2fwd did not start forwarding")
+        return False

@@ -25,8 +25,6 @@ Topology for the veth cases (as test_l2fwd_veth.py):
 import json
 import os
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -39,8 +37,6 @@ import sltest  # noqa: E402
 MAC_A0, MAC_A1 = "02:aa:00:00:00:01", "02:aa:00:00:00:02"
 MAC_B0, MAC_B1 = "02:bb:00:00:00:01", "02:bb:00:00:00:02"
 DST = sltest.mac_bytes("02:11:22:33:44:55")
-ETH_P_ALL = 3
-SO_RCVBUFFORCE = 33
 HUGE_MB = 64
 
 
@@ -55,65 +51,10 @@ def expect(cond, what):
 
 
 def faultfwd_path():
-    path = os.environ.get("SL_FAULTFWD")
-    if not path or not os.access(path, os.X_OK):
-        sltest.skip("SL_FAULTFWD does not name the faultfwd binary (run through meson test)")
-    return path
-
-
-class App(sltest.L2fwd):
-    """Any Sluice app in the background (sltest.L2fwd collects its output)."""
-
-    def __init__(self, cmd, prefix=()):
-        self.cmd = list(prefix) + list(cmd)
-        sltest.log("running: " + " ".join(self.cmd))
-        self.proc = subprocess.Popen(self.cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     text=True)
-        self.lines, self.err_lines = [], []
-        self.cond = threading.Condition()
-        self.readers = [threading.Thread(target=self._read, args=(self.proc.stdout, self.lines),
-                                         daemon=True),
-                        threading.Thread(target=self._read, args=(self.proc.stderr,
-                                                                  self.err_lines),
-                                         daemon=True)]
-        for t in self.readers:
-            t.start()
+    return sltest.program_path("SL_FAULTFWD", "faultfwd")
 
 
 # ---- the veth rig ---------------------------------------------------------------
-
-
-class Receiver(threading.Thread):
-    def __init__(self, sock, run_id):
-        super().__init__(daemon=True)
-        self.sock, self.run_id = sock, run_id
-        self.seqs = []
-        self.cond = threading.Condition()
-        self.stop = False
-
-    def run(self):
-        self.sock.settimeout(0.2)
-        while not self.stop:
-            try:
-                data = self.sock.recv(65536)
-            except socket.timeout:
-                continue
-            seq = sltest.frame_seq(data, self.run_id)
-            if seq is not None:
-                with self.cond:
-                    self.seqs.append(seq)
-                    self.cond.notify_all()
-
-    def count(self):
-        with self.cond:
-            return len(self.seqs)
-
-    def wait_for(self, n, timeout):
-        deadline = time.monotonic() + timeout
-        with self.cond:
-            while len(self.seqs) < n and time.monotonic() < deadline:
-                self.cond.wait(0.1)
-            return len(self.seqs)
 
 
 class Rig:
@@ -125,18 +66,12 @@ class Rig:
         self.ns_a, self.ns_d, self.ns_b = self.ns.add("a"), self.ns.add("d"), self.ns.add("b")
         self.ns.veth(self.ns_a, "va0", MAC_A0, self.ns_d, "va1", MAC_A1)
         self.ns.veth(self.ns_b, "vb0", MAC_B0, self.ns_d, "vb1", MAC_B1)
-        with sltest.netns_enter(self.ns_a):
-            self.tx = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)
-            self.tx.bind(("va0", 0))
-        with sltest.netns_enter(self.ns_b):
-            self.rx_sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
-                                         socket.htons(ETH_P_ALL))
-            self.rx_sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 64 << 20)
-            self.rx_sock.bind(("vb0", ETH_P_ALL))
+        self.tx = sltest.tx_socket(self.ns_a, "va0")
         self.run_id = os.getpid()
-        self.rx = Receiver(self.rx_sock, self.run_id)
-        self.rx.start()
+        self.rx = sltest.Receiver(sltest.rx_socket(self.ns_b, "vb0"),
+                                  lambda f: sltest.frame_seq(f, self.run_id))
         self.cpu = sorted(os.sched_getaffinity(0))[-1]
+        self.apps, self.pumps = [], []
 
     def frame(self, seq):
         return sltest.make_frame(seq, self.run_id, DST, sltest.mac_bytes(MAC_A0),
@@ -151,14 +86,8 @@ class Rig:
         for i in range(count):
             if window is None and i % 50 == 49:
                 time.sleep(0.001)
-            if window is not None:
-                with self.rx.cond:
-                    deadline = time.monotonic() + 10
-                    while i - (len(self.rx.seqs) - base) >= window:
-                        if time.monotonic() > deadline:
-                            raise Failure("frames stopped arriving after %d of %d sent"
-                                          % (i, count))
-                        self.rx.cond.wait(0.1)
+            if window is not None and not self.rx.wait_room(base + i, window, 10):
+                raise Failure("frames stopped arriving after %d of %d sent" % (i, count))
             self.tx.send(self.frame(first + i))
 
     def app_args(self, drv_extra=""):
@@ -166,9 +95,25 @@ class Rig:
                 "--vdev", "net_af_packet0,iface=va1" + drv_extra,
                 "--vdev", "net_af_packet1,iface=vb1" + drv_extra]
 
+    def app(self, cmd):
+        """A Sluice program in ns d (stopped by close() if still running)."""
+        app = sltest.App(cmd, prefix=self.ns.exec_prefix(self.ns_d))
+        self.apps.append(app)
+        return app
+
+    def pump(self, first=0):
+        """A Pump sending from seq first (stopped by close())."""
+        pump = Pump(self, first)
+        pump.start()
+        self.pumps.append(pump)
+        return pump
+
     def close(self):
-        self.rx.stop = True
-        self.rx.join(2)
+        for pump in self.pumps:
+            pump.stop = True
+        for app in self.apps:
+            app.kill()
+        self.rx.close()
         self.ns.close()
 
 
@@ -252,10 +197,12 @@ def case_txfull():
     with tempfile.TemporaryDirectory() as tmp:
         stats = os.path.join(tmp, "stats.json")
         total, pause_at, pause_drops = 200000, 50000, 10000
-        app = App([faultfwd_path(), "-l", "0", "--no-huge", "-m", "128", "--no-pci",
-                   "--vdev", "net_ring0,size=512", "--vdev", "net_ring1,peer=net_ring0,size=512",
-                   "--", "--gen", str(total), "--rx-pause-at", str(pause_at),
-                   "--rx-pause-drops", str(pause_drops), "--stats", stats, "--timeout", "60"])
+        app = sltest.App([faultfwd_path(), "-l", "0", "--no-huge", "-m", "128", "--no-pci",
+                          "--vdev", "net_ring0,size=512",
+                          "--vdev", "net_ring1,peer=net_ring0,size=512",
+                          "--", "--gen", str(total), "--rx-pause-at", str(pause_at),
+                          "--rx-pause-drops", str(pause_drops), "--stats", stats,
+                          "--timeout", "60"])
         rc = app.wait(90)
         if rc != 0 or not os.path.exists(stats):
             app.dump()
@@ -287,7 +234,6 @@ def case_nombuf():
     """faultfwd on veth holds every free mbuf while a file exists."""
     sltest.require_root("network namespaces")
     rig = Rig()
-    app = None
     try:
         with tempfile.TemporaryDirectory() as tmp:
             hoard, stop = os.path.join(tmp, "hoard"), os.path.join(tmp, "stop")
@@ -297,7 +243,7 @@ def case_nombuf():
             args = [faultfwd_path()] + rig.app_args(",framecnt=256") + [
                 "--no-huge", "-m", "128", "--", "--mbufs", "1023", "--hoard", hoard,
                 "--stop", stop, "--stats", stats, "--timeout", "120"]
-            app = App(args, prefix=rig.ns.exec_prefix(rig.ns_d))
+            app = rig.app(args)
             expect(app.wait_line("faultfwd: forwarding", 30), "faultfwd forwards")
 
             rig.send(0, 300, window=64)
@@ -327,7 +273,7 @@ def case_nombuf():
             expect(rc == 0, "faultfwd exit status %d" % rc)
             with open(stats) as f:
                 st = json.load(f)
-        seqs = list(rig.rx.seqs)
+        seqs = list(rig.rx.items)
         check_order(seqs, "frames through the fault")
         p0, pool = st["ports"][0], st["pool"]
         sltest.log("port 0: %s" % p0)
@@ -341,8 +287,6 @@ def case_nombuf():
                pool["in_use_after_run"] == pool["in_use_started"],
                "pool in use back to its starting value (%s)" % pool)
     finally:
-        if app is not None:
-            app.kill()
         rig.close()
 
 
@@ -366,21 +310,25 @@ class Pump(threading.Thread):
             time.sleep(0.01)
 
 
+def l2fwd_under_traffic(rig):
+    """sl-l2fwd forwarding while a Pump sends: (app, pump, hugepages it
+    holds). ip netns exec execs the app: its pid is sl-l2fwd's."""
+    app = rig.app(l2fwd_cmd(rig))
+    expect(app.wait_line("-> TX port 0", 30), "sl-l2fwd forwards")
+    held = process_hugepages(app.proc.pid)
+    expect(held > 0, "sl-l2fwd (pid %d) holds %d hugepages" % (app.proc.pid, held))
+    pump = rig.pump()
+    expect(rig.rx.wait_for(500, 15) >= 500, "traffic flows (%d frames)" % rig.rx.count())
+    return app, pump, held
+
+
 def case_signal(signum):
     sltest.require_root("network namespaces")
     need_hugepages()
     rig = Rig()
-    app = pump = None
     try:
         free0 = meminfo("HugePages_Free")
-        app = App(l2fwd_cmd(rig), prefix=rig.ns.exec_prefix(rig.ns_d))
-        expect(app.wait_line("-> TX port 0", 30), "sl-l2fwd forwards")
-        # ip netns exec execs the app: its pid is the app's
-        held = process_hugepages(app.proc.pid)
-        expect(held > 0, "sl-l2fwd holds %d hugepages" % held)
-        pump = Pump(rig, 0)
-        pump.start()
-        expect(rig.rx.wait_for(500, 15) >= 500, "traffic flows (%d frames)" % rig.rx.count())
+        app, pump, held = l2fwd_under_traffic(rig)
         app.proc.send_signal(signum)
         t0 = time.monotonic()
         rc = app.wait(20)
@@ -396,12 +344,8 @@ def case_signal(signum):
         expect(out.count("Closing port") == 2, "both ports closed")
         expect("Mbufs in use after closing the ports: 0 of" in out, "no mbuf leaked")
         wait_hugepages_back(free0, held, "after signal %d" % signum)
-        check_order(list(rig.rx.seqs), "frames until the signal")
+        check_order(list(rig.rx.items), "frames until the signal")
     finally:
-        if pump is not None:
-            pump.stop = True
-        if app is not None:
-            app.kill()
         rig.close()
 
 
@@ -409,20 +353,11 @@ def case_kill9():
     sltest.require_root("network namespaces")
     need_hugepages()
     rig = Rig()
-    app = pump = None
     try:
         free0 = meminfo("HugePages_Free")
         files0 = hugetlbfs_files()
-        # ip netns exec execs: the process killed is sl-l2fwd itself
-        app = App(l2fwd_cmd(rig), prefix=rig.ns.exec_prefix(rig.ns_d))
-        expect(app.wait_line("-> TX port 0", 30), "sl-l2fwd forwards")
-        pid = app.proc.pid
-        held = process_hugepages(pid)
-        expect(held > 0, "sl-l2fwd (pid %d) holds %d hugepages" % (pid, held))
-        pump = Pump(rig, 0)
-        pump.start()
-        expect(rig.rx.wait_for(500, 15) >= 500, "traffic flows (%d frames)" % rig.rx.count())
-        os.kill(pid, signal.SIGKILL)
+        app, pump, held = l2fwd_under_traffic(rig)
+        os.kill(app.proc.pid, signal.SIGKILL)
         rc = app.wait(10)
         pump.stop = True
         pump.join(2)
@@ -433,7 +368,7 @@ def case_kill9():
 
         # the same ports again: a clean start and lossless forwarding
         time.sleep(0.5)
-        app = App(l2fwd_cmd(rig) + ["--max-packets", "1000"], prefix=rig.ns.exec_prefix(rig.ns_d))
+        app = rig.app(l2fwd_cmd(rig) + ["--max-packets", "1000"])
         expect(app.wait_line("-> TX port 0", 30), "sl-l2fwd starts again on the same ports")
         base = rig.rx.count()
         rig.send(1000000, 1000, window=64)
@@ -443,13 +378,9 @@ def case_kill9():
             app.dump()
         expect(got == 1000, "the new run forwarded %d of 1000 frames" % got)
         expect(rc == 0, "the new run ended with exit status %d" % rc)
-        check_order(rig.rx.seqs[base:], "frames of the new run")
+        check_order(rig.rx.items[base:], "frames of the new run")
         wait_hugepages_back(free0, 0, "after the new run")
     finally:
-        if pump is not None:
-            pump.stop = True
-        if app is not None:
-            app.kill()
         rig.close()
 
 

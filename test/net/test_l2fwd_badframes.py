@@ -30,11 +30,9 @@ file (rx_pcap -> tx_pcap): a capture with runts of 1..59 bytes, an empty
   exactly their number in port 0's ierrors.
 """
 import os
-import socket
 import struct
 import sys
 import tempfile
-import threading
 import time
 
 sys.dont_write_bytecode = True
@@ -49,11 +47,6 @@ MAC_B0, MAC_B1 = "02:bb:00:00:00:01", "02:bb:00:00:00:02"
 SRC = sltest.mac_bytes(MAC_A0)
 WINDOW = 32
 STALL_S = 10.0
-SO_RCVBUFFORCE = 33
-ETH_P_ALL = 3
-AUXDATA = struct.Struct("=IIIHHHH")
-SOL_PACKET, PACKET_AUXDATA = 263, 8
-TP_STATUS_VLAN_VALID, TP_STATUS_VLAN_TPID_VALID = 0x10, 0x40
 
 
 def frame(seq, size, vlan=None):
@@ -113,42 +106,6 @@ def wire_plan():
     return plan
 
 
-def reinsert_vlan(data, ancdata):
-    for level, kind, blob in ancdata:
-        if level == SOL_PACKET and kind == PACKET_AUXDATA and len(blob) >= AUXDATA.size:
-            status, _, _, _, _, tci, tpid = AUXDATA.unpack_from(blob)
-            if status & TP_STATUS_VLAN_VALID:
-                if not status & TP_STATUS_VLAN_TPID_VALID:
-                    tpid = 0x8100
-                return data[:12] + struct.pack("!HH", tpid, tci) + data[12:]
-    return data
-
-
-class Receiver(threading.Thread):
-    def __init__(self, sock):
-        super().__init__(daemon=True)
-        self.sock = sock
-        self.frames = []
-        self.foreign = 0
-        self.cond = threading.Condition()
-        self.stop = False
-
-    def run(self):
-        self.sock.settimeout(0.2)
-        while not self.stop:
-            try:
-                data, anc, _, _ = self.sock.recvmsg(65536, socket.CMSG_SPACE(AUXDATA.size))
-            except socket.timeout:
-                continue
-            data = reinsert_vlan(data, anc)
-            with self.cond:
-                if seq_of(data) is None:
-                    self.foreign += 1
-                else:
-                    self.frames.append(data)
-                self.cond.notify_all()
-
-
 def driver_counters(l2fwd, port):
     """{'ipackets': n, ...} from sl-l2fwd's 'Port N driver counters' line."""
     for line in l2fwd.lines:
@@ -197,14 +154,8 @@ def run_wire(driver):
         ns_a, ns_d, ns_b = ns.add("a"), ns.add("d"), ns.add("b")
         ns.veth(ns_a, "va0", MAC_A0, ns_d, "va1", MAC_A1, MTU_IN)
         ns.veth(ns_b, "vb0", MAC_B0, ns_d, "vb1", MAC_B1, MTU_OUT)
-        with sltest.netns_enter(ns_a):
-            tx = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)
-            tx.bind(("va0", 0))
-        with sltest.netns_enter(ns_b):
-            rx_sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
-            rx_sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 64 << 20)
-            rx_sock.setsockopt(SOL_PACKET, PACKET_AUXDATA, 1)
-            rx_sock.bind(("vb0", ETH_P_ALL))
+        tx = sltest.tx_socket(ns_a, "va0")
+        rx_sock = sltest.rx_socket(ns_b, "vb0", auxdata=True)
         cpu = sorted(os.sched_getaffinity(0))[-1]
         if driver == "af_packet":
             # ring frames that hold a tagged 9018-byte frame
@@ -217,37 +168,24 @@ def run_wire(driver):
             "--", "-p", "0x3", "-q", "2", "-P", "-T", "0", "--no-mac-updating",
             "--max-packets", str(len(plan)), "--duration", "90"]
         l2fwd = sltest.L2fwd(args, prefix=ns.exec_prefix(ns_d))
-        if not l2fwd.wait_line("-> TX port 0", 30):
-            l2fwd.kill()
-            l2fwd.dump()
-            sltest.log("FAIL: sl-l2fwd did not start forwarding")
+        if not l2fwd.forwarding():
             return 1
-        rx = Receiver(rx_sock)
-        rx.start()
-        # at most WINDOW expected frames in flight, so no ring overflows
-        expected_sent = 0
-        last_progress, last_count = time.monotonic(), 0
+        rx = sltest.Receiver(rx_sock, lambda f: None if seq_of(f) is None else f, auxdata=True)
+        # at most WINDOW expected frames in flight, so no ring overflows;
+        # after a stall the rest goes out unpaced (compare() tells)
+        expected_sent, stalled = 0, False
         for f, w in plan:
-            with rx.cond:
-                while expected_sent - len(rx.frames) >= WINDOW:
-                    if len(rx.frames) != last_count:
-                        last_count, last_progress = len(rx.frames), time.monotonic()
-                    if time.monotonic() - last_progress > STALL_S:
-                        break
-                    rx.cond.wait(0.1)
+            if not stalled:
+                stalled = not rx.wait_room(expected_sent, WINDOW, STALL_S)
             tx.send(f)
             expected_sent += w is not None
-        deadline = time.monotonic() + STALL_S
-        with rx.cond:
-            while len(rx.frames) < len(want) and time.monotonic() < deadline:
-                rx.cond.wait(0.1)
+        rx.wait_for(len(want), STALL_S)
         rc = l2fwd.wait(30)
         time.sleep(0.3)
-        rx.stop = True
-        rx.join(2)
+        rx.close()
         sltest.log("sent %d frames (%d above vb1's MTU), received %d (+%d foreign), "
-                   "sl-l2fwd exit %d" % (len(plan), n_oversize, len(rx.frames), rx.foreign, rc))
-        problems = compare(rx.frames, want)
+                   "sl-l2fwd exit %d" % (len(plan), n_oversize, rx.count(), rx.foreign, rc))
+        problems = compare(rx.items, want)
         if rc != 0:
             problems.append("sl-l2fwd exited with %d" % rc)
         else:
@@ -264,14 +202,9 @@ def run_wire(driver):
             if c1.get("opackets") != len(want):
                 problems.append("port 1 opackets %s, expected %d" % (c1.get("opackets"),
                                                                      len(want)))
-        if problems:
-            l2fwd.dump()
-            for p in problems:
-                sltest.log("FAIL: " + p)
-            return 1
-        sltest.log("PASS: %d frames forwarded whole (runts padded to 60, chains and VLAN tags "
-                   "intact), %d oversize dropped and counted in oerrors" % (len(want), n_oversize))
-        return 0
+        return sltest.verdict(l2fwd, problems, "%d frames forwarded whole (runts padded to 60, "
+                              "chains and VLAN tags intact), %d oversize dropped and counted "
+                              "in oerrors" % (len(want), n_oversize))
     finally:
         if l2fwd is not None:
             l2fwd.kill()
@@ -358,15 +291,9 @@ def run_file():
             problems.append("port 0 ipackets %s, expected %d" % (c0.get("ipackets"), len(kept)))
         if not any("tcpdump -s 0" in line for line in l2fwd.err_lines):
             problems.append("no warning about the cut records on stderr")
-        if problems:
-            l2fwd.dump()
-            for p in problems:
-                sltest.log("FAIL: " + p)
-            return 1
-        sltest.log("PASS: %d complete records (runts of 1..59 bytes unpadded, chains up to 64 KiB, "
-                   "VLAN) out unchanged; %d cut/empty records dropped and counted in ierrors"
-                   % (len(kept), n_bad))
-        return 0
+        return sltest.verdict(l2fwd, problems, "%d complete records (runts of 1..59 bytes "
+                              "unpadded, chains up to 64 KiB, VLAN) out unchanged; %d cut/empty "
+                              "records dropped and counted in ierrors" % (len(kept), n_bad))
 
 
 def main():

@@ -21,10 +21,7 @@ drop counters are printed next to it.
 """
 import argparse
 import os
-import socket
-import struct
 import sys
-import threading
 import time
 
 sys.dont_write_bytecode = True
@@ -36,28 +33,7 @@ STALL_S = 10.0
 MAC_A0, MAC_A1 = "02:aa:00:00:00:01", "02:aa:00:00:00:02"
 MAC_B0, MAC_B1 = "02:bb:00:00:00:01", "02:bb:00:00:00:02"
 DST = sltest.mac_bytes("02:11:22:33:44:55")
-SO_RCVBUFFORCE = 33
-ETH_P_ALL = 3
-
-
-# struct tpacket_auxdata: status, len, snaplen, mac, net, vlan_tci, vlan_tpid
-AUXDATA = struct.Struct("=IIIHHHH")
-SOL_PACKET, PACKET_AUXDATA = 263, 8
-TP_STATUS_VLAN_VALID, TP_STATUS_VLAN_TPID_VALID = 0x10, 0x40
 VLAN_EVERY = 7
-
-
-def reinsert_vlan(data, ancdata):
-    """The kernel hands packet sockets VLAN frames with the tag moved out of
-    the data into PACKET_AUXDATA; put it back to see the frame as sent."""
-    for level, kind, blob in ancdata:
-        if level == SOL_PACKET and kind == PACKET_AUXDATA and len(blob) >= AUXDATA.size:
-            status, _, _, _, _, tci, tpid = AUXDATA.unpack_from(blob)
-            if status & TP_STATUS_VLAN_VALID:
-                if not status & TP_STATUS_VLAN_TPID_VALID:
-                    tpid = 0x8100
-                return data[:12] + struct.pack("!HH", tpid, tci) + data[12:]
-    return data
 
 
 def vlan_of(seq):
@@ -66,55 +42,20 @@ def vlan_of(seq):
     return (3 << 13) | (1 + seq % 4094) if seq % VLAN_EVERY == VLAN_EVERY - 1 else None
 
 
-class Receiver(threading.Thread):
-    def __init__(self, sock, run_id):
-        super().__init__(daemon=True)
-        self.sock, self.run_id = sock, run_id
-        self.frames = []          # (seq, bytes) of our frames, in arrival order
-        self.foreign = 0
-        self.cond = threading.Condition()
-        self.stop = False
-
-    def run(self):
-        self.sock.settimeout(0.2)
-        while not self.stop:
-            try:
-                data, anc, _, _ = self.sock.recvmsg(65536, socket.CMSG_SPACE(AUXDATA.size))
-            except socket.timeout:
-                continue
-            data = reinsert_vlan(data, anc)
-            seq = sltest.frame_seq(data, self.run_id)
-            with self.cond:
-                if seq is None:
-                    self.foreign += 1
-                else:
-                    self.frames.append((seq, data))
-                self.cond.notify_all()
-
-    def count(self):
-        with self.cond:
-            return len(self.frames)
+def seq_and_frame(seq, frame):
+    return None if seq is None else (seq, frame)
 
 
 def send_paced(tx, frames, rx):
     """Sends every frame, never more than WINDOW ahead of the receiver.
     Returns False if the receiver stopped making progress."""
-    last_progress, last_count = time.monotonic(), 0
     for i, frame in enumerate(frames):
-        with rx.cond:
-            while i - len(rx.frames) >= WINDOW:
-                if len(rx.frames) != last_count:
-                    last_count, last_progress = len(rx.frames), time.monotonic()
-                if time.monotonic() - last_progress > STALL_S:
-                    sltest.log("no frame arrived for %.0f s after %d sent, %d received"
-                               % (STALL_S, i, len(rx.frames)))
-                    return False
-                rx.cond.wait(0.1)
+        if not rx.wait_room(i, WINDOW, STALL_S):
+            sltest.log("no frame arrived for %.0f s after %d sent, %d received"
+                       % (STALL_S, i, rx.count()))
+            return False
         tx.send(frame)
-    deadline = time.monotonic() + STALL_S
-    with rx.cond:
-        while len(rx.frames) < len(frames) and time.monotonic() < deadline:
-            rx.cond.wait(0.1)
+    rx.wait_for(len(frames), STALL_S)
     return True
 
 
@@ -176,17 +117,8 @@ def main():
         mtu = 9000 if opt.jumbo else 1500
         ns.veth(ns_a, "va0", MAC_A0, ns_d, "va1", MAC_A1, mtu)
         ns.veth(ns_b, "vb0", MAC_B0, ns_d, "vb1", MAC_B1, mtu)
-        with sltest.netns_enter(ns_a):
-            tx = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)   # sends only
-            tx.bind(("va0", 0))
-        with sltest.netns_enter(ns_b):
-            # ETH_P_ALL: a socket bound to one EtherType is served after
-            # the kernel has dropped the stripped VLAN tag of an untagged
-            # port, the catch-all taps before (__netif_receive_skb_core)
-            rx_sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
-            rx_sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 64 << 20)
-            rx_sock.setsockopt(SOL_PACKET, PACKET_AUXDATA, 1)
-            rx_sock.bind(("vb0", ETH_P_ALL))
+        tx = sltest.tx_socket(ns_a, "va0")
+        rx_sock = sltest.rx_socket(ns_b, "vb0", auxdata=True)
 
         frames = [sltest.make_frame(i, run_id, DST, sltest.mac_bytes(MAC_A0),
                                     sltest.frame_size(i, high=mtu + 14), vlan_of(i))
@@ -209,21 +141,18 @@ def main():
         if not mac_updating:
             args.append("--no-mac-updating")
         l2fwd = sltest.L2fwd(args, prefix=ns.exec_prefix(ns_d))
-        if not l2fwd.wait_line("-> TX port 0", 30):
-            l2fwd.kill()
-            l2fwd.dump()
-            sltest.log("FAIL: sl-l2fwd did not start forwarding")
+        if not l2fwd.forwarding():
             return 1
 
-        rx = Receiver(rx_sock, run_id)
-        rx.start()
+        # (seq, bytes) of our frames, in arrival order
+        rx = sltest.Receiver(rx_sock, lambda f: seq_and_frame(sltest.frame_seq(f, run_id), f),
+                             auxdata=True)
         t0 = time.monotonic()
         completed = send_paced(tx, frames, rx)
         elapsed = time.monotonic() - t0
         rc = l2fwd.wait(30 if completed else 5)
         time.sleep(0.2)           # anything still in flight would show as a duplicate
-        rx.stop = True
-        rx.join(2)
+        rx.close()
         sltest.log("sent %d frames in %.2f s, received %d (+%d foreign), sl-l2fwd exit %d"
                    % (len(frames), elapsed, rx.count(), rx.foreign, rc))
 
@@ -231,7 +160,7 @@ def main():
         port1_mac = l2fwd.port_mac(1)
         if port1_mac != MAC_B1:
             problems.append("port 1 reports MAC %s, interface vb1 has %s" % (port1_mac, MAC_B1))
-        problems += check(rx.frames, frames, mac_updating, MAC_B1)
+        problems += check(rx.items, frames, mac_updating, MAC_B1)
         if rc != 0:
             problems.append("sl-l2fwd exited with %d" % rc)
         else:

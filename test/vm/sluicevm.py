@@ -293,6 +293,24 @@ def assert_frames(sent, received, what='frames', **kw):
                              % (what, len(sent), len(received), '\n  '.join(problems)))
 
 
+def check_counters(what, port, want):
+    """port: one entry of a forwarder's stats JSON "ports" list
+    (test/vm/fwd_common.c); want: {counter: value}. All differences in one
+    assertion."""
+    bad = ['%s=%s (expected %s)' % (k, port.get(k), v) for k, v in want.items() if port.get(k) != v]
+    assert not bad, '%s: port %s (%s): %s' % (what, port.get('port'), port.get('name'),
+                                              ', '.join(bad))
+
+
+def built(*path):
+    """The path of a program in the build tree (path relative to it), or
+    SkipTest when it is not built."""
+    full = os.path.join(build_dir(), *path)
+    if not os.access(full, os.X_OK):
+        raise SkipTest('%s not built (ninja -C %s)' % (full, build_dir()))
+    return full
+
+
 def write_pcap(path, frames):
     """Frames to a classic pcap file (microsecond, Ethernet link type)."""
     with open(path, 'wb') as f:
@@ -385,6 +403,51 @@ class _PortBase:
         # Seconds from the first to the last frame: the rate the sender achieved.
         self.last_span = (last - first) if first else 0.0
         return out
+
+    def exchange(self, frames, rx_port, pps=10000, idle=20, ethertype=ETHERTYPE_TEST):
+        """Send frames into this port while a thread takes them from rx_port
+        (which may be this port): a run longer than a few thousand frames
+        overflows even a 4 MB host socket buffer if nobody reads it until
+        the sending is done. Returns the frames received."""
+        result = {}
+
+        def receive():
+            try:
+                result['got'] = rx_port.recv_frames(len(frames), timeout=120 + len(frames) / pps,
+                                                    ethertype=ethertype, idle=idle)
+            except BaseException as e:      # re-raised in the caller's thread
+                result['error'] = e
+
+        receiver = threading.Thread(target=receive, daemon=True)
+        receiver.start()
+        try:
+            self.send_frames(frames, pps=pps)
+        finally:
+            receiver.join()
+        if 'error' in result:
+            raise result['error']
+        return result['got']
+
+    def exchange_chunked(self, frames, rx_port, chunk=200, pps=10000, idle=20,
+                         ethertype=ETHERTYPE_TEST, keep=None):
+        """Send frames into this port and collect what comes out of rx_port,
+        at most chunk frames in flight: under TCG on a loaded host QEMU's
+        I/O thread can stall for 100 ms and more, and a forwarder whose
+        256-entry TX ring fills meanwhile drops (as DPDK's l2fwd does),
+        which would test the host's scheduler, not the driver. keep: a
+        filter for received frames (others do not count). Stops at the
+        first chunk that comes back short; returns the frames received."""
+        got = []
+        for i in range(0, len(frames), chunk):
+            part = frames[i:i + chunk]
+            self.send_frames(part, pps=pps)
+            more = rx_port.recv_frames(len(part), timeout=120, ethertype=ethertype, idle=idle)
+            if keep is not None:
+                more = [f for f in more if keep(f)]
+            got += more
+            if len(more) < len(part):
+                break
+        return got
 
     def drain(self):
         """Discard whatever is queued; returns how many frames."""
@@ -881,6 +944,14 @@ class Guest:
             % (self.name, self.exit_status, self.boot_seconds or -1, self.run_seconds or -1))
         return self.exit_status
 
+    def finish(self, timeout=300):
+        """wait(), then fail unless the guest script exited 0 (its exit
+        status is its count of failed checks), quoting its FAIL: lines."""
+        status = self.wait(timeout=timeout)
+        failed = [l for l in self.lines if re.search(r'\bFAIL: ', l)]
+        assert status == 0, 'guest script reported %d failed checks:\n  %s' % (
+            status, '\n  '.join(failed) or '(no FAIL: lines, see the console above)')
+
     def wait_for_line(self, regex, timeout=300):
         """Wait for a console line matching regex (searched in every line
         printed so far, too); returns the re.Match."""
@@ -937,6 +1008,10 @@ class Guest:
 
     def result_path(self, name):
         return os.path.join(self.results_dir, name)
+
+    def touch(self, name):
+        """Create results/<name>: how the host signals the guest script."""
+        open(self.result_path(name), 'w').close()
 
     def read_result(self, name):
         with open(self.result_path(name)) as f:

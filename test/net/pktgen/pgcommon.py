@@ -15,10 +15,7 @@ RING_PAIR = ["--vdev", "net_ring0", "--vdev", "net_ring1,peer=net_ring0"]
 
 
 def pktgen_path():
-    path = os.environ.get("SL_PKTGEN")
-    if not path or not os.access(path, os.X_OK):
-        sltest.skip("SL_PKTGEN does not name the sl-pktgen binary (run through meson test)")
-    return path
+    return sltest.program_path("SL_PKTGEN", "sl-pktgen")
 
 
 class Run:

@@ -132,7 +132,7 @@ def main():
                 continue
             far.drain()
             n, secs = count_frames(far, args.window)
-            open(g.result_path('run_%d_stop' % i), 'w').close()
+            g.touch('run_%d_stop' % i)
             if wait_any(g, ('run_%d_done' % i, 'run_%d_failed' % i), 120).endswith('failed'):
                 failures.append(note_failure(g, i, kind, impl))
                 continue

@@ -25,12 +25,9 @@ UDP, NIC2 left on the kernel's e1000 driver; NIC3 (82545EM) and NIC4
 Guest half: guest_e1000.sh; the test's own forwarder: fwd_min.c.
 """
 
-import json
 import os
 import re
 import sys
-import threading
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
@@ -44,25 +41,6 @@ PHASES = [          # name, NICs, frames host -> first NIC, frames host -> secon
     ('D', (0, 1), 1455, 100),
     ('F', (3, 4), 500, 100),
 ]
-
-
-def read_json(g, name, timeout=60):
-    """The guest writes the file in one go, but 9p may show it mid-write."""
-    path = g.wait_for_file(name, timeout=timeout)
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            with open(path) as f:
-                return json.load(f)
-        except ValueError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
-
-
-def check_port(name, port, want):
-    bad = ['%s=%s (expected %s)' % (k, port.get(k), v) for k, v in want.items() if port.get(k) != v]
-    assert not bad, '%s: port %s (%s): %s' % (name, port['port'], port['name'], ', '.join(bad))
 
 
 def forward_phase(g, phase, pair, count, rev, base_seq):
@@ -81,8 +59,8 @@ def forward_phase(g, phase, pair, count, rev, base_seq):
     got_back = nic0.port.recv_frames(rev, timeout=120, idle=20)
     assert_frames(back, got_back, '%s: host -> NIC1 -> fwd_min -> NIC0 -> host' % phase)
 
-    open(g.result_path('stop_' + phase), 'w').close()
-    stats = read_json(g, 'stats_%s.json' % phase, timeout=120)
+    g.touch('stop_' + phase)
+    stats = g.read_json('stats_%s.json' % phase, timeout=120)
     p0, p1 = stats['ports']
     assert p0['name'] == nic0.pci and p1['name'] == nic1.pci, stats
     assert p0['mac'] == nic0.mac and p1['mac'] == nic1.mac, \
@@ -90,39 +68,15 @@ def forward_phase(g, phase, pair, count, rev, base_seq):
     fwd_bytes = sum(len(f) for f in frames)
     back_bytes = sum(len(f) for f in back)
     quiet = {'imissed': 0, 'ierrors': 0, 'oerrors': 0, 'rx_nombuf': 0, 'link': 1, 'speed': 1000}
-    check_port(phase, p0, dict(quiet, ipackets=count, ibytes=fwd_bytes, q_ipackets=count,
+    sluicevm.check_counters(phase, p0, dict(quiet, ipackets=count, ibytes=fwd_bytes, q_ipackets=count,
                                opackets=rev, obytes=back_bytes, q_opackets=rev))
-    check_port(phase, p1, dict(quiet, ipackets=rev, ibytes=back_bytes, q_ipackets=rev,
+    sluicevm.check_counters(phase, p1, dict(quiet, ipackets=rev, ibytes=back_bytes, q_ipackets=rev,
                                opackets=count, obytes=fwd_bytes, q_opackets=count))
     assert stats['forwarded'] == count + rev and stats['tx_dropped'] == 0, stats
     sluicevm.log('%s: %d + %d frames forwarded intact, counters match; %d memory segments, '
                  '%d MB reserved' % (phase, count, rev, stats['memsegs'],
                                      stats['reserved_bytes'] >> 20))
     return stats
-
-
-def send_while_receiving(tx_port, rx_port, frames):
-    """Send frames into one port while a thread takes them from the other:
-    a run longer than a few thousand frames overflows even the 4 MB host
-    socket buffer if nobody reads it until the sending is done."""
-    result = {}
-
-    def receive():
-        try:
-            result['got'] = rx_port.recv_frames(len(frames), timeout=120 + len(frames) / PPS,
-                                                idle=20)
-        except BaseException as e:      # re-raised in the caller's thread
-            result['error'] = e
-
-    receiver = threading.Thread(target=receive, daemon=True)
-    receiver.start()
-    try:
-        tx_port.send_frames(frames, pps=PPS)
-    finally:
-        receiver.join()
-    if 'error' in result:
-        raise result['error']
-    return result['got']
 
 
 def app_phase(g, phase, count, rev, base_seq, l2fwd_macs=False):
@@ -134,7 +88,7 @@ def app_phase(g, phase, count, rev, base_seq, l2fwd_macs=False):
     nic1.port.drain()
     for src, dst, first, n in ((nic0, nic1, base_seq, count), (nic1, nic0, base_seq + 500000, rev)):
         frames = make_frames(n, first_seq=first)
-        got = send_while_receiving(src.port, dst.port, frames)
+        got = src.port.exchange(frames, dst.port, pps=PPS)
         what = '%s: host -> %s -> %s -> host' % (phase, src.pci, dst.pci)
         assert_frames(frames, got, what, ignore_macs=l2fwd_macs)
         if l2fwd_macs:
@@ -144,7 +98,7 @@ def app_phase(g, phase, count, rev, base_seq, l2fwd_macs=False):
             wrong = [i for i, f in enumerate(got) if f[:12] != want]
             assert not wrong, '%s: %d frames with other MACs, first %s' % (
                 what, len(wrong), got[wrong[0]][:12].hex())
-    open(g.result_path('stop_' + phase), 'w').close()
+    g.touch('stop_' + phase)
     sluicevm.log('%s: %d + %d frames forwarded intact' % (phase, count, rev))
     if l2fwd_macs:
         check_l2fwd_counters(g, phase, count, rev)
@@ -180,10 +134,7 @@ def check_l2fwd_counters(g, phase, count, rev):
 
 
 def main():
-    build = sluicevm.build_dir()
-    fwd = os.path.join(build, 'test', 'vm', 'e1000', 'fwd_min')
-    if not os.access(fwd, os.X_OK):
-        raise sluicevm.SkipTest('%s not built (ninja -C %s)' % (fwd, build))
+    sluicevm.built('test', 'vm', 'e1000', 'fwd_min')
     nics = [Nic('e1000'), Nic('e1000'), Nic('e1000'), Nic('e1000-82545em'), Nic('e1000-82544gc')]
     with Guest(nics, name='e1000', vfio=[0, 1, 3, 4]) as g:
         n1 = g.nics[1]
@@ -204,8 +155,7 @@ def main():
         assert_frames(make_frames(100, 2000000, src=n1.mac), again,
                       'E: kernel e1000 on NIC1 after fwd_min')
 
-        status = g.wait(timeout=300)
-        assert status == 0, 'guest script reported %d failed checks (see FAIL: lines above)' % status
+        g.finish()
 
 
 if __name__ == '__main__':

@@ -37,10 +37,6 @@ from sluicevm import Guest, Nic, assert_frames, frame_seq, make_frames  # noqa: 
 PPS = int(os.environ.get('SLUICE_VM_PPS', '3000'))
 
 
-def touch(g, name):
-    open(g.result_path(name), 'w').close()
-
-
 def wait_log(g, name, pattern, timeout=30):
     """A line matching pattern in the guest-written results/<name>."""
     path = g.result_path(name)
@@ -98,7 +94,7 @@ def pump_until(g, pump, port, name, need, timeout=60):
     while len(got) < need and time.monotonic() < deadline:
         got += port.recv_frames(need - len(got), timeout=1)
     assert len(got) >= need, '%s: only %d frames forwarded before the fault' % (name, len(got))
-    touch(g, name)
+    g.touch(name)
     return got
 
 
@@ -151,7 +147,7 @@ def phase_ln(g):
                  'held them)' % (len(seqs) - 300))
 
     # N: the pool emptied under traffic
-    touch(g, 'hoard')
+    g.touch('hoard')
     sluicevm.log('N: ' + wait_log(g, 'ff_LN.log', r'hoard on'))
     during = make_frames(600, first_seq=seq)
     seq += 600
@@ -167,7 +163,7 @@ def phase_ln(g):
     through(300, 'N: forwarding after the pool refilled')
     sluicevm.log('N: RX stopped with the pool empty, resumed by itself, all 600 arrived')
 
-    touch(g, 'stop_LN')
+    g.touch('stop_LN')
     st = g.read_json('stats_LN.json', timeout=60)
     p0, p1, pool = st['ports'][0], st['ports'][1], st['pool']
     sluicevm.log('LN: port 0 %s; pool %s' % (p0, pool))
@@ -233,7 +229,7 @@ def phase_k(g):
             out += [f for f in dst.port.recv_frames(n - len(out), timeout=2)
                     if frame_seq(f) is not None and frame_seq(f) >= first]
         assert_frames(frames, out, 'K2: %s -> %s after kill -9 and restart' % (src.pci, dst.pci))
-    touch(g, 'stop_K2')
+    g.touch('stop_K2')
     st = g.read_json('stats_K2.json', timeout=60)
     for p in st['ports']:
         assert p['ierrors'] == 0 and p['rx_nombuf'] == 0 and p['tx_dropped'] == 0, \
@@ -242,17 +238,13 @@ def phase_k(g):
 
 
 def main():
-    build = sluicevm.build_dir()
-    ff = os.path.join(build, 'test', 'vm', 'faults', 'faultfwd')
-    if not os.access(ff, os.X_OK):
-        raise sluicevm.SkipTest('%s not built (ninja -C %s)' % (ff, build))
+    sluicevm.built('test', 'vm', 'faults', 'faultfwd')
     with Guest([Nic('e1000'), Nic('e1000')], name='faults', vfio=[0, 1]) as g:
         g.start(os.path.join(HERE, 'guest_faults.sh'), [n.pci for n in g.nics])
         phase_ln(g)
         phase_s(g)
         phase_k(g)
-        status = g.wait(timeout=300)
-        assert status == 0, 'guest script reported %d failed checks (see FAIL: lines above)' % status
+        g.finish()
 
 
 if __name__ == '__main__':

@@ -73,10 +73,8 @@ def main():
     models = opt.models.split(',')
     if len(models) != 2 or any(m not in sluicevm.NIC_MODELS for m in models):
         ap.error('--models: two of %s' % ', '.join(sluicevm.NIC_MODELS))
-    build = sluicevm.build_dir()
-    for exe in ('app/pktgen/sl-pktgen', 'examples/l2fwd/sl-l2fwd'):
-        if not os.access(os.path.join(build, exe), os.X_OK):
-            raise sluicevm.SkipTest('%s not built (ninja -C %s)' % (exe, build))
+    sluicevm.built('app', 'pktgen', 'sl-pktgen')
+    sluicevm.built('examples', 'l2fwd', 'sl-l2fwd')
 
     sluicevm.SOCKET_BUF_BYTES = max(sluicevm.SOCKET_BUF_BYTES, 64 << 20)
     nics = [Nic('e1000', cable=1), Nic(models[0], cable=0),

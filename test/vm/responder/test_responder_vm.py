@@ -19,15 +19,11 @@ from sluicevm import Guest, Nic  # noqa: E402
 
 
 def main():
-    build = sluicevm.build_dir()
-    responder = os.path.join(build, 'examples', 'responder', 'sl-responder')
-    if not os.access(responder, os.X_OK):
-        raise sluicevm.SkipTest('%s not built (ninja -C %s)' % (responder, build))
+    sluicevm.built('examples', 'responder', 'sl-responder')
     nics = [Nic('e1000', cable=1), Nic('e1000', cable=0)]
     with Guest(nics, name='responder', vfio=[1], hugepages=64) as g:
         g.start(os.path.join(HERE, 'guest_responder.sh'), [n.pci for n in g.nics])
-        status = g.wait(timeout=400)
-        assert status == 0, 'guest script reported %d failed checks (see FAIL: lines above)' % status
+        g.finish(timeout=400)
         stats = g.read_json('stats.json')
     port = stats['ports'][0]
     assert port['name'] == nics[1].pci and port['mac'] == nics[1].mac, port

@@ -48,32 +48,6 @@ sluicevm.NIC_MODELS.setdefault('virtio-transitional',
                                'virtio-net-pci,disable-legacy=off,disable-modern=off')
 
 
-def touch(g, name):
-    open(g.result_path(name), 'w').close()
-
-
-def send_recv(src, dst, frames, chunk=200, pps=PPS, idle=20):
-    """Sends frames into src and collects what comes out of dst, at most
-    chunk frames in flight. Under TCG on a loaded host QEMU's I/O thread
-    can stall for 100 ms and more; a forwarder whose 256-entry virtio TX
-    ring fills meanwhile drops (as DPDK's l2fwd does), which would test the
-    host's scheduler, not the driver. Returns the frames received."""
-    got = []
-    for i in range(0, len(frames), chunk):
-        part = frames[i:i + chunk]
-        src.port.send_frames(part, pps=pps)
-        more = dst.port.recv_frames(len(part), timeout=120, idle=idle)
-        got += more
-        if len(more) < len(part):
-            break
-    return got
-
-
-def check_port(what, port, want):
-    bad = ['%s=%s (expected %s)' % (k, port.get(k), v) for k, v in want.items() if port.get(k) != v]
-    assert not bad, '%s: port %s (%s): %s' % (what, port['port'], port['name'], ', '.join(bad))
-
-
 def l2fwd_counters(log):
     """Per port: l2fwd's own sent/received/dropped and the driver counters."""
     ports = {}
@@ -96,7 +70,7 @@ def phase_a(g):
         src.port.drain()
         dst.port.drain()
         frames = make_frames(count, first_seq=first)
-        got = send_recv(src, dst, frames)
+        got = src.port.exchange_chunked(frames, dst.port, pps=PPS)
         what = 'A: host -> %s (%s) -> sl-l2fwd -> %s (%s) -> host' % (
             src.pci, src.model, dst.pci, dst.model)
         assert_frames(frames, got, what, ignore_macs=True)
@@ -107,7 +81,7 @@ def phase_a(g):
             what, len(wrong), got[wrong[0]][:12].hex())
         sluicevm.log('A: %d frames %s -> %s intact, in order, MACs rewritten'
                      % (count, src.model, dst.model))
-    touch(g, 'stop_A')
+    g.touch('stop_A')
     g.wait_for_file('done_A', timeout=120)
     ports = l2fwd_counters(g.read_result('app_A.log'))
     for p in (0, 1):
@@ -162,7 +136,7 @@ def phase_c(g, nic, out, counts):
         counts[nic.index] = counts.get(nic.index, 0) + len(want)
 
     def command(cmd):
-        touch(g, 'B/' + cmd)
+        g.touch('B/' + cmd)
         path = g.wait_for_file('B/%s.done' % cmd, timeout=60)
         os.unlink(path)
 
@@ -184,7 +158,7 @@ def phase_c(g, nic, out, counts):
 
 
 def phase_b_stats(g, nic_a, nic_b, counts):
-    touch(g, 'B/stop')
+    g.touch('B/stop')
     stats = g.read_json('B/stats.json', timeout=120)
     p0, p1 = stats['ports']
     assert p0['name'] == nic_a.pci and p1['name'] == nic_b.pci, stats
@@ -193,8 +167,8 @@ def phase_b_stats(g, nic_a, nic_b, counts):
                                                               nic_b.mac)
     quiet = {'imissed': 0, 'ierrors': 0, 'oerrors': 0, 'rx_nombuf': 0, 'link': 1, 'mtu': 9000}
     a_in, b_in = counts.get(nic_a.index, 0), counts.get(nic_b.index, 0)
-    check_port('B', p0, dict(quiet, ipackets=a_in, opackets=b_in))
-    check_port('B', p1, dict(quiet, ipackets=b_in, opackets=a_in))
+    sluicevm.check_counters('B', p0, dict(quiet, ipackets=a_in, opackets=b_in))
+    sluicevm.check_counters('B', p1, dict(quiet, ipackets=b_in, opackets=a_in))
     assert stats['forwarded'] == a_in + b_in and stats['tx_dropped'] == 0, stats
     # 2 KiB mbufs: every frame over 2048 bytes is a chain (the first buffer
     # holds 2048 after the header, the others 2060), 9014 bytes five segments
@@ -212,7 +186,7 @@ def phase_d(g, nic_a, nic_b):
                               kwargs={'pps': PPS}, daemon=True)
     sender.start()
     time.sleep(0.5)
-    touch(g, 'D1/kill')
+    g.touch('D1/kill')
     sender.join(60)
     mid = nic_b.port.recv_frames(len(frames), timeout=10, idle=3)
     g.wait_for_file('D2/ready', timeout=300)
@@ -226,10 +200,10 @@ def phase_d(g, nic_a, nic_b):
         got = dst.port.recv_frames(n, timeout=60, idle=10)
         got = [f for f in got if first <= (frame_seq(f) or 0) < first + n]
         assert_frames(sent, got, 'D: after SIGKILL, new run: %s -> %s' % (src.pci, dst.pci))
-    touch(g, 'D2/stop')
+    g.touch('D2/stop')
     stats = g.read_json('D2/stats.json', timeout=120)
     for p in stats['ports']:
-        check_port('D2', p, {'ierrors': 0, 'oerrors': 0, 'rx_nombuf': 0, 'link': 1})
+        sluicevm.check_counters('D2', p, {'ierrors': 0, 'oerrors': 0, 'rx_nombuf': 0, 'link': 1})
     sluicevm.log('D: %d of %d frames crossed before the SIGKILL; the next run forwarded 500 + 100'
                  % (len(mid), len(frames)))
 
@@ -241,7 +215,7 @@ def phase_e(g, nic):
     nic.port.send_frames(frames, pps=PPS)
     got = nic.port.recv_frames(200, timeout=60, idle=10)
     assert_frames(frames, got, 'E: %s on vfio-pci (after sl-devbind) reflecting' % nic.pci)
-    touch(g, 'E/stop')
+    g.touch('E/stop')
     g.read_json('E/stats.json', timeout=120)
     again = nic.port.recv_frames(100, timeout=180, idle=60)
     assert_frames(make_frames(100, 3000000, src=nic.mac), again,
@@ -254,21 +228,18 @@ def phase_f(g, nic):
     g.wait_for_file('F/ready', timeout=300)
     nic.port.drain()
     frames = make_frames(200, first_seq=900000)
-    got = send_recv(nic, nic, frames)
+    got = nic.port.exchange_chunked(frames, nic.port, pps=PPS)
     assert_frames(frames, got, 'F: transitional %s (--iova-mode pa) reflecting' % nic.pci)
-    touch(g, 'F/stop')
+    g.touch('F/stop')
     stats = g.read_json('F/stats.json', timeout=120)
-    check_port('F', stats['ports'][0], {'ipackets': 200, 'opackets': 200, 'ierrors': 0,
+    sluicevm.check_counters('F', stats['ports'][0], {'ipackets': 200, 'opackets': 200, 'ierrors': 0,
                                         'oerrors': 0, 'mac': nic.mac})
     sluicevm.log('F: transitional device refused under IOMMU addresses, reflected 200 frames '
                  'with --iova-mode pa')
 
 
 def main():
-    build = sluicevm.build_dir()
-    fwd = os.path.join(build, 'test', 'vm', 'virtio', 'virtio_fwd')
-    if not os.access(fwd, os.X_OK):
-        raise sluicevm.SkipTest('%s not built (ninja -C %s)' % (fwd, build))
+    sluicevm.built('test', 'vm', 'virtio', 'virtio_fwd')
     nics = [Nic('e1000'), Nic('virtio'), Nic('virtio'), Nic('virtio'), Nic('virtio-transitional')]
     with Guest(nics, name='virtio', vfio=[0, 1, 2, 4]) as g:
         g.start(os.path.join(HERE, 'guest_virtio.sh'), [n.pci for n in g.nics])
@@ -279,8 +250,7 @@ def main():
         phase_d(g, g.nics[1], g.nics[2])
         phase_e(g, g.nics[3])
         phase_f(g, g.nics[4])
-        status = g.wait(timeout=300)
-        assert status == 0, 'guest script reported %d failed checks (see FAIL: lines above)' % status
+        g.finish()
 
 
 if __name__ == '__main__':
