@@ -204,6 +204,20 @@ void fwd_json_port(FILE *f, const struct fwd_port_state *s)
 		st->ierrors, st->oerrors, st->rx_nombuf, st->q_ipackets[0], st->q_opackets[0]);
 }
 
+void fwd_json_ports(FILE *f, uint16_t nb_ports)
+{
+	fprintf(f, "\"ports\": [");
+	for (uint16_t p = 0; p < nb_ports; p++) {
+		struct fwd_port_state s;
+
+		fwd_port_state_get(p, &s);
+		fprintf(f, "%s{", p ? ", " : "");
+		fwd_json_port(f, &s);
+		fprintf(f, "}");
+	}
+	fprintf(f, "]");
+}
+
 static void tmp_name(char *buf, size_t size, const char *path)
 {
 	snprintf(buf, size, "%s.tmp", path);

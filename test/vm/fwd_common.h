@@ -139,6 +139,10 @@ void fwd_port_state_get(uint16_t port, struct fwd_port_state *s);
  * (queue 0's for q_ipackets/q_opackets). */
 void fwd_json_port(FILE *f, const struct fwd_port_state *s);
 
+/* "ports": [{...}, ...] with fwd_json_port's members of ports
+ * 0..nb_ports-1 as they are now. */
+void fwd_json_ports(FILE *f, uint16_t nb_ports);
+
 /* The stats file is written under path.tmp and renamed by
  * fwd_json_close: the host never reads half a file over 9p. NULL path:
  * stdout. NULL (after one line) when the file cannot be created. */

@@ -48,17 +48,10 @@ static void write_stats(const char *path, uint16_t nb_ports, const struct fwd_co
 	if (f == NULL)
 		return;
 	fprintf(f, "{\"forwarded\": %" PRIu64 ", \"tx_dropped\": %" PRIu64 ", \"chained\": %" PRIu64
-		   ", \"max_segs\": %u, \"ports\": [",
+		   ", \"max_segs\": %u, ",
 		c->tx, c->tx_dropped, chained, max_segs);
-	for (uint16_t p = 0; p < nb_ports; p++) {
-		struct fwd_port_state s;
-
-		fwd_port_state_get(p, &s);
-		fprintf(f, "%s{", p ? ", " : "");
-		fwd_json_port(f, &s);
-		fprintf(f, "}");
-	}
-	fprintf(f, "]}\n");
+	fwd_json_ports(f, nb_ports);
+	fprintf(f, "}\n");
 	fwd_json_close(PROG, f, path);
 }
 
