@@ -290,6 +290,26 @@ int sl_eth_dev_release(struct sl_eth_dev *dev)
 	return 0;
 }
 
+int sl_eth_dev_stop_close(struct sl_eth_dev *dev)
+{
+	uint16_t port;
+
+	if (dev == NULL)
+		return 0;
+	port = dev->data->port_id;
+	sl_eth_dev_stop(port);
+	return sl_eth_dev_close(port);
+}
+
+void *sl_eth_queue_zalloc(size_t size)
+{
+	void *p = aligned_alloc(SL_CACHE_LINE_SIZE, SL_ALIGN_CEIL(size, SL_CACHE_LINE_SIZE));
+
+	if (p != NULL)
+		memset(p, 0, size);
+	return p;
+}
+
 /* ---- dev_info ---------------------------------------------------------------- */
 
 static int dev_info_fill(struct sl_eth_dev *dev, struct sl_eth_dev_info *info)

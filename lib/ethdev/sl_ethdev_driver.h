@@ -164,6 +164,15 @@ int sl_eth_dev_release(struct sl_eth_dev *dev);
 /* The port by id or name (any state but UNUSED), or NULL. */
 struct sl_eth_dev *sl_eth_dev_get(uint16_t port_id);
 struct sl_eth_dev *sl_eth_dev_allocated(const char *name);
+/* What a bus driver's remove does first: stop (if started) and close the
+ * port it probed, which calls the driver's dev_close. dev NULL (probe
+ * failed, nothing to close): 0. Returns sl_eth_dev_close's result. */
+int sl_eth_dev_stop_close(struct sl_eth_dev *dev);
+
+/* Zeroed memory for a driver's queue object, aligned to a cache line so
+ * that the fast-path fields of two queues polled by different lcores never
+ * share one; free() releases it. NULL when out of memory. */
+void *sl_eth_queue_zalloc(size_t size);
 
 /* Link word accessors: one 64-bit atomic load/store, so a reader on another
  * thread never sees a speed from one update and a status from another. */

@@ -524,6 +524,32 @@ START_TEST(test_state_machine)
 }
 END_TEST
 
+/* What a bus driver's remove and queue setup use (sl_ethdev_driver.h). */
+START_TEST(test_driver_helpers)
+{
+	struct sl_mempool *mp = pool_create("dh_pool", 511);
+	uint8_t *q = sl_eth_queue_zalloc(100);
+
+	ck_assert_ptr_nonnull(q);
+	ck_assert_uint_eq((uintptr_t)q % SL_CACHE_LINE_SIZE, 0);
+	for (unsigned i = 0; i < 100; i++)
+		ck_assert_uint_eq(q[i], 0);
+	free(q);
+
+	ck_assert_int_eq(sl_eth_dev_stop_close(NULL), 0);
+	/* started: stopped, then closed; stopped only: closed */
+	port_up(P_NULL0, 1, 1, mp);
+	ck_assert_int_eq(sl_eth_dev_stop_close(sl_eth_dev_get(P_NULL0)), 0);
+	ck_assert(!sl_eth_dev_is_valid_port(P_NULL0));
+	port_up(P_RING0, 1, 1, mp);
+	ck_assert_int_eq(sl_eth_dev_stop(P_RING0), 0);
+	ck_assert_int_eq(sl_eth_dev_stop_close(sl_eth_dev_get(P_RING0)), 0);
+	ck_assert(!sl_eth_dev_is_valid_port(P_RING0));
+	ck_assert_uint_eq(sl_eth_dev_count_avail(), NB_CMDLINE_PORTS - 2);
+	sl_mempool_free(mp);
+}
+END_TEST
+
 START_TEST(test_out_of_range)
 {
 	struct sl_mempool *mp = pool_create("oor_pool", 511);
@@ -1159,6 +1185,7 @@ static Suite *ethdev_suite(void)
 	tcase_add_checked_fixture(tc, eal_setup, eal_teardown);
 	tcase_add_test(tc, test_ports_from_cmdline);
 	tcase_add_test(tc, test_state_machine);
+	tcase_add_test(tc, test_driver_helpers);
 	tcase_add_test(tc, test_out_of_range);
 	tcase_add_test(tc, test_limits_enforced);
 	tcase_add_test(tc, test_null_rx_tx);

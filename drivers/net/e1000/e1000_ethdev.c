@@ -450,15 +450,6 @@ static void e1000_tx_queue_free(struct e1000_tx_queue *txq)
 	free(txq);
 }
 
-static void *queue_struct_alloc(size_t size)
-{
-	void *p = aligned_alloc(SL_CACHE_LINE_SIZE, SL_ALIGN_CEIL(size, SL_CACHE_LINE_SIZE));
-
-	if (p != NULL)
-		memset(p, 0, size);
-	return p;
-}
-
 static int e1000_rx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_desc, int socket,
 				const struct sl_eth_rxconf *conf, struct sl_mempool *mp)
 {
@@ -491,7 +482,7 @@ static int e1000_rx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_
 		return -ENOTSUP;
 	}
 
-	rxq = queue_struct_alloc(sizeof(*rxq));
+	rxq = sl_eth_queue_zalloc(sizeof(*rxq));
 	if (rxq == NULL)
 		goto nomem;
 	snprintf(name, sizeof(name), "e1000_rx_ring_p%u_q%u", port, q);
@@ -559,7 +550,7 @@ static int e1000_tx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_
 		return -ENOTSUP;
 	}
 
-	txq = queue_struct_alloc(sizeof(*txq));
+	txq = sl_eth_queue_zalloc(sizeof(*txq));
 	if (txq == NULL)
 		goto nomem;
 	snprintf(name, sizeof(name), "e1000_tx_ring_p%u_q%u", port, q);
@@ -904,15 +895,8 @@ static int e1000_pci_probe(struct sl_pci_device *pci)
 
 static int e1000_pci_remove(struct sl_pci_device *pci)
 {
-	struct sl_eth_dev *eth = pci->driver_data;
-	int ret = 0;
+	int ret = sl_eth_dev_stop_close(pci->driver_data);
 
-	if (eth != NULL) {
-		uint16_t port = eth->data->port_id;
-
-		sl_eth_dev_stop(port);
-		ret = sl_eth_dev_close(port);
-	}
 	/* Whatever happened above, the device is left with RX/TX off and
 	 * no ring addresses (the bus unmaps BAR0 after this). */
 	if (pci->mem_resource[0].addr != NULL)

@@ -124,20 +124,11 @@ void virtqueue_reinit(struct virtqueue *vq)
 
 /* ---- queue objects ------------------------------------------------------------- */
 
-static void *queue_struct_alloc(size_t size)
-{
-	void *p = aligned_alloc(SL_CACHE_LINE_SIZE, SL_ALIGN_CEIL(size, SL_CACHE_LINE_SIZE));
-
-	if (p != NULL)
-		memset(p, 0, size);
-	return p;
-}
-
 struct virtio_rx_queue *virtio_rx_queue_create(uint16_t port, uint16_t q, uint16_t size,
 					       int socket, struct sl_mempool *mp, int mrg_rxbuf,
 					       int scatter, int event_idx, uint16_t free_thresh)
 {
-	struct virtio_rx_queue *rxq = queue_struct_alloc(sizeof(*rxq));
+	struct virtio_rx_queue *rxq = sl_eth_queue_zalloc(sizeof(*rxq));
 	uint32_t room = sl_pktmbuf_data_room_size(mp);
 	char name[64];
 
@@ -182,7 +173,7 @@ void virtio_rx_queue_destroy(struct virtio_rx_queue *rxq)
 struct virtio_tx_queue *virtio_tx_queue_create(uint16_t port, uint16_t q, uint16_t size,
 					       int socket, int event_idx, uint16_t free_thresh)
 {
-	struct virtio_tx_queue *txq = queue_struct_alloc(sizeof(*txq));
+	struct virtio_tx_queue *txq = sl_eth_queue_zalloc(sizeof(*txq));
 	char name[64];
 
 	if (txq == NULL) {
@@ -1140,16 +1131,9 @@ fail:
 
 static int virtio_pci_remove(struct sl_pci_device *pci)
 {
-	struct sl_eth_dev *eth = pci->driver_data;
+	int ret = sl_eth_dev_stop_close(pci->driver_data);
 	struct virtio_hw hw;
-	int ret = 0;
 
-	if (eth != NULL) {
-		uint16_t port = eth->data->port_id;
-
-		sl_eth_dev_stop(port);
-		ret = sl_eth_dev_close(port);
-	}
 	/* Whatever happened above, the device is left reset (no DMA) for the
 	 * bus to unmap and for the kernel's driver to take. */
 	if (virtio_pci_init(&hw, pci, 1) == 0)
