@@ -8,6 +8,8 @@
 #   A  fwd_min -a NIC2: refused with the documented one-line error;
 #   A2 fwd_min without CAP_IPC_LOCK and a 1 MB locked-memory limit: the
 #      DMA mapping fails with the RLIMIT_MEMLOCK remedy;
+#   A3 fwd_min as an unprivileged user: the group's /dev/vfio/N is not
+#      theirs, and the error says how to give it to them;
 #   B  fwd_min on NIC0+NIC1 with hugepages (host sends, checks, stops it);
 #   C  the same with --no-huge;
 #   D  the same with a 65536-mbuf pool filled from its last segment;
@@ -52,6 +54,18 @@ check "A2: fwd_min with a 1 MB memlock limit fails (exit $rc)" test $rc -ne 0
 check "A2: the error gives the limit and the remedy" \
 	grep -q "RLIMIT_MEMLOCK 1024 KiB.*ulimit -l unlimited" "$R/fwd_A2.log"
 check "A2: $nic0 still on vfio-pci" is_on "$nic0" vfio-pci
+
+# A3: nobody, with the memlock limit raised beforehand (root's ulimit is
+# inherited), so the only thing missing is access to the group's
+# /dev/vfio/N (0600 root; the container /dev/vfio/vfio is 0666)
+(ulimit -l unlimited && exec setpriv --reuid=65534 --regid=65534 --clear-groups \
+	"$fwd" -l 0 --no-huge -m 16 -a "$nic0" -a "$nic1" -- --timeout 5) > "$R/fwd_A3.log" 2>&1
+rc=$?
+cat "$R/fwd_A3.log"
+check "A3: fwd_min as nobody fails (exit $rc)" test $rc -ne 0
+check "A3: the error names /dev/vfio/N and the remedy" \
+	grep -q "cannot open /dev/vfio/[0-9]*: Permission denied: run as root or give your user the group" "$R/fwd_A3.log"
+check "A3: $nic0 still on vfio-pci" is_on "$nic0" vfio-pci
 
 run_fwd() {	# name, first NIC, second NIC, EAL options...
 	name=$1 a=$2 b=$3; shift 3

@@ -8,6 +8,8 @@ UDP, NIC2 left on the kernel's e1000 driver; NIC3 (82545EM) and NIC4
   A  fwd_min -a NIC2 fails with the documented message (guest checks it);
   A2 without CAP_IPC_LOCK and with a 1 MB memlock limit, the DMA mapping
      fails with the RLIMIT_MEMLOCK remedy (guest checks it);
+  A3 as an unprivileged user, opening the group's /dev/vfio/N is refused
+     with the remedy (guest checks it);
   B  fwd_min forwards NIC0 <-> NIC1 (hugepages): frames the host sends into
      NIC0 come out of NIC1 byte for byte and the other way round; the port
      counters (from the device's registers) match what was sent;
