@@ -76,6 +76,37 @@ static inline unsigned long sl_test_free_hugepages_2m(void)
 	return v;
 }
 
+/* The memseg holding va (the test fails when none does). */
+static inline int sl_test_find_seg_of(const struct sl_memseg *ms, void *arg)
+{
+	const void **va = arg;
+
+	if ((const char *)*va >= (const char *)ms->va &&
+	    (const char *)*va < (const char *)ms->va + ms->len) {
+		*va = ms;
+		return 1;
+	}
+	return 0;
+}
+
+static inline const struct sl_memseg *sl_test_seg_of(const void *va)
+{
+	const void *p = va;
+
+	ck_assert_int_eq(sl_memseg_walk(sl_test_find_seg_of, &p), 1);
+	return p;
+}
+
+static inline int sl_test_all_zero(const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	for (size_t i = 0; i < n; i++)
+		if (c[i] != 0)
+			return 0;
+	return 1;
+}
+
 /* sl_eal_init for a test round: lcores 0-1 (0 on a one-CPU machine),
  * errors-only logging, a memory cap of mem_mb (so that out-of-memory cases
  * fail fast instead of locking the machine's RAM), hugepages or not. */

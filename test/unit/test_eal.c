@@ -515,36 +515,6 @@ static int count_segs(const struct sl_memseg *ms, void *arg)
 	return 0;
 }
 
-static int find_seg_of(const struct sl_memseg *ms, void *arg)
-{
-	const void **va = arg;
-
-	if ((const char *)*va >= (const char *)ms->va &&
-	    (const char *)*va < (const char *)ms->va + ms->len) {
-		*va = ms;
-		return 1;
-	}
-	return 0;
-}
-
-static const struct sl_memseg *seg_of(const void *va)
-{
-	const void *p = va;
-
-	ck_assert_int_eq(sl_memseg_walk(find_seg_of, &p), 1);
-	return p;
-}
-
-static int all_zero(const void *p, size_t n)
-{
-	const unsigned char *c = p;
-
-	for (size_t i = 0; i < n; i++)
-		if (c[i] != 0)
-			return 0;
-	return 1;
-}
-
 START_TEST(dma_before_init_fails)
 {
 	sl_test_capture_begin(true);
@@ -569,7 +539,7 @@ START_TEST(dma_alloc_free_basics)
 		p = sl_dma_zalloc("basic", 1000, aligns[i], SL_SOCKET_ID_ANY);
 		ck_assert_ptr_nonnull(p);
 		ck_assert_uint_eq((uintptr_t)p % a, 0);
-		ck_assert(all_zero(p, 1000));
+		ck_assert(sl_test_all_zero(p, 1000));
 		/* Without an IOMMU allocator, --no-huge is IOVA = VA. */
 		ck_assert_uint_eq(sl_mem_virt2iova(p), (uintptr_t)p);
 		ck_assert_uint_eq(sl_mem_virt2iova(p + 999), (uintptr_t)p + 999);
@@ -581,7 +551,7 @@ START_TEST(dma_alloc_free_basics)
 	/* Freed memory comes back zeroed. */
 	p = sl_dma_zalloc("again", 1000, 0, 0);
 	ck_assert_ptr_nonnull(p);
-	ck_assert(all_zero(p, 1000));
+	ck_assert(sl_test_all_zero(p, 1000));
 	sl_dma_free(p);
 
 	ck_assert_uint_eq(sl_mem_virt2iova(&p), SL_BAD_IOVA);
@@ -617,7 +587,7 @@ START_TEST(dma_many_blocks)
 		sizes[i] = 1 + (seed >> 8) % 20000;
 		blocks[i] = sl_dma_zalloc("many", sizes[i], 0, SL_SOCKET_ID_ANY);
 		ck_assert_ptr_nonnull(blocks[i]);
-		ck_assert(all_zero(blocks[i], sizes[i]));
+		ck_assert(sl_test_all_zero(blocks[i], sizes[i]));
 		memset(blocks[i], (int)(i & 0xff) | 1, sizes[i]);
 		total += (sizes[i] + 63) & ~(size_t)63;
 	}
@@ -635,7 +605,7 @@ START_TEST(dma_many_blocks)
 	for (unsigned i = 0; i < N; i += 2) {
 		blocks[i] = sl_dma_zalloc("refill", sizes[i], 0, SL_SOCKET_ID_ANY);
 		ck_assert_ptr_nonnull(blocks[i]);
-		ck_assert(all_zero(blocks[i], sizes[i]));
+		ck_assert(sl_test_all_zero(blocks[i], sizes[i]));
 	}
 	ck_assert_uint_eq(sl_mem_used_bytes(), total);
 	for (unsigned i = 0; i < N; i++)
@@ -673,21 +643,21 @@ START_TEST(dma_segments_grow_and_notify)
 	big = sl_dma_zalloc("big", (9u << 20) + 5, 4096, SL_SOCKET_ID_ANY);
 	ck_assert_ptr_nonnull(big);
 	ck_assert_uint_eq(log.allocs, 2);
-	ms = seg_of(big);
+	ms = sl_test_seg_of(big);
 	ck_assert_ptr_eq(log.last_va, ms->va);
 	ck_assert_uint_ge(ms->len, (9u << 20) + 5);
 	ck_assert_uint_eq(ms->len % ms->page_sz, 0);
 	ck_assert_uint_eq(ms->page_sz, (size_t)sysconf(_SC_PAGESIZE));
 	ck_assert_int_eq(ms->iova_contig, 1);
 	ck_assert_uint_eq(ms->iova, (uintptr_t)ms->va);
-	ck_assert(all_zero(big, (9u << 20) + 5));
+	ck_assert(sl_test_all_zero(big, (9u << 20) + 5));
 	/* Fits neither the init segment nor the rest of big's. */
 	big2 = sl_dma_zalloc("big2", 5u << 20, 0, SL_SOCKET_ID_ANY);
 	ck_assert_ptr_nonnull(big2);
 	ck_assert_uint_eq(log.allocs, 3);
 	ck_assert_int_eq(sl_memseg_walk(count_segs, &nb_segs), 0);
 	ck_assert_uint_eq(nb_segs, 3);
-	ck_assert_uint_eq(sl_mem_reserved_bytes(), reserved0 + ms->len + seg_of(big2)->len);
+	ck_assert_uint_eq(sl_mem_reserved_bytes(), reserved0 + ms->len + sl_test_seg_of(big2)->len);
 
 	/* A fully free segment goes away, with an event. */
 	sl_dma_free(big);
@@ -809,7 +779,7 @@ START_TEST(iova_allocator_reassigns)
 
 	sl_mem_set_iova_allocator(fake_alloc, fake_free, &f);
 	ck_assert_uint_eq(f.allocs, 1);
-	ms = seg_of(p);
+	ms = sl_test_seg_of(p);
 	ck_assert_int_eq(ms->iova_contig, 1);
 	ck_assert_uint_eq(ms->iova, 1ull << 32);
 	ck_assert_uint_eq(sl_mem_virt2iova(p + 10), ms->iova + (uintptr_t)(p + 10) - (uintptr_t)ms->va);
@@ -818,9 +788,9 @@ START_TEST(iova_allocator_reassigns)
 	big = sl_dma_zalloc("big", 6u << 20, 0, SL_SOCKET_ID_ANY);
 	ck_assert_ptr_nonnull(big);
 	ck_assert_uint_eq(f.allocs, 2);
-	base = seg_of(big)->iova;
+	base = sl_test_seg_of(big)->iova;
 	ck_assert_uint_ge(base, (1ull << 32) + (4u << 20));
-	ck_assert_uint_eq(sl_mem_virt2iova(big), base + (uintptr_t)big - (uintptr_t)seg_of(big)->va);
+	ck_assert_uint_eq(sl_mem_virt2iova(big), base + (uintptr_t)big - (uintptr_t)sl_test_seg_of(big)->va);
 	sl_dma_free(big);
 	ck_assert_uint_eq(f.frees, 1);
 
@@ -882,8 +852,8 @@ START_TEST(iova_pa_on_small_pages)
 		ck_assert_uint_eq(sl_mem_virt2iova(blocks[i] + 2999), pagemap_lookup(blocks[i] + 2999));
 		ck_assert_uint_eq(pagemap_lookup(blocks[i] + 2999), pagemap_lookup(blocks[i]) + 2999);
 	}
-	ck_assert_int_eq(seg_of(blocks[0])->iova_contig, 0);
-	ck_assert_ptr_nonnull(seg_of(blocks[0])->iovas);
+	ck_assert_int_eq(sl_test_seg_of(blocks[0])->iova_contig, 0);
+	ck_assert_ptr_nonnull(sl_test_seg_of(blocks[0])->iovas);
 	sl_test_capture_begin(true);
 	ck_assert_ptr_null(sl_dma_zalloc("too big", 3 * pg, 0, SL_SOCKET_ID_ANY));
 	(void)sl_test_capture_end();

@@ -64,36 +64,6 @@ static sl_iova_t pagemap_lookup(const void *va)
 	return (entry & ((1ull << 55) - 1)) * (uint64_t)pg + (uintptr_t)va % (uintptr_t)pg;
 }
 
-static int find_seg_of(const struct sl_memseg *ms, void *arg)
-{
-	const void **va = arg;
-
-	if ((const char *)*va >= (const char *)ms->va &&
-	    (const char *)*va < (const char *)ms->va + ms->len) {
-		*va = ms;
-		return 1;
-	}
-	return 0;
-}
-
-static const struct sl_memseg *seg_of(const void *va)
-{
-	const void *p = va;
-
-	ck_assert_int_eq(sl_memseg_walk(find_seg_of, &p), 1);
-	return p;
-}
-
-static int all_zero(const void *p, size_t n)
-{
-	const unsigned char *c = p;
-
-	for (size_t i = 0; i < n; i++)
-		if (c[i] != 0)
-			return 0;
-	return 1;
-}
-
 START_TEST(huge_default_grows_by_pages)
 {
 	long free0 = meminfo("HugePages_Free");
@@ -107,7 +77,7 @@ START_TEST(huge_default_grows_by_pages)
 	ck_assert_int_eq(meminfo("HugePages_Free"), free0 - 1);
 	small = sl_dma_zalloc("small", 100000, 0, SL_SOCKET_ID_ANY);
 	ck_assert_ptr_nonnull(small);
-	ms = seg_of(small);
+	ms = sl_test_seg_of(small);
 	ck_assert_uint_eq(ms->page_sz, huge_sz);
 	ck_assert_uint_eq((uintptr_t)ms->va % huge_sz, 0);
 	/* Default policy: IOVA = VA, even for root (physical addresses only
@@ -119,7 +89,7 @@ START_TEST(huge_default_grows_by_pages)
 	c2 = sl_dma_zalloc("c2", chunk, 0, SL_SOCKET_ID_ANY);
 	ck_assert_ptr_nonnull(c1);
 	ck_assert_ptr_nonnull(c2);
-	ck_assert(all_zero(c1, chunk));
+	ck_assert(sl_test_all_zero(c1, chunk));
 	memset(c1, 1, chunk);
 	memset(c2, 2, chunk);
 	ck_assert_uint_eq(sl_mem_reserved_bytes(), 3 * huge_sz);
@@ -146,7 +116,7 @@ START_TEST(huge_reservation_va_mode)
 	big = sl_dma_zalloc("big", 10u << 20, huge_sz, SL_SOCKET_ID_ANY);
 	ck_assert_ptr_nonnull(big);
 	ck_assert_uint_eq((uintptr_t)big % huge_sz, 0);
-	ck_assert(all_zero(big, 10u << 20));
+	ck_assert(sl_test_all_zero(big, 10u << 20));
 	ck_assert_uint_eq(sl_mem_virt2iova(big + (9u << 20)), (uintptr_t)big + (9u << 20));
 	sl_dma_free(big);
 	ck_assert_uint_eq(sl_mem_reserved_bytes(), 16u << 20);
@@ -249,7 +219,7 @@ START_TEST(huge_hugetlbfs_fallback)
 	ck_assert_int_eq(meminfo("HugePages_Free"), free0 - (long)((4u << 20) / huge_sz));
 	p = sl_dma_zalloc("fs", 1u << 20, 0, SL_SOCKET_ID_ANY);
 	ck_assert_ptr_nonnull(p);
-	ck_assert_uint_eq(seg_of(p)->page_sz, huge_sz);
+	ck_assert_uint_eq(sl_test_seg_of(p)->page_sz, huge_sz);
 	/* The file was unlinked at once: nothing to leave after a crash. */
 	if (own_mount)
 		ck_assert_uint_eq(dir_entries(dir), 0);
