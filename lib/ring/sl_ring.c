@@ -55,9 +55,17 @@ static uint32_t ring_size_for(unsigned count, unsigned flags, const char *who)
 	return count;
 }
 
+/* Slots in the array: at least one whole line, so that the copies in
+ * sl_ring_core.h always work on whole, contiguous lines (a 2- or 4-slot ring
+ * still uses only `size` distinct indices at a time). */
+static uint32_t ring_slots(uint32_t size)
+{
+	return SL_MAX(size, SL_RING_LINE_SLOTS);
+}
+
 static size_t ring_bytes(uint32_t size)
 {
-	return SL_ALIGN_CEIL(sizeof(struct sl_ring) + (size_t)size * sizeof(void *),
+	return SL_ALIGN_CEIL(sizeof(struct sl_ring) + (size_t)ring_slots(size) * sizeof(void *),
 			     (size_t)SL_CACHE_LINE_SIZE);
 }
 
@@ -98,6 +106,8 @@ static void ring_setup(struct sl_ring *r, const char *name, uint32_t size,
 	r->flags = flags;
 	r->size = size;
 	r->mask = size - 1;
+	r->slot_hi_mask = (ring_slots(size) - 1) & ~(SL_RING_SPREAD_SLOTS - 1);
+	r->slot_lo_mask = (ring_slots(size) - 1) & (SL_RING_SPREAD_SLOTS - 1);
 	r->capacity = (flags & SL_RING_F_EXACT_SZ) ? count : size - 1;
 	r->prod.single = !!(flags & SL_RING_F_SP_ENQ);
 	r->cons.single = !!(flags & SL_RING_F_SC_DEQ);

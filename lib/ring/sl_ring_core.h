@@ -4,10 +4,24 @@
  * sl_ring_do_dequeue() below; nothing here is meant to be called directly.
  *
  * Indices. prod.head/tail and cons.head/tail are free-running uint32_t: they
- * are never reduced modulo the ring size, the slot of index i is i & mask.
- * Because size is a power of two it divides 2^32, so the mapping stays right
- * across the 32-bit wrap, and differences such as prod.tail - cons.tail are
- * exact in modular arithmetic as long as they are below 2^32 - capacity.
+ * are never reduced modulo the ring size; the slot of index i is a fixed
+ * function of i modulo the slot count (sl_ring_slot_pos, below). As that count
+ * is a power of two it divides 2^32, so the mapping stays right across the
+ * 32-bit wrap, and differences such as prod.tail - cons.tail are exact in
+ * modular arithmetic as long as they are below 2^32 - capacity.
+ *
+ * Slot order. Index order is not memory order: each group of 8 indices (one
+ * 64-byte line of pointers) keeps its line, but consecutive lines are spread
+ * ~5 KB apart (an odd multiplier permutes the lines of every 32 KB window).
+ * Why: a consumer close behind its producer reads lines in index order, and
+ * its hardware stream prefetcher then pulls the next lines - the very lines
+ * the producer is filling - out of the producer's cache; every stolen line
+ * is one more cross-core transfer and a stalled producer store. Measured on
+ * this project's AMD EPYC vCPUs (SP/SC, bursts of 32, two cores): plain
+ * order 1950 Mops/s (280 when the two vCPUs sit on different CCDs), spread
+ * order 2740 (590); DPDK's rte_ring, which keeps index order, 1430 (270).
+ * No prefetcher follows a 5 KB stride across pages, and a window of 32 KB (8
+ * pages) keeps a burst's TLB footprint small in large rings.
  *
  * Each side owns one cache line: a producer writes only the prod line and
  * the slots, a consumer writes only the cons line. The line also carries a
@@ -59,6 +73,10 @@ struct sl_ring {
 	uint32_t size;		/* slots, a power of two */
 	uint32_t mask;		/* size - 1 */
 	uint32_t capacity;	/* usable slots: size - 1, or count with EXACT_SZ */
+	/* Slots in the array - 1 (max(size, 8) - 1), split at the spread
+	 * window: the bits above it (kept) and within it (permuted). */
+	uint32_t slot_hi_mask;
+	uint32_t slot_lo_mask;
 	/* Bookkeeping of sl_ring_create/sl_ring_free (cold). */
 	uint32_t alloc_kind;
 	int socket;
@@ -82,18 +100,55 @@ enum sl_ring_behavior {
 	SL_RING_QUEUE_VARIABLE,		/* burst: as many as possible */
 };
 
+/* ---- slot positions -----------------------------------------------------
+ * See "Slot order" above. The slot array has at least one full line
+ * (SL_RING_LINE_SLOTS), so a line-aligned group of 8 indices is always 8
+ * contiguous slots in one line, whatever the ring size. Within a window of
+ * SL_RING_SPREAD_SLOTS slots, line m of the window goes to line
+ * (m * SL_RING_LINE_SPREAD) mod (lines per window): a bijection because the
+ * multiplier is odd. The multiplier is 2^32 / golden ratio (Fibonacci
+ * hashing): whatever the window size, a line's physical neighbours hold
+ * indices far from it (13+ lines for every window of 128+ lines), so a
+ * prefetch of the next physical lines never lands where the other side
+ * works. Cost: an AND, a multiply, an AND and two ORs per line copied. */
+#define SL_RING_LINE_SLOTS 8u		/* pointers per 64-byte line */
+#define SL_RING_SPREAD_SLOTS 4096u	/* 32 KB window */
+#define SL_RING_LINE_SPREAD 0x9E3779B1u
+
+/* Slot of a line-aligned index (idx % 8 == 0), given the ring's two slot
+ * masks (callers load them once, before a copy loop whose stores the
+ * compiler cannot tell apart from the ring header). In the window's bits,
+ * idx * K is (line * K) * 8, and its low 12 bits depend only on idx's low 12
+ * bits; the window number is idx's own. Four operations. */
+static __sl_always_inline uint32_t
+sl_ring_line_pos(uint32_t hi_mask, uint32_t lo_mask, uint32_t idx)
+{
+	return (idx & hi_mask) | ((idx * SL_RING_LINE_SPREAD) & lo_mask);
+}
+
+/* Slot of any index. */
+static __sl_always_inline uint32_t
+sl_ring_slot_pos(const struct sl_ring *r, uint32_t idx)
+{
+	return sl_ring_line_pos(r->slot_hi_mask, r->slot_lo_mask,
+				idx & ~(SL_RING_LINE_SLOTS - 1)) |
+	       (idx & (SL_RING_LINE_SLOTS - 1));
+}
+
 /* ---- slot copies --------------------------------------------------------
- * Blocks of 8, then one block of 4, 2 and 1: each block is a fixed-size
- * memcpy, which the compiler emits as a few vector moves (no call), with no
- * loop-carried counter for the remainder. The caller splits at the end of
- * the slot array once, so these never wrap. */
+ * A copy never crosses a line of slots (the next index's line is elsewhere).
+ * The common case - a head on a line boundary and a multiple of 8 objects,
+ * as with bursts of 8/16/32 - is a loop of fixed-size 64-byte memcpys (a few
+ * vector moves each, no call). Anything else takes the general path: a head
+ * piece up to the next line boundary, whole lines, a tail piece, the pieces
+ * in blocks of 4, 2 and 1 with no loop-carried counter. */
+#define SL_RING_LINE_BYTES (SL_RING_LINE_SLOTS * sizeof(void *))
+
 static __sl_always_inline void
-sl_ring_copy_ptrs(void **__restrict dst, void *const *__restrict src, unsigned n)
+sl_ring_copy_piece(void **__restrict dst, void *const *__restrict src, unsigned n)
 {
 	unsigned i = 0;
 
-	for (; i + 8 <= n; i += 8)
-		__builtin_memcpy(&dst[i], &src[i], 8 * sizeof(void *));
 	if (n & 4) {
 		__builtin_memcpy(&dst[i], &src[i], 4 * sizeof(void *));
 		i += 4;
@@ -106,48 +161,68 @@ sl_ring_copy_ptrs(void **__restrict dst, void *const *__restrict src, unsigned n
 		dst[i] = src[i];
 }
 
-/* Once per lap the copy crosses the end of the slot array: copy element by
- * element there. (Block copies with counts the compiler cannot bound would
- * also trip GCC's -Warray-bounds on callers' small arrays.) */
-static inline void
-sl_ring_slots_put_wrap(struct sl_ring *r, uint32_t idx, void *const *objs, unsigned n)
+/* Copies n objects between objs and the slots of indices head.. (to_ring: into
+ * the slots). One body for both directions keeps the piece logic in one
+ * place; `to_ring` is a constant at every call, so each caller gets its own
+ * straight-line copy. */
+static __sl_always_inline void
+sl_ring_slots_copy(const struct sl_ring *r, uint32_t head, void **objs, unsigned n,
+		   int to_ring)
 {
-	unsigned i;
+	void **slots = (void **)(uintptr_t)r->slots;
+#define SL_RING_MOVE(ring_part, obj_part, cnt)					\
+	do {									\
+		if (to_ring)							\
+			sl_ring_copy_piece(ring_part, obj_part, cnt);		\
+		else								\
+			sl_ring_copy_piece(obj_part, ring_part, cnt);		\
+	} while (0)
+#define SL_RING_MOVE_LINE(ring_part, obj_part)					\
+	do {									\
+		if (to_ring)							\
+			__builtin_memcpy(ring_part, obj_part, SL_RING_LINE_BYTES); \
+		else								\
+			__builtin_memcpy(obj_part, ring_part, SL_RING_LINE_BYTES); \
+	} while (0)
+	const uint32_t hi = r->slot_hi_mask, lo = r->slot_lo_mask;
+	unsigned done;
 
-	for (i = 0; i < n; i++)
-		r->slots[(idx + i) & r->mask] = objs[i];
-}
-
-static inline void
-sl_ring_slots_get_wrap(const struct sl_ring *r, uint32_t idx, void **objs, unsigned n)
-{
-	unsigned i;
-
-	for (i = 0; i < n; i++)
-		objs[i] = r->slots[(idx + i) & r->mask];
+	if (sl_likely(((head | n) & (SL_RING_LINE_SLOTS - 1)) == 0)) {
+		/* Whole lines only (unrolled: bursts are a few lines). */
+#pragma GCC unroll 4
+		for (done = 0; done < n; done += SL_RING_LINE_SLOTS)
+			SL_RING_MOVE_LINE(&slots[sl_ring_line_pos(hi, lo, head + done)],
+					  &objs[done]);
+		return;
+	}
+	/* Head piece, up to the end of the first line (or all of n). */
+	done = SL_MIN(SL_RING_LINE_SLOTS - (head & (SL_RING_LINE_SLOTS - 1)), n);
+	if (done == SL_RING_LINE_SLOTS) {
+		done = 0;
+	} else {
+		SL_RING_MOVE(&slots[sl_ring_line_pos(hi, lo, head & ~(SL_RING_LINE_SLOTS - 1)) +
+				    (head & (SL_RING_LINE_SLOTS - 1))],
+			     objs, done & (SL_RING_LINE_SLOTS - 1));
+	}
+	for (; done + SL_RING_LINE_SLOTS <= n; done += SL_RING_LINE_SLOTS)
+		SL_RING_MOVE_LINE(&slots[sl_ring_line_pos(hi, lo, head + done)], &objs[done]);
+	if (done < n)
+		SL_RING_MOVE(&slots[sl_ring_line_pos(hi, lo, head + done)], &objs[done],
+			     (n - done) & (SL_RING_LINE_SLOTS - 1));
+#undef SL_RING_MOVE
+#undef SL_RING_MOVE_LINE
 }
 
 static __sl_always_inline void
 sl_ring_slots_put(struct sl_ring *r, uint32_t head, void *const *objs, unsigned n)
 {
-	const uint32_t idx = head & r->mask;
-
-	/* idx < size and n <= capacity < size: the sum cannot overflow. */
-	if (sl_likely(idx + n <= r->size))
-		sl_ring_copy_ptrs(&r->slots[idx], objs, n);
-	else
-		sl_ring_slots_put_wrap(r, idx, objs, n);
+	sl_ring_slots_copy(r, head, (void **)(uintptr_t)objs, n, 1);
 }
 
 static __sl_always_inline void
 sl_ring_slots_get(const struct sl_ring *r, uint32_t head, void **objs, unsigned n)
 {
-	const uint32_t idx = head & r->mask;
-
-	if (sl_likely(idx + n <= r->size))
-		sl_ring_copy_ptrs(objs, &r->slots[idx], n);
-	else
-		sl_ring_slots_get_wrap(r, idx, objs, n);
+	sl_ring_slots_copy(r, head, objs, n, 0);
 }
 
 /* ---- head reservation ---------------------------------------------------

@@ -442,8 +442,69 @@ static const struct { unsigned count, flags; uint32_t start; } model_shapes[] = 
 	{ 1000, SL_RING_F_EXACT_SZ, UINT32_MAX - 600 },
 	{ 4095, SL_RING_F_EXACT_SZ, UINT32_MAX - 3000 },
 	{ 64, 0, 0 },
+	{ 2, 0, UINT32_MAX },			/* fewer slots than a line */
+	{ 4, 0, UINT32_MAX - 1 },
+	{ 16384, 0, UINT32_MAX - 9000 },	/* several spread windows */
 };
 #define N_SHAPES ((int)SL_DIM(model_shapes))
+
+/* The slot order (sl_ring_core.h, "Slot order"): every index of a lap has
+ * its own slot, whole lines stay whole, and the lines physically next to a
+ * line hold indices far from it, so that a prefetcher reading ahead of the
+ * consumer does not fetch the lines the producer is writing. */
+START_TEST(test_slot_order)
+{
+	unsigned count;
+
+	for (count = 2; count <= 65536; count *= 2) {
+		struct sl_ring *r = ring_new(count, 0);
+		uint32_t slots = (r->slot_hi_mask | r->slot_lo_mask) + 1, i;
+		uint32_t *index_at = malloc(sizeof(*index_at) * slots);
+		uint8_t *seen = calloc(slots, 1);
+
+		ck_assert_ptr_nonnull(index_at);
+		ck_assert_ptr_nonnull(seen);
+		ck_assert_uint_eq(slots, count < 8 ? 8 : count);
+		for (i = 0; i < slots; i++) {
+			/* Same position a lap later and across the 2^32 wrap. */
+			uint32_t pos = sl_ring_slot_pos(r, i);
+
+			ck_assert_uint_lt(pos, slots);
+			ck_assert_uint_eq(sl_ring_slot_pos(r, i + slots), pos);
+			ck_assert_uint_eq(sl_ring_slot_pos(r, i - slots), pos);
+			if (seen[pos])
+				ck_abort_msg("ring of %u: two indices share slot %u", count, pos);
+			seen[pos] = 1;
+			index_at[pos] = i;
+			/* lines stay whole */
+			ck_assert_uint_eq(pos & 7, i & 7);
+		}
+		/* In a ring of 128 lines or more, the next 4 physical lines of
+		 * the same 32 KB window belong to indices at least 13 lines
+		 * away (either direction, modulo the window). */
+		if (slots >= 1024) {
+			uint32_t window = SL_MIN(slots, SL_RING_SPREAD_SLOTS) / 8, pos, j;
+
+			for (pos = 0; pos < slots; pos += 8) {
+				for (j = 1; j <= 4 && (pos / 8) % window + j < window; j++) {
+					uint32_t a = index_at[pos] / 8 % window;
+					uint32_t b = index_at[pos + 8 * j] / 8 % window;
+					uint32_t d = (a - b + window) % window;
+
+					d = SL_MIN(d, window - d);
+					if (d < 13)
+						ck_abort_msg("ring of %u: lines %u and %u hold indices "
+							     "%u lines apart", count, pos / 8,
+							     pos / 8 + j, d);
+				}
+			}
+		}
+		free(seen);
+		free(index_at);
+		free(r);
+	}
+}
+END_TEST
 
 /* _i: mode x shape */
 START_TEST(test_model_wrap)
@@ -780,6 +841,7 @@ static Suite *ring_suite(void)
 	tcase_add_test(tc, test_capacity);
 	tcase_add_test(tc, test_create_lookup_free);
 	tcase_add_test(tc, test_dump);
+	tcase_add_test(tc, test_slot_order);
 #ifdef SL_DEBUG_CHECKS
 	tcase_add_test(tc, test_debug_checks);
 #endif
