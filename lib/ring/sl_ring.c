@@ -20,12 +20,14 @@ enum {
 /* Pairs of lines (adjacent-line prefetch) start on a 128-byte boundary. */
 #define SL_RING_ALIGN 128
 
-SL_STATIC_ASSERT(offsetof(struct sl_ring, prod) % SL_CACHE_LINE_SIZE == 0,
-		 "producer line aligned");
-SL_STATIC_ASSERT(offsetof(struct sl_ring, cons) - offsetof(struct sl_ring, prod) >=
-		 2 * SL_CACHE_LINE_SIZE, "producer and consumer 128 bytes apart");
-SL_STATIC_ASSERT(offsetof(struct sl_ring, slots) - offsetof(struct sl_ring, cons) >=
-		 2 * SL_CACHE_LINE_SIZE, "consumer line and slots 128 bytes apart");
+SL_STATIC_ASSERT(offsetof(struct sl_ring, prod) % SL_RING_ALIGN == 0,
+		 "producer's own line pair aligned");
+SL_STATIC_ASSERT(offsetof(struct sl_ring_headtail, tail) == SL_RING_ALIGN,
+		 "a side's tail on the next 128-byte pair");
+SL_STATIC_ASSERT(offsetof(struct sl_ring, cons) - offsetof(struct sl_ring, prod) ==
+		 2 * SL_RING_ALIGN, "consumer's pairs after the producer's");
+SL_STATIC_ASSERT(offsetof(struct sl_ring, slots) - offsetof(struct sl_ring, cons) ==
+		 2 * SL_RING_ALIGN, "slots after the consumer's pairs");
 
 static pthread_mutex_t sl_ring_list_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct sl_ring *sl_ring_list;
@@ -106,8 +108,7 @@ static void ring_setup(struct sl_ring *r, const char *name, uint32_t size,
 	r->flags = flags;
 	r->size = size;
 	r->mask = size - 1;
-	r->slot_hi_mask = (ring_slots(size) - 1) & ~(SL_RING_SPREAD_SLOTS - 1);
-	r->slot_lo_mask = (ring_slots(size) - 1) & (SL_RING_SPREAD_SLOTS - 1);
+	r->slot_mask = ring_slots(size) - 1;
 	r->capacity = (flags & SL_RING_F_EXACT_SZ) ? count : size - 1;
 	r->prod.single = !!(flags & SL_RING_F_SP_ENQ);
 	r->cons.single = !!(flags & SL_RING_F_SC_DEQ);
