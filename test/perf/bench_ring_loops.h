@@ -22,6 +22,14 @@
  *                             objects the consumer received per second
  *   <prefix>mpmc_bulk32_2thr  threads on CPU 0 and 1, each MP-enqueues 32 then
  *                             MC-dequeues 32 on the same ring; both summed
+ * and one result in nanoseconds, run just before the two-thread cases:
+ *   <prefix>xcore_latency_2thr one-way latency of a cache line between CPU 0
+ *                             and CPU 1 (a counter bounced between them, no
+ *                             ring involved). It tells where the host put the
+ *                             two vCPUs: ~50 ns on one CCD of this project's
+ *                             EPYC machine, ~200-270 ns on two, where every
+ *                             two-thread figure is several times lower.
+ *                             Compare two-thread runs only at like latencies.
  */
 #ifndef SL_BENCH_RING_LOOPS_H
 #define SL_BENCH_RING_LOOPS_H
@@ -244,6 +252,73 @@ static void br_case(const char *suffix, double (*fn)(BR_RING_T *, uint64_t), BR_
 	bench_print(name, bench_median(v, runs), "Mops/s");
 }
 
+/* ---- cross-core latency ------------------------------------------------------ */
+
+#define BR_BOUNCES 100000u
+
+struct br_bounce {
+	struct bench_barrier start;
+	unsigned counter __attribute__((aligned(128)));
+};
+
+static void *br_bounce_peer(void *arg)
+{
+	struct br_bounce *b = arg;
+	unsigned i;
+
+	bench_barrier_wait(&b->start);
+	for (i = 1; i < 2 * BR_BOUNCES; i += 2) {
+		while (__atomic_load_n(&b->counter, __ATOMIC_ACQUIRE) != i)
+			;
+		__atomic_store_n(&b->counter, i + 1, __ATOMIC_RELEASE);
+	}
+	return NULL;
+}
+
+/* Nanoseconds for one transfer of the counter's line from one CPU to the
+ * other. This thread is on CPU 0, the peer on CPU 1. */
+static double br_xcore_latency(void)
+{
+	struct br_bounce b;
+	pthread_t peer;
+	uint64_t t0, t1;
+	unsigned i;
+
+	memset(&b, 0, sizeof(b));
+	bench_barrier_init(&b.start, 2);
+	if (pthread_create(&peer, NULL, br_bounce_peer, &b) != 0) {
+		fprintf(stderr, "bench: pthread_create failed\n");
+		exit(1);
+	}
+	bench_pin_thread(peer, 1);
+	bench_barrier_wait(&b.start);
+	t0 = bench_now_ns();
+	for (i = 0; i < 2 * BR_BOUNCES; i += 2) {
+		while (__atomic_load_n(&b.counter, __ATOMIC_ACQUIRE) != i)
+			;
+		__atomic_store_n(&b.counter, i + 1, __ATOMIC_RELEASE);
+	}
+	while (__atomic_load_n(&b.counter, __ATOMIC_ACQUIRE) != 2 * BR_BOUNCES)
+		;
+	t1 = bench_now_ns();
+	pthread_join(peer, NULL);
+	return (double)(t1 - t0) / (2.0 * BR_BOUNCES);
+}
+
+static void br_xcore_case(void)
+{
+	double v[BENCH_MAX_RUNS];
+	unsigned runs = bench_runs(), i;
+	char name[96];
+
+	snprintf(name, sizeof(name), "%sxcore_latency_2thr", BR_PREFIX);
+	if (!bench_selected(name))
+		return;
+	for (i = 0; i < runs; i++)
+		v[i] = br_xcore_latency();
+	bench_print(name, bench_median(v, runs), "ns");
+}
+
 static double br_spsc_2thr(BR_RING_T *r, uint64_t ns) { return br_2thr(r, ns, 1); }
 static double br_mpmc_2thr(BR_RING_T *r, uint64_t ns) { return br_2thr(r, ns, 0); }
 
@@ -260,6 +335,7 @@ static int br_run_all(BR_RING_T *spsc, BR_RING_T *mpmc, int ncpus)
 	if (ncpus < 2) {
 		printf("# fewer than 2 CPUs: two-thread cases skipped\n");
 	} else {
+		br_xcore_case();
 		br_case("spsc_burst32_2thr", br_spsc_2thr, spsc);
 		br_case("mpmc_bulk32_2thr", br_mpmc_2thr, mpmc);
 	}

@@ -4,7 +4,7 @@
 # (sluice, dpdk, sluice, dpdk, ...) so that machine noise hits both sides
 # alike, then prints the median of every BENCH line and the ratio.
 #
-#   test/perf/compare_dpdk.sh [-n N] [-C build-dir] [bench ...]
+#   test/perf/compare_dpdk.sh [-n N] [-C build-dir] [-L near-ns] [bench ...]
 #
 # bench: ring, mempool, ... (default: every bench_<x> that has a
 # dpdk/bench_dpdk_<x> in the build dir). A Sluice result "foo" is paired
@@ -12,16 +12,25 @@
 # Gbit/s, ...), DPDK / Sluice for times (units containing "ns", "us",
 # "cycles"): above 1.00 means Sluice is faster either way.
 # BENCH_RUNS and BENCH_SECONDS pass through to the benchmarks.
+#
+# Two-thread results depend on where the host puts the two CPUs (on a VM:
+# one CCD or two). A run that reports <x>xcore_latency_2thr (the one-way
+# latency of a cache line between CPU 0 and 1) has its other *_2thr results
+# filed under "<name>@near" (latency below -L ns, default 100) or
+# "<name>@far", so each line compares runs from like placements. Alternate
+# run by run to collect both: BENCH_FILTER=2thr BENCH_RUNS=1 ... -n 31 ring
 set -eu
 export LC_ALL=C
 
 n=5
 build=
-while getopts n:C:h opt; do
+near_ns=100
+while getopts n:C:L:h opt; do
 	case $opt in
 	n) n=$OPTARG ;;
 	C) build=$OPTARG ;;
-	*) sed -n '3,15p' "$0"; exit 2 ;;
+	L) near_ns=$OPTARG ;;
+	*) sed -n '3,21p' "$0"; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -60,7 +69,17 @@ run() {	# binary, output file
 		tail -5 "$tmp/err" >&2
 		exit 1
 	fi
-	grep '^BENCH ' "$tmp/out" >>"$2" || true
+	# File the two-thread results under the placement this run measured.
+	awk -v near="$near_ns" '
+	$1 == "BENCH" { line[++k] = $0; if ($2 ~ /xcore_latency_2thr$/) lat = $3 }
+	END {
+		for (i = 1; i <= k; i++) {
+			split(line[i], f, " ")
+			if (lat != "" && f[2] ~ /_2thr$/ && f[2] !~ /xcore_latency/)
+				f[2] = f[2] " " (lat + 0 < near + 0 ? "near" : "far")
+			print f[1], f[2], f[3], f[4]
+		}
+	}' "$tmp/out" >>"$2"
 }
 
 for b in "$@"; do
@@ -77,7 +96,7 @@ for b in "$@"; do
 done
 
 # "BENCH name value unit" -> median per name -> paired table
-sort -k2,2 -k3,3g "$tmp/all" | awk '
+sed 's/ \(near\|far\) /@\1 /' "$tmp/all" | sort -k2,2 -k3,3g | awk '
 function flush() {
 	if (cnt == 0) return
 	med = (cnt % 2) ? v[(cnt + 1) / 2] : (v[cnt / 2] + v[cnt / 2 + 1]) / 2
@@ -94,6 +113,11 @@ END {
 		s = order[i]
 		if (s ~ /^dpdk_/) continue
 		d = "dpdk_" s
+		if (s ~ /xcore_latency/) {	# a placement probe, not a race
+			printf "%-40s %12.2f %12.2f %-8s %7s\n", s, median[s],
+			       (d in median) ? median[d] : 0, units[s], "-"
+			continue
+		}
 		if (!(d in median)) {
 			printf "%-40s %12.2f %12s %-8s %7s\n", s, median[s], "-", units[s], "-"
 			continue
