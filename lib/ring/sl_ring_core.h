@@ -30,12 +30,14 @@
  * ping-pong a control line per call.
  *
  * Measured on this project's AMD EPYC vCPUs (test/perf/bench_ring, SP/SC,
- * bursts of 32, producer and consumer on the two vCPUs, Mobj/s), with the
- * host placing the vCPUs on one CCD / on two: head and tail on one line and
- * slots in index order 1800 / 250; spread slots 2700 / 230; spread slots and
- * split lines 3150 / 520. DPDK 22.11's rte_ring in the same loop: 1380 / 280.
- * Each change alone is fragile (how often the consumer finds the ring empty
- * decides the outcome), the two together are not.
+ * bursts of 32, producer and consumer on the two vCPUs, Mobj/s, ranges over
+ * alternated runs), with the host placing the vCPUs on one CCD / on two:
+ *   slots in index order, head and tail on one line   1700-1850 / 220-290
+ *   spread slots, head and tail on one line            2400-2900 / 195-240
+ *   spread slots, own line apart from the tail         2600-3300 / 430-560
+ *   DPDK 22.11 rte_ring, same loop                     1180-1470 / 150-330
+ * Spreading alone pays only when the two cores share an L3; with the lines
+ * split it pays in both placements.
  *
  * The cached value is always some value the other tail once had. Tails only
  * move forward, so an old value under-estimates free space (or entries):
@@ -142,10 +144,9 @@ sl_ring_slot_pos(uint32_t slot_mask, uint32_t idx)
  * vector moves, no call); pieces go in blocks of 4, 2 and 1.
  * Kept as a plain loop on purpose: an aligned-only fast path with the loop
  * unrolled was faster alone but halved the two-thread SP/SC rate in a
- * side-by-side harness (1500 vs
- * 2900 Mobj/s, same CCD, bursts of 32 from aligned heads) - a faster
- * consumer polls an empty ring more often, and every poll costs the
- * producer a line transfer. */
+ * side-by-side harness (1500 vs 2900 Mobj/s, one CCD, bursts of 32 from
+ * aligned heads): a faster consumer polls an empty ring more often, and
+ * every poll costs the producer a line transfer. */
 static __sl_always_inline void
 sl_ring_copy_ptrs(void **__restrict dst, void *const *__restrict src, unsigned n)
 {
