@@ -261,17 +261,25 @@ struct br_bounce {
 	unsigned counter __attribute__((aligned(128)));
 };
 
-static void *br_bounce_peer(void *arg)
+/* One side of the bounce: waits for each value of its parity, answers with
+ * the next. CPU 0 plays the even values, CPU 1 the odd ones. */
+static void br_bounce(struct br_bounce *b, unsigned first)
 {
-	struct br_bounce *b = arg;
 	unsigned i;
 
-	bench_barrier_wait(&b->start);
-	for (i = 1; i < 2 * BR_BOUNCES; i += 2) {
+	for (i = first; i < 2 * BR_BOUNCES; i += 2) {
 		while (__atomic_load_n(&b->counter, __ATOMIC_ACQUIRE) != i)
 			;
 		__atomic_store_n(&b->counter, i + 1, __ATOMIC_RELEASE);
 	}
+}
+
+static void *br_bounce_peer(void *arg)
+{
+	struct br_bounce *b = arg;
+
+	bench_barrier_wait(&b->start);
+	br_bounce(b, 1);
 	return NULL;
 }
 
@@ -282,7 +290,6 @@ static double br_xcore_latency(void)
 	struct br_bounce b;
 	pthread_t peer;
 	uint64_t t0, t1;
-	unsigned i;
 
 	memset(&b, 0, sizeof(b));
 	bench_barrier_init(&b.start, 2);
@@ -293,11 +300,7 @@ static double br_xcore_latency(void)
 	bench_pin_thread(peer, 1);
 	bench_barrier_wait(&b.start);
 	t0 = bench_now_ns();
-	for (i = 0; i < 2 * BR_BOUNCES; i += 2) {
-		while (__atomic_load_n(&b.counter, __ATOMIC_ACQUIRE) != i)
-			;
-		__atomic_store_n(&b.counter, i + 1, __ATOMIC_RELEASE);
-	}
+	br_bounce(&b, 0);
 	while (__atomic_load_n(&b.counter, __ATOMIC_ACQUIRE) != 2 * BR_BOUNCES)
 		;
 	t1 = bench_now_ns();
