@@ -147,13 +147,12 @@ sl_ring_slot_pos(uint32_t slot_mask, uint32_t idx)
  * side-by-side harness (1500 vs 2900 Mobj/s, one CCD, bursts of 32 from
  * aligned heads): a faster consumer polls an empty ring more often, and
  * every poll costs the producer a line transfer. */
+/* A piece within one line: n < 8. */
 static __sl_always_inline void
 sl_ring_copy_ptrs(void **__restrict dst, void *const *__restrict src, unsigned n)
 {
 	unsigned i = 0;
 
-	for (; i + 8 <= n; i += 8)
-		__builtin_memcpy(&dst[i], &src[i], 8 * sizeof(void *));
 	if (n & 4) {
 		__builtin_memcpy(&dst[i], &src[i], 4 * sizeof(void *));
 		i += 4;
