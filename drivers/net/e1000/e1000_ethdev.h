@@ -7,9 +7,8 @@
 #include <stdint.h>
 
 #include "sl_ethdev_driver.h"
-#include "sl_io.h"
 #include "sl_pci.h"
-#include "e1000_regs.h"
+#include "e1000_hw.h"
 
 #define E1000_DRIVER_NAME "net_e1000"
 #define E1000_DEFAULT_RING_DESC 256
@@ -34,16 +33,6 @@
  * place this many times after a start; then it is stopped for good (the
  * application has to restart the port). */
 #define E1000_MAX_QUEUE_RESETS 8
-
-static inline uint32_t e1000_read(const volatile uint8_t *hw, uint32_t reg)
-{
-	return sl_read32(hw + reg);
-}
-
-static inline void e1000_write(volatile uint8_t *hw, uint32_t reg, uint32_t value)
-{
-	sl_write32(value, hw + reg);
-}
 
 struct e1000_rx_queue {
 	/* ---- fast path, one lcore ---- */
@@ -113,36 +102,6 @@ struct e1000_tx_queue {
 	sl_iova_t ring_iova;
 };
 
-/* A device counter accumulated into 64 bits. QEMU's model (7.2,
- * hw/net/e1000.c) clears some counters on read like the silicon and
- * keeps others (CRCERRS..MPC, RNBC, RLEC) running, so each counter learns
- * which kind it is the first time it reads non-zero. */
-struct e1000_counter {
-	uint32_t reg;
-	uint8_t mode;			/* E1000_CNT_UNKNOWN / _CLEARS / _RUNNING */
-	uint32_t last;			/* last raw value of a running counter */
-	uint64_t total;
-};
-enum { E1000_CNT_UNKNOWN = 0, E1000_CNT_CLEARS, E1000_CNT_RUNNING };
-
-enum e1000_cnt_index {
-	E1000_CNT_CRCERRS,
-	E1000_CNT_ALGNERRC,
-	E1000_CNT_SYMERRS,
-	E1000_CNT_RXERRC,
-	E1000_CNT_MPC,
-	E1000_CNT_ECOL,
-	E1000_CNT_LATECOL,
-	E1000_CNT_RLEC,
-	E1000_CNT_RUC,
-	E1000_CNT_ROC,
-	E1000_CNT_GPRC,
-	E1000_CNT_GPTC,
-	E1000_CNT_TPR,
-	E1000_CNT_TPT,
-	E1000_CNT_NB32,
-};
-
 struct e1000_adapter {
 	struct sl_pci_device *pci;
 	struct sl_eth_dev *eth;
@@ -150,9 +109,7 @@ struct e1000_adapter {
 	uint16_t device_id;
 	uint8_t phy_loopback;		/* PHY left in loopback by the last start */
 	struct sl_ether_addr perm_addr;	/* from the EEPROM (or RAL/RAH) */
-	struct e1000_counter cnt[E1000_CNT_NB32];
-	/* 64-bit counters (clear on read of the high half everywhere) */
-	uint64_t gorc, gotc;
+	struct e1000_hw_stats stats;
 };
 
 /* e1000_rxtx.c */
