@@ -10,6 +10,7 @@
  * explicitly; interrupts stay masked (poll mode). */
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,33 +67,34 @@ static int e1000_stats_get(struct sl_eth_dev *dev, struct sl_eth_stats *st)
 	struct e1000_rx_queue *rxq = dev->data->nb_rx_queues ? dev->data->rx_queues[0] : NULL;
 	struct e1000_tx_queue *txq = dev->data->nb_tx_queues ? dev->data->tx_queues[0] : NULL;
 
+	/* The port totals come from the device; the queues add only what
+	 * the driver dropped (frames the device accepted but the driver
+	 * could not deliver, packets it refused). */
 	e1000_hw_stats_get(ad->hw, &ad->stats, st);
 	if (rxq != NULL) {
-		/* frames the device accepted but the driver could not deliver */
-		st->ierrors += rxq->errors;
-		st->rx_nombuf = rxq->nombuf;
-		st->q_ipackets[0] = rxq->packets;
-		st->q_ibytes[0] = rxq->bytes;
-		st->q_errors[0] = rxq->errors;
+		st->q_ipackets[0] = sl_eth_qcnt_read(&rxq->cnt, SL_QCNT_PKTS);
+		st->q_ibytes[0] = sl_eth_qcnt_read(&rxq->cnt, SL_QCNT_BYTES);
+		st->q_errors[0] = sl_eth_qcnt_read(&rxq->cnt, SL_QCNT_ERRORS);
+		st->ierrors += st->q_errors[0];
+		st->rx_nombuf = sl_eth_qcnt_read(&rxq->cnt, SL_QCNT_NOMBUF);
 	}
 	if (txq != NULL) {
-		st->oerrors += txq->errors;
-		st->q_opackets[0] = txq->packets;
-		st->q_obytes[0] = txq->bytes;
+		st->q_opackets[0] = sl_eth_qcnt_read(&txq->cnt, SL_QCNT_PKTS);
+		st->q_obytes[0] = sl_eth_qcnt_read(&txq->cnt, SL_QCNT_BYTES);
+		st->oerrors += sl_eth_qcnt_read(&txq->cnt, SL_QCNT_ERRORS);
 	}
 	return 0;
 }
 
+/* Allowed on a started port: the queue counters get a new base, never a
+ * store under the poller (sl_ethdev_driver.h). */
 static int e1000_stats_reset(struct sl_eth_dev *dev)
 {
-	struct e1000_rx_queue *rxq = dev->data->nb_rx_queues ? dev->data->rx_queues[0] : NULL;
-	struct e1000_tx_queue *txq = dev->data->nb_tx_queues ? dev->data->tx_queues[0] : NULL;
+	struct e1000_adapter *ad = adapter_of(dev);
 
-	e1000_hw_stats_clear(adapter_of(dev)->hw, &adapter_of(dev)->stats);
-	if (rxq != NULL)
-		rxq->packets = rxq->bytes = rxq->errors = rxq->nombuf = 0;
-	if (txq != NULL)
-		txq->packets = txq->bytes = txq->errors = 0;
+	e1000_hw_stats_clear(ad->hw, &ad->stats);
+	sl_eth_stats_reset_queues(dev->data, offsetof(struct e1000_rx_queue, cnt),
+				  offsetof(struct e1000_tx_queue, cnt));
 	return 0;
 }
 

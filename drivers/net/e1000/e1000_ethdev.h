@@ -55,11 +55,10 @@ struct e1000_rx_queue {
 	/* a frame spanning descriptors, across bursts */
 	struct sl_mbuf *pkt_first;
 	struct sl_mbuf *pkt_last;
-	/* counters (this lcore writes, stats_get reads) */
-	uint64_t packets;
-	uint64_t bytes;
-	uint64_t errors;		/* frames the driver dropped */
-	uint64_t nombuf;		/* refills that found the pool empty */
+	/* this lcore adds, stats_get reads, stats_reset moves the base;
+	 * ERRORS: frames the driver dropped, NOMBUF: refills that found the
+	 * pool empty */
+	struct sl_eth_queue_counters cnt;
 	uint64_t bad_values;		/* impossible lengths or RDH from the device */
 	uint32_t resets;		/* receive unit resets since the last start */
 
@@ -90,9 +89,8 @@ struct e1000_tx_queue {
 	uint8_t stopped;		/* given up on the device: see e1000_rxtx.c */
 	uint16_t full_polls;		/* bursts that found no room, for the TDH check */
 	volatile uint8_t *hw;		/* BAR0: TCTL and TDH for a reset */
-	uint64_t packets;
-	uint64_t bytes;
-	uint64_t errors;		/* packets refused, or dropped by a reset */
+	/* as RX; ERRORS: packets refused, or dropped by a reset */
+	struct sl_eth_queue_counters cnt;
 	uint64_t bad_values;		/* impossible TDH from the device */
 	uint32_t resets;		/* transmit unit resets since the last start */
 

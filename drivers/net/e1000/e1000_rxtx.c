@@ -67,7 +67,7 @@ static uint16_t rx_refill(struct e1000_rx_queue *rxq)
 		/* stay contiguous in sw_ring */
 		chunk = (uint16_t)SL_MIN(chunk, nb_desc - idx);
 		if (sl_unlikely(sl_pktmbuf_alloc_bulk(rxq->mp, &rxq->sw_ring[idx], chunk) < 0)) {
-			rxq->nombuf += chunk;
+			sl_eth_qcnt_add(&rxq->cnt, SL_QCNT_NOMBUF, chunk);
 			break;
 		}
 		for (i = 0; i < chunk; i++)
@@ -118,7 +118,7 @@ rx_device_fault(struct e1000_rx_queue *rxq, const char *what, unsigned value, un
 		rx_desc_arm(&rxq->ring[i], rxq->sw_ring[i]);
 	}
 	/* frames the device finished but nobody took: dropped by the reset */
-	rxq->errors += completed;
+	sl_eth_qcnt_add(&rxq->cnt, SL_QCNT_ERRORS, completed);
 	/* the ring invariant of the comment at the top, from 'next' on */
 	rdt = (uint16_t)((rxq->next + 2u * nb_desc - rxq->nb_hold - 1u) % nb_desc);
 	e1000_write(hw, E1000_RDH, rxq->next);
@@ -260,9 +260,9 @@ uint16_t e1000_recv_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 	rxq->pkt_first = first;
 	rxq->pkt_last = last;
 	rxq->discard = discard;
-	rxq->packets += nb_rx;
-	rxq->bytes += bytes;
-	rxq->errors += dropped;
+	sl_eth_qcnt_burst(&rxq->cnt, nb_rx, bytes);
+	if (sl_unlikely(dropped > 0))
+		sl_eth_qcnt_add(&rxq->cnt, SL_QCNT_ERRORS, dropped);
 	if (nb_hold >= rxq->free_thresh && !rxq->stopped)
 		rx_refill(rxq);
 	return nb_rx;
@@ -330,7 +330,7 @@ tx_device_fault(struct e1000_tx_queue *txq, const char *what, unsigned value, un
 	}
 	txq->resets++;
 	lost = e1000_tx_queue_drain(txq);
-	txq->errors += lost;
+	sl_eth_qcnt_add(&txq->cnt, SL_QCNT_ERRORS, lost);
 	e1000_write(hw, E1000_TDH, 0);
 	e1000_write(hw, E1000_TDT, 0);
 	e1000_write(hw, E1000_TCTL, tctl);
@@ -415,7 +415,7 @@ uint16_t e1000_xmit_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 				m->pkt_len > E1000_MAX_TX_PKT_LEN)) {
 			/* never sendable: taken and dropped, counted */
 			sl_pktmbuf_free(m);
-			txq->errors++;
+			sl_eth_qcnt_add(&txq->cnt, SL_QCNT_ERRORS, 1);
 			continue;
 		}
 		if (m->nb_segs > txq->nb_free) {
@@ -440,7 +440,7 @@ uint16_t e1000_xmit_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 		if (sl_unlikely(used == 0)) {
 			/* pkt_len said otherwise: a broken chain */
 			sl_pktmbuf_free(m);
-			txq->errors++;
+			sl_eth_qcnt_add(&txq->cnt, SL_QCNT_ERRORS, 1);
 			continue;
 		}
 		lower = ring[last].lower | E1000_TXD_CMD_EOP;
@@ -463,8 +463,7 @@ uint16_t e1000_xmit_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 		/* descriptors before doorbell: sl_write32 orders them (sl_io.h) */
 		sl_write32(tail, txq->tdt_reg);
 	}
-	txq->packets += sent;
-	txq->bytes += bytes;
+	sl_eth_qcnt_burst(&txq->cnt, sent, bytes);
 	return nb_tx;
 }
 
