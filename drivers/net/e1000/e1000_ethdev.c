@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stddef.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -209,27 +208,20 @@ static uint32_t e1000_rctl_bsize(uint32_t room, uint16_t *buf_len)
 	return 0;
 }
 
-static void e1000_rx_queue_free(struct e1000_rx_queue *rxq)
+/* The one line for a queue e1000_*_queue_create could not make; returns
+ * its error. */
+static int e1000_queue_create_failed(uint16_t port, const char *dir, const char *a_dir,
+				     uint16_t nb_desc, int err)
 {
-	if (rxq == NULL)
-		return;
-	if (rxq->sw_ring != NULL && rxq->ring != NULL)
-		e1000_rx_queue_drain(rxq);
-	free(rxq->sw_ring);
-	sl_dma_free((void *)(uintptr_t)rxq->ring);
-	free(rxq);
-}
-
-static void e1000_tx_queue_free(struct e1000_tx_queue *txq)
-{
-	if (txq == NULL)
-		return;
-	if (txq->sw_ring != NULL && txq->ring != NULL)
-		e1000_tx_queue_drain(txq);
-	free(txq->sw_ring);
-	free(txq->rs_fifo);
-	sl_dma_free((void *)(uintptr_t)txq->ring);
-	free(txq);
+	if (err == -EFAULT)
+		SL_LOG(ERR, E1000, "port %u: %s ring has no IOVA (EAL memory not DMA-mapped)", port,
+		       dir);
+	else
+		SL_LOG(ERR, E1000,
+		       "port %u: no memory for %s ring of %u descriptors: reserve more DMA "
+		       "memory (-m) or use a smaller ring",
+		       port, a_dir, nb_desc);
+	return err;
 }
 
 static int e1000_rx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_desc, int socket,
@@ -241,7 +233,7 @@ static int e1000_rx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_
 	uint32_t room = sl_pktmbuf_data_room_size(mp);
 	uint16_t free_thresh;
 	struct e1000_rx_queue *rxq;
-	char name[64];
+	int ret;
 
 	room = room > SL_PKTMBUF_HEADROOM ? room - SL_PKTMBUF_HEADROOM : 0;
 	e1000_rctl_bsize(room, &buf_len);
@@ -264,40 +256,23 @@ static int e1000_rx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_
 		return -ENOTSUP;
 	}
 
-	rxq = sl_eth_queue_zalloc(sizeof(*rxq));
-	if (rxq == NULL)
-		goto nomem;
-	snprintf(name, sizeof(name), "e1000_rx_ring_p%u_q%u", port, q);
-	rxq->ring = sl_dma_zalloc(name, (size_t)nb_desc * sizeof(struct e1000_rx_desc), 128,
-				  socket);
-	rxq->sw_ring = calloc(nb_desc, sizeof(*rxq->sw_ring));
-	if (rxq->ring == NULL || rxq->sw_ring == NULL)
-		goto nomem;
-	rxq->ring_iova = sl_mem_virt2iova((const void *)(uintptr_t)rxq->ring);
-	if (rxq->ring_iova == SL_BAD_IOVA) {
-		SL_LOG(ERR, E1000, "port %u: RX ring has no IOVA (EAL memory not DMA-mapped)", port);
-		e1000_rx_queue_free(rxq);
-		return -EFAULT;
-	}
-	rxq->mp = mp;
-	rxq->nb_desc = nb_desc;
-	rxq->free_thresh = free_thresh;
-	rxq->buf_len = buf_len;
-	rxq->port_id = port;
-	rxq->queue_id = q;
-	rxq->scatter = !!(offloads & SL_ETH_RX_OFFLOAD_SCATTER);
-	rxq->csum = !!(offloads & SL_ETH_RX_OFFLOAD_CHECKSUM);
-	rxq->rdt_reg = ad->hw + E1000_RDT;
-	rxq->hw = ad->hw;
+	ret = e1000_rx_queue_create(&(struct e1000_rxq_params){
+					    .hw = ad->hw,
+					    .mp = mp,
+					    .socket = socket,
+					    .nb_desc = nb_desc,
+					    .free_thresh = free_thresh,
+					    .buf_len = buf_len,
+					    .port_id = port,
+					    .queue_id = q,
+					    .scatter = !!(offloads & SL_ETH_RX_OFFLOAD_SCATTER),
+					    .csum = !!(offloads & SL_ETH_RX_OFFLOAD_CHECKSUM),
+				    },
+				    &rxq);
+	if (ret < 0)
+		return e1000_queue_create_failed(port, "RX", "an RX", nb_desc, ret);
 	dev->data->rx_queues[q] = rxq;
 	return 0;
-nomem:
-	SL_LOG(ERR, E1000,
-	       "port %u: no memory for an RX ring of %u descriptors: reserve more DMA "
-	       "memory (-m) or use a smaller ring",
-	       port, nb_desc);
-	e1000_rx_queue_free(rxq);
-	return -ENOMEM;
 }
 
 static int e1000_tx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_desc, int socket,
@@ -306,7 +281,7 @@ static int e1000_tx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_
 	struct e1000_adapter *ad = adapter_of(dev);
 	uint16_t port = dev->data->port_id, rs_thresh, free_thresh;
 	struct e1000_tx_queue *txq;
-	char name[64];
+	int ret;
 
 	/* At most a quarter of the ring without RS and packets of at most
 	 * half the ring: a packet always fits once the device has finished
@@ -332,50 +307,30 @@ static int e1000_tx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_
 		return -ENOTSUP;
 	}
 
-	txq = sl_eth_queue_zalloc(sizeof(*txq));
-	if (txq == NULL)
-		goto nomem;
-	snprintf(name, sizeof(name), "e1000_tx_ring_p%u_q%u", port, q);
-	txq->ring = sl_dma_zalloc(name, (size_t)nb_desc * sizeof(struct e1000_tx_desc), 128,
-				  socket);
-	txq->sw_ring = calloc(nb_desc, sizeof(*txq->sw_ring));
-	txq->rs_fifo = calloc(nb_desc, sizeof(*txq->rs_fifo));
-	if (txq->ring == NULL || txq->sw_ring == NULL || txq->rs_fifo == NULL)
-		goto nomem;
-	txq->ring_iova = sl_mem_virt2iova((const void *)(uintptr_t)txq->ring);
-	if (txq->ring_iova == SL_BAD_IOVA) {
-		SL_LOG(ERR, E1000, "port %u: TX ring has no IOVA (EAL memory not DMA-mapped)", port);
-		e1000_tx_queue_free(txq);
-		return -EFAULT;
-	}
-	txq->nb_desc = nb_desc;
-	txq->rs_thresh = rs_thresh;
-	txq->free_thresh = free_thresh;
-	txq->max_segs = (uint16_t)SL_MIN(E1000_TX_MAX_SEGS, nb_desc / 2);
-	txq->queue_id = q;
-	txq->tdt_reg = ad->hw + E1000_TDT;
-	txq->hw = ad->hw;
-	txq->port_id = port;
-	e1000_tx_queue_drain(txq);
+	ret = e1000_tx_queue_create(&(struct e1000_txq_params){
+					    .hw = ad->hw,
+					    .socket = socket,
+					    .nb_desc = nb_desc,
+					    .rs_thresh = rs_thresh,
+					    .free_thresh = free_thresh,
+					    .port_id = port,
+					    .queue_id = q,
+				    },
+				    &txq);
+	if (ret < 0)
+		return e1000_queue_create_failed(port, "TX", "a TX", nb_desc, ret);
 	dev->data->tx_queues[q] = txq;
 	return 0;
-nomem:
-	SL_LOG(ERR, E1000,
-	       "port %u: no memory for a TX ring of %u descriptors: reserve more DMA "
-	       "memory (-m) or use a smaller ring",
-	       port, nb_desc);
-	e1000_tx_queue_free(txq);
-	return -ENOMEM;
 }
 
 static void e1000_rx_queue_release(struct sl_eth_dev *dev, uint16_t q)
 {
-	e1000_rx_queue_free(dev->data->rx_queues[q]);
+	e1000_rx_queue_destroy(dev->data->rx_queues[q]);
 }
 
 static void e1000_tx_queue_release(struct sl_eth_dev *dev, uint16_t q)
 {
-	e1000_tx_queue_free(dev->data->tx_queues[q]);
+	e1000_tx_queue_destroy(dev->data->tx_queues[q]);
 }
 
 /* ---- start / stop / close -------------------------------------------------- */
@@ -395,9 +350,7 @@ static void e1000_tx_start(struct e1000_adapter *ad, struct e1000_tx_queue *txq)
 {
 	volatile uint8_t *hw = ad->hw;
 
-	e1000_tx_queue_drain(txq);
-	txq->stopped = 0;
-	txq->resets = 0;
+	e1000_tx_queue_init(txq);
 	e1000_write(hw, E1000_TDBAL, (uint32_t)txq->ring_iova);
 	e1000_write(hw, E1000_TDBAH, (uint32_t)(txq->ring_iova >> 32));
 	e1000_write(hw, E1000_TDLEN, (uint32_t)txq->nb_desc * sizeof(struct e1000_tx_desc));
@@ -433,7 +386,7 @@ static int e1000_rx_start(struct sl_eth_dev *dev, struct e1000_adapter *ad,
 		       dev->data->port_id, max_frame, mtu, buf_len);
 		return -EINVAL;
 	}
-	if (e1000_rx_queue_fill(rxq) < 0) {
+	if (e1000_rx_queue_init(rxq) < 0) {
 		SL_LOG(ERR, E1000,
 		       "port %u: the RX pool has %u free mbufs, the ring needs %u: create the "
 		       "pool with more mbufs (ring size + bursts in flight + caches)",

@@ -113,13 +113,47 @@ struct e1000_adapter {
 /* e1000_rxtx.c */
 uint16_t e1000_recv_pkts(void *rxq, struct sl_mbuf **pkts, uint16_t nb_pkts);
 uint16_t e1000_xmit_pkts(void *txq, struct sl_mbuf **pkts, uint16_t nb_pkts);
-/* Gives every RX descriptor an mbuf and clears the fault state: 0 or
- * -ENOMEM (nothing kept). */
-int e1000_rx_queue_fill(struct e1000_rx_queue *rxq);
+
+/* What a queue is made of; everything else in it starts zero. */
+struct e1000_rxq_params {
+	volatile uint8_t *hw;		/* BAR0 */
+	struct sl_mempool *mp;
+	int socket;			/* NUMA node of the ring */
+	uint16_t nb_desc;
+	uint16_t free_thresh;
+	uint16_t buf_len;		/* what RCTL.BSIZE says */
+	uint16_t port_id;
+	uint16_t queue_id;
+	uint8_t scatter;
+	uint8_t csum;
+};
+
+struct e1000_txq_params {
+	volatile uint8_t *hw;		/* BAR0 */
+	int socket;
+	uint16_t nb_desc;
+	uint16_t rs_thresh;
+	uint16_t free_thresh;
+	uint16_t port_id;
+	uint16_t queue_id;
+};
+
+/* A queue with its descriptor ring in DMA memory, not yet started: 0,
+ * -ENOMEM, or -EFAULT when the ring has no IOVA. */
+int e1000_rx_queue_create(const struct e1000_rxq_params *p, struct e1000_rx_queue **rxq);
+int e1000_tx_queue_create(const struct e1000_txq_params *p, struct e1000_tx_queue **txq);
+/* Frees what the rings hold and the queue (NULL: nothing). */
+void e1000_rx_queue_destroy(struct e1000_rx_queue *rxq);
+void e1000_tx_queue_destroy(struct e1000_tx_queue *txq);
+/* Initialises a queue for a start: every RX descriptor armed with a
+ * fresh mbuf (0, or -ENOMEM with nothing kept), the TX ring emptied, and
+ * the indexes and the fault state (stopped, resets) cleared. */
+int e1000_rx_queue_init(struct e1000_rx_queue *rxq);
+void e1000_tx_queue_init(struct e1000_tx_queue *txq);
 /* Frees the mbufs the rings hold and rewinds the indexes (port stopped,
- * device no longer doing DMA). */
+ * device no longer doing DMA). TX returns how many packets were still in
+ * the ring. */
 void e1000_rx_queue_drain(struct e1000_rx_queue *rxq);
-/* Returns how many packets were still in the ring (freed now). */
 unsigned e1000_tx_queue_drain(struct e1000_tx_queue *txq);
 
 #endif /* E1000_ETHDEV_H */
