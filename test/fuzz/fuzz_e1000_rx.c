@@ -41,7 +41,8 @@
 
 static struct sl_mempool *pool_2k, *pool_1k;
 static uint8_t *bar;
-static uint8_t flat[16384];
+/* the longest chain: every descriptor the device may own, full */
+static uint8_t flat[RING * 2048];
 
 static uint32_t reg(uint32_t off)
 {
@@ -115,7 +116,7 @@ static void check_frame(const struct e1000_rx_queue *rxq, const struct sl_mbuf *
 			fail("segment length outside 1..buf_len", s->data_len, rxq->buf_len);
 	if (m->nb_segs > 1 && !rxq->scatter)
 		fail("a chain with scatter off", m->nb_segs, 0);
-	if (m->pkt_len > sizeof(flat))
+	if (m->pkt_len > (RING - 1u) * rxq->buf_len)
 		fail("frame longer than the ring can hold", m->pkt_len, 0);
 	d = sl_pktmbuf_read(m, 0, m->pkt_len, flat);
 	if (d == NULL)
