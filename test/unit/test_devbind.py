@@ -447,6 +447,7 @@ class StatusTest(DevbindTestCase):
         self.assertEqual(status, 0)
         self.assertIn('examples:', out)
         self.assertIn('--bind vfio-pci', out)
+        self.assertIn('-b uio_pci_generic', out)
         self.assertIn('routes', out)
 
 
