@@ -327,7 +327,7 @@ class DevbindTestCase(unittest.TestCase):
         return 'sh ' + shlex.quote(script), log
 
 
-USERSPACE_SECTION = 'Network devices on a userspace driver (vfio-pci, uio_pci_generic)'
+USERSPACE_SECTION = 'Network devices bound to vfio-pci or uio_pci_generic'
 
 
 class StatusTest(DevbindTestCase):
