@@ -160,8 +160,7 @@ static int read_ulong(const char *dir, const char *file, unsigned long *out)
 	return 0;
 }
 
-/* Base name of the target of dir/link, "" if there is no such link. */
-static void read_link_name(const char *dir, const char *link, char *buf, size_t size)
+void sl_pci_read_link_name(const char *dir, const char *link, char *buf, size_t size)
 {
 	char path[PATH_MAX], target[PATH_MAX];
 	const char *base;
@@ -216,8 +215,8 @@ static int scan_one(const char *devdir, const struct sl_pci_addr *addr, struct s
 		if (node >= 0 && node < SL_MAX_NUMA_NODES)
 			dev->numa_node = (int)node;
 	}
-	read_link_name(devdir, "driver", dev->kdrv, sizeof(dev->kdrv));
-	read_link_name(devdir, "iommu_group", group, sizeof(group));
+	sl_pci_read_link_name(devdir, "driver", dev->kdrv, sizeof(dev->kdrv));
+	sl_pci_read_link_name(devdir, "iommu_group", group, sizeof(group));
 	if (group[0] != '\0' && isdigit((unsigned char)group[0]))
 		dev->iommu_group = atoi(group);
 	*out = dev;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause
- * Sluice PCI bus internals shared by pci.c, pci_vfio.c, pci_iova.c and the
- * unit test (not installed). */
+ * Sluice PCI bus internals shared by the lib/pci sources and the unit test
+ * (not installed). */
 #ifndef SL_PCI_PRIVATE_H
 #define SL_PCI_PRIVATE_H
 
@@ -76,6 +76,9 @@ const struct sl_pci_driver *sl_pci_match_driver(const struct sl_pci_id *id);
 
 /* The sysfs root used by the scan: $SL_SYSFS_ROOT or "/sys". */
 const char *sl_pci_sysfs_root(void);
+/* Base name of the target of dir/link into buf, "" if there is no such
+ * link or the name does not fit. */
+void sl_pci_read_link_name(const char *dir, const char *link, char *buf, size_t size);
 
 /* EAL hook bodies, callable directly by tests. */
 int sl_pci_bus_init(void);
@@ -90,5 +93,19 @@ int sl_pci_vfio_open(struct sl_pci_device *dev);
 /* Bus mastering off, BARs unmapped, device fd closed; the last device also
  * unmaps all DMA and closes the group(s) and the container. */
 void sl_pci_vfio_close(struct sl_pci_device *dev);
+
+/* The group of dev attached to the process's container (opened, with the
+ * container, the IOMMU type and the DMA mapping, on first use): its fd in
+ * *group_fd, or -errno after one log line with nothing left open. */
+int sl_pci_vfio_group_get(const struct sl_pci_device *dev, int *group_fd);
+/* One device fewer on the group; the last one unmaps all DMA and closes
+ * the group(s) and the container. */
+void sl_pci_vfio_group_put(int group_fd);
+
+/* pci_vfio_dma.c: the IOVA allocator (VA mode) and the DMA mapping of all
+ * EAL memory in the container, kept up to date through memory events.
+ * 0 or -errno after one log line, nothing left behind. */
+int sl_pci_vfio_dma_setup(int container_fd);
+void sl_pci_vfio_dma_teardown(void);
 
 #endif /* SL_PCI_PRIVATE_H */
