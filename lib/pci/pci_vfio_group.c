@@ -202,18 +202,18 @@ static pid_t find_group_holder(int group, char *comm, size_t comm_size)
 static void log_device_in_use(const struct sl_pci_device *dev, const char *path)
 {
 	char comm[64];
-	pid_t pid = find_group_holder(dev->iommu_group, comm, sizeof(comm));
+	pid_t pid = find_group_holder(dev->priv->iommu_group, comm, sizeof(comm));
 
 	if (pid != 0)
 		SL_LOG(ERR, PCI,
 		       "%s: device in use: process %ld (%s) has its IOMMU group %d (%s) open; "
 		       "stop that program first or use another device",
-		       dev->name, (long)pid, comm[0] ? comm : "?", dev->iommu_group, path);
+		       dev->name, (long)pid, comm[0] ? comm : "?", dev->priv->iommu_group, path);
 	else
 		SL_LOG(ERR, PCI,
 		       "%s: device in use: its IOMMU group %d (%s) is open in another process "
 		       "(a Sluice/DPDK program or a VM); stop it first or use another device",
-		       dev->name, dev->iommu_group, path);
+		       dev->name, dev->priv->iommu_group, path);
 }
 /* /dev/vfio/<group>, or -errno after the line that says what to do. */
 static int group_fd_open(const struct sl_pci_device *dev)
@@ -221,18 +221,18 @@ static int group_fd_open(const struct sl_pci_device *dev)
 	char path[64], noiommu[64];
 	int fd, err;
 
-	snprintf(path, sizeof(path), "/dev/vfio/%d", dev->iommu_group);
+	snprintf(path, sizeof(path), "/dev/vfio/%d", dev->priv->iommu_group);
 	fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd >= 0)
 		return fd;
 	err = errno;
-	snprintf(noiommu, sizeof(noiommu), "/dev/vfio/noiommu-%d", dev->iommu_group);
+	snprintf(noiommu, sizeof(noiommu), "/dev/vfio/noiommu-%d", dev->priv->iommu_group);
 	if (err == ENOENT && access(noiommu, F_OK) == 0)
 		SL_LOG(ERR, PCI,
 		       "%s: IOMMU group %d is a no-IOMMU group (%s): Sluice needs a real "
 		       "IOMMU for vfio-pci, boot with intel_iommu=on (AMD: amd_iommu=on); "
 		       "without one, bind the device to uio_pci_generic",
-		       dev->name, dev->iommu_group, noiommu);
+		       dev->name, dev->priv->iommu_group, noiommu);
 	else if (err == ENOENT)
 		SL_LOG(ERR, PCI,
 		       "%s: %s is missing: is the device still bound to vfio-pci? "
@@ -260,18 +260,18 @@ static int group_attach(const struct sl_pci_device *dev, int fd)
 	if (ioctl(fd, VFIO_GROUP_GET_STATUS, &status) < 0) {
 		err = errno;
 		SL_LOG(ERR, PCI, "%s: VFIO_GROUP_GET_STATUS on /dev/vfio/%d: %s", dev->name,
-		       dev->iommu_group, strerror(err));
+		       dev->priv->iommu_group, strerror(err));
 		return -err;
 	}
 	if (!(status.flags & VFIO_GROUP_FLAGS_VIABLE)) {
-		log_group_not_viable(dev, dev->iommu_group);
+		log_group_not_viable(dev, dev->priv->iommu_group);
 		return -EPERM;
 	}
 	if (!(status.flags & VFIO_GROUP_FLAGS_CONTAINER_SET) &&
 	    ioctl(fd, VFIO_GROUP_SET_CONTAINER, &vfio.container_fd) < 0) {
 		err = errno;
 		SL_LOG(ERR, PCI, "%s: VFIO_GROUP_SET_CONTAINER for group %d: %s", dev->name,
-		       dev->iommu_group, strerror(err));
+		       dev->priv->iommu_group, strerror(err));
 		return -err;
 	}
 	return 0;
@@ -300,7 +300,7 @@ static int group_open(const struct sl_pci_device *dev, int *group_fd)
 	int fd, ret;
 
 	for (i = 0; i < vfio.nb_groups; i++) {
-		if (vfio.groups[i].id == dev->iommu_group) {
+		if (vfio.groups[i].id == dev->priv->iommu_group) {
 			vfio.groups[i].refs++;
 			*group_fd = vfio.groups[i].fd;
 			return 0;
@@ -318,7 +318,7 @@ static int group_open(const struct sl_pci_device *dev, int *group_fd)
 	if (ret < 0)
 		goto fail_fd;
 	g = &vfio.groups[vfio.nb_groups++];
-	*g = (struct vfio_group){ .id = dev->iommu_group, .fd = fd, .refs = 1 };
+	*g = (struct vfio_group){ .id = dev->priv->iommu_group, .fd = fd, .refs = 1 };
 	if (!vfio.iommu_set) {
 		ret = iommu_setup(dev);
 		if (ret < 0)

@@ -212,7 +212,8 @@ START_TEST(scan_fake_tree)
 	SL_PCI_FOREACH_DEVICE(d) {
 		ck_assert_uint_lt(i, SL_DIM(order));
 		ck_assert_str_eq(d->name, order[i]);
-		ck_assert_int_eq(d->vfio_dev_fd, -1);
+		ck_assert_ptr_nonnull(d->priv);
+		ck_assert(!sl_pci_device_is_open(d));
 		ck_assert_ptr_null(d->mem_resource[0].addr);
 		i++;
 	}
@@ -227,7 +228,7 @@ START_TEST(scan_fake_tree)
 	ck_assert_uint_eq(d->class_id, 0x020000);
 	ck_assert_int_eq(d->numa_node, SL_SOCKET_ID_ANY);
 	ck_assert_str_eq(d->kdrv, "e1000");
-	ck_assert_int_eq(d->iommu_group, 3);
+	ck_assert_int_eq(d->priv->iommu_group, 3);
 
 	d = find("0000:00:06.0");
 	ck_assert_str_eq(d->kdrv, "");
@@ -236,7 +237,7 @@ START_TEST(scan_fake_tree)
 	d = find("0001:80:00.1");
 	ck_assert_uint_eq(d->id.device, 0x1008);
 	ck_assert_int_eq(d->numa_node, 1);
-	ck_assert_int_eq(d->iommu_group, -1);
+	ck_assert_int_eq(d->priv->iommu_group, -1);
 
 	/* A rescan sees a device that appeared and one that left. */
 	fake_device("0000:00:02.0", "0x1234\n", "0x1111\n", "0\n", "bochs-drm", 2);
