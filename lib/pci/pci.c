@@ -394,18 +394,20 @@ enum sl_pci_action sl_pci_decide(const struct sl_pci_device *dev, const struct s
 		if (dev->kdrv[0] != '\0')
 			snprintf(msg, msg_size,
 				 "%s is bound to %s (kernel driver), not vfio-pci: run "
-				 "usertools/sl-devbind --bind vfio-pci %s",
-				 dev->name, dev->kdrv, dev->name);
+				 "usertools/sl-devbind --bind vfio-pci %s (without an IOMMU: "
+				 "--bind uio_pci_generic %s and --iova-mode pa)",
+				 dev->name, dev->kdrv, dev->name, dev->name);
 		else
 			snprintf(msg, msg_size,
 				 "%s is not bound to any driver, not vfio-pci: run "
-				 "usertools/sl-devbind --bind vfio-pci %s",
-				 dev->name, dev->name);
+				 "usertools/sl-devbind --bind vfio-pci %s (without an IOMMU: "
+				 "--bind uio_pci_generic %s and --iova-mode pa)",
+				 dev->name, dev->name, dev->name);
 		return SL_PCI_ACTION_FAIL;
 	}
 	snprintf(msg, msg_size,
 		 "%s (%04x:%04x, %s) skipped: %s%s, not vfio-pci (usertools/sl-devbind --bind "
-		 "vfio-pci %s to use it)",
+		 "vfio-pci %s to use it, or uio_pci_generic without an IOMMU)",
 		 dev->name, dev->id.vendor, dev->id.device, drv->name,
 		 dev->kdrv[0] != '\0' ? "bound to " : "not bound to any driver",
 		 dev->kdrv, dev->name);

@@ -22,6 +22,7 @@
 
 static const struct sl_pci_backend *const backends[] = {
 	&sl_pci_vfio_backend,
+	&sl_pci_uio_backend,
 };
 
 const struct sl_pci_backend *sl_pci_backend_for(const char *kdrv)

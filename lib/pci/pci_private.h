@@ -133,6 +133,7 @@ struct sl_pci_backend {
 };
 
 extern const struct sl_pci_backend sl_pci_vfio_backend;
+extern const struct sl_pci_backend sl_pci_uio_backend;
 /* The backend for a kernel driver name, NULL when none serves it. */
 const struct sl_pci_backend *sl_pci_backend_for(const char *kdrv);
 
