@@ -169,7 +169,7 @@ static int bars_open(struct sl_pci_device *dev)
 		}
 		r->fd = fd;
 		r->size = end - start + 1;
-		r->flags = flags & IORESOURCE_IO ? SL_PCI_REGION_IO : SL_PCI_REGION_MMAP;
+		r->flags = (flags & IORESOURCE_IO) ? SL_PCI_REGION_IO : SL_PCI_REGION_MMAP;
 	}
 	fclose(f);
 	return ret;

@@ -60,7 +60,7 @@ static int read_device_info(struct sl_pci_device *dev)
 		p->region[i].fd = p->vfio.dev_fd;
 		p->region[i].offset = reg.offset;
 		p->region[i].size = reg.size;
-		p->region[i].flags = reg.flags & VFIO_REGION_INFO_FLAG_MMAP ? SL_PCI_REGION_MMAP : 0;
+		p->region[i].flags = (reg.flags & VFIO_REGION_INFO_FLAG_MMAP) ? SL_PCI_REGION_MMAP : 0;
 	}
 	if (p->region[SL_PCI_REGION_CONFIG].size == 0) {
 		SL_LOG(ERR, PCI, "%s: VFIO reports no config space region", dev->name);
