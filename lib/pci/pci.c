@@ -123,6 +123,13 @@ const char *sl_pci_sysfs_root(void)
 	return root != NULL && root[0] != '\0' ? root : "/sys";
 }
 
+const char *sl_pci_devfs_root(void)
+{
+	const char *root = getenv("SL_DEVFS_ROOT");
+
+	return root != NULL && root[0] != '\0' ? root : "/dev";
+}
+
 /* First line of a small sysfs file, newline stripped. 0 or -errno. */
 static int read_line(const char *dir, const char *file, char *buf, size_t size)
 {
@@ -160,8 +167,7 @@ static int read_ulong(const char *dir, const char *file, unsigned long *out)
 	return 0;
 }
 
-/* Base name of the target of dir/link, "" if there is no such link. */
-static void read_link_name(const char *dir, const char *link, char *buf, size_t size)
+void sl_pci_read_link_name(const char *dir, const char *link, char *buf, size_t size)
 {
 	char path[PATH_MAX], target[PATH_MAX];
 	const char *base;
@@ -180,6 +186,32 @@ static void read_link_name(const char *dir, const char *link, char *buf, size_t 
 		memcpy(buf, base, strlen(base) + 1);
 }
 
+/* A device and the bus's state of it, freed together. */
+struct scanned_device {
+	struct sl_pci_device dev;	/* first: free(dev) frees both */
+	struct sl_pci_device_private priv;
+};
+
+static struct sl_pci_device *device_alloc(const struct sl_pci_addr *addr)
+{
+	struct scanned_device *s = calloc(1, sizeof(*s));
+	unsigned i;
+
+	if (s == NULL)
+		return NULL;
+	s->dev.priv = &s->priv;
+	s->dev.addr = *addr;
+	sl_pci_addr_format(addr, s->dev.name, sizeof(s->dev.name));
+	s->priv.iommu_group = -1;
+	s->priv.vfio.dev_fd = -1;
+	s->priv.vfio.group_fd = -1;
+	s->priv.uio.uio_fd = -1;
+	s->priv.uio.uio_index = -1;
+	for (i = 0; i < SL_PCI_NB_REGIONS; i++)
+		s->priv.region[i].fd = -1;
+	return &s->dev;
+}
+
 static int scan_one(const char *devdir, const struct sl_pci_addr *addr, struct sl_pci_device **out)
 {
 	struct sl_pci_device *dev;
@@ -188,14 +220,9 @@ static int scan_one(const char *devdir, const struct sl_pci_addr *addr, struct s
 	long node;
 	char buf[32];
 
-	dev = calloc(1, sizeof(*dev));
+	dev = device_alloc(addr);
 	if (dev == NULL)
 		return -ENOMEM;
-	dev->addr = *addr;
-	sl_pci_addr_format(addr, dev->name, sizeof(dev->name));
-	dev->vfio_dev_fd = -1;
-	dev->vfio_group_fd = -1;
-	dev->iommu_group = -1;
 
 	if (read_ulong(devdir, "vendor", &v) < 0 || v > 0xffff)
 		goto bad;
@@ -216,10 +243,10 @@ static int scan_one(const char *devdir, const struct sl_pci_addr *addr, struct s
 		if (node >= 0 && node < SL_MAX_NUMA_NODES)
 			dev->numa_node = (int)node;
 	}
-	read_link_name(devdir, "driver", dev->kdrv, sizeof(dev->kdrv));
-	read_link_name(devdir, "iommu_group", group, sizeof(group));
+	sl_pci_read_link_name(devdir, "driver", dev->kdrv, sizeof(dev->kdrv));
+	sl_pci_read_link_name(devdir, "iommu_group", group, sizeof(group));
 	if (group[0] != '\0' && isdigit((unsigned char)group[0]))
-		dev->iommu_group = atoi(group);
+		dev->priv->iommu_group = atoi(group);
 	*out = dev;
 	return 0;
 bad:
@@ -290,7 +317,7 @@ int sl_pci_scan(void)
 	 * the rest are replaced by what sysfs says now. */
 	while ((old = pci_devices) != NULL) {
 		pci_devices = old->next;
-		if (old->vfio_dev_fd >= 0 || old->driver != NULL) {
+		if (sl_pci_device_is_open(old) || old->driver != NULL) {
 			free(list_take(&fresh, &old->addr));
 			insert_sorted(&fresh, old);
 		} else {
@@ -360,25 +387,27 @@ enum sl_pci_action sl_pci_decide(const struct sl_pci_device *dev, const struct s
 		return SL_PCI_ACTION_FAIL;
 	}
 	*drvp = drv;
-	if (strcmp(dev->kdrv, "vfio-pci") == 0)
+	if (sl_pci_backend_for(dev->kdrv) != NULL)
 		return SL_PCI_ACTION_OPEN;
 
 	if (explicit) {
 		if (dev->kdrv[0] != '\0')
 			snprintf(msg, msg_size,
 				 "%s is bound to %s (kernel driver), not vfio-pci: run "
-				 "usertools/sl-devbind --bind vfio-pci %s",
-				 dev->name, dev->kdrv, dev->name);
+				 "usertools/sl-devbind --bind vfio-pci %s (without an IOMMU: "
+				 "--bind uio_pci_generic %s and --iova-mode pa)",
+				 dev->name, dev->kdrv, dev->name, dev->name);
 		else
 			snprintf(msg, msg_size,
 				 "%s is not bound to any driver, not vfio-pci: run "
-				 "usertools/sl-devbind --bind vfio-pci %s",
-				 dev->name, dev->name);
+				 "usertools/sl-devbind --bind vfio-pci %s (without an IOMMU: "
+				 "--bind uio_pci_generic %s and --iova-mode pa)",
+				 dev->name, dev->name, dev->name);
 		return SL_PCI_ACTION_FAIL;
 	}
 	snprintf(msg, msg_size,
 		 "%s (%04x:%04x, %s) skipped: %s%s, not vfio-pci (usertools/sl-devbind --bind "
-		 "vfio-pci %s to use it)",
+		 "vfio-pci %s to use it, or uio_pci_generic without an IOMMU)",
 		 dev->name, dev->id.vendor, dev->id.device, drv->name,
 		 dev->kdrv[0] != '\0' ? "bound to " : "not bound to any driver",
 		 dev->kdrv, dev->name);
@@ -401,12 +430,11 @@ void sl_pci_bus_fini(void)
 			       dev->name, dev->driver->name);
 		dev->driver = NULL;
 		dev->driver_data = NULL;
-		if (dev->vfio_dev_fd >= 0)
+		if (sl_pci_device_is_open(dev))
 			sl_pci_set_bus_master(dev, 0);
 	}
 	for (dev = pci_devices; dev != NULL; dev = dev->next)
-		if (dev->vfio_dev_fd >= 0)
-			sl_pci_vfio_close(dev);
+		sl_pci_device_close(dev);
 	free_device_list();
 }
 
@@ -439,12 +467,84 @@ static int load_allow_list(struct sl_pci_addr **out, unsigned *count)
 	return 0;
 }
 
+/* The scan for sl_pci_bus_init: 1 with devices to look at, 0 when there
+ * is no PCI bus and nothing asks for one, -errno after a log line. */
+static int bus_scan(unsigned nb_allow)
+{
+	int ret = sl_pci_scan();
+
+	if (ret >= 0)
+		return 1;
+	if (nb_allow > 0) {
+		SL_LOG(ERR, PCI,
+		       "cannot read %s/bus/pci/devices (%s), but -a asks for PCI devices: is "
+		       "sysfs mounted?",
+		       sl_pci_sysfs_root(), strerror(-ret));
+		return ret;
+	}
+	SL_LOG(INFO, PCI, "no PCI bus (%s/bus/pci/devices: %s)", sl_pci_sysfs_root(),
+	       strerror(-ret));
+	return 0;
+}
+
+/* Every -a entry names a scanned device: 0, or -ENODEV after a log line. */
+static int check_allow_list(const struct sl_pci_addr *allow, unsigned nb_allow)
+{
+	char name[SL_PCI_ADDR_STRLEN];
+	unsigned i;
+
+	for (i = 0; i < nb_allow; i++) {
+		if (sl_pci_device_find(&allow[i]) != NULL)
+			continue;
+		sl_pci_addr_format(&allow[i], name, sizeof(name));
+		SL_LOG(ERR, PCI,
+		       "-a %s: no such PCI device (see usertools/sl-devbind --status or lspci -D)",
+		       name);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+/* Opens dev, lets drv quiesce it, turns bus mastering on and probes. 0, or
+ * -errno after a log line with the device closed again. */
+static int probe_one(struct sl_pci_device *dev, const struct sl_pci_driver *drv)
+{
+	int ret = sl_pci_device_dma_map(dev);
+
+	if (ret == 0)
+		ret = sl_pci_device_open(dev);
+	if (ret < 0)
+		return ret;
+	/* bus mastering is still off: see sl_pci_driver.quiesce */
+	if (drv->quiesce != NULL)
+		drv->quiesce(dev);
+	ret = sl_pci_set_bus_master(dev, 1);
+	if (ret < 0) {
+		SL_LOG(ERR, PCI, "%s: cannot enable bus mastering: %s", dev->name, strerror(-ret));
+		goto fail;
+	}
+	dev->driver = drv;
+	SL_LOG(INFO, PCI, "%s (%04x:%04x) numa %d, %s: probing with %s", dev->name,
+	       dev->id.vendor, dev->id.device, dev->numa_node, dev->kdrv, drv->name);
+	ret = drv->probe(dev);
+	if (ret < 0) {
+		SL_LOG(ERR, PCI, "%s: %s probe failed (%s)", dev->name, drv->name, strerror(-ret));
+		goto fail;
+	}
+	return 0;
+fail:
+	dev->driver = NULL;
+	dev->driver_data = NULL;
+	sl_pci_device_close(dev);
+	return ret;
+}
+
 int sl_pci_bus_init(void)
 {
 	const struct sl_pci_driver *drv;
 	struct sl_pci_device *dev;
 	struct sl_pci_addr *allow;
-	unsigned nb_allow, i, probed = 0;
+	unsigned nb_allow, probed = 0;
 	char msg[512];
 	int ret;
 
@@ -459,37 +559,12 @@ int sl_pci_bus_init(void)
 	ret = load_allow_list(&allow, &nb_allow);
 	if (ret < 0)
 		return ret;
-
-	ret = sl_pci_scan();
-	if (ret < 0) {
-		if (nb_allow > 0) {
-			SL_LOG(ERR, PCI,
-			       "cannot read %s/bus/pci/devices (%s), but -a asks for PCI "
-			       "devices: is sysfs mounted?",
-			       sl_pci_sysfs_root(), strerror(-ret));
-			free(allow);
-			return ret;
-		}
-		SL_LOG(INFO, PCI, "no PCI bus (%s/bus/pci/devices: %s)", sl_pci_sysfs_root(),
-		       strerror(-ret));
-		free(allow);
-		return 0;
-	}
-
-	for (i = 0; i < nb_allow; i++) {
-		if (sl_pci_device_find(&allow[i]) == NULL) {
-			char name[SL_PCI_ADDR_STRLEN];
-
-			sl_pci_addr_format(&allow[i], name, sizeof(name));
-			SL_LOG(ERR, PCI,
-			       "-a %s: no such PCI device (see usertools/sl-devbind --status "
-			       "or lspci -D)",
-			       name);
-			ret = -ENODEV;
-			goto fail;
-		}
-	}
-
+	ret = bus_scan(nb_allow);
+	if (ret <= 0)
+		goto out;
+	ret = check_allow_list(allow, nb_allow);
+	if (ret < 0)
+		goto fail;
 	for (dev = pci_devices; dev != NULL; dev = dev->next) {
 		switch (sl_pci_decide(dev, allow, nb_allow, &drv, msg, sizeof(msg))) {
 		case SL_PCI_ACTION_SKIP:
@@ -503,39 +578,18 @@ int sl_pci_bus_init(void)
 		case SL_PCI_ACTION_OPEN:
 			break;
 		}
-		ret = sl_pci_vfio_open(dev);
+		ret = probe_one(dev, drv);
 		if (ret < 0)
 			goto fail;
-		/* bus mastering is still off: see sl_pci_driver.quiesce */
-		if (drv->quiesce != NULL)
-			drv->quiesce(dev);
-		ret = sl_pci_set_bus_master(dev, 1);
-		if (ret < 0) {
-			SL_LOG(ERR, PCI, "%s: cannot enable bus mastering: %s", dev->name,
-			       strerror(-ret));
-			sl_pci_vfio_close(dev);
-			goto fail;
-		}
-		dev->driver = drv;
-		SL_LOG(INFO, PCI, "%s (%04x:%04x) numa %d: probing with %s", dev->name,
-		       dev->id.vendor, dev->id.device, dev->numa_node, drv->name);
-		ret = drv->probe(dev);
-		if (ret < 0) {
-			SL_LOG(ERR, PCI, "%s: %s probe failed (%s)", dev->name, drv->name,
-			       strerror(-ret));
-			dev->driver = NULL;
-			dev->driver_data = NULL;
-			sl_pci_vfio_close(dev);
-			goto fail;
-		}
 		probed++;
 	}
-	free(allow);
 	SL_LOG(INFO, PCI, "%u PCI device(s) probed", probed);
-	return 0;
+	ret = 0;
+	goto out;
 fail:
-	free(allow);
 	sl_pci_bus_fini();
+out:
+	free(allow);
 	return ret;
 }
 

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Sluice PCI bus: sysfs scan, driver matching, devices opened through VFIO
- * (BARs mapped into the process, config space, bus mastering) and the DMA
- * mapping of all EAL memory in the IOMMU.
+ * or UIO (BARs mapped into the process, config space, bus mastering) and,
+ * with VFIO, the DMA mapping of all EAL memory in the IOMMU.
  *
  * A driver registers with SL_PCI_REGISTER(drv). During sl_eal_init the PCI
  * hook scans /sys/bus/pci/devices; each device that matches a driver's id
  * table, is allowed (-a, or every device when no -a is given) and is bound
- * to vfio-pci is opened, reset when VFIO can, its memory BARs are mapped,
- * drv->quiesce(dev) stops what it may still be doing, bus mastering is
+ * to vfio-pci or uio_pci_generic is opened, reset when it can be, its
+ * memory BARs are mapped, drv->quiesce(dev) stops what it may still be doing, bus mastering is
  * enabled and drv->probe(dev) is called. sl_eal_cleanup calls remove(dev)
  * and releases everything. */
 #ifndef SL_PCI_H
@@ -57,22 +57,11 @@ struct sl_pci_resource {
 	uint64_t len;
 };
 
-/* What VFIO reported about one region (BARs 0-5, ROM, config). */
-struct sl_pci_vfio_region {
-	uint64_t offset;	/* of the region in the device fd */
-	uint64_t size;
-	uint32_t flags;		/* VFIO_REGION_INFO_FLAG_* */
-};
-
-/* Interrupt capabilities (the drivers poll; this is for the record and for
- * future link-state interrupts). */
-struct sl_pci_intr_info {
-	uint32_t intx_count;
-	uint32_t msi_count;
-	uint32_t msix_count;
-};
-
 struct sl_pci_driver;
+
+/* The bus's own state of a device (backend, file descriptors, regions):
+ * lib/pci's, not part of the API. */
+struct sl_pci_device_private;
 
 struct sl_pci_device {
 	struct sl_pci_device *next;		/* scan order (bus order) */
@@ -83,20 +72,13 @@ struct sl_pci_device {
 	uint32_t class_id;			/* 0x020000 = Ethernet */
 	int numa_node;				/* SL_SOCKET_ID_ANY if unknown */
 	char kdrv[32];				/* kernel driver, "" if unbound */
-	int iommu_group;			/* -1 if the device has none */
 
 	struct sl_pci_resource mem_resource[SL_PCI_MAX_BARS];
 
-	/* VFIO state, valid while the device is open */
-	int vfio_dev_fd;			/* -1 when closed */
-	int vfio_group_fd;
-	uint32_t vfio_dev_flags;		/* VFIO_DEVICE_FLAGS_* */
-	uint32_t vfio_num_regions;
-	struct sl_pci_vfio_region vfio_region[SL_PCI_MAX_BARS + 2];
-	struct sl_pci_intr_info intr;
-
 	const struct sl_pci_driver *driver;	/* set while probed */
 	void *driver_data;			/* the driver's own (e.g. port) */
+
+	struct sl_pci_device_private *priv;	/* NULL: not scanned by the bus */
 };
 
 struct sl_pci_driver {
@@ -113,7 +95,7 @@ struct sl_pci_driver {
 	/* Optional, before probe: BARs mapped, bus mastering still off. Must
 	 * stop any DMA the device was left set up for, from whatever state a
 	 * previous owner left it in (killed mid-traffic: rings and enables
-	 * still programmed, and a device without a VFIO reset keeps them).
+	 * still programmed, and a device without a reset keeps them).
 	 * Once mastering is on, the IOVAs in those rings would reach this
 	 * process's memory, mapped at the same IOVAs for other uses. */
 	void (*quiesce)(struct sl_pci_device *dev);
@@ -129,18 +111,15 @@ void sl_pci_register(struct sl_pci_driver *drv);
 
 /* ---- scanned devices ------------------------------------------------- */
 
-/* Re-reads sysfs (SL_SYSFS_ROOT/bus/pci/devices, root "/sys" unless that
- * environment variable says otherwise). Devices already open keep their
- * state. Returns the number of devices or -errno. The EAL hook calls this;
- * applications rarely need to. */
-int sl_pci_scan(void);
+/* The EAL hook scans SL_SYSFS_ROOT/bus/pci/devices (root "/sys" unless
+ * that environment variable says otherwise). */
 /* Iterates the scanned devices in bus order: first with prev NULL. */
 struct sl_pci_device *sl_pci_device_next(const struct sl_pci_device *prev);
 #define SL_PCI_FOREACH_DEVICE(d) \
 	for ((d) = sl_pci_device_next(NULL); (d) != NULL; (d) = sl_pci_device_next(d))
 struct sl_pci_device *sl_pci_device_find(const struct sl_pci_addr *addr);
 
-/* ---- config space (through VFIO's config region) ---------------------- */
+/* ---- config space --------------------------------------------------------- */
 
 /* Return len, or -errno. The device must be open. */
 ssize_t sl_pci_config_read(const struct sl_pci_device *dev, void *buf, size_t len, off_t offset);
@@ -183,12 +162,13 @@ static inline void sl_pci_write32(const struct sl_pci_device *dev, int bar, uint
 	sl_write32(value, SL_PTR_ADD(dev->mem_resource[bar].addr, off));
 }
 
-/* Region access through the VFIO device fd (pread/pwrite): works for BARs
- * that cannot be mmapped and for I/O-port BARs. len or -errno. */
+/* Region access by pread/pwrite (the VFIO device fd, or sysfs resourceN
+ * on UIO): works for BARs that cannot be mmapped and for I/O-port BARs.
+ * len or -errno. */
 ssize_t sl_pci_bar_read(const struct sl_pci_device *dev, int bar, void *buf, size_t len, off_t offset);
 ssize_t sl_pci_bar_write(const struct sl_pci_device *dev, int bar, const void *buf, size_t len, off_t offset);
 
-/* An I/O-port BAR (virtio legacy), accessed through VFIO's region. */
+/* An I/O-port BAR (virtio legacy), accessed with sl_pci_bar_read/write. */
 struct sl_pci_ioport {
 	struct sl_pci_device *dev;
 	int bar;
@@ -201,7 +181,8 @@ int sl_pci_ioport_map(struct sl_pci_device *dev, int bar, struct sl_pci_ioport *
 int sl_pci_ioport_read(const struct sl_pci_ioport *p, void *buf, size_t len, off_t offset);
 int sl_pci_ioport_write(const struct sl_pci_ioport *p, const void *buf, size_t len, off_t offset);
 
-/* VFIO_DEVICE_RESET when the device supports it: 0, -ENOTSUP or -errno. */
+/* A function reset (VFIO_DEVICE_RESET; on UIO the sysfs reset file) when
+ * the device has one: 0, -ENOTSUP or -errno. */
 int sl_pci_reset(struct sl_pci_device *dev);
 
 #ifdef __cplusplus

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Unit tests for lib/pci: address parsing, the sysfs scan against a fake
  * tree (SL_SYSFS_ROOT), device selection and its messages, the EAL hook's
- * failures, and the IOVA allocator as pure functions. VFIO itself needs a
- * guest with an IOMMU: test/vm covers it. */
+ * failures, the UIO backend against fake sysfs files (resourceN and config
+ * are plain files here, /dev/uioN too), and the IOVA allocator as pure
+ * functions. VFIO itself needs a guest with an IOMMU: test/vm covers it. */
 #include <check.h>
 #include <stdarg.h>
 #include <errno.h>
@@ -29,6 +30,15 @@ static int fake_probe(struct sl_pci_device *dev)
 	return 0;
 }
 
+/* what the command register said when the bus called quiesce */
+static int fake_quiesced;
+static uint16_t fake_quiesce_command;
+static void fake_quiesce(struct sl_pci_device *dev)
+{
+	fake_quiesced++;
+	ck_assert_int_eq(sl_pci_config_read(dev, &fake_quiesce_command, 2, SL_PCI_COMMAND), 2);
+}
+
 static const struct sl_pci_id fake_ids[] = {
 	{ 0x8086, 0x100e },
 	{ 0x8086, 0x100f },
@@ -38,6 +48,7 @@ static struct sl_pci_driver fake_drv = {
 	.name = "net_fake",
 	.id_table = fake_ids,
 	.probe = fake_probe,
+	.quiesce = fake_quiesce,
 };
 SL_PCI_REGISTER(fake_drv)
 
@@ -212,7 +223,8 @@ START_TEST(scan_fake_tree)
 	SL_PCI_FOREACH_DEVICE(d) {
 		ck_assert_uint_lt(i, SL_DIM(order));
 		ck_assert_str_eq(d->name, order[i]);
-		ck_assert_int_eq(d->vfio_dev_fd, -1);
+		ck_assert_ptr_nonnull(d->priv);
+		ck_assert(!sl_pci_device_is_open(d));
 		ck_assert_ptr_null(d->mem_resource[0].addr);
 		i++;
 	}
@@ -227,7 +239,7 @@ START_TEST(scan_fake_tree)
 	ck_assert_uint_eq(d->class_id, 0x020000);
 	ck_assert_int_eq(d->numa_node, SL_SOCKET_ID_ANY);
 	ck_assert_str_eq(d->kdrv, "e1000");
-	ck_assert_int_eq(d->iommu_group, 3);
+	ck_assert_int_eq(d->priv->iommu_group, 3);
 
 	d = find("0000:00:06.0");
 	ck_assert_str_eq(d->kdrv, "");
@@ -236,7 +248,7 @@ START_TEST(scan_fake_tree)
 	d = find("0001:80:00.1");
 	ck_assert_uint_eq(d->id.device, 0x1008);
 	ck_assert_int_eq(d->numa_node, 1);
-	ck_assert_int_eq(d->iommu_group, -1);
+	ck_assert_int_eq(d->priv->iommu_group, -1);
 
 	/* A rescan sees a device that appeared and one that left. */
 	fake_device("0000:00:02.0", "0x1234\n", "0x1111\n", "0\n", "bochs-drm", 2);
@@ -292,7 +304,8 @@ START_TEST(decide_without_allow_list)
 	ck_assert_int_eq(sl_pci_decide(find("00:03.0"), NULL, 0, &drv, msg, sizeof(msg)),
 			 SL_PCI_ACTION_SKIP);
 	ck_assert_str_eq(msg, "0000:00:03.0 (8086:100e, net_fake) skipped: bound to e1000, not "
-			      "vfio-pci (usertools/sl-devbind --bind vfio-pci 0000:00:03.0 to use it)");
+			      "vfio-pci (usertools/sl-devbind --bind vfio-pci 0000:00:03.0 to use it, "
+			      "or uio_pci_generic without an IOMMU)");
 
 	/* unbound: skipped, saying so */
 	ck_assert_int_eq(sl_pci_decide(find("00:06.0"), NULL, 0, &drv, msg, sizeof(msg)),
@@ -323,7 +336,8 @@ START_TEST(decide_with_allow_list)
 	ck_assert_int_eq(sl_pci_decide(find("00:03.0"), allow, 2, &drv, msg, sizeof(msg)),
 			 SL_PCI_ACTION_FAIL);
 	ck_assert_str_eq(msg, "0000:00:03.0 is bound to e1000 (kernel driver), not vfio-pci: run "
-			      "usertools/sl-devbind --bind vfio-pci 0000:00:03.0");
+			      "usertools/sl-devbind --bind vfio-pci 0000:00:03.0 (without an IOMMU: "
+			      "--bind uio_pci_generic 0000:00:03.0 and --iova-mode pa)");
 
 	/* on vfio-pci, but not in the allow list: skipped silently */
 	ck_assert_int_eq(sl_pci_decide(find("00:04.0"), allow, 2, &drv, msg, sizeof(msg)),
@@ -340,7 +354,8 @@ START_TEST(decide_with_allow_list)
 	ck_assert_int_eq(sl_pci_decide(find("00:06.0"), allow, 1, &drv, msg, sizeof(msg)),
 			 SL_PCI_ACTION_FAIL);
 	ck_assert_str_eq(msg, "0000:00:06.0 is not bound to any driver, not vfio-pci: run "
-			      "usertools/sl-devbind --bind vfio-pci 0000:00:06.0");
+			      "usertools/sl-devbind --bind vfio-pci 0000:00:06.0 (without an IOMMU: "
+			      "--bind uio_pci_generic 0000:00:06.0 and --iova-mode pa)");
 	fake_sysfs_remove();
 }
 END_TEST
@@ -455,6 +470,281 @@ START_TEST(eal_vfio_missing_message)
 		      "message missing from: %s", sl_test_captured);
 	ck_assert_int_eq(fake_probed, 0);
 	fake_sysfs_remove();
+}
+END_TEST
+
+/* ---- the UIO backend, on fake sysfs files ------------------------------------ */
+
+#define UIO_BDF "0000:00:07.0"
+#define UIO_BAR0_LEN (128 * 1024)
+#define UIO_BAR1_LEN 64
+#define UIO_CMD_LEFT_ON 0x0007	/* a killed owner's: I/O, memory, bus master */
+
+static void write_bytes(const char *path, const void *buf, size_t len, off_t off)
+{
+	int fd = open(path, O_RDWR | O_CREAT, 0600);
+
+	ck_assert_msg(fd >= 0, "cannot create %s", path);
+	ck_assert_int_eq(pwrite(fd, buf, len, off), (ssize_t)len);
+	close(fd);
+}
+
+static void read_bytes(const char *file, void *buf, size_t len, off_t off)
+{
+	char path[PATH_MAX * 2];
+	int fd;
+
+	fmt(path, sizeof(path), "%s/bus/pci/devices/" UIO_BDF "/%s", fake_root, file);
+	fd = open(path, O_RDONLY);
+	ck_assert_msg(fd >= 0, "cannot open %s", path);
+	ck_assert_int_eq(pread(fd, buf, len, off), (ssize_t)len);
+	close(fd);
+}
+
+static uint16_t uio_command(void)
+{
+	uint16_t cmd;
+
+	read_bytes("config", &cmd, sizeof(cmd), SL_PCI_COMMAND);
+	return cmd;
+}
+
+/* An 82540EM on uio_pci_generic as the kernel shows it: uio/uio0, the
+ * "resource" table (BAR0 memory, BAR1 I/O ports), resourceN files of the
+ * BAR sizes, a 256-byte config space with bus mastering left on, a reset
+ * file, and /dev/uio0 (SL_DEVFS_ROOT). with_uio 0 leaves out uio/. */
+static void fake_sysfs_uio(int with_uio)
+{
+	char dir[PATH_MAX * 2], path[PATH_MAX * 3];
+	uint8_t config[256] = { 0 };
+	const uint32_t bar1 = 0xc001;
+	const uint16_t cmd = UIO_CMD_LEFT_ON;
+
+	fake_sysfs_create();
+	fake_device(UIO_BDF, "0x8086\n", "0x100e\n", "0\n", "uio_pci_generic", -1);
+	fmt(dir, sizeof(dir), "%s/bus/pci/devices/" UIO_BDF, fake_root);
+	if (with_uio) {
+		fmt(path, sizeof(path), "%s/uio", dir);
+		ck_assert_int_eq(mkdir(path, 0755), 0);
+		fmt(path, sizeof(path), "%s/uio/uio0", dir);
+		ck_assert_int_eq(mkdir(path, 0755), 0);
+	}
+	write_file(dir, "resource",
+		   "0x00000000febc0000 0x00000000febdffff 0x0000000000040200\n"
+		   "0x000000000000c000 0x000000000000c03f 0x0000000000040101\n"
+		   "0x0000000000000000 0x0000000000000000 0x0000000000000000\n"
+		   "0x0000000000000000 0x0000000000000000 0x0000000000000000\n"
+		   "0x0000000000000000 0x0000000000000000 0x0000000000000000\n"
+		   "0x0000000000000000 0x0000000000000000 0x0000000000000000\n"
+		   "0x0000000000000000 0x0000000000000000 0x0000000000000000\n");
+	fmt(path, sizeof(path), "%s/resource0", dir);
+	write_bytes(path, "", 1, UIO_BAR0_LEN - 1);
+	fmt(path, sizeof(path), "%s/resource1", dir);
+	write_bytes(path, "", 1, UIO_BAR1_LEN - 1);
+	config[0] = 0x86, config[1] = 0x80, config[2] = 0x0e, config[3] = 0x10;
+	memcpy(&config[SL_PCI_COMMAND], &cmd, sizeof(cmd));
+	memcpy(&config[0x14], &bar1, sizeof(bar1));
+	fmt(path, sizeof(path), "%s/config", dir);
+	write_bytes(path, config, sizeof(config), 0);
+	write_file(dir, "reset", "");
+	fmt(path, sizeof(path), "%s/dev", fake_root);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	write_file(path, "uio0", "");
+	setenv("SL_DEVFS_ROOT", path, 1);
+}
+
+static void fake_sysfs_uio_remove(void)
+{
+	unsetenv("SL_DEVFS_ROOT");
+	fake_sysfs_remove();
+}
+
+START_TEST(uio_backend_follows_driver)
+{
+	const struct sl_pci_driver *drv;
+	char msg[512];
+
+	ck_assert_ptr_eq(sl_pci_backend_for("vfio-pci"), &sl_pci_vfio_backend);
+	ck_assert_ptr_eq(sl_pci_backend_for("uio_pci_generic"), &sl_pci_uio_backend);
+	ck_assert_ptr_null(sl_pci_backend_for("e1000"));
+	ck_assert_ptr_null(sl_pci_backend_for(""));
+
+	fake_sysfs_uio(1);
+	ck_assert_int_eq(sl_pci_scan(), 1);
+	ck_assert_int_eq(sl_pci_decide(find(UIO_BDF), NULL, 0, &drv, msg, sizeof(msg)),
+			 SL_PCI_ACTION_OPEN);
+	ck_assert_ptr_eq(drv, &fake_drv);
+	ck_assert_str_eq(msg, "");
+	fake_sysfs_uio_remove();
+}
+END_TEST
+
+START_TEST(uio_open_maps_bars_and_config)
+{
+	struct sl_pci_device *dev;
+	struct sl_pci_ioport io;
+	uint32_t v = 0, mark = 0x5a5aa5a5;
+	uint16_t vendor = 0;
+	char reset[4] = "";
+
+	fake_sysfs_uio(1);
+	ck_assert_int_eq(sl_pci_scan(), 1);
+	dev = find(UIO_BDF);
+	ck_assert_int_eq(sl_pci_device_open(dev), 0);
+	ck_assert(sl_pci_device_is_open(dev));
+	ck_assert_ptr_eq(dev->priv->backend, &sl_pci_uio_backend);
+	ck_assert_int_eq(dev->priv->uio.uio_index, 0);
+	ck_assert_int_ge(dev->priv->uio.uio_fd, 0);
+	/* a reset went through sysfs */
+	read_bytes("reset", reset, 1, 0);
+	ck_assert_str_eq(reset, "1");
+
+	/* BAR0 is the resource0 file, shared */
+	ck_assert_ptr_nonnull(dev->mem_resource[0].addr);
+	ck_assert_uint_eq(dev->mem_resource[0].len, UIO_BAR0_LEN);
+	ck_assert_int_eq(sl_pci_map_bar(dev, 0), 0);
+	sl_pci_write32(dev, 0, 0x100, 0xdeadbeef);
+	read_bytes("resource0", &v, sizeof(v), 0x100);
+	ck_assert_uint_eq(v, 0xdeadbeef);
+
+	/* BAR1 is I/O ports: not mmapped, reached by pread/pwrite */
+	ck_assert_ptr_null(dev->mem_resource[1].addr);
+	ck_assert_int_eq(sl_pci_map_bar(dev, 1), -ENOTSUP);
+	ck_assert_int_eq(sl_pci_map_bar(dev, 2), -ENOENT);
+	ck_assert_int_eq(sl_pci_ioport_map(dev, 1, &io), 0);
+	ck_assert_uint_eq(io.len, UIO_BAR1_LEN);
+	ck_assert_int_eq(sl_pci_ioport_write(&io, &mark, 4, 8), 0);
+	read_bytes("resource1", &v, sizeof(v), 8);
+	ck_assert_uint_eq(v, mark);
+	ck_assert_int_eq(sl_pci_ioport_read(&io, &v, 4, 60), 0);
+	ck_assert_int_lt(sl_pci_ioport_read(&io, &v, 4, 62), 0);
+	ck_assert_int_eq(sl_pci_ioport_map(dev, 0, &io), -EINVAL);
+
+	/* config space is the config file */
+	ck_assert_int_eq(sl_pci_config_read(dev, &vendor, 2, 0), 2);
+	ck_assert_uint_eq(vendor, 0x8086);
+	ck_assert_int_eq(sl_pci_config_write(dev, &mark, 4, 0x40), 4);
+	read_bytes("config", &v, sizeof(v), 0x40);
+	ck_assert_uint_eq(v, mark);
+	ck_assert_int_eq(sl_pci_config_read(dev, &v, 4, 254), -EINVAL);
+
+	/* open left memory decoding on and the previous owner's bus
+	 * mastering off */
+	ck_assert_uint_eq(uio_command(), UIO_CMD_LEFT_ON & ~SL_PCI_COMMAND_MASTER);
+	sl_pci_device_close(dev);
+	ck_assert(!sl_pci_device_is_open(dev));
+	ck_assert_ptr_null(dev->mem_resource[0].addr);
+	ck_assert_int_eq(dev->priv->uio.uio_fd, -1);
+	ck_assert_int_eq(sl_pci_config_read(dev, &vendor, 2, 0), -ENODEV);
+	fake_sysfs_uio_remove();
+}
+END_TEST
+
+START_TEST(uio_close_clears_bus_master)
+{
+	struct sl_pci_device *dev;
+
+	fake_sysfs_uio(1);
+	ck_assert_int_eq(sl_pci_scan(), 1);
+	dev = find(UIO_BDF);
+	ck_assert_int_eq(sl_pci_device_open(dev), 0);
+	ck_assert_int_eq(sl_pci_set_bus_master(dev, 1), 0);
+	ck_assert_uint_eq(uio_command() & SL_PCI_COMMAND_MASTER, SL_PCI_COMMAND_MASTER);
+	sl_pci_device_close(dev);
+	ck_assert_uint_eq(uio_command() & SL_PCI_COMMAND_MASTER, 0);
+	ck_assert_uint_eq(uio_command() & SL_PCI_COMMAND_MEMORY, SL_PCI_COMMAND_MEMORY);
+	fake_sysfs_uio_remove();
+}
+END_TEST
+
+START_TEST(uio_without_uio_device_refused)
+{
+	struct sl_pci_device *dev;
+	int ret;
+
+	fake_sysfs_uio(0);
+	ck_assert_int_eq(sl_pci_scan(), 1);
+	dev = find(UIO_BDF);
+	sl_test_capture_begin(false);
+	ret = sl_pci_device_open(dev);
+	sl_test_capture_end();
+	ck_assert_int_eq(ret, -ENODEV);
+	ck_assert_msg(strstr(sl_test_captured, UIO_BDF " is bound to uio_pci_generic but has no UIO "
+					       "device") != NULL &&
+			      strstr(sl_test_captured, "sl-devbind --bind uio_pci_generic " UIO_BDF) != NULL,
+		      "message missing from: %s", sl_test_captured);
+	ck_assert(!sl_pci_device_is_open(dev));
+	/* nothing touched the device */
+	ck_assert_uint_eq(uio_command(), UIO_CMD_LEFT_ON);
+	fake_sysfs_uio_remove();
+}
+END_TEST
+
+START_TEST(uio_needs_pa_mode)
+{
+	int ret;
+
+	fake_sysfs_uio(1);
+	ret = eal_init_captured("-a", UIO_BDF, NULL);
+	ck_assert_int_lt(ret, 0);
+	ck_assert_msg(strstr(sl_test_captured, UIO_BDF " is on uio_pci_generic (no IOMMU): its DMA "
+					       "addresses are physical, run with --iova-mode pa") != NULL,
+		      "message missing from: %s", sl_test_captured);
+	ck_assert_int_eq(fake_probed, 0);
+	ck_assert_int_eq(fake_quiesced, 0);
+	ck_assert_uint_eq(uio_command(), UIO_CMD_LEFT_ON);
+	fake_sysfs_uio_remove();
+}
+END_TEST
+
+START_TEST(uio_refuses_no_huge)
+{
+	int ret;
+
+	fake_sysfs_uio(1);
+	ret = eal_init_captured("--iova-mode", "pa", NULL);
+	if (ret < 0 && strstr(sl_test_captured, "uio_pci_generic") == NULL) {
+		fprintf(stderr, "no physical addresses here (not root?): --no-huge refusal not "
+				"tested (%s)\n", sl_test_captured);
+		fake_sysfs_uio_remove();
+		return;
+	}
+	ck_assert_int_lt(ret, 0);
+	ck_assert_msg(strstr(sl_test_captured, UIO_BDF " is on uio_pci_generic (no IOMMU): --no-huge "
+					       "memory can be moved by the kernel") != NULL,
+		      "message missing from: %s", sl_test_captured);
+	ck_assert_int_eq(fake_probed, 0);
+	ck_assert_uint_eq(uio_command(), UIO_CMD_LEFT_ON);
+	fake_sysfs_uio_remove();
+}
+END_TEST
+
+/* The whole path on hugepages: open, quiesce with mastering off, probe
+ * with it on, and sl_eal_cleanup turning it off. */
+START_TEST(uio_probe_and_cleanup)
+{
+	char *argv[] = { (char *)"test_pci", (char *)"-l", (char *)"0", (char *)"-m", (char *)"8",
+			 (char *)"--iova-mode", (char *)"pa", NULL };
+	int ret;
+
+	fake_sysfs_uio(1);
+	sl_test_capture_begin(false);
+	ret = sl_eal_init((int)SL_DIM(argv) - 1, argv);
+	sl_test_capture_end();
+	if (ret < 0 && strstr(sl_test_captured, "uio") == NULL) {
+		fprintf(stderr, "no hugepages or physical addresses here: UIO probe not tested (%s)\n",
+			sl_test_captured);
+		fake_sysfs_uio_remove();
+		return;
+	}
+	ck_assert_msg(ret >= 0, "sl_eal_init failed: %s", sl_test_captured);
+	ck_assert_int_eq(fake_quiesced, 1);
+	ck_assert_uint_eq(fake_quiesce_command & SL_PCI_COMMAND_MASTER, 0);
+	ck_assert_int_eq(fake_probed, 1);
+	ck_assert_uint_eq(uio_command() & SL_PCI_COMMAND_MASTER, SL_PCI_COMMAND_MASTER);
+	sl_eal_cleanup();
+	ck_assert_uint_eq(uio_command() & SL_PCI_COMMAND_MASTER, 0);
+	fake_sysfs_uio_remove();
 }
 END_TEST
 
@@ -653,6 +943,16 @@ static Suite *pci_suite(void)
 	tcase_add_test(tc, eal_allowed_device_missing);
 	tcase_add_test(tc, eal_no_pci_skips_scan);
 	tcase_add_test(tc, eal_vfio_missing_message);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("uio");
+	tcase_add_test(tc, uio_backend_follows_driver);
+	tcase_add_test(tc, uio_open_maps_bars_and_config);
+	tcase_add_test(tc, uio_close_clears_bus_master);
+	tcase_add_test(tc, uio_without_uio_device_refused);
+	tcase_add_test(tc, uio_needs_pa_mode);
+	tcase_add_test(tc, uio_refuses_no_huge);
+	tcase_add_test(tc, uio_probe_and_cleanup);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("iova");
