@@ -19,6 +19,16 @@ struct eal_hook {
 
 struct eal_config eal_cfg;
 
+#define MAX_IOVA_QUERIES 4
+
+struct eal_iova_query {
+	const char *name;
+	sl_eal_iova_query_t query;
+};
+
+static struct eal_iova_query iova_queries[MAX_IOVA_QUERIES];
+static unsigned nb_iova_queries;
+
 static pthread_mutex_t eal_lock = PTHREAD_MUTEX_INITIALIZER;
 static int eal_running;
 static unsigned log_level_before_init;
@@ -51,6 +61,50 @@ int sl_eal_register_hook(const char *name, int order, int (*init)(void), void (*
 	nb_hooks++;
 	pthread_mutex_unlock(&eal_lock);
 	return 0;
+}
+
+int sl_eal_register_iova_query(const char *name, sl_eal_iova_query_t query)
+{
+	if (name == NULL || query == NULL)
+		return -EINVAL;
+	pthread_mutex_lock(&eal_lock);
+	if (nb_iova_queries == MAX_IOVA_QUERIES) {
+		pthread_mutex_unlock(&eal_lock);
+		SL_LOG(ERR, EAL, "IOVA query %s: more than %d buses", name, MAX_IOVA_QUERIES);
+		return -ENOSPC;
+	}
+	iova_queries[nb_iova_queries++] = (struct eal_iova_query){ name, query };
+	pthread_mutex_unlock(&eal_lock);
+	return 0;
+}
+
+/* --iova-mode auto: PA as soon as one device has no IOMMU (it can only DMA
+ * to physical addresses), VA otherwise (IOMMU-allocated IOVAs, or no device
+ * at all). A device behind an IOMMU works in PA mode too (VFIO maps
+ * IOVA = PA), so one answer serves a process that mixes both. Whether the
+ * memory suits such a device (hugepages that never move) is the bus's
+ * check when it opens the device. */
+static void eal_iova_mode_choose(struct eal_config *cfg)
+{
+	char what[128];
+	unsigned i;
+
+	if (cfg->iova_mode != SL_IOVA_MODE_DC)
+		return;
+	cfg->iova_auto = 1;
+	cfg->iova_mode = SL_IOVA_MODE_VA;
+	for (i = 0; i < nb_iova_queries; i++) {
+		what[0] = '\0';
+		if (iova_queries[i].query(what, sizeof(what)) != SL_IOVA_MODE_PA)
+			continue;
+		cfg->iova_mode = SL_IOVA_MODE_PA;
+		SL_LOG(WARNING, EAL,
+		       "IOVA mode pa: %s has no IOMMU, so devices get physical addresses and their "
+		       "DMA is not confined to this process's memory (a vIOMMU, or vfio-pci behind "
+		       "an IOMMU, confines it)",
+		       what[0] ? what : iova_queries[i].name);
+		return;
+	}
 }
 
 static void hooks_fini(void)
@@ -106,6 +160,7 @@ int sl_eal_init(int argc, char **argv)
 
 	/* Lcores first: the main thread is pinned before memory is touched,
 	 * so the first segment lands on the main lcore's node. */
+	eal_iova_mode_choose(&eal_cfg);
 	ret = eal_lcores_start(&eal_cfg);
 	if (ret < 0)
 		goto fail_cfg;

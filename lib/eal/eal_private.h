@@ -17,7 +17,8 @@ struct eal_config {
 	int no_pci;
 	size_t mem_bytes;		/* -m, 0 when not given */
 	int log_level;			/* -1 when not given */
-	enum sl_iova_mode iova_mode;
+	enum sl_iova_mode iova_mode;	/* DC (auto) until sl_eal_init chooses */
+	int iova_auto;			/* the mode was chosen, not given */
 	char *file_prefix;
 	char **vdevs;
 	unsigned nb_vdevs;

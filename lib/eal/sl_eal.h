@@ -41,6 +41,16 @@ void sl_eal_usage(const char *prog);
 enum { SL_EAL_HOOK_PCI = 10, SL_EAL_HOOK_VDEV = 20, SL_EAL_HOOK_ETHDEV = 30 };
 int sl_eal_register_hook(const char *name, int order, int (*init)(void), void (*fini)(void));
 
+/* A bus says which IOVA mode the devices it is about to probe need; called
+ * by sl_eal_init before memory is set up, only when --iova-mode is auto
+ * (the default). Answers: SL_IOVA_MODE_PA when a device has no IOMMU
+ * (uio_pci_generic), SL_IOVA_MODE_VA when every device is behind one,
+ * SL_IOVA_MODE_DC when the bus has none to probe. what names the reason
+ * for the log line ("0000:00:03.0 on uio_pci_generic"); it may be left
+ * empty. */
+typedef enum sl_iova_mode (*sl_eal_iova_query_t)(char *what, size_t what_size);
+int sl_eal_register_iova_query(const char *name, sl_eal_iova_query_t query);
+
 /* ---- lcores ---------------------------------------------------------- */
 
 /* Index of the calling lcore (0 .. sl_lcore_count()-1 are dense ids in the
@@ -90,7 +100,8 @@ void sl_delay_us(unsigned us);
 /* ---- command-line state the later modules read ----------------------- */
 
 enum sl_iova_mode {
-	SL_IOVA_MODE_DC = 0,	/* not chosen yet: VA-like if an IOMMU is used */
+	SL_IOVA_MODE_DC = 0,	/* auto: chosen by sl_eal_init from the devices (never
+				 * what sl_eal_iova_mode returns after init) */
 	SL_IOVA_MODE_PA,	/* physical addresses (no IOMMU) */
 	SL_IOVA_MODE_VA,	/* IOVAs handed out by the EAL's IOVA allocator */
 };

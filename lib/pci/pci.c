@@ -438,7 +438,7 @@ void sl_pci_bus_fini(void)
 	free_device_list();
 }
 
-static int load_allow_list(struct sl_pci_addr **out, unsigned *count)
+static int load_allow_list(struct sl_pci_addr **out, unsigned *count, int quiet)
 {
 	unsigned n = sl_eal_pci_allow_count(), i;
 	struct sl_pci_addr *allow;
@@ -454,10 +454,11 @@ static int load_allow_list(struct sl_pci_addr **out, unsigned *count)
 		const char *s = sl_eal_pci_allow_get(i);
 
 		if (sl_pci_addr_parse(s, &allow[i]) < 0) {
-			SL_LOG(ERR, PCI,
-			       "-a '%s' is not a PCI address: use DDDD:BB:DD.F or BB:DD.F "
-			       "(hex, as lspci -D prints)",
-			       s != NULL ? s : "");
+			if (!quiet)
+				SL_LOG(ERR, PCI,
+				       "-a '%s' is not a PCI address: use DDDD:BB:DD.F or "
+				       "BB:DD.F (hex, as lspci -D prints)",
+				       s != NULL ? s : "");
 			free(allow);
 			return -EINVAL;
 		}
@@ -556,7 +557,7 @@ int sl_pci_bus_init(void)
 		SL_LOG(INFO, PCI, "--no-pci: PCI bus not scanned");
 		return 0;
 	}
-	ret = load_allow_list(&allow, &nb_allow);
+	ret = load_allow_list(&allow, &nb_allow, 0);
 	if (ret < 0)
 		return ret;
 	ret = bus_scan(nb_allow);
@@ -593,8 +594,43 @@ out:
 	return ret;
 }
 
+/* For --iova-mode auto, before the EAL sets up memory: the devices
+ * sl_pci_bus_init would open, and whether one of them has no IOMMU. Quiet:
+ * whatever is wrong with -a or the devices, sl_pci_bus_init says it. */
+static enum sl_iova_mode pci_iova_query(char *what, size_t what_size)
+{
+	enum sl_iova_mode mode = SL_IOVA_MODE_DC;
+	const struct sl_pci_backend *backend;
+	const struct sl_pci_driver *drv;
+	struct sl_pci_device *dev;
+	struct sl_pci_addr *allow;
+	unsigned nb_allow;
+	char msg[512];
+
+	if (sl_eal_no_pci() || load_allow_list(&allow, &nb_allow, 1) < 0)
+		return SL_IOVA_MODE_DC;
+	if (sl_pci_scan() < 0)
+		goto out;
+	for (dev = pci_devices; dev != NULL; dev = dev->next) {
+		if (sl_pci_decide(dev, allow, nb_allow, &drv, msg, sizeof(msg)) !=
+		    SL_PCI_ACTION_OPEN)
+			continue;
+		backend = sl_pci_backend_for(dev->kdrv);
+		if (backend->needs_pa) {
+			snprintf(what, what_size, "%s on %s", dev->name, dev->kdrv);
+			mode = SL_IOVA_MODE_PA;
+			break;
+		}
+		mode = SL_IOVA_MODE_VA;
+	}
+out:
+	free(allow);
+	return mode;
+}
+
 static void __attribute__((constructor)) pci_bus_register_hook(void)
 {
 	sl_eal_register_hook("pci", SL_EAL_HOOK_PCI, sl_pci_bus_init, sl_pci_bus_fini);
+	sl_eal_register_iova_query("pci", pci_iova_query);
 }
 

@@ -117,6 +117,9 @@ struct sl_pci_intr_info {
 /* How a device bound to one kernel driver is opened. */
 struct sl_pci_backend {
 	const char *kdrv;	/* "vfio-pci", "uio_pci_generic" */
+	/* No IOMMU between the device and memory: its DMA addresses are
+	 * physical ones, so --iova-mode auto becomes pa (sl_eal_init). */
+	int needs_pa;
 	/* Before open: makes the EAL's memory reachable by the device's DMA,
 	 * or says in one log line why it cannot be (0 or -errno). UIO: no
 	 * IOMMU, nothing to map, but the EAL must be in PA mode. NULL for

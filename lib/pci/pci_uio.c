@@ -274,9 +274,9 @@ static int uio_dma_map(const struct sl_pci_device *dev)
 {
 	if (sl_eal_iova_mode() != SL_IOVA_MODE_PA) {
 		SL_LOG(ERR, PCI,
-		       "%s is on uio_pci_generic (no IOMMU): its DMA addresses are physical, run "
-		       "with --iova-mode pa (as root), or bind it to vfio-pci on a machine with "
-		       "an IOMMU",
+		       "%s is on uio_pci_generic (no IOMMU): its DMA addresses are physical, but "
+		       "--iova-mode va was given: drop it (the default, auto, picks pa), or bind "
+		       "the device to vfio-pci on a machine with an IOMMU",
 		       dev->name);
 		return -EINVAL;
 	}
@@ -296,6 +296,7 @@ static int uio_dma_map(const struct sl_pci_device *dev)
 
 const struct sl_pci_backend sl_pci_uio_backend = {
 	.kdrv = "uio_pci_generic",
+	.needs_pa = 1,
 	.dma_map = uio_dma_map,
 	.open = uio_open,
 	.close = uio_close,

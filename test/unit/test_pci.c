@@ -362,21 +362,23 @@ END_TEST
 
 /* ---- the EAL hook, through sl_eal_init --------------------------------------- */
 
-static int eal_init_captured(const char *a1, const char *a2, const char *a3)
+/* sl_eal_init on --no-huge -l 0 plus up to 6 more arguments (NULL-ended),
+ * its log captured. */
+static int eal_init_captured(const char *first, ...)
 {
-	char *argv[8];
+	char *argv[12];
+	const char *a;
 	int argc = 0, ret;
+	va_list ap;
 
 	argv[argc++] = (char *)"test_pci";
 	argv[argc++] = (char *)"--no-huge";
 	argv[argc++] = (char *)"-l";
 	argv[argc++] = (char *)"0";
-	if (a1 != NULL)
-		argv[argc++] = (char *)a1;
-	if (a2 != NULL)
-		argv[argc++] = (char *)a2;
-	if (a3 != NULL)
-		argv[argc++] = (char *)a3;
+	va_start(ap, first);
+	for (a = first; a != NULL && argc < (int)SL_DIM(argv) - 1; a = va_arg(ap, const char *))
+		argv[argc++] = (char *)a;
+	va_end(ap);
 	argv[argc] = NULL;
 	sl_test_capture_begin(false);
 	ret = sl_eal_init(argc, argv);
@@ -462,7 +464,7 @@ START_TEST(eal_vfio_missing_message)
 	}
 	fake_sysfs_create();
 	fake_device("0000:00:04.0", "0x8086\n", "0x100e\n", "0\n", "vfio-pci", 4);
-	ret = eal_init_captured(NULL, NULL, NULL);
+	ret = eal_init_captured(NULL);
 	ck_assert_int_eq(ret, -ENOENT);
 	/* fake class/iommu is empty: the message points at the kernel command line */
 	ck_assert_msg(strstr(sl_test_captured, "/dev/vfio/vfio is missing and no IOMMU is active") != NULL &&
@@ -685,10 +687,11 @@ START_TEST(uio_needs_pa_mode)
 	int ret;
 
 	fake_sysfs_uio(1);
-	ret = eal_init_captured("-a", UIO_BDF, NULL);
+	ret = eal_init_captured("-a", UIO_BDF, "--iova-mode", "va", NULL);
 	ck_assert_int_lt(ret, 0);
 	ck_assert_msg(strstr(sl_test_captured, UIO_BDF " is on uio_pci_generic (no IOMMU): its DMA "
-					       "addresses are physical, run with --iova-mode pa") != NULL,
+					       "addresses are physical, but --iova-mode va was "
+					       "given: drop it") != NULL,
 		      "message missing from: %s", sl_test_captured);
 	ck_assert_int_eq(fake_probed, 0);
 	ck_assert_int_eq(fake_quiesced, 0);
@@ -702,7 +705,8 @@ START_TEST(uio_refuses_no_huge)
 	int ret;
 
 	fake_sysfs_uio(1);
-	ret = eal_init_captured("--iova-mode", "pa", NULL);
+	/* _i == 0: --iova-mode pa given; 1: auto, which must choose pa */
+	ret = _i == 0 ? eal_init_captured("--iova-mode", "pa", NULL) : eal_init_captured(NULL);
 	if (ret < 0 && strstr(sl_test_captured, "uio_pci_generic") == NULL) {
 		fprintf(stderr, "no physical addresses here (not root?): --no-huge refusal not "
 				"tested (%s)\n", sl_test_captured);
@@ -723,8 +727,9 @@ END_TEST
  * with it on, and sl_eal_cleanup turning it off. */
 START_TEST(uio_probe_and_cleanup)
 {
+	/* no --iova-mode: auto must choose pa for the device without an IOMMU */
 	char *argv[] = { (char *)"test_pci", (char *)"-l", (char *)"0", (char *)"-m", (char *)"8",
-			 (char *)"--iova-mode", (char *)"pa", NULL };
+			 NULL };
 	int ret;
 
 	fake_sysfs_uio(1);
@@ -738,6 +743,12 @@ START_TEST(uio_probe_and_cleanup)
 		return;
 	}
 	ck_assert_msg(ret >= 0, "sl_eal_init failed: %s", sl_test_captured);
+	ck_assert_int_eq(sl_eal_iova_mode(), SL_IOVA_MODE_PA);
+	ck_assert_msg(strstr(sl_test_captured, "IOVA mode pa: " UIO_BDF " on uio_pci_generic has "
+					       "no IOMMU, so devices get physical addresses") != NULL &&
+			      strstr(strstr(sl_test_captured, "IOVA mode pa:") + 1,
+				     "IOVA mode pa:") == NULL,
+		      "one auto-pa warning expected in: %s", sl_test_captured);
 	ck_assert_int_eq(fake_quiesced, 1);
 	ck_assert_uint_eq(fake_quiesce_command & SL_PCI_COMMAND_MASTER, 0);
 	ck_assert_int_eq(fake_probed, 1);
@@ -951,7 +962,7 @@ static Suite *pci_suite(void)
 	tcase_add_test(tc, uio_close_clears_bus_master);
 	tcase_add_test(tc, uio_without_uio_device_refused);
 	tcase_add_test(tc, uio_needs_pa_mode);
-	tcase_add_test(tc, uio_refuses_no_huge);
+	tcase_add_loop_test(tc, uio_refuses_no_huge, 0, 2);
 	tcase_add_test(tc, uio_probe_and_cleanup);
 	suite_add_tcase(s, tc);
 
