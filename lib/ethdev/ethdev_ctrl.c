@@ -39,12 +39,14 @@ int sl_eth_dev_start(uint16_t port_id)
 			return -EINVAL;
 		}
 	}
-	ret = dev->dev_ops->dev_start(dev);
+	ret = dev->dev_ops->dev_start != NULL ? dev->dev_ops->dev_start(dev) : 0;
 	if (ret < 0) {
 		SL_LOG(ERR, ETHDEV, "port %u: driver %s failed to start (%s)", port_id, d->driver_name,
 		       strerror(-ret));
 		return ret;
 	}
+	if (dev->driver != NULL && dev->driver->fixed_link_speed != 0)
+		ethdev_fixed_link_set(dev, true);
 	d->dev_started = 1;
 	ethdev_fp_publish(dev);
 	return 0;
@@ -61,7 +63,9 @@ int sl_eth_dev_stop(uint16_t port_id)
 	}
 	ethdev_fp_stop(port_id);
 	dev->data->dev_started = 0;
-	ret = dev->dev_ops->dev_stop(dev);
+	ret = dev->dev_ops->dev_stop != NULL ? dev->dev_ops->dev_stop(dev) : 0;
+	if (dev->driver != NULL && dev->driver->fixed_link_speed != 0)
+		ethdev_fixed_link_set(dev, false);
 	if (ret < 0)
 		SL_LOG(ERR, ETHDEV, "port %u: driver %s failed to stop cleanly (%s)", port_id,
 		       dev->data->driver_name, strerror(-ret));
@@ -181,13 +185,19 @@ int sl_eth_stats_get(uint16_t port_id, struct sl_eth_stats *stats)
 		return -EINVAL;
 	}
 	memset(stats, 0, sizeof(*stats));
-	return dev->dev_ops->stats_get(dev, stats);
+	if (dev->driver != NULL && dev->driver->queue_counters)
+		sl_eth_stats_add_queues(stats, dev->data, dev->driver->rxq_counters,
+					dev->driver->txq_counters);
+	return dev->dev_ops->stats_get != NULL ? dev->dev_ops->stats_get(dev, stats) : 0;
 }
 
 int sl_eth_stats_reset(uint16_t port_id)
 {
 	ETHDEV_PORT_OR_RETURN(dev, port_id);
-	return dev->dev_ops->stats_reset(dev);
+	if (dev->driver != NULL && dev->driver->queue_counters)
+		sl_eth_stats_reset_queues(dev->data, dev->driver->rxq_counters,
+					  dev->driver->txq_counters);
+	return dev->dev_ops->stats_reset != NULL ? dev->dev_ops->stats_reset(dev) : 0;
 }
 
 /* ---- MAC / MTU / rx modes ---------------------------------------------------------- */
@@ -276,6 +286,10 @@ static int rx_mode_apply(struct sl_eth_dev *dev, int (*op)(struct sl_eth_dev *),
 
 	if (*flag == on)
 		return 0;
+	if (op == NULL && dev->driver != NULL && dev->driver->no_rx_filter) {
+		*flag = on;
+		return 0;
+	}
 	if (op == NULL) {
 		SL_LOG(ERR, ETHDEV, "port %u: driver %s cannot %s %s mode", dev->data->port_id,
 		       dev->data->driver_name, on ? "enable" : "disable", what);

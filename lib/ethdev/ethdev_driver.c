@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sl_eal.h"
 #include "sl_ethdev_driver.h"
 #include "ethdev_private.h"
 
@@ -27,6 +28,89 @@ void *sl_eth_queue_zalloc(size_t size)
 	if (p != NULL)
 		memset(p, 0, size);
 	return p;
+}
+
+int sl_eth_dev_create(const struct sl_eth_driver *drv, const char *name, void *priv,
+		      const struct sl_ether_addr *mac, int socket, struct sl_eth_dev **out)
+{
+	struct sl_eth_dev *dev = sl_eth_dev_allocate(name);
+	struct sl_eth_dev_data *d;
+
+	if (dev == NULL)
+		return errno ? -errno : -ENOSPC;
+	d = dev->data;
+	dev->driver = drv;
+	dev->dev_ops = drv->ops;
+	dev->rx_burst = drv->rx_burst;
+	dev->tx_burst = drv->tx_burst;
+	d->driver_name = drv->name;
+	d->dev_private = priv;
+	d->socket_id = socket;
+	if (mac != NULL) {
+		d->mac_addr = *mac;
+	} else {
+		d->mac_addr = drv->local_mac;
+		d->mac_addr.addr_bytes[SL_ETHER_ADDR_LEN - 1] = (uint8_t)d->port_id;
+	}
+	if (drv->no_rx_filter)
+		d->promiscuous = d->all_multicast = 1;
+	if (drv->fixed_link_speed != 0)
+		ethdev_fixed_link_set(dev, false);
+	sl_eth_dev_probing_finish(dev);
+	*out = dev;
+	return 0;
+}
+
+int sl_eth_vdev_remove(const char *devname)
+{
+	struct sl_eth_dev *dev = sl_eth_dev_allocated(devname);
+
+	if (dev == NULL || dev->state != SL_ETH_DEV_ATTACHED || dev->device != NULL)
+		return -ENODEV;
+	return sl_eth_dev_stop_close(dev);
+}
+
+/* ---- dev_start / dev_stop helpers ----------------------------------------- */
+
+int sl_eth_rx_frame_check(const struct sl_eth_dev *dev, uint32_t buf_len, bool scatter,
+			  const char *no_scatter)
+{
+	uint32_t mtu = dev->data->mtu ? dev->data->mtu : SL_ETHER_MTU;
+	uint32_t max_frame = mtu + SL_ETHER_HDR_LEN + SL_ETHER_VLAN_HDR_LEN;
+
+	if (max_frame <= buf_len || (scatter && no_scatter == NULL))
+		return 0;
+	if (no_scatter != NULL)
+		SL_LOG(ERR, ETHDEV, "port %u: frames of up to %u bytes (MTU %u) do not fit the %u-byte RX buffers and %s: use mbufs with a bigger data room",
+		       dev->data->port_id, max_frame, mtu, buf_len, no_scatter);
+	else
+		SL_LOG(ERR, ETHDEV, "port %u: frames of up to %u bytes (MTU %u) do not fit the %u-byte RX buffers: enable SL_ETH_RX_OFFLOAD_SCATTER or use mbufs with a bigger data room",
+		       dev->data->port_id, max_frame, mtu, buf_len);
+	return -EINVAL;
+}
+
+int sl_eth_rx_pool_short(const struct sl_eth_dev *dev, uint16_t q, struct sl_mempool *mp,
+			 uint32_t needed)
+{
+	SL_LOG(ERR, ETHDEV, "port %u: the RX pool has %u free mbufs, rx queue %u needs %u: create the pool with more mbufs (ring sizes + bursts in flight + caches)",
+	       dev->data->port_id, sl_mempool_avail_count(mp), q, needed);
+	return -ENOMEM;
+}
+
+void sl_eth_stop_drain(void)
+{
+	sl_delay_us(SL_ETH_STOP_DRAIN_US);
+}
+
+void ethdev_fixed_link_set(struct sl_eth_dev *dev, bool up)
+{
+	struct sl_eth_link link = { .val64 = 0 };
+
+	link.link_speed = up ? dev->driver->fixed_link_speed : SL_ETH_SPEED_NUM_NONE;
+	link.link_duplex = SL_ETH_LINK_FULL_DUPLEX;
+	link.link_autoneg = SL_ETH_LINK_FIXED;
+	link.link_status = up ? SL_ETH_LINK_UP : SL_ETH_LINK_DOWN;
+	sl_eth_dev_link_set(dev, &link);
 }
 
 /* ---- software queue counters ---------------------------------------------- */

@@ -13,6 +13,7 @@
 #ifndef ETHDEV_PRIVATE_H
 #define ETHDEV_PRIVATE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "sl_ethdev_driver.h"
@@ -42,6 +43,9 @@ int ethdev_info_fill(struct sl_eth_dev *dev, struct sl_eth_dev_info *info);
 /* Releases every queue and the queue arrays; the port needs configure
  * again (close, reset, a failed configure). */
 void ethdev_queues_release_all(struct sl_eth_dev *dev);
+
+/* The link of a port whose driver declares fixed_link_speed. */
+void ethdev_fixed_link_set(struct sl_eth_dev *dev, bool up);
 
 /* vdev bus EAL hooks (vdev.c), registered by ethdev.c. */
 int ethdev_vdev_bus_init(void);
