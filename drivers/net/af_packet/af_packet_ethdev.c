@@ -280,12 +280,6 @@ static void drops_collect(struct afp_port *pp)
 
 /* ---- dev_ops ---------------------------------------------------------------- */
 
-static int afp_dev_configure(struct sl_eth_dev *dev)
-{
-	(void)dev;
-	return 0;
-}
-
 static void link_refresh(struct sl_eth_dev *dev, bool started)
 {
 	struct afp_port *pp = port_of(dev);
@@ -479,8 +473,7 @@ static int afp_stats_get(struct sl_eth_dev *dev, struct sl_eth_stats *st)
 {
 	struct afp_port *pp = port_of(dev);
 
-	sl_eth_stats_add_queues(st, dev->data, offsetof(struct afp_rx_queue, cnt),
-				offsetof(struct afp_tx_queue, cnt));
+	/* the queue counters are summed already (queue_counters) */
 	drops_collect(pp);
 	st->imissed = pp->drops - pp->drops_base;
 	return 0;
@@ -490,8 +483,6 @@ static int afp_stats_reset(struct sl_eth_dev *dev)
 {
 	struct afp_port *pp = port_of(dev);
 
-	sl_eth_stats_reset_queues(dev->data, offsetof(struct afp_rx_queue, cnt),
-				  offsetof(struct afp_tx_queue, cnt));
 	drops_collect(pp);
 	pp->drops_base = pp->drops;
 	return 0;
@@ -534,7 +525,6 @@ static int afp_allmulticast_disable(struct sl_eth_dev *dev)
 }
 
 static const struct sl_eth_dev_ops afp_ops = {
-	.dev_configure = afp_dev_configure,
 	.dev_start = afp_dev_start,
 	.dev_stop = afp_dev_stop,
 	.dev_close = afp_dev_close,
@@ -550,6 +540,16 @@ static const struct sl_eth_dev_ops afp_ops = {
 	.promiscuous_disable = afp_promiscuous_disable,
 	.allmulticast_enable = afp_allmulticast_enable,
 	.allmulticast_disable = afp_allmulticast_disable,
+};
+
+static const struct sl_eth_driver afp_eth_driver = {
+	.name = AFP_DRIVER_NAME,
+	.ops = &afp_ops,
+	.rx_burst = afp_rx_burst,
+	.tx_burst = afp_tx_burst,
+	.queue_counters = true,
+	.rxq_counters = offsetof(struct afp_rx_queue, cnt),
+	.txq_counters = offsetof(struct afp_tx_queue, cnt),
 };
 
 /* ---- vdev driver ------------------------------------------------------------ */
@@ -622,6 +622,7 @@ static int parse_args(const char *devname, const char *args, struct afp_port *pp
 static int afp_probe(const char *devname, const char *args)
 {
 	struct afp_port *pp = calloc(1, sizeof(*pp));
+	struct sl_ether_addr mac;
 	struct sl_eth_dev *dev;
 	struct ifreq ifr;
 	int ret, fd;
@@ -666,40 +667,14 @@ static int afp_probe(const char *devname, const char *args)
 	}
 	close(fd);
 
-	dev = sl_eth_dev_allocate(devname);
-	if (dev == NULL) {
-		ret = -errno;
+	memcpy(mac.addr_bytes, ifr.ifr_hwaddr.sa_data, SL_ETHER_ADDR_LEN);
+	ret = sl_eth_dev_create(&afp_eth_driver, devname, pp, &mac, SL_SOCKET_ID_ANY, &dev);
+	if (ret < 0)
 		goto fail;
-	}
-	dev->dev_ops = &afp_ops;
-	dev->rx_burst = afp_rx_burst;
-	dev->tx_burst = afp_tx_burst;
-	dev->data->dev_private = pp;
-	dev->data->driver_name = AFP_DRIVER_NAME;
-	memcpy(dev->data->mac_addr.addr_bytes, ifr.ifr_hwaddr.sa_data, SL_ETHER_ADDR_LEN);
-	link_refresh(dev, false);
-	sl_eth_dev_probing_finish(dev);
 	return 0;
 fail:
 	free(pp);
 	return ret;
 }
 
-static int afp_remove(const char *devname)
-{
-	uint16_t port;
-
-	if (sl_eth_dev_get_port_by_name(devname, &port) < 0)
-		return -ENODEV;
-	sl_eth_dev_stop(port);
-	return sl_eth_dev_close(port);
-}
-
-static struct sl_vdev_driver afp_vdev_driver = {
-	.name = AFP_DRIVER_NAME,
-	.usage = AFP_USAGE,
-	.probe = afp_probe,
-	.remove = afp_remove,
-};
-
-SL_VDEV_REGISTER(afp_vdev_driver)
+SL_ETH_VDEV_DRIVER(afp_vdev_driver, AFP_DRIVER_NAME, AFP_USAGE, afp_probe)

@@ -439,12 +439,6 @@ static struct pcap_port *port_of(struct sl_eth_dev *dev)
 	return dev->data->dev_private;
 }
 
-static int pcap_dev_configure(struct sl_eth_dev *dev)
-{
-	(void)dev;
-	return 0;
-}
-
 static void link_set(struct sl_eth_dev *dev, bool up)
 {
 	struct sl_eth_link link = { .val64 = 0 };
@@ -595,8 +589,7 @@ static int pcap_stats_get(struct sl_eth_dev *dev, struct sl_eth_stats *st)
 {
 	struct pcap_port *pp = port_of(dev);
 
-	sl_eth_stats_add_queues(st, dev->data, offsetof(struct pcap_rx_queue, cnt),
-				offsetof(struct pcap_tx_queue, cnt));
+	/* the queue counters are summed already (queue_counters) */
 	for (unsigned i = 0; i < pp->nb_src; i++) {
 		uint64_t drops = source_drops(&pp->src[i]);
 
@@ -610,8 +603,6 @@ static int pcap_stats_reset(struct sl_eth_dev *dev)
 {
 	struct pcap_port *pp = port_of(dev);
 
-	sl_eth_stats_reset_queues(dev->data, offsetof(struct pcap_rx_queue, cnt),
-				  offsetof(struct pcap_tx_queue, cnt));
 	for (unsigned i = 0; i < pp->nb_src; i++)
 		pp->src[i].drop_base = source_drops(&pp->src[i]);
 	return 0;
@@ -633,7 +624,6 @@ static int pcap_promiscuous_disable(struct sl_eth_dev *dev)
 }
 
 static const struct sl_eth_dev_ops pcap_ops = {
-	.dev_configure = pcap_dev_configure,
 	.dev_start = pcap_dev_start,
 	.dev_stop = pcap_dev_stop,
 	.dev_close = pcap_dev_close,
@@ -649,12 +639,25 @@ static const struct sl_eth_dev_ops pcap_ops = {
 	.promiscuous_disable = pcap_promiscuous_disable,
 };
 
+static const struct sl_eth_driver pcap_eth_driver = {
+	.name = PCAP_DRIVER_NAME,
+	.ops = &pcap_ops,
+	.rx_burst = pcap_rx_burst,
+	.tx_burst = pcap_tx_burst,
+	/* files: a fixed address per port id, so runs are reproducible */
+	.local_mac = { { 0x02, 0x53, 0x4c, 0x50, 0x00, 0x00 } },
+	.queue_counters = true,
+	.rxq_counters = offsetof(struct pcap_rx_queue, cnt),
+	.txq_counters = offsetof(struct pcap_tx_queue, cnt),
+};
+
 /* ---- vdev driver ------------------------------------------------------------ */
 
 static int pcap_probe(const char *devname, const char *args)
 {
 	struct parse_ctx ctx = { .devname = devname };
 	struct sl_kvargs *kv = NULL;
+	struct sl_ether_addr iface_mac, *mac = &iface_mac;
 	struct sl_eth_dev *dev;
 	struct ifreq ifr;
 	int ret;
@@ -681,49 +684,18 @@ static int pcap_probe(const char *devname, const char *args)
 	if (ret < 0)
 		goto fail;
 
-	dev = sl_eth_dev_allocate(devname);
-	if (dev == NULL) {
-		ret = -errno;
+	/* a live port has its interface's address */
+	if (ctx.pp->ifname[0] != '\0' && iface_ioctl(ctx.pp->ifname, SIOCGIFHWADDR, &ifr) == 0)
+		memcpy(iface_mac.addr_bytes, ifr.ifr_hwaddr.sa_data, SL_ETHER_ADDR_LEN);
+	else
+		mac = NULL;
+	ret = sl_eth_dev_create(&pcap_eth_driver, devname, ctx.pp, mac, SL_SOCKET_ID_ANY, &dev);
+	if (ret < 0)
 		goto fail;
-	}
-	dev->dev_ops = &pcap_ops;
-	dev->rx_burst = pcap_rx_burst;
-	dev->tx_burst = pcap_tx_burst;
-	dev->data->dev_private = ctx.pp;
-	dev->data->driver_name = PCAP_DRIVER_NAME;
-	if (ctx.pp->ifname[0] != '\0' && iface_ioctl(ctx.pp->ifname, SIOCGIFHWADDR, &ifr) == 0) {
-		memcpy(dev->data->mac_addr.addr_bytes, ifr.ifr_hwaddr.sa_data, SL_ETHER_ADDR_LEN);
-	} else {
-		/* files: a fixed locally administered address per port id,
-		 * so runs are reproducible */
-		static const uint8_t base[SL_ETHER_ADDR_LEN] = { 0x02, 0x53, 0x4c, 0x50, 0x00, 0x00 };
-
-		memcpy(dev->data->mac_addr.addr_bytes, base, SL_ETHER_ADDR_LEN);
-		dev->data->mac_addr.addr_bytes[5] = (uint8_t)dev->data->port_id;
-	}
-	link_set(dev, false);
-	sl_eth_dev_probing_finish(dev);
 	return 0;
 fail:
 	port_free(ctx.pp);
 	return ret;
 }
 
-static int pcap_remove(const char *devname)
-{
-	uint16_t port;
-
-	if (sl_eth_dev_get_port_by_name(devname, &port) < 0)
-		return -ENODEV;
-	sl_eth_dev_stop(port);
-	return sl_eth_dev_close(port);
-}
-
-static struct sl_vdev_driver pcap_vdev_driver = {
-	.name = PCAP_DRIVER_NAME,
-	.usage = PCAP_USAGE,
-	.probe = pcap_probe,
-	.remove = pcap_remove,
-};
-
-SL_VDEV_REGISTER(pcap_vdev_driver)
+SL_ETH_VDEV_DRIVER(pcap_vdev_driver, PCAP_DRIVER_NAME, PCAP_USAGE, pcap_probe)
