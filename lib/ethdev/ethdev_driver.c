@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Sluice ethdev: what drivers would each write again, declared once. */
 #include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "sl_eal.h"
 #include "sl_ethdev_driver.h"
@@ -68,6 +73,41 @@ int sl_eth_vdev_remove(const char *devname)
 	if (dev == NULL || dev->state != SL_ETH_DEV_ATTACHED || dev->device != NULL)
 		return -ENODEV;
 	return sl_eth_dev_stop_close(dev);
+}
+
+/* ---- ports on a kernel interface ------------------------------------------ */
+
+int sl_eth_kif_ioctl(const char *ifname, unsigned long req, struct ifreq *ifr)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int ret;
+
+	if (fd < 0)
+		return -errno;
+	snprintf(ifr->ifr_name, sizeof(ifr->ifr_name), "%s", ifname);
+	ret = ioctl(fd, req, ifr) < 0 ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+bool sl_eth_kif_running(const char *ifname)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	if (sl_eth_kif_ioctl(ifname, SIOCGIFFLAGS, &ifr) < 0)
+		return false;
+	return (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
+}
+
+void sl_eth_rx_queue_free(struct sl_eth_dev *dev, uint16_t q)
+{
+	free(dev->data->rx_queues[q]);
+}
+
+void sl_eth_tx_queue_free(struct sl_eth_dev *dev, uint16_t q)
+{
+	free(dev->data->tx_queues[q]);
 }
 
 /* ---- dev_start / dev_stop helpers ----------------------------------------- */

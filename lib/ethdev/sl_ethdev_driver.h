@@ -243,6 +243,21 @@ int sl_eth_vdev_remove(const char *devname);
 					     .remove = sl_eth_vdev_remove };               \
 	SL_VDEV_REGISTER(var)
 
+/* ---- ports on a kernel interface (net_pcap, net_af_packet) -------------- */
+
+struct ifreq;
+/* ioctl req (SIOCGIFFLAGS, SIOCGIFHWADDR, SIOCETHTOOL...) on interface
+ * ifname through a socket of its own; the rest of ifr is the caller's
+ * (zero it, or point ifr_data somewhere). 0 or -errno. */
+int sl_eth_kif_ioctl(const char *ifname, unsigned long req, struct ifreq *ifr);
+/* The interface is up and its carrier is on (IFF_UP and IFF_RUNNING). */
+bool sl_eth_kif_running(const char *ifname);
+
+/* Queue release ops for queue objects that are one sl_eth_queue_zalloc
+ * (or malloc) block. */
+void sl_eth_rx_queue_free(struct sl_eth_dev *dev, uint16_t q);
+void sl_eth_tx_queue_free(struct sl_eth_dev *dev, uint16_t q);
+
 /* ---- dev_start / dev_stop helpers --------------------------------------- */
 
 /* dev_start's RX buffer check: a frame of the port's MTU (with the

@@ -61,19 +61,6 @@ static const char *const afp_valid_keys[] = {
 
 /* ---- interface helpers ------------------------------------------------------ */
 
-static int iface_ioctl(const char *ifname, unsigned long req, struct ifreq *ifr)
-{
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	int ret;
-
-	if (fd < 0)
-		return -errno;
-	snprintf(ifr->ifr_name, sizeof(ifr->ifr_name), "%s", ifname);
-	ret = ioctl(fd, req, ifr) < 0 ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
 static uint32_t iface_speed(const char *ifname)
 {
 	struct ethtool_cmd cmd = { .cmd = ETHTOOL_GSET };
@@ -82,7 +69,7 @@ static uint32_t iface_speed(const char *ifname)
 
 	memset(&ifr, 0, sizeof(ifr));
 	ifr.ifr_data = (void *)&cmd;
-	if (iface_ioctl(ifname, SIOCETHTOOL, &ifr) < 0)
+	if (sl_eth_kif_ioctl(ifname, SIOCETHTOOL, &ifr) < 0)
 		return SL_ETH_SPEED_NUM_UNKNOWN;
 	speed = ethtool_cmd_speed(&cmd);
 	return speed == 0 || speed == (uint32_t)SPEED_UNKNOWN ? SL_ETH_SPEED_NUM_UNKNOWN : speed;
@@ -284,12 +271,8 @@ static void link_refresh(struct sl_eth_dev *dev, bool started)
 {
 	struct afp_port *pp = port_of(dev);
 	struct sl_eth_link link = { .val64 = 0 };
-	struct ifreq ifr;
-	bool up = false;
+	bool up = started && sl_eth_kif_running(pp->ifname);
 
-	memset(&ifr, 0, sizeof(ifr));
-	if (started && iface_ioctl(pp->ifname, SIOCGIFFLAGS, &ifr) == 0)
-		up = (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
 	link.link_status = up ? SL_ETH_LINK_UP : SL_ETH_LINK_DOWN;
 	link.link_speed = up ? iface_speed(pp->ifname) : SL_ETH_SPEED_NUM_NONE;
 	link.link_duplex = SL_ETH_LINK_FULL_DUPLEX;
@@ -324,7 +307,7 @@ static int afp_dev_start(struct sl_eth_dev *dev)
 	/* The kernel refuses TX frames above MTU + header, and 4 bytes more
 	 * only for an 802.1Q frame (packet_extra_vlan_len_allowed); with
 	 * PACKET_LOSS it skips them silently, so they must be caught here. */
-	if (iface_ioctl(pp->ifname, SIOCGIFMTU, &ifr) == 0) {
+	if (sl_eth_kif_ioctl(pp->ifname, SIOCGIFMTU, &ifr) == 0) {
 		tx_max = SL_MIN(tx_max, (uint32_t)ifr.ifr_mtu + SL_ETHER_HDR_LEN);
 		tx_max_vlan = SL_MIN(tx_max_vlan, (uint32_t)ifr.ifr_mtu + SL_ETHER_HDR_LEN +
 						      SL_ETHER_VLAN_HDR_LEN);
@@ -425,7 +408,7 @@ static int afp_dev_infos_get(struct sl_eth_dev *dev, struct sl_eth_dev_info *inf
 static int afp_rx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_desc, int socket,
 			      const struct sl_eth_rxconf *conf, struct sl_mempool *mp)
 {
-	struct afp_rx_queue *rxq = aligned_alloc(SL_CACHE_LINE_SIZE, sizeof(*rxq));
+	struct afp_rx_queue *rxq = sl_eth_queue_zalloc(sizeof(*rxq));
 
 	(void)nb_desc;
 	(void)socket;
@@ -434,7 +417,6 @@ static int afp_rx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_de
 		SL_LOG(ERR, NET_AF_PACKET, "%s: out of memory for rx queue %u", dev->data->name, q);
 		return -ENOMEM;
 	}
-	memset(rxq, 0, sizeof(*rxq));
 	rxq->mp = mp;
 	rxq->port_id = dev->data->port_id;
 	dev->data->rx_queues[q] = rxq;
@@ -444,7 +426,7 @@ static int afp_rx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_de
 static int afp_tx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_desc, int socket,
 			      const struct sl_eth_txconf *conf)
 {
-	struct afp_tx_queue *txq = aligned_alloc(SL_CACHE_LINE_SIZE, sizeof(*txq));
+	struct afp_tx_queue *txq = sl_eth_queue_zalloc(sizeof(*txq));
 
 	(void)nb_desc;
 	(void)socket;
@@ -453,20 +435,9 @@ static int afp_tx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_de
 		SL_LOG(ERR, NET_AF_PACKET, "%s: out of memory for tx queue %u", dev->data->name, q);
 		return -ENOMEM;
 	}
-	memset(txq, 0, sizeof(*txq));
 	txq->fd = -1;
 	dev->data->tx_queues[q] = txq;
 	return 0;
-}
-
-static void afp_rx_queue_release(struct sl_eth_dev *dev, uint16_t q)
-{
-	free(dev->data->rx_queues[q]);
-}
-
-static void afp_tx_queue_release(struct sl_eth_dev *dev, uint16_t q)
-{
-	free(dev->data->tx_queues[q]);
 }
 
 static int afp_stats_get(struct sl_eth_dev *dev, struct sl_eth_stats *st)
@@ -531,8 +502,8 @@ static const struct sl_eth_dev_ops afp_ops = {
 	.dev_infos_get = afp_dev_infos_get,
 	.rx_queue_setup = afp_rx_queue_setup,
 	.tx_queue_setup = afp_tx_queue_setup,
-	.rx_queue_release = afp_rx_queue_release,
-	.tx_queue_release = afp_tx_queue_release,
+	.rx_queue_release = sl_eth_rx_queue_free,
+	.tx_queue_release = sl_eth_tx_queue_free,
 	.link_update = afp_link_update,
 	.stats_get = afp_stats_get,
 	.stats_reset = afp_stats_reset,
@@ -644,7 +615,7 @@ static int afp_probe(const char *devname, const char *args)
 		goto fail;
 	}
 	memset(&ifr, 0, sizeof(ifr));
-	ret = iface_ioctl(pp->ifname, SIOCGIFHWADDR, &ifr);
+	ret = sl_eth_kif_ioctl(pp->ifname, SIOCGIFHWADDR, &ifr);
 	if (ret == 0 && ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER) {
 		SL_LOG(ERR, NET_AF_PACKET, "%s: '%s' is not an Ethernet interface (ARPHRD type %u)",
 		       devname, pp->ifname, ifr.ifr_hwaddr.sa_family);

@@ -50,20 +50,6 @@ static const char *const pcap_valid_keys[] = {
 
 /* ---- interface helpers ------------------------------------------------------ */
 
-static int iface_ioctl(const char *ifname, unsigned long req, struct ifreq *ifr)
-{
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	int ret;
-
-	if (fd < 0)
-		return -errno;
-	memset(ifr, 0, sizeof(*ifr));
-	snprintf(ifr->ifr_name, sizeof(ifr->ifr_name), "%s", ifname);
-	ret = ioctl(fd, req, ifr) < 0 ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
 /* ---- sources and sinks ------------------------------------------------------ */
 
 /* A tx_pcap file as a stdio stream, created rw-r--r-- at most: fopen (and
@@ -211,11 +197,12 @@ static pcap_t *iface_open(const char *devname, const char *what, const char *ifn
 	struct ifreq ifr;
 	int ret;
 
+	memset(&ifr, 0, sizeof(ifr));
 	if (p == NULL) {
 		SL_LOG(ERR, NET_PCAP, "%s: %s '%s': %s", devname, what, ifname, errbuf);
 		return NULL;
 	}
-	if (iface_ioctl(ifname, SIOCGIFMTU, &ifr) == 0 && ifr.ifr_mtu > 0)
+	if (sl_eth_kif_ioctl(ifname, SIOCGIFMTU, &ifr) == 0 && ifr.ifr_mtu > 0)
 		snaplen = SL_MIN(ifr.ifr_mtu + SL_ETHER_HDR_LEN + 2 * SL_ETHER_VLAN_HDR_LEN,
 				 PCAP_MAX_FRAME);
 	pcap_set_snaplen(p, snaplen);
@@ -454,12 +441,8 @@ static void link_set(struct sl_eth_dev *dev, bool up)
 static void link_refresh(struct sl_eth_dev *dev, bool started)
 {
 	struct pcap_port *pp = port_of(dev);
-	bool up = started;
-	struct ifreq ifr;
 
-	if (up && pp->ifname[0] != '\0' && iface_ioctl(pp->ifname, SIOCGIFFLAGS, &ifr) == 0)
-		up = (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
-	link_set(dev, up);
+	link_set(dev, started && (pp->ifname[0] == '\0' || sl_eth_kif_running(pp->ifname)));
 }
 
 static int pcap_link_update(struct sl_eth_dev *dev, int wait_to_complete)
@@ -519,12 +502,11 @@ static int pcap_rx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_d
 	(void)nb_desc;
 	(void)socket;
 	(void)conf;
-	rxq = aligned_alloc(SL_CACHE_LINE_SIZE, sizeof(*rxq));
+	rxq = sl_eth_queue_zalloc(sizeof(*rxq));
 	if (rxq == NULL) {
 		SL_LOG(ERR, NET_PCAP, "port %u: out of memory for rx queue %u", dev->data->port_id, q);
 		return -ENOMEM;
 	}
-	memset(rxq, 0, sizeof(*rxq));
 	rxq->mp = mp;
 	rxq->port_id = dev->data->port_id;
 	if (q < pp->nb_src) {
@@ -544,10 +526,9 @@ static int pcap_tx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_d
 	(void)nb_desc;
 	(void)socket;
 	(void)conf;
-	txq = aligned_alloc(SL_CACHE_LINE_SIZE, sizeof(*txq));
+	txq = sl_eth_queue_zalloc(sizeof(*txq));
 	if (txq == NULL)
 		goto nomem;
-	memset(txq, 0, sizeof(*txq));
 	txq->linear = malloc(PCAP_MAX_FRAME);
 	if (txq->linear == NULL) {
 		free(txq);
@@ -560,11 +541,6 @@ static int pcap_tx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_d
 nomem:
 	SL_LOG(ERR, NET_PCAP, "port %u: out of memory for tx queue %u", dev->data->port_id, q);
 	return -ENOMEM;
-}
-
-static void pcap_rx_queue_release(struct sl_eth_dev *dev, uint16_t q)
-{
-	free(dev->data->rx_queues[q]);
 }
 
 static void pcap_tx_queue_release(struct sl_eth_dev *dev, uint16_t q)
@@ -630,7 +606,7 @@ static const struct sl_eth_dev_ops pcap_ops = {
 	.dev_infos_get = pcap_dev_infos_get,
 	.rx_queue_setup = pcap_rx_queue_setup,
 	.tx_queue_setup = pcap_tx_queue_setup,
-	.rx_queue_release = pcap_rx_queue_release,
+	.rx_queue_release = sl_eth_rx_queue_free,
 	.tx_queue_release = pcap_tx_queue_release,
 	.link_update = pcap_link_update,
 	.stats_get = pcap_stats_get,
@@ -685,7 +661,8 @@ static int pcap_probe(const char *devname, const char *args)
 		goto fail;
 
 	/* a live port has its interface's address */
-	if (ctx.pp->ifname[0] != '\0' && iface_ioctl(ctx.pp->ifname, SIOCGIFHWADDR, &ifr) == 0)
+	memset(&ifr, 0, sizeof(ifr));
+	if (ctx.pp->ifname[0] != '\0' && sl_eth_kif_ioctl(ctx.pp->ifname, SIOCGIFHWADDR, &ifr) == 0)
 		memcpy(iface_mac.addr_bytes, ifr.ifr_hwaddr.sa_data, SL_ETHER_ADDR_LEN);
 	else
 		mac = NULL;
