@@ -64,8 +64,7 @@ int sl_eth_dev_stop(uint16_t port_id)
 	ethdev_fp_stop(port_id);
 	dev->data->dev_started = 0;
 	ret = dev->dev_ops->dev_stop != NULL ? dev->dev_ops->dev_stop(dev) : 0;
-	if (dev->driver != NULL && dev->driver->fixed_link_speed != 0)
-		ethdev_fixed_link_set(dev, false);
+	ethdev_link_down(dev);
 	if (ret < 0)
 		SL_LOG(ERR, ETHDEV, "port %u: driver %s failed to stop cleanly (%s)", port_id,
 		       dev->data->driver_name, strerror(-ret));

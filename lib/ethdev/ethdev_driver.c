@@ -100,6 +100,19 @@ bool sl_eth_kif_running(const char *ifname)
 	return (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
 }
 
+void sl_eth_virtual_port_info(struct sl_eth_dev_info *info)
+{
+	info->max_mtu = 9000;
+	info->max_rx_pktlen = UINT16_MAX;
+	info->min_rx_bufsize = 0;
+	info->speed_capa = SL_ETH_LINK_SPEED_10G | SL_ETH_LINK_SPEED_FIXED;
+	info->tx_offload_capa = SL_ETH_TX_OFFLOAD_MULTI_SEGS | SL_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
+	info->default_rxportconf.burst_size = 32;
+	info->default_txportconf.burst_size = 32;
+	info->rx_desc_lim = (struct sl_eth_desc_lim){ .nb_max = UINT16_MAX, .nb_min = 1, .nb_align = 1 };
+	info->tx_desc_lim = info->rx_desc_lim;
+}
+
 void sl_eth_rx_queue_free(struct sl_eth_dev *dev, uint16_t q)
 {
 	free(dev->data->rx_queues[q]);
@@ -140,6 +153,16 @@ int sl_eth_rx_pool_short(const struct sl_eth_dev *dev, uint16_t q, struct sl_mem
 void sl_eth_stop_drain(void)
 {
 	sl_delay_us(SL_ETH_STOP_DRAIN_US);
+}
+
+void ethdev_link_down(struct sl_eth_dev *dev)
+{
+	struct sl_eth_link down = { .val64 = 0 };
+
+	if (dev->driver != NULL && dev->driver->fixed_link_speed != 0)
+		ethdev_fixed_link_set(dev, false);
+	else
+		sl_eth_dev_link_set(dev, &down);
 }
 
 void ethdev_fixed_link_set(struct sl_eth_dev *dev, bool up)

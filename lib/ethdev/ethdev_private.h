@@ -46,6 +46,8 @@ void ethdev_queues_release_all(struct sl_eth_dev *dev);
 
 /* The link of a port whose driver declares fixed_link_speed. */
 void ethdev_fixed_link_set(struct sl_eth_dev *dev, bool up);
+/* What every port reports once stopped (link_update may refresh it). */
+void ethdev_link_down(struct sl_eth_dev *dev);
 
 /* vdev bus EAL hooks (vdev.c), registered by ethdev.c. */
 int ethdev_vdev_bus_init(void);

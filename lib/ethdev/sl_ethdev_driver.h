@@ -68,9 +68,11 @@ struct sl_eth_dev_ops {
 	int (*dev_start)(struct sl_eth_dev *dev);
 	/* Optional, as dev_start. The fast path already returns 0 for this port. Stop the
 	 * device and give back the mbufs held by RX/TX rings (queues stay
-	 * set up and must be startable again). */
+	 * set up and must be startable again). ethdev then stores the link
+	 * as down. */
 	int (*dev_stop)(struct sl_eth_dev *dev);
-	/* Required. Queues are released. Free dev_private and all else. */
+	/* Required. Queues are released. Free dev_private and all else
+	 * (ethdev forgets the pointer and the port afterwards). */
 	int (*dev_close)(struct sl_eth_dev *dev);
 	/* Optional. Device reset after a fatal error; the port is stopped and
 	 * will be configured again. */
@@ -252,6 +254,12 @@ struct ifreq;
 int sl_eth_kif_ioctl(const char *ifname, unsigned long req, struct ifreq *ifr);
 /* The interface is up and its carrier is on (IFF_UP and IFF_RUNNING). */
 bool sl_eth_kif_running(const char *ifname);
+
+/* The limits of a port with no descriptors and no wire (net_null,
+ * net_ring): any ring size, 9000-byte MTU, frames up to 64 KB, a fixed
+ * 10G link, multi-segment and fast-free TX, bursts of 32. dev_infos_get
+ * calls it and adds its queue counts. */
+void sl_eth_virtual_port_info(struct sl_eth_dev_info *info);
 
 /* Queue release ops for queue objects that are one sl_eth_queue_zalloc
  * (or malloc) block. */

@@ -372,7 +372,6 @@ static int afp_dev_stop(struct sl_eth_dev *dev)
 		((struct afp_rx_queue *)dev->data->rx_queues[q])->frames = NULL;
 	for (uint16_t q = 0; q < dev->data->nb_tx_queues; q++)
 		((struct afp_tx_queue *)dev->data->tx_queues[q])->frames = NULL;
-	link_refresh(dev, false);
 	return 0;
 }
 
@@ -382,7 +381,6 @@ static int afp_dev_close(struct sl_eth_dev *dev)
 
 	socks_close_all(pp);
 	free(pp);
-	dev->data->dev_private = NULL;
 	return 0;
 }
 

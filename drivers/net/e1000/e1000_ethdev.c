@@ -699,7 +699,6 @@ static int e1000_dev_stop(struct sl_eth_dev *dev)
 	struct e1000_adapter *ad = adapter_of(dev);
 	struct e1000_rx_queue *rxq = dev->data->nb_rx_queues ? dev->data->rx_queues[0] : NULL;
 	struct e1000_tx_queue *txq = dev->data->nb_tx_queues ? dev->data->tx_queues[0] : NULL;
-	struct sl_eth_link down = { .val64 = 0 };
 
 	e1000_hw_quiesce(ad->hw);
 	sl_eth_stop_drain();
@@ -707,7 +706,6 @@ static int e1000_dev_stop(struct sl_eth_dev *dev)
 		e1000_rx_queue_drain(rxq);
 	if (txq != NULL)
 		e1000_tx_queue_drain(txq);
-	sl_eth_dev_link_set(dev, &down);
 	return 0;
 }
 
@@ -715,12 +713,8 @@ static int e1000_dev_close(struct sl_eth_dev *dev)
 {
 	struct e1000_adapter *ad = adapter_of(dev);
 
-	if (ad == NULL)
-		return 0;
 	e1000_hw_quiesce(ad->hw);
-	ad->pci->driver_data = NULL;
 	free(ad);
-	dev->data->dev_private = NULL;
 	return 0;
 }
 

@@ -17,27 +17,18 @@ static int null_dev_close(struct sl_eth_dev *dev)
 
 	free(priv->template);
 	free(priv);
-	dev->data->dev_private = NULL;
 	return 0;
 }
 
 static int null_dev_infos_get(struct sl_eth_dev *dev, struct sl_eth_dev_info *info)
 {
 	(void)dev;
+	/* No descriptors: any count is as good as another. */
+	sl_eth_virtual_port_info(info);
 	info->max_rx_queues = NULL_MAX_QUEUES;
 	info->max_tx_queues = NULL_MAX_QUEUES;
-	info->max_mtu = 9000;
-	info->max_rx_pktlen = UINT16_MAX;
-	info->min_rx_bufsize = 0;
-	info->speed_capa = SL_ETH_LINK_SPEED_10G | SL_ETH_LINK_SPEED_FIXED;
-	info->tx_offload_capa = SL_ETH_TX_OFFLOAD_MULTI_SEGS | SL_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
-	info->default_rxportconf.burst_size = 32;
-	info->default_txportconf.burst_size = 32;
 	info->default_rxportconf.ring_size = 512;
 	info->default_txportconf.ring_size = 512;
-	/* No descriptors: any count is as good as another. */
-	info->rx_desc_lim = (struct sl_eth_desc_lim){ .nb_max = UINT16_MAX, .nb_min = 1, .nb_align = 1 };
-	info->tx_desc_lim = info->rx_desc_lim;
 	return 0;
 }
 

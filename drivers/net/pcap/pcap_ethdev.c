@@ -466,14 +466,12 @@ static int pcap_dev_stop(struct sl_eth_dev *dev)
 		if (pp->sink[i].dumper != NULL && pcap_dump_flush(pp->sink[i].dumper) < 0)
 			SL_LOG(ERR, NET_PCAP, "port %u: writing tx_pcap '%s' failed (disk full?)",
 			       dev->data->port_id, pp->sink[i].name);
-	link_set(dev, false);
 	return 0;
 }
 
 static int pcap_dev_close(struct sl_eth_dev *dev)
 {
 	port_free(port_of(dev));
-	dev->data->dev_private = NULL;
 	return 0;
 }
 

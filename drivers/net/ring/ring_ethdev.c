@@ -150,7 +150,6 @@ static int ring_dev_close(struct sl_eth_dev *dev)
 	set_drain_if_last(priv->tx_set);
 	set_unref(priv->tx_set);
 	free(priv);
-	dev->data->dev_private = NULL;
 	return 0;
 }
 
@@ -158,17 +157,10 @@ static int ring_dev_infos_get(struct sl_eth_dev *dev, struct sl_eth_dev_info *in
 {
 	struct ring_priv *priv = dev->data->dev_private;
 
+	/* The rings are sized at creation; the descriptor count is not used. */
+	sl_eth_virtual_port_info(info);
 	info->max_rx_queues = (uint16_t)priv->rx_set->nb_rings;
 	info->max_tx_queues = (uint16_t)priv->tx_set->nb_rings;
-	info->max_mtu = 9000;
-	info->max_rx_pktlen = UINT16_MAX;
-	info->speed_capa = SL_ETH_LINK_SPEED_10G | SL_ETH_LINK_SPEED_FIXED;
-	info->tx_offload_capa = SL_ETH_TX_OFFLOAD_MULTI_SEGS | SL_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
-	info->default_rxportconf.burst_size = 32;
-	info->default_txportconf.burst_size = 32;
-	/* The rings are sized at creation; the descriptor count is not used. */
-	info->rx_desc_lim = (struct sl_eth_desc_lim){ .nb_max = UINT16_MAX, .nb_min = 1, .nb_align = 1 };
-	info->tx_desc_lim = info->rx_desc_lim;
 	return 0;
 }
 

@@ -769,7 +769,6 @@ static void log_queue_counters(struct sl_eth_dev *dev)
 static int virtio_dev_stop(struct sl_eth_dev *dev)
 {
 	struct virtio_adapter *ad = adapter_of(dev);
-	struct sl_eth_link down = { .val64 = 0 };
 
 	/* 4.1.4.3.2: once status reads back 0 the device uses no queue */
 	if (virtio_pci_reset(&ad->hw) < 0)
@@ -778,7 +777,6 @@ static int virtio_dev_stop(struct sl_eth_dev *dev)
 	sl_eth_stop_drain();
 	log_queue_counters(dev);
 	drain_all(dev);
-	sl_eth_dev_link_set(dev, &down);
 	return 0;
 }
 
@@ -786,13 +784,9 @@ static int virtio_dev_close(struct sl_eth_dev *dev)
 {
 	struct virtio_adapter *ad = adapter_of(dev);
 
-	if (ad == NULL)
-		return 0;
 	virtio_pci_reset(&ad->hw);
 	virtio_ctrl_free(ad);
-	ad->pci->driver_data = NULL;
 	free(ad);
-	dev->data->dev_private = NULL;
 	return 0;
 }
 
