@@ -304,9 +304,13 @@ int sl_eth_dev_conf_get(uint16_t port_id, struct sl_eth_conf *conf);
 
 /* queue < configured count; nb_desc within dev_info rx_desc_lim (0: the
  * driver's default ring size); socket SL_SOCKET_ID_ANY means the port's;
- * conf NULL means dev_info default_rxconf. mp must be a pktmbuf pool whose
- * data room (headroom excluded) is at least dev_info min_rx_bufsize.
- * Setting up a queue again replaces it. Only while stopped. */
+ * conf NULL means dev_info default_rxconf. A threshold the driver has a
+ * default for (non-zero in default_rxconf / default_txconf) is, when 0 or
+ * conf is NULL, that default capped to a quarter of the ring; the free
+ * thresholds must then be below nb_desc, tx_rs_thresh at most nb_desc / 4.
+ * mp must be a pktmbuf pool whose data room (headroom excluded) is at
+ * least dev_info min_rx_bufsize. Setting up a queue again replaces it.
+ * Only while stopped. */
 int sl_eth_rx_queue_setup(uint16_t port_id, uint16_t rx_queue_id, uint16_t nb_desc, int socket,
 			  const struct sl_eth_rxconf *conf, struct sl_mempool *mp);
 int sl_eth_tx_queue_setup(uint16_t port_id, uint16_t tx_queue_id, uint16_t nb_desc, int socket,

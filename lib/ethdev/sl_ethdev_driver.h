@@ -22,8 +22,11 @@
  * aligned (never 0: the default is filled in), conf pointers are non-NULL,
  * the mempool is a pktmbuf pool with a big enough data room, ops that need
  * a stopped port are only called on one, and a queue being set up again
- * has already been released. Ops return 0 or a negative errno (and log
- * one line if the user can do something about it).
+ * has already been released, and ring thresholds the driver reports a
+ * default for (dev_info default_rxconf / default_txconf) are filled in and
+ * within the ring (see sl_eth_rx_queue_setup); deferred start is refused
+ * before any op sees it. Ops return 0 or a negative errno (and log one
+ * line if the user can do something about it).
  *
  * Who frees what:
  *   - queue memory: rx/tx_queue_release, called by ethdev for every queue
@@ -36,8 +39,9 @@
  *
  * Fast path: rx_burst(rxq, ...) gets data->rx_queues[q] as its first
  * argument; per-queue counters live in the queue object and are written only
- * by the lcore polling it. stats_get sums them into struct sl_eth_stats
- * (the ethdev layer zeroes it first).
+ * by the lcore polling it. Ports that keep struct sl_eth_queue_counters
+ * there declare it (queue_counters) and ethdev sums them; other drivers'
+ * stats_get sums its own into struct sl_eth_stats (zeroed first).
  */
 #ifndef SL_ETHDEV_DRIVER_H
 #define SL_ETHDEV_DRIVER_H
