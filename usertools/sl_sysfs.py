@@ -32,6 +32,41 @@ USERSPACE_DRIVERS = ('vfio-pci', 'uio_pci_generic', 'igb_uio', 'pci-stub')
 # kernel marks the last kind with driver_managed_dma (pci-stub, pcieport).
 VFIO_GROUP_SAFE_DRIVERS = ('pci-stub', 'pcieport')
 
+# The drivers through which Sluice apps reach a device: VFIO (IOMMU-confined
+# DMA, any IOVA) and the generic UIO driver (no confinement, IOVA = physical).
+VFIO_DRIVER = 'vfio-pci'
+UIO_DRIVER = 'uio_pci_generic'
+SLUICE_DRIVERS = (VFIO_DRIVER, UIO_DRIVER)
+
+# IOMMU group types (/sys/kernel/iommu_groups/N/type) whose default domain
+# translates DMA: a device there reaches only what the kernel mapped for it,
+# so a UIO device cannot DMA to the physical addresses Sluice gives it.
+# 'identity' (iommu=pt) passes physical addresses through.
+TRANSLATING_GROUP_TYPES = ('DMA', 'DMA-FQ')
+
+# How to give a QEMU/KVM guest a virtual IOMMU, for the advice both
+# sl-devbind and sl-doctor print when a VM has none. intremap needs the split
+# irqchip; the guest kernel needs intel_iommu=on (Debian's does not enable
+# VT-d by default).
+VIOMMU_HOWTO = ("QEMU: -machine q35,kernel-irqchip=split -device intel-iommu,intremap=on; "
+                "libvirt: <iommu model='intel'/> in <devices> of a q35 guest; then "
+                "intel_iommu=on on the guest's kernel command line")
+
+# DMI strings of hypervisors: (attribute, substring, name shown).
+# Bare-metal cloud hosts keep their cloud's sys_vendor ('Amazon EC2' on
+# c5.metal), so a product ending in '.metal' does not count.
+_VM_DMI = (
+    ('sys_vendor', 'QEMU', 'QEMU'),
+    ('product_name', 'KVM', 'KVM'),
+    ('sys_vendor', 'VMware', 'VMware'),
+    ('product_name', 'VirtualBox', 'VirtualBox'),
+    ('sys_vendor', 'innotek', 'VirtualBox'),
+    ('sys_vendor', 'Xen', 'Xen'),
+    ('product_name', 'HVM domU', 'Xen'),
+    ('sys_vendor', 'Amazon EC2', 'Amazon EC2'),
+    ('sys_vendor', 'Google', 'Google Compute Engine'),
+)
+
 
 def write_attr(path, text):
     """Write one sysfs attribute in a single write(2), as the kernel expects.
@@ -204,6 +239,12 @@ class PciDevice:
             self.numa_node = None
         self.modalias = _read(os.path.join(self.path, 'modalias'))
         self.interfaces = self._interfaces()
+        # uio_pci_generic registers one UIO device per PCI device: <dev>/uio/uioN.
+        try:
+            self.uio = sorted(e for e in os.listdir(os.path.join(self.path, 'uio'))
+                              if re.match(r'^uio\d+$', e))
+        except OSError:
+            self.uio = []
 
     def _hex_id(self, name):
         value = _read(os.path.join(self.path, name), '')
@@ -372,12 +413,18 @@ class Host:
         return found
 
     def candidate_drivers(self, dev):
-        """Drivers (other than the current one) that could take the device."""
+        """Drivers (other than the current one) that could take the device: kernel
+        modules whose ID table matches, vfio-pci, and uio_pci_generic for a device
+        without an IOMMU group."""
         out = [m for m in self.modules_for(dev.modalias)
                if not same_driver_name(m, dev.driver)]
         if not same_driver_name(dev.driver, 'vfio-pci') and \
                 not any(same_driver_name(m, 'vfio-pci') for m in out):
             out.append('vfio-pci')
+        # Without an IOMMU group vfio-pci cannot take it (outside no-IOMMU
+        # mode); UIO can.
+        if dev.iommu_group is None and not same_driver_name(dev.driver, UIO_DRIVER):
+            out.append(UIO_DRIVER)
         return out
 
     # ---- IOMMU groups ------------------------------------------------------
@@ -391,6 +438,12 @@ class Host:
             return sorted(e for e in os.listdir(gdir) if BDF_RE.match(e))
         except OSError:
             return [d.bdf for d in self.devices() if d.iommu_group == group]
+
+    def iommu_group_type(self, group):
+        """'DMA', 'DMA-FQ', 'identity', ... (None: no group, or a kernel before 5.11)."""
+        if group is None:
+            return None
+        return _read(os.path.join(self.sysfs, 'kernel', 'iommu_groups', group, 'type'))
 
     def vfio_group_node(self, group):
         """/dev/vfio/<group> if it exists (the node appears once vfio-pci owns a member)."""
@@ -543,6 +596,46 @@ class Host:
                 except (IndexError, ValueError):
                     return 0
         return 0
+
+    def uio_node(self, dev):
+        """(/dev/uioN path, 'major:minor') of a device on a UIO driver; (None, None) if none."""
+        if not dev.uio:
+            return None, None
+        name = dev.uio[0]
+        return (os.path.join(self.devfs, name),
+                _read(os.path.join(dev.path, 'uio', name, 'dev')))
+
+    def acpi_iommu_tables(self):
+        """ACPI tables describing an IOMMU (DMAR: Intel VT-d, IVRS: AMD-Vi). The firmware
+        publishes them when the hardware, or the VM's virtual hardware, has an IOMMU
+        switched on, whether or not the kernel uses it."""
+        base = os.path.join(self.sysfs, 'firmware', 'acpi', 'tables')
+        return [t for t in ('DMAR', 'IVRS') if os.path.exists(os.path.join(base, t))]
+
+    def virtual_machine(self):
+        """Name of the hypervisor this kernel runs under (or what shows there is
+        one), None on bare metal.
+
+        DMI names the common ones; /sys/hypervisor/type (Xen) and the CPU's
+        'hypervisor' flag (set by every x86 hypervisor that follows the CPUID
+        convention) catch the rest.
+        """
+        dmi = os.path.join(self.sysfs, 'class', 'dmi', 'id')
+        fields = {name: _read(os.path.join(dmi, name), '') for name in
+                  ('sys_vendor', 'product_name')}
+        if not fields['product_name'].endswith('.metal'):
+            for attr, text, name in _VM_DMI:
+                if text in fields[attr]:
+                    return name
+            if fields['sys_vendor'].startswith('Microsoft') and \
+                    fields['product_name'] == 'Virtual Machine':
+                return 'Microsoft Hyper-V'
+        kind = _read(os.path.join(self.sysfs, 'hypervisor', 'type'))
+        if kind:
+            return kind.capitalize() if kind == 'xen' else kind
+        if 'hypervisor' in self.cpuinfo()[2]:
+            return "CPU flag 'hypervisor'"
+        return None
 
     def vfio_container_node(self):
         path = os.path.join(self.devfs, 'vfio', 'vfio')

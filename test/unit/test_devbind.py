@@ -5,7 +5,10 @@
 The fake tree mirrors the real layout (devices under devices/pci0000:00,
 bus/pci/devices/<bdf> symlinks, relative driver and iommu_group links), and a
 small fake kernel stands in for sl_sysfs.write_attr so writes into bind,
-unbind and driver_override move the driver symlink the way the kernel does.
+unbind and driver_override move the driver symlink the way the kernel does
+(and uio_pci_generic registers <dev>/uio/uioN and /dev/uioN, as the UIO core
+and devtmpfs do). DMI strings, ACPI tables and IOMMU group types tell a
+virtual machine from bare metal and an IOMMU's mode.
 """
 
 import contextlib
@@ -90,6 +93,7 @@ class FakeMachine:
         self.refuse = set()     # (bdf, driver) whose probe fails
         self.refuse_unbind = False
         self.writes = []        # (path relative to sysfs root, text)
+        self.uio_devnodes = True    # devtmpfs creates /dev/uioN with the UIO device
 
     # ---- building the tree ---------------------------------------------------
 
@@ -108,11 +112,24 @@ class FakeMachine:
             open(os.path.join(path, attr), 'w').close()
         os.makedirs(os.path.join(self.sys, 'module', name.replace('-', '_')), exist_ok=True)
 
+    def set_dmi(self, vendor, product):
+        """What the firmware (or the hypervisor's) SMBIOS says the machine is."""
+        dmi = os.path.join(self.sys, 'class/dmi/id')
+        os.makedirs(dmi, exist_ok=True)
+        for name, value in (('sys_vendor', vendor), ('product_name', product)):
+            with open(os.path.join(dmi, name), 'w') as f:
+                f.write(value + '\n')
+
+    def add_acpi_table(self, name):
+        tables = os.path.join(self.sys, 'firmware/acpi/tables')
+        os.makedirs(tables, exist_ok=True)
+        open(os.path.join(tables, name), 'w').close()
+
     def devpath(self, bdf):
         return os.path.join(self.sys, 'devices/pci0000:00', bdf)
 
     def add_device(self, bdf, ids, pci_class, driver=None, ifnames=(), group=None,
-                   numa=0, supports=(), virtio_netdev=False, override=None):
+                   numa=0, supports=(), virtio_netdev=False, override=None, group_type=None):
         path = self.devpath(bdf)
         os.makedirs(path)
         vendor, device = ids
@@ -138,9 +155,15 @@ class FakeMachine:
             os.symlink('../../../../devices/pci0000:00/' + bdf, os.path.join(gdir, bdf))
             os.symlink('../../../kernel/iommu_groups/%d' % group,
                        os.path.join(path, 'iommu_group'))
+            if group_type is not None:
+                with open(os.path.join(self.sys, 'kernel/iommu_groups', str(group), 'type'),
+                          'w') as f:
+                    f.write(group_type + '\n')
         self.supports[bdf] = set(supports)
         if driver:
             self._link_driver(bdf, driver)
+            if driver == 'uio_pci_generic':
+                self._register_uio(bdf)
 
     def add_route(self, ifname):
         self.routes.append('%s\t000200C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0' % ifname)
@@ -182,6 +205,29 @@ class FakeMachine:
         os.symlink('../../../bus/pci/drivers/' + driver,
                    os.path.join(self.devpath(bdf), 'driver'))
 
+    def uio_of(self, bdf):
+        try:
+            return os.listdir(os.path.join(self.devpath(bdf), 'uio'))
+        except FileNotFoundError:
+            return []
+
+    def _register_uio(self, bdf):
+        # uio_register_device(): the lowest free minor, and its char device.
+        taken = {name for b in self.supports for name in self.uio_of(b)}
+        minor = next(n for n in range(256) if 'uio%d' % n not in taken)
+        name = 'uio%d' % minor
+        os.makedirs(os.path.join(self.devpath(bdf), 'uio', name))
+        with open(os.path.join(self.devpath(bdf), 'uio', name, 'dev'), 'w') as f:
+            f.write('243:%d\n' % minor)
+        if self.uio_devnodes:
+            open(os.path.join(self.dev, name), 'w').close()
+
+    def _unregister_uio(self, bdf):
+        for name in self.uio_of(bdf):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(os.path.join(self.dev, name))
+        shutil.rmtree(os.path.join(self.devpath(bdf), 'uio'), ignore_errors=True)
+
     def write_attr(self, path, text):
         rel = os.path.relpath(path, self.sys)
         self.writes.append((rel, text))
@@ -198,6 +244,7 @@ class FakeMachine:
             if self.refuse_unbind:
                 raise OSError(errno.EBUSY, os.strerror(errno.EBUSY))
             os.unlink(os.path.join(self.devpath(bdf), 'driver'))
+            self._unregister_uio(bdf)
         elif parts[:3] == ['bus', 'pci', 'drivers'] and parts[4:] == ['bind']:
             bdf, driver = text.strip(), parts[3]
             if not os.path.isdir(self.devpath(bdf)):
@@ -212,6 +259,8 @@ class FakeMachine:
             if (bdf, driver) in self.refuse:
                 raise OSError(errno.EINVAL, os.strerror(errno.EINVAL))
             self._link_driver(bdf, driver)
+            if driver == 'uio_pci_generic':
+                self._register_uio(bdf)
         else:
             raise AssertionError('sl-devbind wrote to an unexpected file: %s' % rel)
 
@@ -278,6 +327,9 @@ class DevbindTestCase(unittest.TestCase):
         return 'sh ' + shlex.quote(script), log
 
 
+USERSPACE_SECTION = 'Network devices bound to vfio-pci or uio_pci_generic'
+
+
 class StatusTest(DevbindTestCase):
     def sections(self, stdout):
         sections, current = {}, None
@@ -298,11 +350,11 @@ class StatusTest(DevbindTestCase):
         status, out, err = self.run_devbind('--status')
         self.assertEqual(status, 0, err)
         sections = self.sections(out)
-        self.assertEqual(list(sections), ['Network devices bound to vfio-pci',
+        self.assertEqual(list(sections), [USERSPACE_SECTION,
                                           'Network devices using a kernel driver',
                                           'Network devices without a driver'])
         bdfs = {title: [line.split()[0] for line in lines] for title, lines in sections.items()}
-        self.assertEqual(bdfs['Network devices bound to vfio-pci'], ['0000:00:03.0'])
+        self.assertEqual(bdfs[USERSPACE_SECTION], ['0000:00:03.0'])
         self.assertEqual(bdfs['Network devices using a kernel driver'],
                          ['0000:00:02.0', '0000:00:05.0', '0000:03:00.0'])
         self.assertEqual(bdfs['Network devices without a driver'], ['0000:00:04.0'])
@@ -358,6 +410,28 @@ class StatusTest(DevbindTestCase):
         self.assertIn('vfio=' + os.path.join(self.m.dev, 'vfio', '3'),
                       self.line_for(out, '0000:00:03.0'))
 
+    def test_uio_device_listed_with_userspace_drivers_and_its_node(self):
+        self.m.add_driver('uio_pci_generic')
+        self.m.add_device('0000:00:06.0', E1000, CLASS_ETHERNET, 'uio_pci_generic',
+                          supports=['e1000'], override='uio_pci_generic')
+        self.m.add_device('0000:00:07.0', E1000, CLASS_ETHERNET, 'e1000', ['eth3'],
+                          supports=['e1000'])
+        status, out, err = self.run_devbind('--status')
+        self.assertEqual(status, 0, err)
+        sections = self.sections(out)
+        self.assertEqual([line.split()[0] for line in sections[USERSPACE_SECTION]],
+                         ['0000:00:03.0', '0000:00:06.0'])
+        uio = self.line_for(out, '0000:00:06.0').split()
+        self.assertIn('drv=uio_pci_generic', uio)
+        self.assertIn('uio=' + os.path.join(self.m.dev, 'uio0'), uio)
+        self.assertIn('iommu_group=none', uio)
+        self.assertIn('unused=e1000,vfio-pci', uio)
+        # Without a group, UIO is a way to give the device to Sluice.
+        self.assertIn('unused=vfio-pci,uio_pci_generic ',
+                      self.line_for(out, '0000:00:07.0'))
+        self.assertNotIn('uio', self.line_for(out, '0000:03:00.0'))
+        self.assertNotIn('uio=', self.line_for(out, '0000:00:03.0'))
+
     def test_script_runs_as_a_program(self):
         env = dict(os.environ)
         env.update(self.m.env())
@@ -365,7 +439,7 @@ class StatusTest(DevbindTestCase):
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               universal_newlines=True, timeout=60)
         self.assertEqual(proc.returncode, 0, proc.stderr)
-        self.assertIn('Network devices bound to vfio-pci', proc.stdout)
+        self.assertIn(USERSPACE_SECTION, proc.stdout)
         self.assertTrue(os.access(SCRIPT, os.X_OK), 'sl-devbind must be executable')
 
     def test_help_has_examples(self):
@@ -373,6 +447,7 @@ class StatusTest(DevbindTestCase):
         self.assertEqual(status, 0)
         self.assertIn('examples:', out)
         self.assertIn('--bind vfio-pci', out)
+        self.assertIn('-b uio_pci_generic', out)
         self.assertIn('routes', out)
 
 
@@ -575,8 +650,48 @@ class BindTest(DevbindTestCase):
                           supports=['e1000'])
         status, _, err = self.run_devbind('--bind', 'vfio-pci', 'eth3')
         self.assertEqual(status, 1)
-        self.assert_one_error(err, '0000:00:06.0 has no IOMMU group', 'intel_iommu=on')
+        # Bare metal: the firmware and the kernel command line, or UIO.
+        self.assert_one_error(err, '0000:00:06.0 has no IOMMU group', 'intel_iommu=on',
+                              'VT-d/AMD-Vi in firmware',
+                              "'sl-devbind --bind uio_pci_generic 0000:00:06.0'",
+                              'DMA is not confined')
+        self.assertNotIn('virtual', err)
         self.assertEqual(self.m.writes, [])
+
+    def no_group_error_in_vm(self):
+        self.m.set_dmi('QEMU', 'Standard PC (Q35 + ICH9, 2009)')
+        self.m.add_device('0000:00:06.0', E1000, CLASS_ETHERNET, 'e1000', ['eth3'],
+                          supports=['e1000'])
+        status, _, err = self.run_devbind('--bind', 'vfio-pci', 'eth3')
+        self.assertEqual(status, 1)
+        self.assertEqual(self.m.writes, [])
+        self.assertNotIn('VT-d', err)
+        self.assertNotIn('firmware', err)
+        return err
+
+    def test_device_without_iommu_group_in_vm_says_both_ways(self):
+        err = self.no_group_error_in_vm()
+        self.assert_one_error(err, '0000:00:06.0 has no IOMMU group',
+                              'this virtual machine (QEMU) has no virtual IOMMU',
+                              '-machine q35,kernel-irqchip=split',
+                              '-device intel-iommu,intremap=on',
+                              "libvirt: <iommu model='intel'/>",
+                              "intel_iommu=on on the guest's kernel command line",
+                              "'sl-devbind --bind uio_pci_generic 0000:00:06.0'",
+                              'DMA is not confined', 'physical addresses')
+        # The second way works as printed.
+        command = err.split("'sl-devbind ")[1].split("'")[0]
+        self.m.add_driver('uio_pci_generic')
+        status, _, err = self.run_devbind(*shlex.split(command))
+        self.assertEqual(status, 0, err)
+        self.assertEqual(self.m.driver_of('0000:00:06.0'), 'uio_pci_generic')
+
+    def test_device_without_iommu_group_in_vm_with_unused_viommu(self):
+        self.m.add_acpi_table('DMAR')
+        err = self.no_group_error_in_vm()
+        self.assert_one_error(err, 'this virtual machine (QEMU) has a virtual IOMMU the kernel '
+                              'does not use', 'intel_iommu=on', 'uio_pci_generic')
+        self.assertNotIn('-device intel-iommu', err)
 
     def test_modprobe_when_vfio_missing(self):
         shutil.rmtree(os.path.join(self.m.sys, 'bus/pci/drivers/vfio-pci'))
@@ -625,6 +740,134 @@ class BindTest(DevbindTestCase):
         status, _, err = self.run_devbind('--bind', 'vfio-pci', 'eth1')
         self.assertEqual(status, 1)
         self.assert_one_error(err, 'permission denied', 'run as root')
+
+
+class UioBindTest(DevbindTestCase):
+    def setUp(self):
+        super().setUp()
+        # As in a VM without a virtual IOMMU: no group.
+        self.m.add_device('0000:00:06.0', E1000, CLASS_ETHERNET, 'e1000', ['eth3'],
+                          supports=['e1000'])
+
+    def notices(self, out):
+        return [line for line in out.splitlines() if 'does not confine DMA' in line]
+
+    def test_bind_with_module_loaded(self):
+        self.m.add_driver('uio_pci_generic')
+        command, log = self.modprobe_script()
+        status, out, err = self.run_devbind('--bind', 'uio_pci_generic', 'eth3',
+                                            env=self.m.env(SL_MODPROBE=command))
+        self.assertEqual(status, 0, err)
+        self.assertEqual(err, '')
+        self.assertFalse(os.path.exists(log), 'uio_pci_generic was loaded: no modprobe')
+        self.assertEqual(self.m.writes, [
+            ('bus/pci/devices/0000:00:06.0/driver_override', 'uio_pci_generic'),
+            ('bus/pci/drivers/e1000/unbind', '0000:00:06.0'),
+            ('bus/pci/drivers/uio_pci_generic/bind', '0000:00:06.0')])
+        self.assertEqual(self.m.driver_of('0000:00:06.0'), 'uio_pci_generic')
+        self.assertEqual(self.m.override_of('0000:00:06.0'), 'uio_pci_generic')
+        self.assertIn('bound to uio_pci_generic (was e1000)', out)
+        self.assertEqual(len(self.notices(out)), 1, out)
+        self.assertIn('physical addresses (--iova-mode pa', self.notices(out)[0])
+        self.assertIn('root and hugepages', self.notices(out)[0])
+        line = [x for x in self.run_devbind('--status')[1].splitlines()
+                if x.startswith('0000:00:06.0 ')][0]
+        self.assertIn('uio=' + os.path.join(self.m.dev, 'uio0'), line)
+
+    def test_bind_loads_module_and_accepts_dashes(self):
+        command, log = self.modprobe_script()
+        status, out, err = self.run_devbind('--bind', 'uio-pci-generic', '00:06.0',
+                                            env=self.m.env(SL_MODPROBE=command))
+        self.assertEqual(status, 0, err)
+        with open(log) as f:
+            self.assertEqual(f.read().split(), ['uio_pci_generic'])
+        self.assertEqual(self.m.driver_of('0000:00:06.0'), 'uio_pci_generic')
+        self.assertEqual(self.m.override_of('0000:00:06.0'), 'uio_pci_generic')
+
+    def test_modprobe_failure_says_which_package(self):
+        command, _ = self.modprobe_script(create_driver=False)
+        status, _, err = self.run_devbind('--bind', 'uio_pci_generic', 'eth3',
+                                          env=self.m.env(SL_MODPROBE=command))
+        self.assertEqual(status, 1)
+        self.assert_one_error(err, "'modprobe uio_pci_generic' failed",
+                              'Module uio_pci_generic not found',
+                              "kernel's modules", 'linux-image-amd64', 'linux-modules-extra',
+                              "then run 'modprobe uio_pci_generic'")
+        self.assertEqual(self.m.writes, [])
+        self.assertEqual(self.m.driver_of('0000:00:06.0'), 'e1000')
+
+    def test_modprobe_missing(self):
+        status, _, err = self.run_devbind(
+            '--bind', 'uio_pci_generic', 'eth3',
+            env=self.m.env(SL_MODPROBE=os.path.join(self.tmp, 'no-such-modprobe')))
+        self.assertEqual(status, 1)
+        self.assert_one_error(err, "'modprobe uio_pci_generic' failed", 'no-such-modprobe',
+                              'linux-image-amd64')
+        self.assertEqual(self.m.writes, [])
+
+    def test_unbind_and_back_to_kernel_driver(self):
+        self.m.add_driver('uio_pci_generic')
+        self.assertEqual(self.run_devbind('--bind', 'uio_pci_generic', 'eth3')[0], 0)
+        self.assertEqual(self.m.uio_of('0000:00:06.0'), ['uio0'])
+        status, out, err = self.run_devbind('--bind', 'e1000', '00:06.0')
+        self.assertEqual(status, 0, err)
+        self.assertIn('bound to e1000 (was uio_pci_generic)', out)
+        self.assertEqual(self.m.override_of('0000:00:06.0'), '(null)')
+        self.assertEqual(self.m.uio_of('0000:00:06.0'), [])
+        self.assertEqual(self.notices(out), [])
+
+    def test_uio_refusing_the_device_is_explained_and_undone(self):
+        self.m.add_driver('uio_pci_generic')
+
+        def no_intx(path, text):
+            if path.endswith('uio_pci_generic/bind'):
+                self.m.writes.append((os.path.relpath(path, self.m.sys), text))
+                raise OSError(errno.ENODEV, os.strerror(errno.ENODEV))
+            return type(self.m).write_attr(self.m, path, text)
+        self.m.write_attr = no_intx
+        status, _, err = self.run_devbind('--bind', 'uio_pci_generic', 'eth3')
+        self.assertEqual(status, 1)
+        self.assert_one_error(err, 'uio_pci_generic refused it (ENODEV)', 'INTx',
+                              'back on e1000')
+        self.assertEqual(self.m.driver_of('0000:00:06.0'), 'e1000')
+
+    def warnings(self, err):
+        return [line for line in err.splitlines() if line.startswith('sl-devbind: warning:')]
+
+    def test_warns_when_an_iommu_is_active(self):
+        self.m.add_driver('uio_pci_generic')
+        status, out, err = self.run_devbind('--bind', 'uio_pci_generic', 'eth1')
+        self.assertEqual(status, 0, err)
+        self.assertEqual(self.m.driver_of('0000:03:00.0'), 'uio_pci_generic')
+        warnings = self.warnings(err)
+        self.assertEqual(len(warnings), 1, err)
+        self.assertIn('an IOMMU is active (0000:03:00.0 has an IOMMU group)', warnings[0])
+        self.assertIn('not confined', warnings[0])
+        self.assertIn("vfio-pci is the safe choice here ('sl-devbind --bind vfio-pci "
+                      "0000:03:00.0')", warnings[0])
+        self.assertEqual(self.notices(out), [])
+
+    def test_warns_that_a_translating_iommu_blocks_physical_addresses(self):
+        self.m.add_driver('uio_pci_generic')
+        self.m.add_device('0000:00:07.0', E1000, CLASS_ETHERNET, 'e1000', ['eth4'], group=7,
+                          group_type='DMA-FQ', supports=['e1000'])
+        status, _, err = self.run_devbind('--bind', 'uio_pci_generic', 'eth4')
+        self.assertEqual(status, 0, err)
+        warnings = self.warnings(err)
+        self.assertEqual(len(warnings), 1, err)
+        self.assertIn('an IOMMU translates DMA for 0000:00:07.0 (IOMMU group type DMA-FQ)',
+                      warnings[0])
+        self.assertIn('cannot reach the physical addresses', warnings[0])
+        self.assertIn("'sl-devbind --bind vfio-pci 0000:00:07.0'", warnings[0])
+        self.assertIn('iommu=pt', warnings[0])
+
+    def test_identity_group_gets_the_unconfined_warning(self):
+        self.m.add_driver('uio_pci_generic')
+        self.m.add_device('0000:00:07.0', E1000, CLASS_ETHERNET, 'e1000', ['eth4'], group=7,
+                          group_type='identity', supports=['e1000'])
+        status, _, err = self.run_devbind('--bind', 'uio_pci_generic', 'eth4')
+        self.assertEqual(status, 0, err)
+        self.assertIn('an IOMMU is active', self.warnings(err)[0])
 
 
 class UnbindTest(DevbindTestCase):

@@ -14,9 +14,14 @@
  * may leak. The ordinary fast-path behaviour is tested in
  * test_e1000_rxtx.c.
  *
+ * And the statistics of a started port: sl_eth_stats_reset from the
+ * control thread while another thread polls the queues must reset them
+ * (the CI runs this suite under ThreadSanitizer as well).
+ *
  * Needs sl_eal_init --no-huge (locked memory): skipped (77) without it. */
 #include <check.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -586,6 +591,129 @@ START_TEST(tx_stops_after_repeated_faults_until_restart)
 }
 END_TEST
 
+/* ---- statistics ------------------------------------------------------------------------- */
+
+/* The poller: the device receives one frame, the poller takes it with a
+ * one-packet burst, then sends one which the device transmits. After each
+ * burst it publishes how many frames that direction has moved, so a burst
+ * changes the count by at most one while the control thread reads it. */
+static struct {
+	int stop;
+	int pause;
+	int paused;
+	uint64_t rx_moved;
+	uint64_t tx_moved;
+} poller;
+
+static void poller_step(uint32_t *seed)
+{
+	struct sl_mbuf *m;
+
+	if (dev_receive(100, *seed, HONEST) == 0)
+		(*seed)++;
+	if (sl_eth_rx_burst(port, 0, &m, 1) == 1) {
+		sl_pktmbuf_free(m);
+		__atomic_store_n(&poller.rx_moved, poller.rx_moved + 1, __ATOMIC_RELEASE);
+	}
+	m = sl_pktmbuf_alloc(pool);
+	if (m == NULL)
+		return;
+	memset(sl_pktmbuf_append(m, 100), 0x5a, 100);
+	if (sl_eth_tx_burst(port, 0, &m, 1) == 1)
+		__atomic_store_n(&poller.tx_moved, poller.tx_moved + 1, __ATOMIC_RELEASE);
+	else
+		sl_pktmbuf_free(m);
+	dev_transmit(1000);
+}
+
+static void *poller_main(void *arg)
+{
+	uint32_t seed = 0;
+
+	(void)arg;
+	while (!__atomic_load_n(&poller.stop, __ATOMIC_ACQUIRE)) {
+		if (__atomic_load_n(&poller.pause, __ATOMIC_ACQUIRE)) {
+			__atomic_store_n(&poller.paused, 1, __ATOMIC_RELEASE);
+			while (__atomic_load_n(&poller.pause, __ATOMIC_ACQUIRE))
+				usleep(10);
+			__atomic_store_n(&poller.paused, 0, __ATOMIC_RELEASE);
+			continue;
+		}
+		poller_step(&seed);
+	}
+	return NULL;
+}
+
+static uint64_t moved(const uint64_t *counter)
+{
+	return __atomic_load_n(counter, __ATOMIC_ACQUIRE);
+}
+
+static void wait_moved(const uint64_t *counter, uint64_t at_least)
+{
+	while (moved(counter) < at_least)
+		usleep(20);
+}
+
+/* A counter of what a direction moved since the reset: the frames moved
+ * before the reset began (before), once it had returned (after), and
+ * now. The reset takes each counter's base in turn, so each may start
+ * anywhere in [before, after], and the one burst running across that
+ * point may count on either side of it. */
+static void check_since_reset(uint64_t counted, uint64_t before, uint64_t after, uint64_t now,
+			      const char *what)
+{
+	ck_assert_msg(counted + 1 >= now - after && counted <= now - before,
+		      "%s: %llu counted after the reset, %llu..%llu moved since", what,
+		      (unsigned long long)counted, (unsigned long long)(now - after),
+		      (unsigned long long)(now - before));
+}
+
+START_TEST(stats_reset_while_polling)
+{
+	enum { ROUNDS = 300, WARMUP = 2000, PER_ROUND = 20 };
+	pthread_t thread;
+	unsigned round;
+
+	setup_port();
+	memset(&poller, 0, sizeof(poller));
+	ck_assert_int_eq(pthread_create(&thread, NULL, poller_main, NULL), 0);
+	/* sums large enough that one brought back by a lost reset shows */
+	wait_moved(&poller.rx_moved, WARMUP);
+	wait_moved(&poller.tx_moved, WARMUP);
+	for (round = 0; round < ROUNDS; round++) {
+		uint64_t rx0 = moved(&poller.rx_moved), tx0 = moved(&poller.tx_moved);
+		uint64_t rx1, tx1, rx2, tx2;
+		struct sl_eth_stats st;
+
+		ck_assert_int_eq(sl_eth_stats_reset(port), 0);
+		rx1 = moved(&poller.rx_moved);
+		tx1 = moved(&poller.tx_moved);
+		wait_moved(&poller.rx_moved, rx1 + PER_ROUND);
+		wait_moved(&poller.tx_moved, tx1 + PER_ROUND);
+		__atomic_store_n(&poller.pause, 1, __ATOMIC_RELEASE);
+		while (!__atomic_load_n(&poller.paused, __ATOMIC_ACQUIRE))
+			usleep(10);
+		rx2 = moved(&poller.rx_moved);
+		tx2 = moved(&poller.tx_moved);
+		ck_assert_int_eq(sl_eth_stats_get(port, &st), 0);
+		/* every frame is 100 bytes */
+		ck_assert_uint_eq(st.q_ibytes[0] % 100, 0);
+		ck_assert_uint_eq(st.q_obytes[0] % 100, 0);
+		check_since_reset(st.q_ipackets[0], rx0, rx1, rx2, "RX packets");
+		check_since_reset(st.q_ibytes[0] / 100, rx0, rx1, rx2, "RX bytes / 100");
+		check_since_reset(st.q_opackets[0], tx0, tx1, tx2, "TX packets");
+		check_since_reset(st.q_obytes[0] / 100, tx0, tx1, tx2, "TX bytes / 100");
+		ck_assert_uint_eq(st.q_errors[0], 0);
+		ck_assert_uint_eq(st.rx_nombuf, 0);
+		__atomic_store_n(&poller.pause, 0, __ATOMIC_RELEASE);
+	}
+	__atomic_store_n(&poller.stop, 1, __ATOMIC_RELEASE);
+	ck_assert_int_eq(pthread_join(thread, NULL), 0);
+	teardown_port();
+}
+END_TEST
+
 /* Last (the tests run in order, in this process): the bus's remove is
  * lib/ethdev's, which closes the port and runs the driver's quiesce after
  * it, leaving RX/TX off and no ring address in the device. */
@@ -625,6 +753,9 @@ static Suite *e1000_suite(void)
 	tcase_add_test(tc, tx_head_beyond_ring_resets_transmit);
 	tcase_add_test(tc, tx_head_beyond_tail_resets_transmit);
 	tcase_add_test(tc, tx_stops_after_repeated_faults_until_restart);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("stats");
+	tcase_add_test(tc, stats_reset_while_polling);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("remove");
 	tcase_add_test(tc, pci_remove_closes_and_quiesces);

@@ -50,15 +50,6 @@ static void setup_once(void)
 	}
 }
 
-static void *zalloc_aligned(size_t size)
-{
-	void *p = aligned_alloc(128, SL_ALIGN_CEIL(size, 128));
-
-	ck_assert_ptr_nonnull(p);
-	memset(p, 0, size);
-	return p;
-}
-
 /* ---- RX ----------------------------------------------------------------------- */
 
 struct rx_sim {
@@ -68,23 +59,27 @@ struct rx_sim {
 	uint64_t missed;
 };
 
+/* The queue as rx_queue_setup and dev_start make it, on the simulated
+ * BAR. */
 static struct e1000_rx_queue *rxq_create(struct sl_mempool *mp, uint16_t nb_desc, uint16_t buf_len,
 					 int scatter, struct rx_sim *sim)
 {
-	struct e1000_rx_queue *rxq = zalloc_aligned(sizeof(*rxq));
+	struct e1000_rx_queue *rxq = NULL;
 
 	memset(bar, 0, BAR_SIZE);
-	rxq->ring = zalloc_aligned(nb_desc * sizeof(struct e1000_rx_desc));
-	rxq->sw_ring = calloc(nb_desc, sizeof(*rxq->sw_ring));
-	rxq->mp = mp;
-	rxq->nb_desc = nb_desc;
-	rxq->free_thresh = (uint16_t)SL_MIN(32, nb_desc / 4);
-	rxq->buf_len = buf_len;
-	rxq->scatter = (uint8_t)scatter;
-	rxq->port_id = 7;
-	rxq->rdt_reg = bar + E1000_RDT;
-	rxq->hw = bar;
-	ck_assert_int_eq(e1000_rx_queue_fill(rxq), 0);
+	ck_assert_int_eq(e1000_rx_queue_create(&(struct e1000_rxq_params){
+						       .hw = bar,
+						       .mp = mp,
+						       .socket = SL_SOCKET_ID_ANY,
+						       .nb_desc = nb_desc,
+						       .free_thresh = (uint16_t)SL_MIN(32, nb_desc / 4),
+						       .buf_len = buf_len,
+						       .port_id = 7,
+						       .scatter = (uint8_t)scatter,
+					       },
+					       &rxq),
+			 0);
+	ck_assert_int_eq(e1000_rx_queue_init(rxq), 0);
 	/* what dev_start writes */
 	set_reg(E1000_RDT, nb_desc - 1u);
 	set_reg(E1000_RCTL, E1000_RCTL_EN);
@@ -93,14 +88,6 @@ static struct e1000_rx_queue *rxq_create(struct sl_mempool *mp, uint16_t nb_desc
 	sim->last_rdt = nb_desc - 1u;
 	sim->missed = 0;
 	return rxq;
-}
-
-static void rxq_destroy(struct e1000_rx_queue *rxq)
-{
-	e1000_rx_queue_drain(rxq);
-	free(rxq->sw_ring);
-	free((void *)(uintptr_t)rxq->ring);
-	free(rxq);
 }
 
 /* The device receiving one frame (SDM 3.2; QEMU e1000_receive_iov): it
@@ -193,9 +180,9 @@ START_TEST(rx_basic_and_refill)
 		} while (got > 0);
 	}
 	ck_assert_uint_eq(checked, total);
-	ck_assert_uint_eq(rxq->packets, total);
-	ck_assert_uint_eq(rxq->errors, 0);
-	rxq_destroy(rxq);
+	ck_assert_uint_eq(sl_eth_qcnt_read(&rxq->cnt, SL_QCNT_PKTS), total);
+	ck_assert_uint_eq(sl_eth_qcnt_read(&rxq->cnt, SL_QCNT_ERRORS), 0);
+	e1000_rx_queue_destroy(rxq);
 	ck_assert_uint_eq(sl_mempool_avail_count(pool), before + 64);
 }
 END_TEST
@@ -221,7 +208,7 @@ START_TEST(rx_ring_full_counts_miss_and_recovers)
 	ck_assert_int_eq(sim_rx(&sim, frame, 100, 0, 0), 0);
 	ck_assert_uint_eq(recv_checked(&sim, pkts, 64), 1);
 	sl_pktmbuf_free(pkts[0]);
-	rxq_destroy(rxq);
+	e1000_rx_queue_destroy(rxq);
 }
 END_TEST
 
@@ -261,8 +248,8 @@ START_TEST(rx_scatter_chains_across_bursts)
 	ck_assert_uint_eq(pkts[0]->nb_segs, 9);
 	sl_test_check_pkt(pkts[0], 9000, 7);
 	sl_pktmbuf_free(pkts[0]);
-	ck_assert_uint_eq(rxq->errors, 0);
-	rxq_destroy(rxq);
+	ck_assert_uint_eq(sl_eth_qcnt_read(&rxq->cnt, SL_QCNT_ERRORS), 0);
+	e1000_rx_queue_destroy(rxq);
 }
 END_TEST
 
@@ -282,14 +269,14 @@ START_TEST(rx_drops_whole_frames_never_halves)
 	ck_assert_uint_eq(recv_checked(&sim, pkts, 8), 1);
 	sl_test_check_pkt(pkts[0], 200, 2);
 	sl_pktmbuf_free(pkts[0]);
-	ck_assert_uint_eq(rxq->errors, 1);
+	ck_assert_uint_eq(sl_eth_qcnt_read(&rxq->cnt, SL_QCNT_ERRORS), 1);
 
 	/* a write-back claiming more bytes than the buffer holds: the
 	 * device is broken, its receive unit is reset (test/unit/test_e1000.c
 	 * has the details) */
 	ck_assert_int_eq(sim_rx(&sim, frame, 200, 0, 1), 0);
 	ck_assert_uint_eq(recv_checked(&sim, pkts, 8), 0);
-	ck_assert_uint_eq(rxq->errors, 2);
+	ck_assert_uint_eq(sl_eth_qcnt_read(&rxq->cnt, SL_QCNT_ERRORS), 2);
 	ck_assert_uint_eq(rxq->resets, 1);
 	/* a frame with a CRC error */
 	ck_assert_int_eq(sim_rx(&sim, frame, 200, E1000_RXD_ERR_CE, 0), 0);
@@ -299,8 +286,8 @@ START_TEST(rx_drops_whole_frames_never_halves)
 	ck_assert_uint_eq(recv_checked(&sim, pkts, 8), 1);
 	sl_test_check_pkt(pkts[0], 300, 3);
 	sl_pktmbuf_free(pkts[0]);
-	ck_assert_uint_eq(rxq->errors, 3);
-	ck_assert_uint_eq(rxq->packets, 2);
+	ck_assert_uint_eq(sl_eth_qcnt_read(&rxq->cnt, SL_QCNT_ERRORS), 3);
+	ck_assert_uint_eq(sl_eth_qcnt_read(&rxq->cnt, SL_QCNT_PKTS), 2);
 
 	/* no mbuf leaked by the drops: only the ring's are in use */
 	for (int i = 0; i < 3; i++) {
@@ -311,7 +298,7 @@ START_TEST(rx_drops_whole_frames_never_halves)
 		sl_pktmbuf_free(pkts[0]);
 	before_in_use = sl_mempool_in_use_count(small_pool);
 	ck_assert_uint_eq(before_in_use, 64 - rxq->nb_hold);
-	rxq_destroy(rxq);
+	e1000_rx_queue_destroy(rxq);
 	ck_assert_uint_eq(sl_mempool_in_use_count(small_pool), 0);
 }
 END_TEST
@@ -331,7 +318,7 @@ START_TEST(rx_pool_empty_counts_nombuf)
 		ck_assert_int_eq(sim_rx(&sim, frame, 100, 0, 0), 0);
 	got = recv_checked(&sim, pkts, 64);
 	ck_assert_uint_eq(got, 40);
-	ck_assert_uint_gt(rxq->nombuf, 0);
+	ck_assert_uint_gt(sl_eth_qcnt_read(&rxq->cnt, SL_QCNT_NOMBUF), 0);
 	ck_assert_uint_eq(rxq->nb_hold, 40);
 	sl_pktmbuf_free_bulk(pkts, got);
 	sl_pktmbuf_free_bulk(hoard, nb_hoard);
@@ -339,7 +326,7 @@ START_TEST(rx_pool_empty_counts_nombuf)
 	ck_assert_uint_eq(recv_checked(&sim, pkts, 64), 0);
 	ck_assert_uint_eq(rxq->nb_hold, 0);
 	ck_assert_uint_eq(reg(E1000_RDT), (rxq->next + 63u) % 64);
-	rxq_destroy(rxq);
+	e1000_rx_queue_destroy(rxq);
 }
 END_TEST
 
@@ -367,7 +354,7 @@ START_TEST(rx_ignores_dd_beyond_what_device_owns)
 	sl_pktmbuf_free_bulk(pkts, 31);
 	sl_pktmbuf_free_bulk(hoard, nb_hoard);
 	rxq->ring[rxq->next].status = 0;
-	rxq_destroy(rxq);
+	e1000_rx_queue_destroy(rxq);
 }
 END_TEST
 
@@ -391,31 +378,22 @@ struct tx_sim {
 static struct e1000_tx_queue *txq_create(uint16_t nb_desc, uint16_t rs_thresh, uint16_t free_thresh,
 					 struct tx_sim *sim)
 {
-	struct e1000_tx_queue *txq = zalloc_aligned(sizeof(*txq));
+	struct e1000_tx_queue *txq = NULL;
 
 	memset(bar, 0, BAR_SIZE);
-	txq->ring = zalloc_aligned(nb_desc * sizeof(struct e1000_tx_desc));
-	txq->sw_ring = calloc(nb_desc, sizeof(*txq->sw_ring));
-	txq->rs_fifo = calloc(nb_desc, sizeof(*txq->rs_fifo));
-	txq->nb_desc = nb_desc;
-	txq->rs_thresh = rs_thresh;
-	txq->free_thresh = free_thresh;
-	txq->max_segs = (uint16_t)SL_MIN(E1000_TX_MAX_SEGS, nb_desc / 2);
-	txq->tdt_reg = bar + E1000_TDT;
-	txq->hw = bar;
-	e1000_tx_queue_drain(txq);
+	ck_assert_int_eq(e1000_tx_queue_create(&(struct e1000_txq_params){
+						       .hw = bar,
+						       .socket = SL_SOCKET_ID_ANY,
+						       .nb_desc = nb_desc,
+						       .rs_thresh = rs_thresh,
+						       .free_thresh = free_thresh,
+					       },
+					       &txq),
+			 0);
+	e1000_tx_queue_init(txq);
 	memset(sim, 0, sizeof(*sim));
 	sim->txq = txq;
 	return txq;
-}
-
-static void txq_destroy(struct e1000_tx_queue *txq)
-{
-	e1000_tx_queue_drain(txq);
-	free(txq->sw_ring);
-	free(txq->rs_fifo);
-	free((void *)(uintptr_t)txq->ring);
-	free(txq);
 }
 
 /* The device transmitting up to 'budget' descriptors of [TDH, TDT) (SDM
@@ -498,8 +476,8 @@ START_TEST(tx_basic_rs_spacing_and_reclaim)
 		ck_assert_uint_eq(sim->out_len[i], 60 + i * 13 % 1455);
 		ck_assert_uint_eq(sim->out_first[i], want[0]);
 	}
-	ck_assert_uint_eq(txq->packets, sent);
-	txq_destroy(txq);
+	ck_assert_uint_eq(sl_eth_qcnt_read(&txq->cnt, SL_QCNT_PKTS), sent);
+	e1000_tx_queue_destroy(txq);
 	ck_assert_uint_eq(sl_mempool_in_use_count(pool), 0);
 	free(sim);
 }
@@ -528,7 +506,7 @@ START_TEST(tx_buffers_live_until_dd)
 	txq->ring[txq->rs_fifo[txq->rs_head]].upper |= E1000_TXD_STAT_DD;
 	ck_assert_uint_eq(e1000_xmit_pkts(txq, &pkts[63], 1), 1);
 	ck_assert_uint_eq(sl_mempool_in_use_count(pool), in_use - 8);
-	txq_destroy(txq);
+	e1000_tx_queue_destroy(txq);
 	ck_assert_uint_eq(sl_mempool_in_use_count(pool), 0);
 	free(sim);
 }
@@ -549,12 +527,12 @@ START_TEST(tx_refuses_unsendable_packets)
 	empty_tail = sl_pktmbuf_alloc(pool);
 	ck_assert_int_eq(sl_pktmbuf_chain(pkts[2], empty_tail), 0);
 	ck_assert_uint_eq(e1000_xmit_pkts(txq, pkts, 3), 3);
-	ck_assert_uint_eq(txq->errors, 2);
-	ck_assert_uint_eq(txq->packets, 1);
+	ck_assert_uint_eq(sl_eth_qcnt_read(&txq->cnt, SL_QCNT_ERRORS), 2);
+	ck_assert_uint_eq(sl_eth_qcnt_read(&txq->cnt, SL_QCNT_PKTS), 1);
 	ck_assert_uint_eq(sim_tx(sim, 1000, 1), 2);
 	ck_assert_uint_eq(sim->frames, 1);
 	ck_assert_uint_eq(sim->out_len[0], 500);
-	txq_destroy(txq);
+	e1000_tx_queue_destroy(txq);
 	ck_assert_uint_eq(sl_mempool_in_use_count(pool), 0);
 	free(sim);
 }
@@ -590,7 +568,7 @@ START_TEST(tx_stress_never_stalls)
 	}
 	sim_tx(sim, 100000, 1);
 	ck_assert_uint_eq(sim->frames, sent);
-	txq_destroy(txq);
+	e1000_tx_queue_destroy(txq);
 	ck_assert_uint_eq(sl_mempool_in_use_count(pool), 0);
 	free(sim);
 }

@@ -19,6 +19,7 @@ import io
 import os
 import shlex
 import shutil
+import subprocess
 import sys
 import tempfile
 import unittest
@@ -466,6 +467,12 @@ class DoctorTestCase(ToolTestCase):
     def fails(self, out):
         return [line for line in out.splitlines() if line.startswith('[FAIL]')]
 
+    def uio_fix(self, bdfs='DEV...'):
+        """The fix line for the way without an IOMMU (healthy(): no spare NIC to name)."""
+        return ('or, without an IOMMU: %s --bind uio_pci_generic %s   (DMA is not confined: '
+                'a wrong address from an app lands anywhere in memory; apps use physical '
+                'addresses)' % (os.path.join(os.path.realpath(USERTOOLS), 'sl-devbind'), bdfs))
+
     def fix_after(self, out, fragment):
         lines = out.splitlines()
         for i, line in enumerate(lines):
@@ -521,7 +528,7 @@ class DoctorTest(DoctorTestCase):
         status, out, _ = self.doc()
         self.assertIn('intel_iommu=on iommu=pt', self.fails(out)[0])
         self.assertEqual(self.fix_after(out, 'no IOMMU in /sys/class/iommu'),
-                         ['enable VT-d in the BIOS/UEFI setup and reboot'])
+                         ['enable VT-d in the BIOS/UEFI setup and reboot', self.uio_fix()])
 
     def test_amd_iommu_off(self):
         self.healthy()
@@ -534,7 +541,8 @@ class DoctorTest(DoctorTestCase):
         self.m.set_cmdline('ro quiet')
         status, out, _ = self.doc()
         self.assertEqual(self.fix_after(out, 'no IOMMU in /sys/class/iommu'),
-                         ['enable AMD-Vi (IOMMU) in the BIOS/UEFI setup and reboot'])
+                         ['enable AMD-Vi (IOMMU) in the BIOS/UEFI setup and reboot',
+                          self.uio_fix()])
 
     def test_cpu_without_x86_64_v2(self):
         self.healthy()
@@ -564,7 +572,8 @@ class DoctorTest(DoctorTestCase):
         self.assertEqual(len(fix), 1, fix)
         tool, *args = shlex.split(fix[0])
         self.assertEqual(args, ['--setup', '1104M'])
-        # A path that works from the current directory (relative inside the tree).
+        # An absolute path: it works from any directory the line is pasted into.
+        self.assertTrue(os.path.isabs(tool), tool)
         self.assertEqual(os.path.realpath(tool),
                          os.path.realpath(os.path.join(USERTOOLS, 'sl-hugepages')))
         status, _, err = self.hp(*args)
@@ -684,6 +693,218 @@ class DoctorTest(DoctorTestCase):
         self.assertEqual(status, 0)
         self.assertIn('examples:', out)
         self.assertIn('sl-doctor --need 1G', out)
+
+
+class DoctorNoIommuTest(DoctorTestCase):
+    """A guest or a machine without an IOMMU, and NICs on uio_pci_generic."""
+
+    def setUp(self):
+        super().setUp()
+        # No IOMMU: no group on any device; eth0 is the connection, eth1 spare.
+        self.m.add_device('0000:00:02.0', test_devbind.E1000, test_devbind.CLASS_ETHERNET,
+                          'e1000', ['eth0'], supports=['e1000'])
+        self.m.add_route('eth0')
+        self.m.add_device('0000:00:04.0', test_devbind.E1000, test_devbind.CLASS_ETHERNET,
+                          'e1000', ['eth1'], supports=['e1000'])
+        self.m.reserve(0, KB_2M, 256)
+        self.m.reserve(1, KB_2M, 256)
+
+    def qemu_guest(self):
+        self.m.set_dmi('QEMU', 'Standard PC (Q35 + ICH9, 2009)')
+
+    def assert_vm_advice(self, out, vm):
+        fix = self.fix_after(out, 'this virtual machine (%s) has no virtual IOMMU' % vm)
+        self.assertEqual(len(fix), 2, fix)
+        for fragment in ('give the VM a virtual IOMMU', '-machine q35,kernel-irqchip=split',
+                         '-device intel-iommu,intremap=on', "libvirt: <iommu model='intel'/>",
+                         "intel_iommu=on on the guest's kernel command line"):
+            self.assertIn(fragment, fix[0])
+        self.assertEqual(fix[1], self.uio_fix('0000:00:04.0'))
+        # A VM has no BIOS setting to change.
+        self.assertNotIn('VT-d', out)
+        self.assertNotIn('AMD-Vi', out)
+        self.assertNotIn('BIOS', out)
+
+    def test_vm_without_viommu_says_both_ways_and_uio_way_works(self):
+        self.qemu_guest()
+        self.m.set_cpu('AuthenticAMD', 'QEMU TCG CPU version 2.5+', CPUINFO_FLAGS)
+        status, out, _ = self.doc()
+        self.assertEqual(status, 1)
+        self.assert_vm_advice(out, 'QEMU')
+        self.assertIn('--bind uio_pci_generic 0000:00:04.0',
+                      self.fix_after(out, 'no NIC is ready')[0])
+        self.assertIn('0000:00:04.0 (eth1) 8086:100e', out)
+        self.assertIn('to give it to Sluice: %s --bind uio_pci_generic 0000:00:04.0'
+                      % os.path.join(os.path.realpath(USERTOOLS), 'sl-devbind'), out)
+        # The second way, run as printed, makes a machine sl-doctor passes.
+        self.m.add_driver('uio_pci_generic')
+        command = shlex.split(self.fix_after(out, 'virtual IOMMU')[1].split('   ')[0][
+            len('or, without an IOMMU: '):])
+        status, _, err = self.run_tool(devbind, *command[1:])
+        self.assertEqual(status, 0, err)
+        status, out, _ = self.doc()
+        self.assertEqual(status, 0, out)
+        self.assertIn('[warn] no IOMMU: this virtual machine (QEMU)', out)
+        self.assertIn('the NICs on uio_pci_generic work without it', out)
+        self.assertIn('[info] vfio-pci: not needed without an IOMMU', out)
+        self.assertNotIn('vfio-pci is not loaded', out)
+        self.assertIn('[ ok ] 0000:00:04.0 (eth1) 8086:100e', out)
+        self.assertIn(': on uio_pci_generic (%s)' % os.path.join(self.m.dev, 'uio0'), out)
+        self.assertIn('all checks passed (2 warnings)', out)
+
+    def test_uio_nic_counts_as_usable_with_its_warning(self):
+        self.qemu_guest()
+        self.m.add_driver('uio_pci_generic')
+        self.m.add_device('0000:00:05.0', test_devbind.E1000, test_devbind.CLASS_ETHERNET,
+                          'uio_pci_generic', supports=['e1000'], override='uio_pci_generic')
+        status, out, _ = self.doc('0000:00:05.0')
+        self.assertEqual(status, 0, out)
+        warn = [line for line in out.splitlines() if line.startswith('[warn] 0000:00:05.0 on '
+                                                                      'uio_pci_generic')]
+        self.assertEqual(len(warn), 1, out)
+        for fragment in ('DMA is not confined', 'physical addresses',
+                         'they pick --iova-mode pa by themselves', 'hugepages', 'root'):
+            self.assertIn(fragment, warn[0])
+        self.assertNotIn('no NIC is ready', out)
+        # Only root reads physical addresses.
+        status, out, _ = self.doc('0000:00:05.0', euid=1000)
+        self.assertEqual(self.fix_after(out, 'only root can read the physical addresses'),
+                         ['run the app as root'])
+
+    def test_vm_seen_from_cpu_flag(self):
+        self.m.set_cpu('GenuineIntel', 'Intel Xeon Processor', CPUINFO_FLAGS + ' hypervisor')
+        status, out, _ = self.doc()
+        self.assert_vm_advice(out, "CPU flag 'hypervisor'")
+
+    def test_vm_with_a_viommu_the_kernel_does_not_use(self):
+        self.qemu_guest()
+        self.m.add_acpi_table('DMAR')
+        self.m.set_cmdline('console=ttyS0 intel_iommu=off')
+        status, out, _ = self.doc()
+        fix = self.fix_after(out, 'has a virtual IOMMU (ACPI DMAR) the kernel does not use')
+        self.assertEqual(fix[0], "remove intel_iommu=off from the guest's kernel command line "
+                         '(GRUB_CMDLINE_LINUX in /etc/default/grub, update-grub) and reboot')
+        self.assertEqual(fix[1], self.uio_fix('0000:00:04.0'))
+        self.m.set_cmdline('console=ttyS0')
+        status, out, _ = self.doc()
+        self.assertTrue(self.fix_after(out, 'the kernel does not use')[0].startswith(
+            'add intel_iommu=on to'))
+
+    def test_bare_metal_keeps_firmware_advice_and_adds_uio(self):
+        status, out, _ = self.doc()
+        fix = self.fix_after(out, 'no IOMMU enabled (/sys/class/iommu is empty)')
+        self.assertIn('intel_iommu=on iommu=pt', fix[0])
+        self.assertIn('VT-d', fix[1])
+        self.assertEqual(fix[2], self.uio_fix('0000:00:04.0'))
+        self.assertNotIn('virtual', out)
+
+    def test_no_spare_nic_without_iommu_points_at_uio(self):
+        self.qemu_guest()
+        self.m.add_route('eth1')
+        status, out, _ = self.doc()
+        self.assertTrue(self.fix_after(out, 'no NIC is ready')[0].endswith(
+            '--status, then --bind uio_pci_generic a NIC you can spare'), out)
+        self.assertTrue(self.fix_after(out, 'has no virtual IOMMU')[1].startswith(
+            'or, without an IOMMU: %s --bind uio_pci_generic DEV...'
+            % os.path.join(os.path.realpath(USERTOOLS), 'sl-devbind')), out)
+
+    def test_named_nic_without_group_is_pointed_at_uio(self):
+        self.qemu_guest()
+        status, out, _ = self.doc('eth1')
+        fix = self.fix_after(out, 'is on e1000, not uio_pci_generic (no IOMMU group: vfio-pci '
+                             'cannot take it)')
+        self.assertTrue(fix[0].endswith('sl-devbind --bind uio_pci_generic 0000:00:04.0'), fix)
+
+    def add_uio_nic_with_group(self, group_type):
+        self.m.enable_iommu()
+        self.m.add_driver('uio_pci_generic')
+        self.m.add_device('0000:00:06.0', test_devbind.E1000, test_devbind.CLASS_ETHERNET,
+                          'uio_pci_generic', group=6, group_type=group_type,
+                          supports=['e1000'], override='uio_pci_generic')
+
+    def test_uio_nic_beside_an_iommu_is_told_about_vfio(self):
+        self.add_uio_nic_with_group('identity')
+        self.m.load_vfio()
+        status, out, _ = self.doc('0000:00:06.0')
+        self.assertEqual(status, 0, out)
+        self.assertIn('[ ok ] 0000:00:06.0 8086:100e', out)
+        self.assertIn('fix: an IOMMU is there, so vfio-pci is the safe choice: %s --bind '
+                      'vfio-pci 0000:00:06.0'
+                      % os.path.join(os.path.realpath(USERTOOLS), 'sl-devbind'), out)
+
+    def test_uio_nic_in_translating_group_fails(self):
+        self.add_uio_nic_with_group('DMA-FQ')
+        self.m.load_vfio()
+        status, out, _ = self.doc('0000:00:06.0')
+        fix = self.fix_after(out, 'IOMMU group 6 translates DMA (type DMA-FQ): the device '
+                             'cannot reach the physical addresses')
+        self.assertIn('--bind vfio-pci 0000:00:06.0', fix[0])
+        self.assertIn('iommu=pt', fix[0])
+
+    def test_uio_node_missing(self):
+        self.m.add_driver('uio_pci_generic')
+        self.m.uio_devnodes = False
+        self.assertEqual(self.run_tool(devbind, '--bind', 'uio_pci_generic', 'eth1')[0], 0)
+        status, out, _ = self.doc('0000:00:04.0')
+        self.assertEqual(self.fix_after(out, '%s is missing' % os.path.join(self.m.dev, 'uio0')),
+                         ['mknod %s c 243 0' % os.path.join(self.m.dev, 'uio0')])
+
+    def test_fix_paths_absolute_when_run_from_root_dir(self):
+        env = dict(self.m.env(PATH='/usr/bin:/bin'))
+        proc = subprocess.run([sys.executable, os.path.join(USERTOOLS, 'sl-doctor'),
+                               '--need', '4G'], cwd='/', env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, universal_newlines=True, timeout=60)
+        self.assertEqual(proc.returncode, 1, proc.stdout + proc.stderr)
+        tools = [word for line in proc.stdout.splitlines()
+                 if 'fix: ' in line and 'usertools/sl-' in line
+                 for word in shlex.split(line) if 'usertools/sl-' in word]
+        self.assertIn(os.path.join(os.path.realpath(USERTOOLS), 'sl-hugepages'), tools)
+        self.assertIn(os.path.join(os.path.realpath(USERTOOLS), 'sl-devbind'), tools)
+        for tool in tools:
+            self.assertTrue(os.path.isabs(tool) and os.access(tool, os.X_OK), tool)
+
+
+class VirtualMachineTest(unittest.TestCase):
+    def setUp(self):
+        tmp = tempfile.mkdtemp(prefix='sl-vm-test-')
+        self.addCleanup(shutil.rmtree, tmp)
+        self.m = FakeHost(tmp)
+
+    def vm(self):
+        return sl_sysfs.Host.from_env(self.m.env()).virtual_machine()
+
+    def test_bare_metal(self):
+        self.assertIsNone(self.vm())
+        self.m.set_dmi('Dell Inc.', 'PowerEdge R650')
+        self.assertIsNone(self.vm())
+        self.m.set_dmi('Microsoft Corporation', 'Surface Laptop 5')
+        self.assertIsNone(self.vm())
+        # A bare-metal cloud host keeps its cloud's vendor string.
+        self.m.set_dmi('Amazon EC2', 'c5.metal')
+        self.assertIsNone(self.vm())
+
+    def test_hypervisors_by_dmi(self):
+        for vendor, product, name in (
+                ('QEMU', 'Standard PC (Q35 + ICH9, 2009)', 'QEMU'),
+                ('Red Hat', 'KVM', 'KVM'),
+                ('VMware, Inc.', 'VMware Virtual Platform', 'VMware'),
+                ('innotek GmbH', 'VirtualBox', 'VirtualBox'),
+                ('Xen', 'HVM domU', 'Xen'),
+                ('Microsoft Corporation', 'Virtual Machine', 'Microsoft Hyper-V'),
+                ('Amazon EC2', 'm5.large', 'Amazon EC2'),
+                ('Google', 'Google Compute Engine', 'Google Compute Engine')):
+            self.m.set_dmi(vendor, product)
+            self.assertEqual(self.vm(), name, (vendor, product))
+
+    def test_hypervisor_type_and_cpu_flag(self):
+        os.makedirs(os.path.join(self.m.sys, 'hypervisor'))
+        with open(os.path.join(self.m.sys, 'hypervisor', 'type'), 'w') as f:
+            f.write('xen\n')
+        self.assertEqual(self.vm(), 'Xen')
+        os.unlink(os.path.join(self.m.sys, 'hypervisor', 'type'))
+        self.assertIsNone(self.vm())
+        self.m.set_cpu('GenuineIntel', 'Intel Xeon Processor', CPUINFO_FLAGS + ' hypervisor')
+        self.assertEqual(self.vm(), "CPU flag 'hypervisor'")
 
 
 class SysfsHelpersTest(unittest.TestCase):

@@ -7,9 +7,8 @@
 #include <stdint.h>
 
 #include "sl_ethdev_driver.h"
-#include "sl_io.h"
 #include "sl_pci.h"
-#include "e1000_regs.h"
+#include "e1000_hw.h"
 
 #define E1000_DRIVER_NAME "net_e1000"
 #define E1000_DEFAULT_RING_DESC 256
@@ -35,16 +34,6 @@
  * application has to restart the port). */
 #define E1000_MAX_QUEUE_RESETS 8
 
-static inline uint32_t e1000_read(const volatile uint8_t *hw, uint32_t reg)
-{
-	return sl_read32(hw + reg);
-}
-
-static inline void e1000_write(volatile uint8_t *hw, uint32_t reg, uint32_t value)
-{
-	sl_write32(value, hw + reg);
-}
-
 struct e1000_rx_queue {
 	/* ---- fast path, one lcore ---- */
 	volatile struct e1000_rx_desc *ring;
@@ -66,11 +55,10 @@ struct e1000_rx_queue {
 	/* a frame spanning descriptors, across bursts */
 	struct sl_mbuf *pkt_first;
 	struct sl_mbuf *pkt_last;
-	/* counters (this lcore writes, stats_get reads) */
-	uint64_t packets;
-	uint64_t bytes;
-	uint64_t errors;		/* frames the driver dropped */
-	uint64_t nombuf;		/* refills that found the pool empty */
+	/* this lcore adds, stats_get reads, stats_reset moves the base;
+	 * ERRORS: frames the driver dropped, NOMBUF: refills that found the
+	 * pool empty */
+	struct sl_eth_queue_counters cnt;
 	uint64_t bad_values;		/* impossible lengths or RDH from the device */
 	uint32_t resets;		/* receive unit resets since the last start */
 
@@ -101,9 +89,8 @@ struct e1000_tx_queue {
 	uint8_t stopped;		/* given up on the device: see e1000_rxtx.c */
 	uint16_t full_polls;		/* bursts that found no room, for the TDH check */
 	volatile uint8_t *hw;		/* BAR0: TCTL and TDH for a reset */
-	uint64_t packets;
-	uint64_t bytes;
-	uint64_t errors;		/* packets refused, or dropped by a reset */
+	/* as RX; ERRORS: packets refused, or dropped by a reset */
+	struct sl_eth_queue_counters cnt;
 	uint64_t bad_values;		/* impossible TDH from the device */
 	uint32_t resets;		/* transmit unit resets since the last start */
 
@@ -113,36 +100,6 @@ struct e1000_tx_queue {
 	sl_iova_t ring_iova;
 };
 
-/* A device counter accumulated into 64 bits. QEMU's model (7.2,
- * hw/net/e1000.c) clears some counters on read like the silicon and
- * keeps others (CRCERRS..MPC, RNBC, RLEC) running, so each counter learns
- * which kind it is the first time it reads non-zero. */
-struct e1000_counter {
-	uint32_t reg;
-	uint8_t mode;			/* E1000_CNT_UNKNOWN / _CLEARS / _RUNNING */
-	uint32_t last;			/* last raw value of a running counter */
-	uint64_t total;
-};
-enum { E1000_CNT_UNKNOWN = 0, E1000_CNT_CLEARS, E1000_CNT_RUNNING };
-
-enum e1000_cnt_index {
-	E1000_CNT_CRCERRS,
-	E1000_CNT_ALGNERRC,
-	E1000_CNT_SYMERRS,
-	E1000_CNT_RXERRC,
-	E1000_CNT_MPC,
-	E1000_CNT_ECOL,
-	E1000_CNT_LATECOL,
-	E1000_CNT_RLEC,
-	E1000_CNT_RUC,
-	E1000_CNT_ROC,
-	E1000_CNT_GPRC,
-	E1000_CNT_GPTC,
-	E1000_CNT_TPR,
-	E1000_CNT_TPT,
-	E1000_CNT_NB32,
-};
-
 struct e1000_adapter {
 	struct sl_pci_device *pci;
 	struct sl_eth_dev *eth;
@@ -150,21 +107,53 @@ struct e1000_adapter {
 	uint16_t device_id;
 	uint8_t phy_loopback;		/* PHY left in loopback by the last start */
 	struct sl_ether_addr perm_addr;	/* from the EEPROM (or RAL/RAH) */
-	struct e1000_counter cnt[E1000_CNT_NB32];
-	/* 64-bit counters (clear on read of the high half everywhere) */
-	uint64_t gorc, gotc;
+	struct e1000_hw_stats stats;
 };
 
 /* e1000_rxtx.c */
 uint16_t e1000_recv_pkts(void *rxq, struct sl_mbuf **pkts, uint16_t nb_pkts);
 uint16_t e1000_xmit_pkts(void *txq, struct sl_mbuf **pkts, uint16_t nb_pkts);
-/* Gives every RX descriptor an mbuf and clears the fault state: 0 or
- * -ENOMEM (nothing kept). */
-int e1000_rx_queue_fill(struct e1000_rx_queue *rxq);
+
+/* What a queue is made of; everything else in it starts zero. */
+struct e1000_rxq_params {
+	volatile uint8_t *hw;		/* BAR0 */
+	struct sl_mempool *mp;
+	int socket;			/* NUMA node of the ring */
+	uint16_t nb_desc;
+	uint16_t free_thresh;
+	uint16_t buf_len;		/* what RCTL.BSIZE says */
+	uint16_t port_id;
+	uint16_t queue_id;
+	uint8_t scatter;
+	uint8_t csum;
+};
+
+struct e1000_txq_params {
+	volatile uint8_t *hw;		/* BAR0 */
+	int socket;
+	uint16_t nb_desc;
+	uint16_t rs_thresh;
+	uint16_t free_thresh;
+	uint16_t port_id;
+	uint16_t queue_id;
+};
+
+/* A queue with its descriptor ring in DMA memory, not yet started: 0,
+ * -ENOMEM, or -EFAULT when the ring has no IOVA. */
+int e1000_rx_queue_create(const struct e1000_rxq_params *p, struct e1000_rx_queue **rxq);
+int e1000_tx_queue_create(const struct e1000_txq_params *p, struct e1000_tx_queue **txq);
+/* Frees what the rings hold and the queue (NULL: nothing). */
+void e1000_rx_queue_destroy(struct e1000_rx_queue *rxq);
+void e1000_tx_queue_destroy(struct e1000_tx_queue *txq);
+/* Initialises a queue for a start: every RX descriptor armed with a
+ * fresh mbuf (0, or -ENOMEM with nothing kept), the TX ring emptied, and
+ * the indexes and the fault state (stopped, resets) cleared. */
+int e1000_rx_queue_init(struct e1000_rx_queue *rxq);
+void e1000_tx_queue_init(struct e1000_tx_queue *txq);
 /* Frees the mbufs the rings hold and rewinds the indexes (port stopped,
- * device no longer doing DMA). */
+ * device no longer doing DMA). TX returns how many packets were still in
+ * the ring. */
 void e1000_rx_queue_drain(struct e1000_rx_queue *rxq);
-/* Returns how many packets were still in the ring (freed now). */
 unsigned e1000_tx_queue_drain(struct e1000_tx_queue *txq);
 
 #endif /* E1000_ETHDEV_H */

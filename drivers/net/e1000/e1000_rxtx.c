@@ -33,6 +33,11 @@
  * nothing. The resets run on the lcore that polls the queue and touch
  * only that direction's registers (RCTL/RDH/RDT or TCTL/TDH/TDT).
  */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "sl_eal.h"
 #include "sl_log.h"
 #include "e1000_ethdev.h"
 
@@ -67,7 +72,7 @@ static uint16_t rx_refill(struct e1000_rx_queue *rxq)
 		/* stay contiguous in sw_ring */
 		chunk = (uint16_t)SL_MIN(chunk, nb_desc - idx);
 		if (sl_unlikely(sl_pktmbuf_alloc_bulk(rxq->mp, &rxq->sw_ring[idx], chunk) < 0)) {
-			rxq->nombuf += chunk;
+			sl_eth_qcnt_add(&rxq->cnt, SL_QCNT_NOMBUF, chunk);
 			break;
 		}
 		for (i = 0; i < chunk; i++)
@@ -118,7 +123,7 @@ rx_device_fault(struct e1000_rx_queue *rxq, const char *what, unsigned value, un
 		rx_desc_arm(&rxq->ring[i], rxq->sw_ring[i]);
 	}
 	/* frames the device finished but nobody took: dropped by the reset */
-	rxq->errors += completed;
+	sl_eth_qcnt_add(&rxq->cnt, SL_QCNT_ERRORS, completed);
 	/* the ring invariant of the comment at the top, from 'next' on */
 	rdt = (uint16_t)((rxq->next + 2u * nb_desc - rxq->nb_hold - 1u) % nb_desc);
 	e1000_write(hw, E1000_RDH, rxq->next);
@@ -166,6 +171,7 @@ uint16_t e1000_recv_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 	const uint16_t nb_desc = rxq->nb_desc, buf_len = rxq->buf_len;
 	uint16_t next = rxq->next, nb_rx = 0, nb_hold = rxq->nb_hold;
 	uint64_t bytes = 0, dropped = 0;
+	uint32_t bad_len = UINT32_MAX;	/* the length that stopped the loop */
 	uint8_t discard = rxq->discard;
 
 	if (sl_unlikely(rxq->stopped))
@@ -180,9 +186,9 @@ uint16_t e1000_recv_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 		 * descriptors it was given; one that says otherwise is not
 		 * believed (the descriptor at RDT has no DD to report). */
 		if (!(status & E1000_RXD_STAT_DD) || sl_unlikely(nb_hold == nb_desc - 1)) {
+			/* nothing taken in this burst: rxq holds the state */
 			if (next == rxq->next && sl_unlikely((++rxq->idle_polls &
 							     (E1000_HEAD_CHECK_POLLS - 1)) == 0)) {
-				rxq->nb_hold = nb_hold;
 				rx_check_head(rxq);
 				return 0;
 			}
@@ -203,15 +209,7 @@ uint16_t e1000_recv_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 		if (sl_unlikely(len == 0 || len > buf_len)) {
 			sl_pktmbuf_free_seg(m);
 			dropped++;
-			rxq->next = next;
-			rxq->nb_hold = nb_hold;
-			rxq->pkt_first = first;
-			rxq->pkt_last = last;
-			rxq->discard = discard;
-			rx_device_fault(rxq, "an RX length of", len, buf_len);
-			first = rxq->pkt_first;
-			last = rxq->pkt_last;
-			discard = rxq->discard;
+			bad_len = len;
 			break;
 		}
 		/* the rest of a frame being dropped */
@@ -260,15 +258,18 @@ uint16_t e1000_recv_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 	rxq->pkt_first = first;
 	rxq->pkt_last = last;
 	rxq->discard = discard;
-	rxq->packets += nb_rx;
-	rxq->bytes += bytes;
-	rxq->errors += dropped;
+	sl_eth_qcnt_burst(&rxq->cnt, nb_rx, bytes);
+	if (sl_unlikely(dropped > 0)) {
+		sl_eth_qcnt_add(&rxq->cnt, SL_QCNT_ERRORS, dropped);
+		if (bad_len != UINT32_MAX)
+			rx_device_fault(rxq, "an RX length of", bad_len, buf_len);
+	}
 	if (nb_hold >= rxq->free_thresh && !rxq->stopped)
 		rx_refill(rxq);
 	return nb_rx;
 }
 
-int e1000_rx_queue_fill(struct e1000_rx_queue *rxq)
+int e1000_rx_queue_init(struct e1000_rx_queue *rxq)
 {
 	uint16_t i;
 
@@ -307,6 +308,17 @@ void e1000_rx_queue_drain(struct e1000_rx_queue *rxq)
 
 /* ---- TX ------------------------------------------------------------------ */
 
+/* An empty ring: nothing in flight, every descriptor but one free. */
+static void tx_ring_rewind(struct e1000_tx_queue *txq)
+{
+	txq->tail = 0;
+	txq->clean = 0;
+	txq->nb_free = (uint16_t)(txq->nb_desc - 1);
+	txq->since_rs = 0;
+	txq->rs_head = txq->rs_tail = txq->rs_count = 0;
+	txq->full_polls = 0;
+}
+
 /* The device said something impossible: reset the transmit unit, dropping
  * what was in flight, or stop for good. */
 static void __attribute__((noinline, cold))
@@ -330,7 +342,7 @@ tx_device_fault(struct e1000_tx_queue *txq, const char *what, unsigned value, un
 	}
 	txq->resets++;
 	lost = e1000_tx_queue_drain(txq);
-	txq->errors += lost;
+	sl_eth_qcnt_add(&txq->cnt, SL_QCNT_ERRORS, lost);
 	e1000_write(hw, E1000_TDH, 0);
 	e1000_write(hw, E1000_TDT, 0);
 	e1000_write(hw, E1000_TCTL, tctl);
@@ -415,7 +427,7 @@ uint16_t e1000_xmit_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 				m->pkt_len > E1000_MAX_TX_PKT_LEN)) {
 			/* never sendable: taken and dropped, counted */
 			sl_pktmbuf_free(m);
-			txq->errors++;
+			sl_eth_qcnt_add(&txq->cnt, SL_QCNT_ERRORS, 1);
 			continue;
 		}
 		if (m->nb_segs > txq->nb_free) {
@@ -440,7 +452,7 @@ uint16_t e1000_xmit_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 		if (sl_unlikely(used == 0)) {
 			/* pkt_len said otherwise: a broken chain */
 			sl_pktmbuf_free(m);
-			txq->errors++;
+			sl_eth_qcnt_add(&txq->cnt, SL_QCNT_ERRORS, 1);
 			continue;
 		}
 		lower = ring[last].lower | E1000_TXD_CMD_EOP;
@@ -463,8 +475,7 @@ uint16_t e1000_xmit_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 		/* descriptors before doorbell: sl_write32 orders them (sl_io.h) */
 		sl_write32(tail, txq->tdt_reg);
 	}
-	txq->packets += sent;
-	txq->bytes += bytes;
+	sl_eth_qcnt_burst(&txq->cnt, sent, bytes);
 	return nb_tx;
 }
 
@@ -483,11 +494,110 @@ unsigned e1000_tx_queue_drain(struct e1000_tx_queue *txq)
 		txq->ring[i].lower = 0;
 		txq->ring[i].upper = 0;
 	}
-	txq->tail = 0;
-	txq->clean = 0;
-	txq->nb_free = (uint16_t)(txq->nb_desc - 1);
-	txq->since_rs = 0;
-	txq->rs_head = txq->rs_tail = txq->rs_count = 0;
-	txq->full_polls = 0;
+	tx_ring_rewind(txq);
 	return freed;
+}
+
+void e1000_tx_queue_init(struct e1000_tx_queue *txq)
+{
+	e1000_tx_queue_drain(txq);
+	txq->stopped = 0;
+	txq->resets = 0;
+}
+
+/* ---- queue objects (control path) ------------------------------------------ */
+
+int e1000_rx_queue_create(const struct e1000_rxq_params *p, struct e1000_rx_queue **out)
+{
+	struct e1000_rx_queue *rxq = sl_eth_queue_zalloc(sizeof(*rxq));
+	char name[64];
+	int ret = -ENOMEM;
+
+	if (rxq == NULL)
+		goto fail;
+	snprintf(name, sizeof(name), "e1000_rx_ring_p%u_q%u", p->port_id, p->queue_id);
+	rxq->ring = sl_dma_zalloc(name, (size_t)p->nb_desc * sizeof(struct e1000_rx_desc), 128,
+				  p->socket);
+	rxq->sw_ring = calloc(p->nb_desc, sizeof(*rxq->sw_ring));
+	if (rxq->ring == NULL || rxq->sw_ring == NULL)
+		goto fail;
+	rxq->ring_iova = sl_mem_virt2iova((const void *)(uintptr_t)rxq->ring);
+	if (rxq->ring_iova == SL_BAD_IOVA) {
+		ret = -EFAULT;
+		goto fail;
+	}
+	rxq->mp = p->mp;
+	rxq->nb_desc = p->nb_desc;
+	rxq->free_thresh = p->free_thresh;
+	rxq->buf_len = p->buf_len;
+	rxq->port_id = p->port_id;
+	rxq->queue_id = p->queue_id;
+	rxq->scatter = p->scatter;
+	rxq->csum = p->csum;
+	rxq->rdt_reg = p->hw + E1000_RDT;
+	rxq->hw = p->hw;
+	*out = rxq;
+	return 0;
+fail:
+	e1000_rx_queue_destroy(rxq);
+	return ret;
+}
+
+void e1000_rx_queue_destroy(struct e1000_rx_queue *rxq)
+{
+	if (rxq == NULL)
+		return;
+	if (rxq->sw_ring != NULL && rxq->ring != NULL)
+		e1000_rx_queue_drain(rxq);
+	free(rxq->sw_ring);
+	sl_dma_free((void *)(uintptr_t)rxq->ring);
+	free(rxq);
+}
+
+int e1000_tx_queue_create(const struct e1000_txq_params *p, struct e1000_tx_queue **out)
+{
+	struct e1000_tx_queue *txq = sl_eth_queue_zalloc(sizeof(*txq));
+	char name[64];
+	int ret = -ENOMEM;
+
+	if (txq == NULL)
+		goto fail;
+	snprintf(name, sizeof(name), "e1000_tx_ring_p%u_q%u", p->port_id, p->queue_id);
+	txq->ring = sl_dma_zalloc(name, (size_t)p->nb_desc * sizeof(struct e1000_tx_desc), 128,
+				  p->socket);
+	txq->sw_ring = calloc(p->nb_desc, sizeof(*txq->sw_ring));
+	txq->rs_fifo = calloc(p->nb_desc, sizeof(*txq->rs_fifo));
+	if (txq->ring == NULL || txq->sw_ring == NULL || txq->rs_fifo == NULL)
+		goto fail;
+	txq->ring_iova = sl_mem_virt2iova((const void *)(uintptr_t)txq->ring);
+	if (txq->ring_iova == SL_BAD_IOVA) {
+		ret = -EFAULT;
+		goto fail;
+	}
+	txq->nb_desc = p->nb_desc;
+	txq->rs_thresh = p->rs_thresh;
+	txq->free_thresh = p->free_thresh;
+	txq->max_segs = (uint16_t)SL_MIN(E1000_TX_MAX_SEGS, p->nb_desc / 2);
+	txq->port_id = p->port_id;
+	txq->queue_id = p->queue_id;
+	txq->tdt_reg = p->hw + E1000_TDT;
+	txq->hw = p->hw;
+	tx_ring_rewind(txq);
+	*out = txq;
+	return 0;
+fail:
+	e1000_tx_queue_destroy(txq);
+	return ret;
+}
+
+void e1000_tx_queue_destroy(struct e1000_tx_queue *txq)
+{
+	if (txq == NULL)
+		return;
+	if (txq->sw_ring != NULL && txq->ring != NULL)
+		e1000_tx_queue_drain(txq);
+	free(txq->sw_ring);
+	free(txq->rs_fifo);
+	sl_dma_free((void *)(uintptr_t)txq->ring);
+	free(txq);
 }

@@ -12,7 +12,7 @@ bridge=$1 nic0=$2 nic1=$3 nic2=$4 nic3=$5
 devbind="python3 $S/usertools/sl-devbind"
 fwd=$B/test/vm/e1000/fwd_min
 KERNEL_SECTION="Network devices using a kernel driver"
-VFIO_SECTION="Network devices bound to vfio-pci"
+VFIO_SECTION="Network devices bound to vfio-pci or uio_pci_generic"
 NONE_SECTION="Network devices without a driver"
 step=0
 
