@@ -6,6 +6,7 @@
 #include <sys/random.h>
 
 #include "sl_eal.h"
+#include "sl_ether.h"
 #include "sl_ethdev.h"
 
 void sl_ether_format_addr(char *buf, uint16_t size, const struct sl_ether_addr *a)

@@ -34,6 +34,8 @@
 #include <stdint.h>
 
 #include "sl_common.h"
+#include "sl_ethdev_core.h"
+#include "sl_ether.h"
 #include "sl_log.h"
 #include "sl_mbuf.h"
 
@@ -43,121 +45,12 @@ extern "C" {
 
 /* ---- limits ------------------------------------------------------------ */
 
-#define SL_MAX_ETHPORTS 32
-#define SL_MAX_QUEUES_PER_PORT 1024
+/* SL_MAX_ETHPORTS and SL_MAX_QUEUES_PER_PORT: sl_ethdev_core.h */
 /* Queues 0 .. SL_ETHDEV_QUEUE_STAT_CNTRS-1 have their own counters in
  * struct sl_eth_stats; higher queues count in the port totals only. */
 #define SL_ETHDEV_QUEUE_STAT_CNTRS 16
 /* Port names ("net_null0", "0000:00:03.0"), terminating NUL included. */
 #define SL_ETH_NAME_MAX_LEN 64
-
-/* ---- Ethernet ------------------------------------------------------------ */
-
-#define SL_ETHER_ADDR_LEN 6
-#define SL_ETHER_TYPE_LEN 2
-#define SL_ETHER_CRC_LEN 4
-#define SL_ETHER_HDR_LEN 14
-#define SL_ETHER_VLAN_HDR_LEN 4
-/* Frame sizes with the 4-byte FCS (CRC) included, as in IEEE 802.3 and
- * DPDK's RTE_ETHER_*_LEN: 64 .. 1518. */
-#define SL_ETHER_MIN_LEN 64
-#define SL_ETHER_MAX_LEN 1518
-/* What software sees without the FCS: the shortest frame a driver must pad
- * to, and the longest untagged frame with a 1500-byte MTU. */
-#define SL_ETHER_MIN_FRAME (SL_ETHER_MIN_LEN - SL_ETHER_CRC_LEN)	/* 60 */
-#define SL_ETHER_MAX_FRAME (SL_ETHER_MAX_LEN - SL_ETHER_CRC_LEN)	/* 1514 */
-#define SL_ETHER_MAX_VLAN_FRAME_LEN (SL_ETHER_MAX_LEN + SL_ETHER_VLAN_HDR_LEN)	/* 1522 */
-#define SL_ETHER_MAX_JUMBO_FRAME_LEN 0x3f00
-#define SL_ETHER_MTU 1500
-/* RFC 791: every IPv4 host must accept 68-byte datagrams. */
-#define SL_ETHER_MIN_MTU 68
-/* "xx:xx:xx:xx:xx:xx" plus NUL */
-#define SL_ETHER_ADDR_FMT_SIZE 18
-
-/* EtherType values, host byte order (compare with sl_be16(hdr->ether_type)). */
-#define SL_ETHER_TYPE_IPV4 0x0800
-#define SL_ETHER_TYPE_ARP 0x0806
-#define SL_ETHER_TYPE_VLAN 0x8100
-#define SL_ETHER_TYPE_IPV6 0x86dd
-#define SL_ETHER_TYPE_QINQ 0x88a8
-#define SL_ETHER_TYPE_LLDP 0x88cc
-
-/* 2-byte aligned so that address compares can use 16-bit loads. */
-struct sl_ether_addr {
-	uint8_t addr_bytes[SL_ETHER_ADDR_LEN];
-} __attribute__((aligned(2)));
-
-struct sl_ether_hdr {
-	struct sl_ether_addr dst_addr;
-	struct sl_ether_addr src_addr;
-	uint16_t ether_type;	/* network byte order */
-} __attribute__((aligned(2)));
-SL_STATIC_ASSERT(sizeof(struct sl_ether_hdr) == SL_ETHER_HDR_LEN, "ether header is 14 bytes");
-
-struct sl_vlan_hdr {
-	uint16_t vlan_tci;	/* network byte order: PCP(3) DEI(1) VID(12) */
-	uint16_t eth_proto;	/* network byte order */
-} __attribute__((aligned(2)));
-
-/* Network <-> host byte order for 16/32-bit fields (x86 is little endian). */
-static inline uint16_t sl_be16(uint16_t v) { return __builtin_bswap16(v); }
-static inline uint32_t sl_be32(uint32_t v) { return __builtin_bswap32(v); }
-#define SL_BE16(v) ((uint16_t)((((v) & 0xffu) << 8) | (((v) >> 8) & 0xffu)))
-
-static inline bool sl_is_same_ether_addr(const struct sl_ether_addr *a,
-					 const struct sl_ether_addr *b)
-{
-	return __builtin_memcmp(a, b, SL_ETHER_ADDR_LEN) == 0;
-}
-
-static inline bool sl_is_zero_ether_addr(const struct sl_ether_addr *a)
-{
-	static const struct sl_ether_addr zero;
-
-	return sl_is_same_ether_addr(a, &zero);
-}
-
-/* Bit 0 of the first octet: group address (IEEE 802-2014 8.2). */
-static inline bool sl_is_multicast_ether_addr(const struct sl_ether_addr *a)
-{
-	return a->addr_bytes[0] & 0x01;
-}
-
-static inline bool sl_is_unicast_ether_addr(const struct sl_ether_addr *a)
-{
-	return !sl_is_multicast_ether_addr(a);
-}
-
-static inline bool sl_is_broadcast_ether_addr(const struct sl_ether_addr *a)
-{
-	static const struct sl_ether_addr bcast = { { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
-
-	return sl_is_same_ether_addr(a, &bcast);
-}
-
-/* Bit 1 of the first octet: locally administered. */
-static inline bool sl_is_local_admin_ether_addr(const struct sl_ether_addr *a)
-{
-	return a->addr_bytes[0] & 0x02;
-}
-
-/* What a port may use as its own address: unicast and not all zero. */
-static inline bool sl_is_valid_assigned_ether_addr(const struct sl_ether_addr *a)
-{
-	return sl_is_unicast_ether_addr(a) && !sl_is_zero_ether_addr(a);
-}
-
-static inline void sl_ether_addr_copy(const struct sl_ether_addr *from, struct sl_ether_addr *to)
-{
-	*to = *from;
-}
-
-/* "02:00:00:00:00:01" into buf (size >= SL_ETHER_ADDR_FMT_SIZE to fit). */
-void sl_ether_format_addr(char *buf, uint16_t size, const struct sl_ether_addr *addr);
-/* Parses "xx:xx:xx:xx:xx:xx" (also '-' separated): 0 or -EINVAL. */
-int sl_ether_unformat_addr(const char *str, struct sl_ether_addr *addr);
-/* A random locally administered unicast address. */
-void sl_eth_random_addr(struct sl_ether_addr *addr);
 
 /* ---- configuration -------------------------------------------------------- */
 
@@ -411,9 +304,13 @@ int sl_eth_dev_conf_get(uint16_t port_id, struct sl_eth_conf *conf);
 
 /* queue < configured count; nb_desc within dev_info rx_desc_lim (0: the
  * driver's default ring size); socket SL_SOCKET_ID_ANY means the port's;
- * conf NULL means dev_info default_rxconf. mp must be a pktmbuf pool whose
- * data room (headroom excluded) is at least dev_info min_rx_bufsize.
- * Setting up a queue again replaces it. Only while stopped. */
+ * conf NULL means dev_info default_rxconf. A threshold the driver has a
+ * default for (non-zero in default_rxconf / default_txconf) is, when 0 or
+ * conf is NULL, that default capped to a quarter of the ring; the free
+ * thresholds must then be below nb_desc, tx_rs_thresh at most nb_desc / 4.
+ * mp must be a pktmbuf pool whose data room (headroom excluded) is at
+ * least dev_info min_rx_bufsize. Setting up a queue again replaces it.
+ * Only while stopped. */
 int sl_eth_rx_queue_setup(uint16_t port_id, uint16_t rx_queue_id, uint16_t nb_desc, int socket,
 			  const struct sl_eth_rxconf *conf, struct sl_mempool *mp);
 int sl_eth_tx_queue_setup(uint16_t port_id, uint16_t tx_queue_id, uint16_t nb_desc, int socket,
@@ -459,120 +356,8 @@ int sl_eth_allmulticast_enable(uint16_t port_id);
 int sl_eth_allmulticast_disable(uint16_t port_id);
 int sl_eth_allmulticast_get(uint16_t port_id);
 
-/* ---- fast path ------------------------------------------------------------- */
-
-typedef uint16_t (*sl_rx_burst_t)(void *rxq, struct sl_mbuf **pkts, uint16_t nb_pkts);
-typedef uint16_t (*sl_tx_burst_t)(void *txq, struct sl_mbuf **pkts, uint16_t nb_pkts);
-/* Checks/fixes packets for the TX offloads they request (pseudo-header
- * checksums and the like); returns how many leading packets are fine and
- * sets errno for the first bad one. */
-typedef uint16_t (*sl_tx_prepare_t)(void *txq, struct sl_mbuf **pkts, uint16_t nb_pkts);
-
-/* One cache line per port, all the fast path reads. rxq/txq are the
- * driver's queue objects indexed by queue id. A port that is not started
- * has bursts that return 0 and queue arrays that stay valid to index (up
- * to SL_MAX_QUEUES_PER_PORT), so a racing poller cannot crash. Written
- * only by sl_eth_dev_start / stop / close. */
-struct sl_eth_fp_ops {
-	sl_rx_burst_t rx_burst;
-	void **rxq;
-	sl_tx_burst_t tx_burst;
-	void **txq;
-	sl_tx_prepare_t tx_prepare;	/* NULL: nothing to prepare */
-	uint16_t nb_rxq;		/* configured queues, for SL_DEBUG_CHECKS */
-	uint16_t nb_txq;
-	uint32_t reserved_;
-	uintptr_t reserved2_[2];
-} __sl_cache_aligned;
-SL_STATIC_ASSERT(sizeof(struct sl_eth_fp_ops) == SL_CACHE_LINE_SIZE, "fp ops is one cache line");
-
-extern struct sl_eth_fp_ops sl_eth_fp_ops[SL_MAX_ETHPORTS];
-
-#ifdef SL_DEBUG_CHECKS
-/* Logs a fast-path misuse (bad port, queue or mbuf). */
-void sl_eth_fp_bad_call_(const char *what, uint16_t port_id, uint16_t queue_id);
-#endif
-
-/* Receives up to nb_pkts packets (nb_pkts >= 32 lets vector drivers work in
- * full strides). The mbufs belong to the caller afterwards. */
-static __sl_always_inline uint16_t sl_eth_rx_burst(uint16_t port_id, uint16_t queue_id,
-						   struct sl_mbuf **rx_pkts, uint16_t nb_pkts)
-{
-	struct sl_eth_fp_ops *fp;
-	sl_rx_burst_t rx;
-	void **rxq;
-
-#ifdef SL_DEBUG_CHECKS
-	if (sl_unlikely(port_id >= SL_MAX_ETHPORTS)) {
-		sl_eth_fp_bad_call_("rx_burst", port_id, queue_id);
-		return 0;
-	}
-	if (sl_unlikely(queue_id >= sl_eth_fp_ops[port_id].nb_rxq)) {
-		sl_eth_fp_bad_call_("rx_burst", port_id, queue_id);
-		return 0;
-	}
-#endif
-	fp = &sl_eth_fp_ops[port_id];
-	/* Acquire pairs with sl_eth_dev_start's release: whoever sees the
-	 * real burst sees the queues it runs on. Both loads are plain movs
-	 * on x86; the atomics only keep the compiler (and TSan) honest. */
-	rx = __atomic_load_n(&fp->rx_burst, __ATOMIC_ACQUIRE);
-	rxq = __atomic_load_n(&fp->rxq, __ATOMIC_RELAXED);
-	return rx(rxq[queue_id], rx_pkts, nb_pkts);
-}
-
-/* Queues up to nb_pkts packets for sending; returns how many were taken
- * (their mbufs now belong to the driver, which frees them once sent). The
- * rest still belong to the caller: retry or free them. */
-static __sl_always_inline uint16_t sl_eth_tx_burst(uint16_t port_id, uint16_t queue_id,
-						   struct sl_mbuf **tx_pkts, uint16_t nb_pkts)
-{
-	struct sl_eth_fp_ops *fp;
-	sl_tx_burst_t tx;
-	void **txq;
-
-#ifdef SL_DEBUG_CHECKS
-	if (sl_unlikely(port_id >= SL_MAX_ETHPORTS)) {
-		sl_eth_fp_bad_call_("tx_burst", port_id, queue_id);
-		return 0;
-	}
-	if (sl_unlikely(queue_id >= sl_eth_fp_ops[port_id].nb_txq)) {
-		sl_eth_fp_bad_call_("tx_burst", port_id, queue_id);
-		return 0;
-	}
-	for (uint16_t i = 0; i < nb_pkts; i++)
-		if (sl_unlikely(tx_pkts[i] == NULL)) {
-			sl_eth_fp_bad_call_("tx_burst (NULL mbuf)", port_id, queue_id);
-			return 0;
-		}
-#endif
-	fp = &sl_eth_fp_ops[port_id];
-	tx = __atomic_load_n(&fp->tx_burst, __ATOMIC_ACQUIRE);
-	txq = __atomic_load_n(&fp->txq, __ATOMIC_RELAXED);
-	return tx(txq[queue_id], tx_pkts, nb_pkts);
-}
-
-/* Call before sl_eth_tx_burst on packets that request TX offloads. */
-static inline uint16_t sl_eth_tx_prepare(uint16_t port_id, uint16_t queue_id,
-					 struct sl_mbuf **tx_pkts, uint16_t nb_pkts)
-{
-	struct sl_eth_fp_ops *fp;
-	sl_tx_prepare_t prep;
-
-#ifdef SL_DEBUG_CHECKS
-	if (sl_unlikely(port_id >= SL_MAX_ETHPORTS || queue_id >= sl_eth_fp_ops[port_id].nb_txq)) {
-		sl_eth_fp_bad_call_("tx_prepare", port_id, queue_id);
-		return 0;
-	}
-#endif
-	fp = &sl_eth_fp_ops[port_id];
-	prep = __atomic_load_n(&fp->tx_prepare, __ATOMIC_ACQUIRE);
-	if (prep == NULL)
-		return nb_pkts;
-	return prep(__atomic_load_n(&fp->txq, __ATOMIC_RELAXED)[queue_id], tx_pkts, nb_pkts);
-}
-
 #ifdef __cplusplus
 }
 #endif
+
 #endif /* SL_ETHDEV_H */

@@ -149,7 +149,7 @@ static void vdev_remove_created(void)
 	vdev_created = NULL;
 }
 
-int sl_vdev_bus_init_(void)
+int ethdev_vdev_bus_init(void)
 {
 	unsigned n = sl_eal_vdev_count();
 
@@ -175,7 +175,7 @@ int sl_vdev_bus_init_(void)
 	return 0;
 }
 
-void sl_vdev_bus_fini_(void)
+void ethdev_vdev_bus_fini(void)
 {
 	vdev_remove_created();
 }

@@ -10,6 +10,7 @@
 
 #include "sl_log.h"
 #include "sl_ring.h"
+#include "ring_private.h"
 
 enum {
 	SL_RING_ALLOC_CALLER = 0,	/* sl_ring_init in caller memory */
@@ -115,7 +116,7 @@ static void ring_setup(struct sl_ring *r, const char *name, uint32_t size,
 	r->socket = SL_SOCKET_ID_ANY;
 	/* The producer's cached consumer tail and the consumer's cached
 	 * producer tail start equal to the indices: empty ring, all free. */
-	sl_ring_reset_indices(r, 0);
+	ring_reset_indices(r, 0);
 }
 
 int sl_ring_init(struct sl_ring *r, const char *name, unsigned count, unsigned flags)
@@ -146,7 +147,7 @@ int sl_ring_init(struct sl_ring *r, const char *name, unsigned count, unsigned f
 	return 0;
 }
 
-void sl_ring_reset_indices(struct sl_ring *r, uint32_t start)
+void ring_reset_indices(struct sl_ring *r, uint32_t start)
 {
 	/* Relaxed atomic stores: no thread uses the ring now (documented), and
 	 * whatever hands the ring to other threads afterwards orders them. */
@@ -156,6 +157,11 @@ void sl_ring_reset_indices(struct sl_ring *r, uint32_t start)
 	__atomic_store_n(&r->cons.head, start, __ATOMIC_RELAXED);
 	__atomic_store_n(&r->cons.tail, start, __ATOMIC_RELAXED);
 	__atomic_store_n(&r->cons.other_tail, start, __ATOMIC_RELAXED);
+}
+
+void sl_ring_reset(struct sl_ring *r)
+{
+	ring_reset_indices(r, 0);
 }
 
 static struct sl_ring *find_locked(const char *name)

@@ -74,12 +74,9 @@ void sl_ring_free(struct sl_ring *r);
 struct sl_ring *sl_ring_lookup(const char *name);
 void sl_ring_dump(FILE *f, const struct sl_ring *r);
 
-/* FOR TESTS ONLY: empties the ring and starts all indices at `start`
- * (e.g. 2^32 - 3 to exercise the 32-bit wrap). No thread may use the ring
- * during the call. */
-void sl_ring_reset_indices(struct sl_ring *r, uint32_t start);
-/* Empties the ring (indices back to 0). Same restriction. */
-static inline void sl_ring_reset(struct sl_ring *r) { sl_ring_reset_indices(r, 0); }
+/* Empties the ring (indices back to 0). No thread may use the ring during
+ * the call. */
+void sl_ring_reset(struct sl_ring *r);
 
 /* ---- queries ------------------------------------------------------------ */
 

@@ -711,6 +711,30 @@ START_TEST(stats_reset_while_polling)
 }
 END_TEST
 
+/* Last (the tests run in order, in this process): the bus's remove is
+ * lib/ethdev's, which closes the port and runs the driver's quiesce after
+ * it, leaving RX/TX off and no ring address in the device. */
+START_TEST(pci_remove_closes_and_quiesces)
+{
+	setup_port();
+	ck_assert(reg(E1000_RCTL) & E1000_RCTL_EN);
+	ck_assert_uint_ne(reg(E1000_RDLEN), 0);
+	ck_assert_ptr_eq(fake_pci.driver->remove, sl_eth_dev_pci_remove);
+	ck_assert_int_eq(fake_pci.driver->remove(&fake_pci), 0);
+	ck_assert(!sl_eth_dev_is_valid_port(port));
+	ck_assert_ptr_null(fake_pci.driver_data);
+	ck_assert_uint_eq(reg(E1000_RCTL), 0);
+	ck_assert_uint_eq(reg(E1000_TCTL), 0);
+	ck_assert_uint_eq(reg(E1000_RDLEN), 0);
+	ck_assert_uint_eq(reg(E1000_TDBAL), 0);
+	ck_assert_uint_eq(sl_mempool_in_use_count(pool), 0);
+	/* again: nothing left to close, the device is quiesced once more */
+	set_reg(E1000_RCTL, E1000_RCTL_EN);
+	ck_assert_int_eq(fake_pci.driver->remove(&fake_pci), 0);
+	ck_assert_uint_eq(reg(E1000_RCTL), 0);
+}
+END_TEST
+
 static Suite *e1000_suite(void)
 {
 	Suite *s = suite_create("e1000_faults");
@@ -730,6 +754,9 @@ static Suite *e1000_suite(void)
 	tc = tcase_create("stats");
 	tcase_add_test(tc, stats_reset_while_polling);
 	suite_add_tcase(s, tc);
+	tc = tcase_create("remove");
+	tcase_add_test(tc, pci_remove_closes_and_quiesces);
+	suite_add_tcase(s, tc);
 	return s;
 }
 
@@ -740,7 +767,8 @@ int main(void)
 	if (ret != 0)
 		return ret;
 	failed = sl_test_run_suite(e1000_suite());
-	sl_eth_dev_close(port);
+	if (sl_eth_dev_is_valid_port(port))
+		sl_eth_dev_close(port);
 	sl_mempool_free(pool);
 	sl_eal_cleanup();
 	free(bar);

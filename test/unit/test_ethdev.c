@@ -105,6 +105,7 @@ static void make_pkts(struct sl_mempool *mp, struct sl_mbuf **pkts, unsigned n, 
 struct lim_queue {
 	uint16_t nb_desc;
 	struct sl_eth_rxconf rxconf;
+	struct sl_eth_txconf txconf;
 };
 
 static struct lim_queue lim_rxq[4], lim_txq[4];
@@ -132,6 +133,10 @@ static int lim_infos_get(struct sl_eth_dev *dev, struct sl_eth_dev_info *info)
 	info->tx_desc_lim = (struct sl_eth_desc_lim){ .nb_max = 1024, .nb_min = 64, .nb_align = 8 };
 	info->default_rxportconf.ring_size = 0;	/* let ethdev pick 512 */
 	info->default_txportconf.ring_size = 200;	/* rounded up to 200 (a multiple of 8) */
+	/* a driver with rings: ethdev fills and checks these thresholds */
+	info->default_rxconf.rx_free_thresh = 32;
+	info->default_txconf.tx_free_thresh = 32;
+	info->default_txconf.tx_rs_thresh = 32;
 	return 0;
 }
 
@@ -150,8 +155,8 @@ static int lim_txq_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_desc, i
 			 const struct sl_eth_txconf *conf)
 {
 	(void)socket;
-	(void)conf;
 	lim_txq[q].nb_desc = nb_desc;
+	lim_txq[q].txconf = *conf;
 	dev->data->tx_queues[q] = &lim_txq[q];
 	return 0;
 }
@@ -580,6 +585,86 @@ START_TEST(test_limits_enforced)
 	ck_assert_uint_eq(lim_released, 4);
 	ck_assert_uint_eq(lim_closed, 1);
 	sl_mempool_free(small);
+	sl_mempool_free(mp);
+}
+END_TEST
+
+/* Thresholds a driver reports a default for are ethdev's to fill (0 or
+ * a NULL conf: the default, at most a quarter of the ring) and to check;
+ * a driver without (net_null) gets whatever was asked. */
+START_TEST(test_thresholds_filled)
+{
+	struct sl_mempool *mp = pool_create("thr_pool", 255);
+	struct sl_eth_rxconf rxconf = { 0 };
+	struct sl_eth_txconf txconf = { 0 };
+	const char *log;
+	uint16_t p;
+
+	ck_assert_int_eq(sl_vdev_create("test_lim1", NULL), 0);
+	ck_assert_int_eq(sl_eth_dev_get_port_by_name("test_lim1", &p), 0);
+	ck_assert_int_eq(sl_eth_dev_configure(p, 2, 1, NULL), 0);
+	ck_assert_int_eq(sl_eth_rx_queue_setup(p, 0, 64, SL_SOCKET_ID_ANY, NULL, mp), 0);
+	ck_assert_uint_eq(lim_rxq[0].rxconf.rx_free_thresh, 16);
+	ck_assert_int_eq(sl_eth_rx_queue_setup(p, 1, 4096, SL_SOCKET_ID_ANY, &rxconf, mp), 0);
+	ck_assert_uint_eq(lim_rxq[1].rxconf.rx_free_thresh, 32);
+	rxconf.rx_free_thresh = 10;
+	ck_assert_int_eq(sl_eth_rx_queue_setup(p, 1, 64, SL_SOCKET_ID_ANY, &rxconf, mp), 0);
+	ck_assert_uint_eq(lim_rxq[1].rxconf.rx_free_thresh, 10);
+	rxconf.rx_free_thresh = 64;
+	sl_test_capture_begin(false);
+	ck_assert_int_eq(sl_eth_rx_queue_setup(p, 1, 64, SL_SOCKET_ID_ANY, &rxconf, mp), -EINVAL);
+	log = sl_test_capture_end();
+	ck_assert_logged(log, "rx_free_thresh 64 out of range for a ring of 64 descriptors: use 1..63");
+
+	ck_assert_int_eq(sl_eth_tx_queue_setup(p, 0, 200, SL_SOCKET_ID_ANY, NULL), 0);
+	ck_assert_uint_eq(lim_txq[0].txconf.tx_free_thresh, 32);
+	ck_assert_uint_eq(lim_txq[0].txconf.tx_rs_thresh, 32);
+	ck_assert_int_eq(sl_eth_tx_queue_setup(p, 0, 64, SL_SOCKET_ID_ANY, &txconf), 0);
+	ck_assert_uint_eq(lim_txq[0].txconf.tx_free_thresh, 16);
+	ck_assert_uint_eq(lim_txq[0].txconf.tx_rs_thresh, 16);
+	txconf.tx_rs_thresh = 51;
+	sl_test_capture_begin(false);
+	ck_assert_int_eq(sl_eth_tx_queue_setup(p, 0, 200, SL_SOCKET_ID_ANY, &txconf), -EINVAL);
+	log = sl_test_capture_end();
+	ck_assert_logged(log, "tx_rs_thresh 51 out of range for a ring of 200 descriptors: use 1..50");
+	txconf.tx_rs_thresh = 50;
+	ck_assert_int_eq(sl_eth_tx_queue_setup(p, 0, 200, SL_SOCKET_ID_ANY, &txconf), 0);
+	ck_assert_uint_eq(lim_txq[0].txconf.tx_rs_thresh, 50);
+	ck_assert_int_eq(sl_eth_dev_close(p), 0);
+
+	/* net_null has no rings: nothing to fill or refuse */
+	rxconf.rx_free_thresh = 5000;
+	ck_assert_int_eq(sl_eth_dev_configure(P_NULL0, 1, 1, NULL), 0);
+	ck_assert_int_eq(sl_eth_rx_queue_setup(P_NULL0, 0, 256, SL_SOCKET_ID_ANY, &rxconf, mp), 0);
+	sl_mempool_free(mp);
+}
+END_TEST
+
+/* The messages both PCI drivers give at start, and the vdev remove. */
+START_TEST(test_shared_driver_messages)
+{
+	struct sl_eth_dev *dev = sl_eth_dev_get(P_NULL0);
+	struct sl_mempool *mp = pool_create("msg_pool", 63);
+	const char *log;
+
+	ck_assert_int_eq(sl_eth_rx_frame_check(dev, 1518, false, NULL), 0);
+	ck_assert_int_eq(sl_eth_rx_frame_check(dev, 1024, true, NULL), 0);
+	sl_test_capture_begin(false);
+	ck_assert_int_eq(sl_eth_rx_frame_check(dev, 1024, false, NULL), -EINVAL);
+	log = sl_test_capture_end();
+	ck_assert_logged(log, "port 0: frames of up to 1518 bytes (MTU 1500) do not fit the 1024-byte RX buffers: enable SL_ETH_RX_OFFLOAD_SCATTER");
+	sl_test_capture_begin(false);
+	ck_assert_int_eq(sl_eth_rx_frame_check(dev, 1024, true, "it cannot merge"), -EINVAL);
+	log = sl_test_capture_end();
+	ck_assert_logged(log, "RX buffers and it cannot merge: use mbufs with a bigger data room");
+	sl_test_capture_begin(false);
+	ck_assert_int_eq(sl_eth_rx_pool_short(dev, 3, mp, 512), -ENOMEM);
+	log = sl_test_capture_end();
+	ck_assert_logged(log, "the RX pool has 63 free mbufs, rx queue 3 needs 512");
+
+	ck_assert_int_eq(sl_eth_vdev_remove("net_null9"), -ENODEV);
+	ck_assert_int_eq(sl_eth_vdev_remove("net_ring2"), 0);
+	ck_assert(!sl_eth_dev_is_valid_port(P_RING2));
 	sl_mempool_free(mp);
 }
 END_TEST
@@ -1042,6 +1127,8 @@ static Suite *ethdev_suite(void)
 	tcase_add_test(tc, test_driver_helpers);
 	tcase_add_test(tc, test_out_of_range);
 	tcase_add_test(tc, test_limits_enforced);
+	tcase_add_test(tc, test_thresholds_filled);
+	tcase_add_test(tc, test_shared_driver_messages);
 	tcase_add_test(tc, test_null_rx_tx);
 	tcase_add_test(tc, test_null_nombuf);
 	tcase_add_test(tc, test_null_copy_and_no_rx);

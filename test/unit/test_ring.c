@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "sl_ring.h"
+#include "ring_private.h"
 
 /* ---- helpers ------------------------------------------------------------- */
 
@@ -394,7 +395,7 @@ static void model_run(const struct ring_mode *m_fixed, unsigned count, unsigned 
 	unsigned s, i;
 
 	ck_assert_ptr_nonnull(buf);
-	sl_ring_reset_indices(r, start);
+	ring_reset_indices(r, start);
 	for (s = 0; s < steps; s++) {
 		const struct ring_mode *m = m_fixed ? m_fixed : &modes[rng() % N_MODES];
 		unsigned used = (unsigned)(next_in - next_out), n, got, extra = 0;
@@ -535,7 +536,7 @@ START_TEST(test_wrap_explicit)
 	void *in[7], *out[7];
 	unsigned i, round, fs, av;
 
-	sl_ring_reset_indices(r, UINT32_MAX - 2);
+	ring_reset_indices(r, UINT32_MAX - 2);
 	for (round = 0; round < 20; round++) {
 		for (i = 0; i < 7; i++)
 			in[i] = OBJ(100 * round + i + 1);
@@ -734,7 +735,7 @@ static void stress_run(unsigned n_prod, unsigned n_cons, unsigned count, unsigne
 	memset(&s, 0, sizeof(s));
 	memset(th, 0, sizeof(th));
 	s.r = ring_new(count, flags);
-	sl_ring_reset_indices(s.r, start);
+	ring_reset_indices(s.r, start);
 	s.n_prod = n_prod;
 	s.n_cons = n_cons;
 	s.per_producer = total / n_prod;

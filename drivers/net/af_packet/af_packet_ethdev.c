@@ -61,19 +61,6 @@ static const char *const afp_valid_keys[] = {
 
 /* ---- interface helpers ------------------------------------------------------ */
 
-static int iface_ioctl(const char *ifname, unsigned long req, struct ifreq *ifr)
-{
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	int ret;
-
-	if (fd < 0)
-		return -errno;
-	snprintf(ifr->ifr_name, sizeof(ifr->ifr_name), "%s", ifname);
-	ret = ioctl(fd, req, ifr) < 0 ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
 static uint32_t iface_speed(const char *ifname)
 {
 	struct ethtool_cmd cmd = { .cmd = ETHTOOL_GSET };
@@ -82,7 +69,7 @@ static uint32_t iface_speed(const char *ifname)
 
 	memset(&ifr, 0, sizeof(ifr));
 	ifr.ifr_data = (void *)&cmd;
-	if (iface_ioctl(ifname, SIOCETHTOOL, &ifr) < 0)
+	if (sl_eth_kif_ioctl(ifname, SIOCETHTOOL, &ifr) < 0)
 		return SL_ETH_SPEED_NUM_UNKNOWN;
 	speed = ethtool_cmd_speed(&cmd);
 	return speed == 0 || speed == (uint32_t)SPEED_UNKNOWN ? SL_ETH_SPEED_NUM_UNKNOWN : speed;
@@ -280,22 +267,12 @@ static void drops_collect(struct afp_port *pp)
 
 /* ---- dev_ops ---------------------------------------------------------------- */
 
-static int afp_dev_configure(struct sl_eth_dev *dev)
-{
-	(void)dev;
-	return 0;
-}
-
 static void link_refresh(struct sl_eth_dev *dev, bool started)
 {
 	struct afp_port *pp = port_of(dev);
 	struct sl_eth_link link = { .val64 = 0 };
-	struct ifreq ifr;
-	bool up = false;
+	bool up = started && sl_eth_kif_running(pp->ifname);
 
-	memset(&ifr, 0, sizeof(ifr));
-	if (started && iface_ioctl(pp->ifname, SIOCGIFFLAGS, &ifr) == 0)
-		up = (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
 	link.link_status = up ? SL_ETH_LINK_UP : SL_ETH_LINK_DOWN;
 	link.link_speed = up ? iface_speed(pp->ifname) : SL_ETH_SPEED_NUM_NONE;
 	link.link_duplex = SL_ETH_LINK_FULL_DUPLEX;
@@ -330,7 +307,7 @@ static int afp_dev_start(struct sl_eth_dev *dev)
 	/* The kernel refuses TX frames above MTU + header, and 4 bytes more
 	 * only for an 802.1Q frame (packet_extra_vlan_len_allowed); with
 	 * PACKET_LOSS it skips them silently, so they must be caught here. */
-	if (iface_ioctl(pp->ifname, SIOCGIFMTU, &ifr) == 0) {
+	if (sl_eth_kif_ioctl(pp->ifname, SIOCGIFMTU, &ifr) == 0) {
 		tx_max = SL_MIN(tx_max, (uint32_t)ifr.ifr_mtu + SL_ETHER_HDR_LEN);
 		tx_max_vlan = SL_MIN(tx_max_vlan, (uint32_t)ifr.ifr_mtu + SL_ETHER_HDR_LEN +
 						      SL_ETHER_VLAN_HDR_LEN);
@@ -395,7 +372,6 @@ static int afp_dev_stop(struct sl_eth_dev *dev)
 		((struct afp_rx_queue *)dev->data->rx_queues[q])->frames = NULL;
 	for (uint16_t q = 0; q < dev->data->nb_tx_queues; q++)
 		((struct afp_tx_queue *)dev->data->tx_queues[q])->frames = NULL;
-	link_refresh(dev, false);
 	return 0;
 }
 
@@ -405,7 +381,6 @@ static int afp_dev_close(struct sl_eth_dev *dev)
 
 	socks_close_all(pp);
 	free(pp);
-	dev->data->dev_private = NULL;
 	return 0;
 }
 
@@ -431,7 +406,7 @@ static int afp_dev_infos_get(struct sl_eth_dev *dev, struct sl_eth_dev_info *inf
 static int afp_rx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_desc, int socket,
 			      const struct sl_eth_rxconf *conf, struct sl_mempool *mp)
 {
-	struct afp_rx_queue *rxq = aligned_alloc(SL_CACHE_LINE_SIZE, sizeof(*rxq));
+	struct afp_rx_queue *rxq = sl_eth_queue_zalloc(sizeof(*rxq));
 
 	(void)nb_desc;
 	(void)socket;
@@ -440,7 +415,6 @@ static int afp_rx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_de
 		SL_LOG(ERR, NET_AF_PACKET, "%s: out of memory for rx queue %u", dev->data->name, q);
 		return -ENOMEM;
 	}
-	memset(rxq, 0, sizeof(*rxq));
 	rxq->mp = mp;
 	rxq->port_id = dev->data->port_id;
 	dev->data->rx_queues[q] = rxq;
@@ -450,7 +424,7 @@ static int afp_rx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_de
 static int afp_tx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_desc, int socket,
 			      const struct sl_eth_txconf *conf)
 {
-	struct afp_tx_queue *txq = aligned_alloc(SL_CACHE_LINE_SIZE, sizeof(*txq));
+	struct afp_tx_queue *txq = sl_eth_queue_zalloc(sizeof(*txq));
 
 	(void)nb_desc;
 	(void)socket;
@@ -459,28 +433,16 @@ static int afp_tx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_de
 		SL_LOG(ERR, NET_AF_PACKET, "%s: out of memory for tx queue %u", dev->data->name, q);
 		return -ENOMEM;
 	}
-	memset(txq, 0, sizeof(*txq));
 	txq->fd = -1;
 	dev->data->tx_queues[q] = txq;
 	return 0;
-}
-
-static void afp_rx_queue_release(struct sl_eth_dev *dev, uint16_t q)
-{
-	free(dev->data->rx_queues[q]);
-}
-
-static void afp_tx_queue_release(struct sl_eth_dev *dev, uint16_t q)
-{
-	free(dev->data->tx_queues[q]);
 }
 
 static int afp_stats_get(struct sl_eth_dev *dev, struct sl_eth_stats *st)
 {
 	struct afp_port *pp = port_of(dev);
 
-	sl_eth_stats_add_queues(st, dev->data, offsetof(struct afp_rx_queue, cnt),
-				offsetof(struct afp_tx_queue, cnt));
+	/* the queue counters are summed already (queue_counters) */
 	drops_collect(pp);
 	st->imissed = pp->drops - pp->drops_base;
 	return 0;
@@ -490,8 +452,6 @@ static int afp_stats_reset(struct sl_eth_dev *dev)
 {
 	struct afp_port *pp = port_of(dev);
 
-	sl_eth_stats_reset_queues(dev->data, offsetof(struct afp_rx_queue, cnt),
-				  offsetof(struct afp_tx_queue, cnt));
 	drops_collect(pp);
 	pp->drops_base = pp->drops;
 	return 0;
@@ -534,15 +494,14 @@ static int afp_allmulticast_disable(struct sl_eth_dev *dev)
 }
 
 static const struct sl_eth_dev_ops afp_ops = {
-	.dev_configure = afp_dev_configure,
 	.dev_start = afp_dev_start,
 	.dev_stop = afp_dev_stop,
 	.dev_close = afp_dev_close,
 	.dev_infos_get = afp_dev_infos_get,
 	.rx_queue_setup = afp_rx_queue_setup,
 	.tx_queue_setup = afp_tx_queue_setup,
-	.rx_queue_release = afp_rx_queue_release,
-	.tx_queue_release = afp_tx_queue_release,
+	.rx_queue_release = sl_eth_rx_queue_free,
+	.tx_queue_release = sl_eth_tx_queue_free,
 	.link_update = afp_link_update,
 	.stats_get = afp_stats_get,
 	.stats_reset = afp_stats_reset,
@@ -550,6 +509,16 @@ static const struct sl_eth_dev_ops afp_ops = {
 	.promiscuous_disable = afp_promiscuous_disable,
 	.allmulticast_enable = afp_allmulticast_enable,
 	.allmulticast_disable = afp_allmulticast_disable,
+};
+
+static const struct sl_eth_driver afp_eth_driver = {
+	.name = AFP_DRIVER_NAME,
+	.ops = &afp_ops,
+	.rx_burst = afp_rx_burst,
+	.tx_burst = afp_tx_burst,
+	.queue_counters = true,
+	.rxq_counters = offsetof(struct afp_rx_queue, cnt),
+	.txq_counters = offsetof(struct afp_tx_queue, cnt),
 };
 
 /* ---- vdev driver ------------------------------------------------------------ */
@@ -622,6 +591,7 @@ static int parse_args(const char *devname, const char *args, struct afp_port *pp
 static int afp_probe(const char *devname, const char *args)
 {
 	struct afp_port *pp = calloc(1, sizeof(*pp));
+	struct sl_ether_addr mac;
 	struct sl_eth_dev *dev;
 	struct ifreq ifr;
 	int ret, fd;
@@ -643,7 +613,7 @@ static int afp_probe(const char *devname, const char *args)
 		goto fail;
 	}
 	memset(&ifr, 0, sizeof(ifr));
-	ret = iface_ioctl(pp->ifname, SIOCGIFHWADDR, &ifr);
+	ret = sl_eth_kif_ioctl(pp->ifname, SIOCGIFHWADDR, &ifr);
 	if (ret == 0 && ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER) {
 		SL_LOG(ERR, NET_AF_PACKET, "%s: '%s' is not an Ethernet interface (ARPHRD type %u)",
 		       devname, pp->ifname, ifr.ifr_hwaddr.sa_family);
@@ -666,40 +636,14 @@ static int afp_probe(const char *devname, const char *args)
 	}
 	close(fd);
 
-	dev = sl_eth_dev_allocate(devname);
-	if (dev == NULL) {
-		ret = -errno;
+	memcpy(mac.addr_bytes, ifr.ifr_hwaddr.sa_data, SL_ETHER_ADDR_LEN);
+	ret = sl_eth_dev_create(&afp_eth_driver, devname, pp, &mac, SL_SOCKET_ID_ANY, &dev);
+	if (ret < 0)
 		goto fail;
-	}
-	dev->dev_ops = &afp_ops;
-	dev->rx_burst = afp_rx_burst;
-	dev->tx_burst = afp_tx_burst;
-	dev->data->dev_private = pp;
-	dev->data->driver_name = AFP_DRIVER_NAME;
-	memcpy(dev->data->mac_addr.addr_bytes, ifr.ifr_hwaddr.sa_data, SL_ETHER_ADDR_LEN);
-	link_refresh(dev, false);
-	sl_eth_dev_probing_finish(dev);
 	return 0;
 fail:
 	free(pp);
 	return ret;
 }
 
-static int afp_remove(const char *devname)
-{
-	uint16_t port;
-
-	if (sl_eth_dev_get_port_by_name(devname, &port) < 0)
-		return -ENODEV;
-	sl_eth_dev_stop(port);
-	return sl_eth_dev_close(port);
-}
-
-static struct sl_vdev_driver afp_vdev_driver = {
-	.name = AFP_DRIVER_NAME,
-	.usage = AFP_USAGE,
-	.probe = afp_probe,
-	.remove = afp_remove,
-};
-
-SL_VDEV_REGISTER(afp_vdev_driver)
+SL_ETH_VDEV_DRIVER(afp_vdev_driver, AFP_DRIVER_NAME, AFP_USAGE, afp_probe)

@@ -163,11 +163,10 @@ static int e1000_dev_infos_get(struct sl_eth_dev *dev, struct sl_eth_dev_info *i
 	info->tx_desc_lim.nb_align = E1000_DESC_ALIGN;
 	info->tx_desc_lim.nb_seg_max = E1000_TX_MAX_SEGS;
 	info->tx_desc_lim.nb_mtu_seg_max = E1000_TX_MAX_SEGS;
-	/* 0: queue setup picks E1000_DEFAULT_*_THRESH or a quarter of the
-	 * ring, whichever is smaller (a fixed 32 would refuse rings < 128) */
-	info->default_rxconf.rx_free_thresh = 0;
-	info->default_txconf.tx_free_thresh = 0;
-	info->default_txconf.tx_rs_thresh = 0;
+	/* ethdev fits them to small rings (a quarter of the ring at most) */
+	info->default_rxconf.rx_free_thresh = E1000_DEFAULT_RX_FREE_THRESH;
+	info->default_txconf.tx_free_thresh = E1000_DEFAULT_TX_FREE_THRESH;
+	info->default_txconf.tx_rs_thresh = E1000_DEFAULT_TX_RS_THRESH;
 	info->speed_capa = SL_ETH_LINK_SPEED_10M_HD | SL_ETH_LINK_SPEED_10M |
 			   SL_ETH_LINK_SPEED_100M_HD | SL_ETH_LINK_SPEED_100M |
 			   SL_ETH_LINK_SPEED_1G;
@@ -231,7 +230,6 @@ static int e1000_rx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_
 	uint16_t port = dev->data->port_id, buf_len;
 	uint64_t offloads = dev->data->dev_conf.rxmode.offloads | conf->offloads;
 	uint32_t room = sl_pktmbuf_data_room_size(mp);
-	uint16_t free_thresh;
 	struct e1000_rx_queue *rxq;
 	int ret;
 
@@ -244,24 +242,12 @@ static int e1000_rx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_
 		       port, room);
 		return -EINVAL;
 	}
-	free_thresh = conf->rx_free_thresh ? conf->rx_free_thresh
-					   : (uint16_t)SL_MIN(E1000_DEFAULT_RX_FREE_THRESH, nb_desc / 4);
-	if (free_thresh == 0 || free_thresh >= nb_desc) {
-		SL_LOG(ERR, E1000, "port %u: rx_free_thresh %u must be below the ring size %u",
-		       port, free_thresh, nb_desc);
-		return -EINVAL;
-	}
-	if (conf->rx_deferred_start) {
-		SL_LOG(ERR, E1000, "port %u: rx_deferred_start is not supported by net_e1000", port);
-		return -ENOTSUP;
-	}
-
 	ret = e1000_rx_queue_create(&(struct e1000_rxq_params){
 					    .hw = ad->hw,
 					    .mp = mp,
 					    .socket = socket,
 					    .nb_desc = nb_desc,
-					    .free_thresh = free_thresh,
+					    .free_thresh = conf->rx_free_thresh,
 					    .buf_len = buf_len,
 					    .port_id = port,
 					    .queue_id = q,
@@ -279,40 +265,19 @@ static int e1000_tx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_
 				const struct sl_eth_txconf *conf)
 {
 	struct e1000_adapter *ad = adapter_of(dev);
-	uint16_t port = dev->data->port_id, rs_thresh, free_thresh;
+	uint16_t port = dev->data->port_id;
 	struct e1000_tx_queue *txq;
 	int ret;
 
-	/* At most a quarter of the ring without RS and packets of at most
-	 * half the ring: a packet always fits once the device has finished
-	 * what it reported, so TX cannot stall waiting on itself. */
-	rs_thresh = conf->tx_rs_thresh ? conf->tx_rs_thresh
-				       : (uint16_t)SL_MIN(E1000_DEFAULT_TX_RS_THRESH, nb_desc / 4);
-	if (rs_thresh == 0 || rs_thresh > nb_desc / 4) {
-		SL_LOG(ERR, E1000,
-		       "port %u: tx_rs_thresh %u out of range for %u descriptors: use 1..%u "
-		       "(a quarter of the ring)",
-		       port, rs_thresh, nb_desc, nb_desc / 4);
-		return -EINVAL;
-	}
-	free_thresh = conf->tx_free_thresh ? conf->tx_free_thresh
-					   : (uint16_t)SL_MIN(E1000_DEFAULT_TX_FREE_THRESH, nb_desc / 4);
-	if (free_thresh >= nb_desc) {
-		SL_LOG(ERR, E1000, "port %u: tx_free_thresh %u must be below the ring size %u",
-		       port, free_thresh, nb_desc);
-		return -EINVAL;
-	}
-	if (conf->tx_deferred_start) {
-		SL_LOG(ERR, E1000, "port %u: tx_deferred_start is not supported by net_e1000", port);
-		return -ENOTSUP;
-	}
-
+	/* ethdev keeps tx_rs_thresh within a quarter of the ring and packets
+	 * stay within half of it: a packet always fits once the device has
+	 * finished what it reported, so TX cannot stall waiting on itself. */
 	ret = e1000_tx_queue_create(&(struct e1000_txq_params){
 					    .hw = ad->hw,
 					    .socket = socket,
 					    .nb_desc = nb_desc,
-					    .rs_thresh = rs_thresh,
-					    .free_thresh = free_thresh,
+					    .rs_thresh = conf->tx_rs_thresh,
+					    .free_thresh = conf->tx_free_thresh,
 					    .port_id = port,
 					    .queue_id = q,
 				    },
@@ -378,21 +343,10 @@ static int e1000_rx_start(struct sl_eth_dev *dev, struct e1000_adapter *ad,
 
 	room = sl_pktmbuf_data_room_size(rxq->mp) - SL_PKTMBUF_HEADROOM;
 	rctl = e1000_rctl_bsize(room, &buf_len);
-	if (max_frame > buf_len && !rxq->scatter) {
-		SL_LOG(ERR, E1000,
-		       "port %u: frames of up to %u bytes (MTU %u) do not fit the %u-byte RX "
-		       "buffers: enable SL_ETH_RX_OFFLOAD_SCATTER or use mbufs with a bigger "
-		       "data room",
-		       dev->data->port_id, max_frame, mtu, buf_len);
+	if (sl_eth_rx_frame_check(dev, buf_len, rxq->scatter, NULL) < 0)
 		return -EINVAL;
-	}
-	if (e1000_rx_queue_init(rxq) < 0) {
-		SL_LOG(ERR, E1000,
-		       "port %u: the RX pool has %u free mbufs, the ring needs %u: create the "
-		       "pool with more mbufs (ring size + bursts in flight + caches)",
-		       dev->data->port_id, sl_mempool_avail_count(rxq->mp), rxq->nb_desc);
-		return -ENOMEM;
-	}
+	if (e1000_rx_queue_init(rxq) < 0)
+		return sl_eth_rx_pool_short(dev, rxq->queue_id, rxq->mp, rxq->nb_desc);
 	e1000_write(hw, E1000_RDBAL, (uint32_t)rxq->ring_iova);
 	e1000_write(hw, E1000_RDBAH, (uint32_t)(rxq->ring_iova >> 32));
 	e1000_write(hw, E1000_RDLEN, (uint32_t)rxq->nb_desc * sizeof(struct e1000_rx_desc));
@@ -478,15 +432,13 @@ static int e1000_dev_stop(struct sl_eth_dev *dev)
 	struct e1000_adapter *ad = adapter_of(dev);
 	struct e1000_rx_queue *rxq = dev->data->nb_rx_queues ? dev->data->rx_queues[0] : NULL;
 	struct e1000_tx_queue *txq = dev->data->nb_tx_queues ? dev->data->tx_queues[0] : NULL;
-	struct sl_eth_link down = { .val64 = 0 };
 
 	e1000_hw_quiesce(ad->hw);
-	sl_delay_us(E1000_STOP_DRAIN_US);
+	sl_eth_stop_drain();
 	if (rxq != NULL)
 		e1000_rx_queue_drain(rxq);
 	if (txq != NULL)
 		e1000_tx_queue_drain(txq);
-	sl_eth_dev_link_set(dev, &down);
 	return 0;
 }
 
@@ -494,12 +446,8 @@ static int e1000_dev_close(struct sl_eth_dev *dev)
 {
 	struct e1000_adapter *ad = adapter_of(dev);
 
-	if (ad == NULL)
-		return 0;
 	e1000_hw_quiesce(ad->hw);
-	ad->pci->driver_data = NULL;
 	free(ad);
-	dev->data->dev_private = NULL;
 	return 0;
 }
 
@@ -566,6 +514,13 @@ static const struct sl_eth_dev_ops e1000_ops = {
 	.mac_addr_set = e1000_mac_addr_set,
 };
 
+static const struct sl_eth_driver e1000_eth_driver = {
+	.name = E1000_DRIVER_NAME,
+	.ops = &e1000_ops,
+	.rx_burst = e1000_recv_pkts,
+	.tx_burst = e1000_xmit_pkts,
+};
+
 /* ---- PCI ------------------------------------------------------------------- */
 
 /* Registers up to the VFTA end (0x5800) must be inside BAR0. */
@@ -602,23 +557,12 @@ static int e1000_pci_probe(struct sl_pci_device *pci)
 	e1000_perm_addr_load(ad);
 	e1000_hw_stats_clear(ad->hw, &ad->stats);
 
-	eth = sl_eth_dev_allocate(pci->name);
-	if (eth == NULL) {
-		ret = -errno;
+	ret = sl_eth_dev_pci_create(&e1000_eth_driver, pci, ad, &ad->perm_addr, &eth);
+	if (ret < 0) {
 		free(ad);
-		return ret ? ret : -ENOSPC;
+		return ret;
 	}
-	eth->dev_ops = &e1000_ops;
-	eth->rx_burst = e1000_recv_pkts;
-	eth->tx_burst = e1000_xmit_pkts;
-	eth->device = pci;
-	eth->data->dev_private = ad;
-	eth->data->mac_addr = ad->perm_addr;
-	eth->data->socket_id = pci->numa_node;
-	eth->data->driver_name = E1000_DRIVER_NAME;
 	ad->eth = eth;
-	pci->driver_data = eth;
-	sl_eth_dev_probing_finish(eth);
 
 	sl_ether_format_addr(mac, sizeof(mac), &ad->perm_addr);
 	SL_LOG(INFO, E1000, "%s: port %u, %s, MAC %s", pci->name, eth->data->port_id,
@@ -626,21 +570,10 @@ static int e1000_pci_probe(struct sl_pci_device *pci)
 	return 0;
 }
 
-static int e1000_pci_remove(struct sl_pci_device *pci)
-{
-	int ret = sl_eth_dev_stop_close(pci->driver_data);
-
-	/* Whatever happened above, the device is left with RX/TX off and
-	 * no ring addresses (the bus unmaps BAR0 after this). */
-	if (pci->mem_resource[0].addr != NULL)
-		e1000_hw_quiesce(pci->mem_resource[0].addr);
-	pci->driver_data = NULL;
-	return ret;
-}
-
 /* Before bus mastering: RX/TX off and no ring addresses, whatever a
  * killed previous owner left programmed (QEMU's model has no reset VFIO
- * can use, and CTRL.RST does nothing there). */
+ * can use, and CTRL.RST does nothing there). Again at remove, after the
+ * port is closed, so the bus unmaps BAR0 of a quiet device. */
 static void e1000_pci_quiesce(struct sl_pci_device *pci)
 {
 	if (pci->mem_resource[0].addr != NULL &&
@@ -656,12 +589,5 @@ static const struct sl_pci_id e1000_pci_ids[] = {
 	{ 0, 0 },
 };
 
-static struct sl_pci_driver e1000_pci_driver = {
-	.name = E1000_DRIVER_NAME,
-	.id_table = e1000_pci_ids,
-	.probe = e1000_pci_probe,
-	.remove = e1000_pci_remove,
-	.quiesce = e1000_pci_quiesce,
-};
-
-SL_PCI_REGISTER(e1000_pci_driver)
+SL_ETH_PCI_DRIVER(e1000_pci_driver, E1000_DRIVER_NAME, e1000_pci_ids, e1000_pci_probe,
+		  e1000_pci_quiesce)

@@ -24,7 +24,7 @@
 #define E1000_TX_MAX_SEGS 32
 /* After RCTL.EN / TCTL.EN clear, let a frame in flight finish its DMA
  * before the buffers are reused or go back to the pool. */
-#define E1000_STOP_DRAIN_US 200
+#define E1000_STOP_DRAIN_US SL_ETH_STOP_DRAIN_US
 /* Sanity checks of the head registers: one MMIO read every this many
  * polls that found nothing to do (an idle RX ring, a full TX ring), never
  * on a poll that moves packets. A power of two. */

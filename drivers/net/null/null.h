@@ -29,7 +29,8 @@ struct null_queue {
 } __sl_cache_aligned;
 
 /* Queues live here rather than in separate allocations so that their
- * counters survive reconfiguration, as a NIC's would. */
+ * counters survive reconfiguration, as a NIC's would (the port totals sum
+ * the configured ones: sl_eth_driver.queue_counters). */
 struct null_priv {
 	struct null_queue rxq[NULL_MAX_QUEUES];
 	struct null_queue txq[NULL_MAX_QUEUES];

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * net_null control path: --vdev net_null0[,size=64][,copy=0][,no-rx=0] */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,62 +11,24 @@
 
 static const char *const null_valid_keys[] = { "size", "copy", "no-rx", NULL };
 
-static int null_dev_configure(struct sl_eth_dev *dev)
-{
-	(void)dev;
-	return 0;
-}
-
-static void null_link_set(struct sl_eth_dev *dev, int up)
-{
-	struct sl_eth_link link = { .val64 = 0 };
-
-	link.link_speed = SL_ETH_SPEED_NUM_10G;
-	link.link_duplex = SL_ETH_LINK_FULL_DUPLEX;
-	link.link_autoneg = SL_ETH_LINK_FIXED;
-	link.link_status = up ? SL_ETH_LINK_UP : SL_ETH_LINK_DOWN;
-	sl_eth_dev_link_set(dev, &link);
-}
-
-static int null_dev_start(struct sl_eth_dev *dev)
-{
-	null_link_set(dev, 1);
-	return 0;
-}
-
-static int null_dev_stop(struct sl_eth_dev *dev)
-{
-	null_link_set(dev, 0);
-	return 0;
-}
-
 static int null_dev_close(struct sl_eth_dev *dev)
 {
 	struct null_priv *priv = dev->data->dev_private;
 
 	free(priv->template);
 	free(priv);
-	dev->data->dev_private = NULL;
 	return 0;
 }
 
 static int null_dev_infos_get(struct sl_eth_dev *dev, struct sl_eth_dev_info *info)
 {
 	(void)dev;
+	/* No descriptors: any count is as good as another. */
+	sl_eth_virtual_port_info(info);
 	info->max_rx_queues = NULL_MAX_QUEUES;
 	info->max_tx_queues = NULL_MAX_QUEUES;
-	info->max_mtu = 9000;
-	info->max_rx_pktlen = UINT16_MAX;
-	info->min_rx_bufsize = 0;
-	info->speed_capa = SL_ETH_LINK_SPEED_10G | SL_ETH_LINK_SPEED_FIXED;
-	info->tx_offload_capa = SL_ETH_TX_OFFLOAD_MULTI_SEGS | SL_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
-	info->default_rxportconf.burst_size = 32;
-	info->default_txportconf.burst_size = 32;
 	info->default_rxportconf.ring_size = 512;
 	info->default_txportconf.ring_size = 512;
-	/* No descriptors: any count is as good as another. */
-	info->rx_desc_lim = (struct sl_eth_desc_lim){ .nb_max = UINT16_MAX, .nb_min = 1, .nb_align = 1 };
-	info->tx_desc_lim = info->rx_desc_lim;
 	return 0;
 }
 
@@ -133,59 +96,27 @@ static void null_tx_queue_release(struct sl_eth_dev *dev, uint16_t q)
 	priv->txq[q].copy_buf = NULL;
 }
 
-static int null_stats_get(struct sl_eth_dev *dev, struct sl_eth_stats *st)
-{
-	struct null_priv *priv = dev->data->dev_private;
-
-	for (uint16_t q = 0; q < NULL_MAX_QUEUES; q++) {
-		sl_eth_stats_add_rxq(st, q, &priv->rxq[q].cnt);
-		sl_eth_stats_add_txq(st, q, &priv->txq[q].cnt);
-	}
-	return 0;
-}
-
-static int null_stats_reset(struct sl_eth_dev *dev)
-{
-	struct null_priv *priv = dev->data->dev_private;
-
-	for (unsigned q = 0; q < NULL_MAX_QUEUES; q++) {
-		sl_eth_qcnt_reset(&priv->rxq[q].cnt);
-		sl_eth_qcnt_reset(&priv->txq[q].cnt);
-	}
-	return 0;
-}
-
-static int null_link_update(struct sl_eth_dev *dev, int wait)
-{
-	(void)wait;
-	null_link_set(dev, dev->data->dev_started);
-	return 0;
-}
-
-/* A virtual port has no filter: every mode is "on" by nature. */
-static int null_rx_mode_noop(struct sl_eth_dev *dev)
-{
-	(void)dev;
-	return 0;
-}
-
+/* Link, rx modes and counters: ethdev's, as declared below. */
 static const struct sl_eth_dev_ops null_ops = {
-	.dev_configure = null_dev_configure,
-	.dev_start = null_dev_start,
-	.dev_stop = null_dev_stop,
 	.dev_close = null_dev_close,
 	.dev_infos_get = null_dev_infos_get,
 	.rx_queue_setup = null_rx_queue_setup,
 	.tx_queue_setup = null_tx_queue_setup,
 	.rx_queue_release = null_rx_queue_release,
 	.tx_queue_release = null_tx_queue_release,
-	.link_update = null_link_update,
-	.stats_get = null_stats_get,
-	.stats_reset = null_stats_reset,
-	.promiscuous_enable = null_rx_mode_noop,
-	.promiscuous_disable = null_rx_mode_noop,
-	.allmulticast_enable = null_rx_mode_noop,
-	.allmulticast_disable = null_rx_mode_noop,
+};
+
+static const struct sl_eth_driver null_eth_driver = {
+	.name = NULL_DRIVER_NAME,
+	.ops = &null_ops,
+	.rx_burst = null_rx,
+	.tx_burst = null_tx,
+	.local_mac = { { 0x02, 0, 0, 0, 0, 0 } },
+	.fixed_link_speed = SL_ETH_SPEED_NUM_10G,
+	.no_rx_filter = true,
+	.queue_counters = true,
+	.rxq_counters = offsetof(struct null_queue, cnt),
+	.txq_counters = offsetof(struct null_queue, cnt),
 };
 
 static int null_probe(const char *devname, const char *args)
@@ -223,24 +154,15 @@ static int null_probe(const char *devname, const char *args)
 		if (priv->template == NULL)
 			goto nomem;
 	}
-	dev = sl_eth_dev_allocate(devname);
-	if (dev == NULL) {
-		ret = -errno;
+	ret = sl_eth_dev_create(&null_eth_driver, devname, priv, NULL, SL_SOCKET_ID_ANY, &dev);
+	if (ret < 0) {
 		free(priv->template);
 		free(priv);
 		return ret;
 	}
-	dev->dev_ops = &null_ops;
+	/* read at start: the port is not started yet */
 	dev->rx_burst = no_rx ? null_rx_none : copy ? null_rx_copy : null_rx;
 	dev->tx_burst = copy ? null_tx_copy : null_tx;
-	dev->data->dev_private = priv;
-	dev->data->driver_name = NULL_DRIVER_NAME;
-	/* Locally administered (02:...), port id in the last octet. */
-	dev->data->mac_addr = (struct sl_ether_addr){ { 0x02, 0, 0, 0, 0, (uint8_t)dev->data->port_id } };
-	dev->data->promiscuous = 1;
-	dev->data->all_multicast = 1;
-	null_link_set(dev, 0);
-	sl_eth_dev_probing_finish(dev);
 	return 0;
 
 nomem:
@@ -251,23 +173,5 @@ nomem:
 	return -ENOMEM;
 }
 
-static int null_remove(const char *devname)
-{
-	struct sl_eth_dev *dev = sl_eth_dev_allocated(devname);
-
-	if (dev == NULL || dev->dev_ops != &null_ops)
-		return -ENODEV;
-	if (dev->state != SL_ETH_DEV_ATTACHED)
-		return -ENODEV;
-	sl_eth_dev_stop(dev->data->port_id);
-	return sl_eth_dev_close(dev->data->port_id);
-}
-
-static struct sl_vdev_driver null_vdev_driver = {
-	.name = NULL_DRIVER_NAME,
-	.usage = "size=<1..65535 bytes, default 64> copy=<0|1> no-rx=<0|1>",
-	.probe = null_probe,
-	.remove = null_remove,
-};
-
-SL_VDEV_REGISTER(null_vdev_driver)
+SL_ETH_VDEV_DRIVER(null_vdev_driver, NULL_DRIVER_NAME,
+		   "size=<1..65535 bytes, default 64> copy=<0|1> no-rx=<0|1>", null_probe)

@@ -50,20 +50,6 @@ static const char *const pcap_valid_keys[] = {
 
 /* ---- interface helpers ------------------------------------------------------ */
 
-static int iface_ioctl(const char *ifname, unsigned long req, struct ifreq *ifr)
-{
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	int ret;
-
-	if (fd < 0)
-		return -errno;
-	memset(ifr, 0, sizeof(*ifr));
-	snprintf(ifr->ifr_name, sizeof(ifr->ifr_name), "%s", ifname);
-	ret = ioctl(fd, req, ifr) < 0 ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
 /* ---- sources and sinks ------------------------------------------------------ */
 
 /* A tx_pcap file as a stdio stream, created rw-r--r-- at most: fopen (and
@@ -211,11 +197,12 @@ static pcap_t *iface_open(const char *devname, const char *what, const char *ifn
 	struct ifreq ifr;
 	int ret;
 
+	memset(&ifr, 0, sizeof(ifr));
 	if (p == NULL) {
 		SL_LOG(ERR, NET_PCAP, "%s: %s '%s': %s", devname, what, ifname, errbuf);
 		return NULL;
 	}
-	if (iface_ioctl(ifname, SIOCGIFMTU, &ifr) == 0 && ifr.ifr_mtu > 0)
+	if (sl_eth_kif_ioctl(ifname, SIOCGIFMTU, &ifr) == 0 && ifr.ifr_mtu > 0)
 		snaplen = SL_MIN(ifr.ifr_mtu + SL_ETHER_HDR_LEN + 2 * SL_ETHER_VLAN_HDR_LEN,
 				 PCAP_MAX_FRAME);
 	pcap_set_snaplen(p, snaplen);
@@ -439,12 +426,6 @@ static struct pcap_port *port_of(struct sl_eth_dev *dev)
 	return dev->data->dev_private;
 }
 
-static int pcap_dev_configure(struct sl_eth_dev *dev)
-{
-	(void)dev;
-	return 0;
-}
-
 static void link_set(struct sl_eth_dev *dev, bool up)
 {
 	struct sl_eth_link link = { .val64 = 0 };
@@ -460,12 +441,8 @@ static void link_set(struct sl_eth_dev *dev, bool up)
 static void link_refresh(struct sl_eth_dev *dev, bool started)
 {
 	struct pcap_port *pp = port_of(dev);
-	bool up = started;
-	struct ifreq ifr;
 
-	if (up && pp->ifname[0] != '\0' && iface_ioctl(pp->ifname, SIOCGIFFLAGS, &ifr) == 0)
-		up = (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
-	link_set(dev, up);
+	link_set(dev, started && (pp->ifname[0] == '\0' || sl_eth_kif_running(pp->ifname)));
 }
 
 static int pcap_link_update(struct sl_eth_dev *dev, int wait_to_complete)
@@ -489,14 +466,12 @@ static int pcap_dev_stop(struct sl_eth_dev *dev)
 		if (pp->sink[i].dumper != NULL && pcap_dump_flush(pp->sink[i].dumper) < 0)
 			SL_LOG(ERR, NET_PCAP, "port %u: writing tx_pcap '%s' failed (disk full?)",
 			       dev->data->port_id, pp->sink[i].name);
-	link_set(dev, false);
 	return 0;
 }
 
 static int pcap_dev_close(struct sl_eth_dev *dev)
 {
 	port_free(port_of(dev));
-	dev->data->dev_private = NULL;
 	return 0;
 }
 
@@ -525,12 +500,11 @@ static int pcap_rx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_d
 	(void)nb_desc;
 	(void)socket;
 	(void)conf;
-	rxq = aligned_alloc(SL_CACHE_LINE_SIZE, sizeof(*rxq));
+	rxq = sl_eth_queue_zalloc(sizeof(*rxq));
 	if (rxq == NULL) {
 		SL_LOG(ERR, NET_PCAP, "port %u: out of memory for rx queue %u", dev->data->port_id, q);
 		return -ENOMEM;
 	}
-	memset(rxq, 0, sizeof(*rxq));
 	rxq->mp = mp;
 	rxq->port_id = dev->data->port_id;
 	if (q < pp->nb_src) {
@@ -550,10 +524,9 @@ static int pcap_tx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_d
 	(void)nb_desc;
 	(void)socket;
 	(void)conf;
-	txq = aligned_alloc(SL_CACHE_LINE_SIZE, sizeof(*txq));
+	txq = sl_eth_queue_zalloc(sizeof(*txq));
 	if (txq == NULL)
 		goto nomem;
-	memset(txq, 0, sizeof(*txq));
 	txq->linear = malloc(PCAP_MAX_FRAME);
 	if (txq->linear == NULL) {
 		free(txq);
@@ -566,11 +539,6 @@ static int pcap_tx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_d
 nomem:
 	SL_LOG(ERR, NET_PCAP, "port %u: out of memory for tx queue %u", dev->data->port_id, q);
 	return -ENOMEM;
-}
-
-static void pcap_rx_queue_release(struct sl_eth_dev *dev, uint16_t q)
-{
-	free(dev->data->rx_queues[q]);
 }
 
 static void pcap_tx_queue_release(struct sl_eth_dev *dev, uint16_t q)
@@ -595,8 +563,7 @@ static int pcap_stats_get(struct sl_eth_dev *dev, struct sl_eth_stats *st)
 {
 	struct pcap_port *pp = port_of(dev);
 
-	sl_eth_stats_add_queues(st, dev->data, offsetof(struct pcap_rx_queue, cnt),
-				offsetof(struct pcap_tx_queue, cnt));
+	/* the queue counters are summed already (queue_counters) */
 	for (unsigned i = 0; i < pp->nb_src; i++) {
 		uint64_t drops = source_drops(&pp->src[i]);
 
@@ -610,8 +577,6 @@ static int pcap_stats_reset(struct sl_eth_dev *dev)
 {
 	struct pcap_port *pp = port_of(dev);
 
-	sl_eth_stats_reset_queues(dev->data, offsetof(struct pcap_rx_queue, cnt),
-				  offsetof(struct pcap_tx_queue, cnt));
 	for (unsigned i = 0; i < pp->nb_src; i++)
 		pp->src[i].drop_base = source_drops(&pp->src[i]);
 	return 0;
@@ -633,14 +598,13 @@ static int pcap_promiscuous_disable(struct sl_eth_dev *dev)
 }
 
 static const struct sl_eth_dev_ops pcap_ops = {
-	.dev_configure = pcap_dev_configure,
 	.dev_start = pcap_dev_start,
 	.dev_stop = pcap_dev_stop,
 	.dev_close = pcap_dev_close,
 	.dev_infos_get = pcap_dev_infos_get,
 	.rx_queue_setup = pcap_rx_queue_setup,
 	.tx_queue_setup = pcap_tx_queue_setup,
-	.rx_queue_release = pcap_rx_queue_release,
+	.rx_queue_release = sl_eth_rx_queue_free,
 	.tx_queue_release = pcap_tx_queue_release,
 	.link_update = pcap_link_update,
 	.stats_get = pcap_stats_get,
@@ -649,12 +613,25 @@ static const struct sl_eth_dev_ops pcap_ops = {
 	.promiscuous_disable = pcap_promiscuous_disable,
 };
 
+static const struct sl_eth_driver pcap_eth_driver = {
+	.name = PCAP_DRIVER_NAME,
+	.ops = &pcap_ops,
+	.rx_burst = pcap_rx_burst,
+	.tx_burst = pcap_tx_burst,
+	/* files: a fixed address per port id, so runs are reproducible */
+	.local_mac = { { 0x02, 0x53, 0x4c, 0x50, 0x00, 0x00 } },
+	.queue_counters = true,
+	.rxq_counters = offsetof(struct pcap_rx_queue, cnt),
+	.txq_counters = offsetof(struct pcap_tx_queue, cnt),
+};
+
 /* ---- vdev driver ------------------------------------------------------------ */
 
 static int pcap_probe(const char *devname, const char *args)
 {
 	struct parse_ctx ctx = { .devname = devname };
 	struct sl_kvargs *kv = NULL;
+	struct sl_ether_addr iface_mac, *mac = &iface_mac;
 	struct sl_eth_dev *dev;
 	struct ifreq ifr;
 	int ret;
@@ -681,49 +658,19 @@ static int pcap_probe(const char *devname, const char *args)
 	if (ret < 0)
 		goto fail;
 
-	dev = sl_eth_dev_allocate(devname);
-	if (dev == NULL) {
-		ret = -errno;
+	/* a live port has its interface's address */
+	memset(&ifr, 0, sizeof(ifr));
+	if (ctx.pp->ifname[0] != '\0' && sl_eth_kif_ioctl(ctx.pp->ifname, SIOCGIFHWADDR, &ifr) == 0)
+		memcpy(iface_mac.addr_bytes, ifr.ifr_hwaddr.sa_data, SL_ETHER_ADDR_LEN);
+	else
+		mac = NULL;
+	ret = sl_eth_dev_create(&pcap_eth_driver, devname, ctx.pp, mac, SL_SOCKET_ID_ANY, &dev);
+	if (ret < 0)
 		goto fail;
-	}
-	dev->dev_ops = &pcap_ops;
-	dev->rx_burst = pcap_rx_burst;
-	dev->tx_burst = pcap_tx_burst;
-	dev->data->dev_private = ctx.pp;
-	dev->data->driver_name = PCAP_DRIVER_NAME;
-	if (ctx.pp->ifname[0] != '\0' && iface_ioctl(ctx.pp->ifname, SIOCGIFHWADDR, &ifr) == 0) {
-		memcpy(dev->data->mac_addr.addr_bytes, ifr.ifr_hwaddr.sa_data, SL_ETHER_ADDR_LEN);
-	} else {
-		/* files: a fixed locally administered address per port id,
-		 * so runs are reproducible */
-		static const uint8_t base[SL_ETHER_ADDR_LEN] = { 0x02, 0x53, 0x4c, 0x50, 0x00, 0x00 };
-
-		memcpy(dev->data->mac_addr.addr_bytes, base, SL_ETHER_ADDR_LEN);
-		dev->data->mac_addr.addr_bytes[5] = (uint8_t)dev->data->port_id;
-	}
-	link_set(dev, false);
-	sl_eth_dev_probing_finish(dev);
 	return 0;
 fail:
 	port_free(ctx.pp);
 	return ret;
 }
 
-static int pcap_remove(const char *devname)
-{
-	uint16_t port;
-
-	if (sl_eth_dev_get_port_by_name(devname, &port) < 0)
-		return -ENODEV;
-	sl_eth_dev_stop(port);
-	return sl_eth_dev_close(port);
-}
-
-static struct sl_vdev_driver pcap_vdev_driver = {
-	.name = PCAP_DRIVER_NAME,
-	.usage = PCAP_USAGE,
-	.probe = pcap_probe,
-	.remove = pcap_remove,
-};
-
-SL_VDEV_REGISTER(pcap_vdev_driver)
+SL_ETH_VDEV_DRIVER(pcap_vdev_driver, PCAP_DRIVER_NAME, PCAP_USAGE, pcap_probe)

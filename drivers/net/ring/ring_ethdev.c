@@ -11,6 +11,7 @@
  * (they fill up and TX returns 0 then: an unplugged cable), and the last
  * port to let go of a set frees the rings it created. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,35 +127,6 @@ static void priv_set_tx(struct ring_priv *priv, struct ring_set *set)
 
 /* ---- control path ---------------------------------------------------------------- */
 
-static int ring_dev_configure(struct sl_eth_dev *dev)
-{
-	(void)dev;
-	return 0;
-}
-
-static void ring_link_set(struct sl_eth_dev *dev, int up)
-{
-	struct sl_eth_link link = { .val64 = 0 };
-
-	link.link_speed = SL_ETH_SPEED_NUM_10G;
-	link.link_duplex = SL_ETH_LINK_FULL_DUPLEX;
-	link.link_autoneg = SL_ETH_LINK_FIXED;
-	link.link_status = up ? SL_ETH_LINK_UP : SL_ETH_LINK_DOWN;
-	sl_eth_dev_link_set(dev, &link);
-}
-
-static int ring_dev_start(struct sl_eth_dev *dev)
-{
-	ring_link_set(dev, 1);
-	return 0;
-}
-
-static int ring_dev_stop(struct sl_eth_dev *dev)
-{
-	ring_link_set(dev, 0);
-	return 0;
-}
-
 /* Packets still in the rings belong to nobody once the port is gone; the
  * last user of a driver-created set frees them with the rings. */
 static void set_drain_if_last(struct ring_set *s)
@@ -178,7 +150,6 @@ static int ring_dev_close(struct sl_eth_dev *dev)
 	set_drain_if_last(priv->tx_set);
 	set_unref(priv->tx_set);
 	free(priv);
-	dev->data->dev_private = NULL;
 	return 0;
 }
 
@@ -186,17 +157,10 @@ static int ring_dev_infos_get(struct sl_eth_dev *dev, struct sl_eth_dev_info *in
 {
 	struct ring_priv *priv = dev->data->dev_private;
 
+	/* The rings are sized at creation; the descriptor count is not used. */
+	sl_eth_virtual_port_info(info);
 	info->max_rx_queues = (uint16_t)priv->rx_set->nb_rings;
 	info->max_tx_queues = (uint16_t)priv->tx_set->nb_rings;
-	info->max_mtu = 9000;
-	info->max_rx_pktlen = UINT16_MAX;
-	info->speed_capa = SL_ETH_LINK_SPEED_10G | SL_ETH_LINK_SPEED_FIXED;
-	info->tx_offload_capa = SL_ETH_TX_OFFLOAD_MULTI_SEGS | SL_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
-	info->default_rxportconf.burst_size = 32;
-	info->default_txportconf.burst_size = 32;
-	/* The rings are sized at creation; the descriptor count is not used. */
-	info->rx_desc_lim = (struct sl_eth_desc_lim){ .nb_max = UINT16_MAX, .nb_min = 1, .nb_align = 1 };
-	info->tx_desc_lim = info->rx_desc_lim;
 	return 0;
 }
 
@@ -229,66 +193,26 @@ static int ring_tx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_d
 	return 0;
 }
 
-/* The queue objects are part of the port; the rings outlive queue setup. */
-static void ring_queue_release(struct sl_eth_dev *dev, uint16_t q)
-{
-	(void)dev;
-	(void)q;
-}
-
-static int ring_stats_get(struct sl_eth_dev *dev, struct sl_eth_stats *st)
-{
-	struct ring_priv *priv = dev->data->dev_private;
-
-	for (uint16_t q = 0; q < RING_MAX_QUEUES; q++) {
-		sl_eth_stats_add_rxq(st, q, &priv->rxq[q].cnt);
-		sl_eth_stats_add_txq(st, q, &priv->txq[q].cnt);
-	}
-	return 0;
-}
-
-static int ring_stats_reset(struct sl_eth_dev *dev)
-{
-	struct ring_priv *priv = dev->data->dev_private;
-
-	for (unsigned q = 0; q < RING_MAX_QUEUES; q++) {
-		sl_eth_qcnt_reset(&priv->rxq[q].cnt);
-		sl_eth_qcnt_reset(&priv->txq[q].cnt);
-	}
-	return 0;
-}
-
-static int ring_link_update(struct sl_eth_dev *dev, int wait)
-{
-	(void)wait;
-	ring_link_set(dev, dev->data->dev_started);
-	return 0;
-}
-
-/* Rings carry every frame: there is no filter to switch. */
-static int ring_rx_mode_noop(struct sl_eth_dev *dev)
-{
-	(void)dev;
-	return 0;
-}
-
+/* The queue objects are part of the port (nothing to release), the rings
+ * outlive queue setup; link, rx modes and counters are ethdev's. */
 static const struct sl_eth_dev_ops ring_ops = {
-	.dev_configure = ring_dev_configure,
-	.dev_start = ring_dev_start,
-	.dev_stop = ring_dev_stop,
 	.dev_close = ring_dev_close,
 	.dev_infos_get = ring_dev_infos_get,
 	.rx_queue_setup = ring_rx_queue_setup,
 	.tx_queue_setup = ring_tx_queue_setup,
-	.rx_queue_release = ring_queue_release,
-	.tx_queue_release = ring_queue_release,
-	.link_update = ring_link_update,
-	.stats_get = ring_stats_get,
-	.stats_reset = ring_stats_reset,
-	.promiscuous_enable = ring_rx_mode_noop,
-	.promiscuous_disable = ring_rx_mode_noop,
-	.allmulticast_enable = ring_rx_mode_noop,
-	.allmulticast_disable = ring_rx_mode_noop,
+};
+
+static const struct sl_eth_driver ring_eth_driver = {
+	.name = RING_DRIVER_NAME,
+	.ops = &ring_ops,
+	.rx_burst = ring_rx,
+	.tx_burst = ring_tx,
+	.local_mac = { { 0x02, 0x72, 0x6e, 0x67, 0, 0 } },	/* "rng" */
+	.fixed_link_speed = SL_ETH_SPEED_NUM_10G,
+	.no_rx_filter = true,
+	.queue_counters = true,
+	.rxq_counters = offsetof(struct ring_queue, cnt),
+	.txq_counters = offsetof(struct ring_queue, cnt),
 };
 
 /* A port over the two sets (references taken over from the caller on
@@ -297,39 +221,23 @@ static int ring_port_create(const char *name, struct ring_set *rx, struct ring_s
 			    struct sl_eth_dev **out)
 {
 	struct ring_priv *priv = aligned_alloc(SL_CACHE_LINE_SIZE, sizeof(*priv));
-	struct sl_eth_dev *dev;
+	int ret;
 
 	if (priv == NULL) {
 		SL_LOG(ERR, NET_RING, "%s: out of memory", name);
 		return -ENOMEM;
 	}
 	memset(priv, 0, sizeof(*priv));
-	dev = sl_eth_dev_allocate(name);
-	if (dev == NULL) {
-		int ret = -errno;
-
-		free(priv);
-		return ret;
-	}
 	priv->rx_set = rx;
 	for (unsigned q = 0; q < rx->nb_rings; q++)
 		priv->rxq[q].ring = rx->rings[q];
 	priv->tx_set = tx;
 	for (unsigned q = 0; q < tx->nb_rings; q++)
 		priv->txq[q].ring = tx->rings[q];
-	dev->dev_ops = &ring_ops;
-	dev->rx_burst = ring_rx;
-	dev->tx_burst = ring_tx;
-	dev->data->dev_private = priv;
-	dev->data->driver_name = RING_DRIVER_NAME;
-	dev->data->socket_id = socket;
-	dev->data->mac_addr = (struct sl_ether_addr){ { 0x02, 0x72, 0x6e, 0x67, 0, (uint8_t)dev->data->port_id } };
-	dev->data->promiscuous = 1;
-	dev->data->all_multicast = 1;
-	ring_link_set(dev, 0);
-	sl_eth_dev_probing_finish(dev);
-	*out = dev;
-	return 0;
+	ret = sl_eth_dev_create(&ring_eth_driver, name, priv, NULL, socket, out);
+	if (ret < 0)
+		free(priv);
+	return ret;
 }
 
 int sl_eth_from_rings(const char *name, struct sl_ring *const rx_rings[], unsigned nb_rx_rings,
@@ -481,21 +389,5 @@ out:
 	return ret;
 }
 
-static int ring_remove(const char *devname)
-{
-	struct sl_eth_dev *dev = sl_eth_dev_allocated(devname);
-
-	if (dev == NULL || dev->dev_ops != &ring_ops || dev->state != SL_ETH_DEV_ATTACHED)
-		return -ENODEV;
-	sl_eth_dev_stop(dev->data->port_id);
-	return sl_eth_dev_close(dev->data->port_id);
-}
-
-static struct sl_vdev_driver ring_vdev_driver = {
-	.name = RING_DRIVER_NAME,
-	.usage = "nb_queues=<1..16> size=<ring slots> peer=<net_ring port>",
-	.probe = ring_probe,
-	.remove = ring_remove,
-};
-
-SL_VDEV_REGISTER(ring_vdev_driver)
+SL_ETH_VDEV_DRIVER(ring_vdev_driver, RING_DRIVER_NAME,
+		   "nb_queues=<1..16> size=<ring slots> peer=<net_ring port>", ring_probe)

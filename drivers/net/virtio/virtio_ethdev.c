@@ -39,11 +39,6 @@
 	 VIRTIO_BIT(VIRTIO_NET_F_MQ))
 /* Control queue: one command at a time needs three descriptors. */
 #define VIRTIO_CTRL_RING_SIZE 16
-/* After the reset at stop, let a frame in flight finish its DMA before
- * the buffers go back to the pool (QEMU stops synchronously; hardware
- * may not). */
-#define STOP_DRAIN_US 100
-
 static struct virtio_adapter *adapter_of(struct sl_eth_dev *dev)
 {
 	return dev->data->dev_private;
@@ -578,29 +573,17 @@ static int virtio_rx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb
 				 const struct sl_eth_rxconf *conf, struct sl_mempool *mp)
 {
 	struct virtio_adapter *ad = adapter_of(dev);
-	uint16_t port = dev->data->port_id, free_thresh;
+	uint16_t port = dev->data->port_id;
 	uint64_t offloads = dev->data->dev_conf.rxmode.offloads | conf->offloads;
 	struct virtio_rx_queue *rxq;
 
 	if (check_ring_size(port, "rx", nb_desc, ad->rx_size_max) < 0)
 		return -EINVAL;
-	free_thresh = conf->rx_free_thresh
-			      ? conf->rx_free_thresh
-			      : (uint16_t)SL_MIN(VIRTIO_DEFAULT_RX_FREE_THRESH, nb_desc / 4);
-	if (free_thresh == 0 || free_thresh >= nb_desc) {
-		SL_LOG(ERR, VIRTIO, "port %u: rx_free_thresh %u must be 1..%u (below the ring size)",
-		       port, free_thresh, nb_desc - 1);
-		return -EINVAL;
-	}
-	if (conf->rx_deferred_start) {
-		SL_LOG(ERR, VIRTIO, "port %u: rx_deferred_start is not supported by net_virtio",
-		       port);
-		return -ENOTSUP;
-	}
 	rxq = virtio_rx_queue_create(port, q, nb_desc, socket, mp,
 				     virtio_has(&ad->hw, VIRTIO_NET_F_MRG_RXBUF),
 				     !!(offloads & SL_ETH_RX_OFFLOAD_SCATTER),
-				     virtio_has(&ad->hw, VIRTIO_F_RING_EVENT_IDX), free_thresh);
+				     virtio_has(&ad->hw, VIRTIO_F_RING_EVENT_IDX),
+				     conf->rx_free_thresh);
 	if (rxq == NULL)
 		return -ENOMEM;
 	dev->data->rx_queues[q] = rxq;
@@ -611,26 +594,14 @@ static int virtio_tx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb
 				 const struct sl_eth_txconf *conf)
 {
 	struct virtio_adapter *ad = adapter_of(dev);
-	uint16_t port = dev->data->port_id, free_thresh;
+	uint16_t port = dev->data->port_id;
 	struct virtio_tx_queue *txq;
 
 	if (check_ring_size(port, "tx", nb_desc, ad->tx_size_max) < 0)
 		return -EINVAL;
-	free_thresh = conf->tx_free_thresh
-			      ? conf->tx_free_thresh
-			      : (uint16_t)SL_MIN(VIRTIO_DEFAULT_TX_FREE_THRESH, nb_desc / 4);
-	if (free_thresh >= nb_desc) {
-		SL_LOG(ERR, VIRTIO, "port %u: tx_free_thresh %u must be below the ring size %u",
-		       port, free_thresh, nb_desc);
-		return -EINVAL;
-	}
-	if (conf->tx_deferred_start) {
-		SL_LOG(ERR, VIRTIO, "port %u: tx_deferred_start is not supported by net_virtio",
-		       port);
-		return -ENOTSUP;
-	}
 	txq = virtio_tx_queue_create(port, q, nb_desc, socket,
-				     virtio_has(&ad->hw, VIRTIO_F_RING_EVENT_IDX), free_thresh);
+				     virtio_has(&ad->hw, VIRTIO_F_RING_EVENT_IDX),
+				     conf->tx_free_thresh);
 	if (txq == NULL)
 		return -ENOMEM;
 	dev->data->tx_queues[q] = txq;
@@ -671,29 +642,11 @@ static void drain_all(struct sl_eth_dev *dev)
 static int rx_check_frame_fits(struct sl_eth_dev *dev, struct virtio_adapter *ad,
 			       const struct virtio_rx_queue *rxq)
 {
-	uint32_t mtu = dev->data->mtu ? dev->data->mtu : SL_ETHER_MTU;
-	uint32_t max_frame = mtu + SL_ETHER_HDR_LEN + SL_ETHER_VLAN_HDR_LEN;
-	uint32_t room = (uint32_t)rxq->buf_len - rxq->hdr_len;
-
-	if (max_frame <= room)
-		return 0;
-	if (!virtio_has(&ad->hw, VIRTIO_NET_F_MRG_RXBUF)) {
-		SL_LOG(ERR, VIRTIO,
-		       "port %u: frames of up to %u bytes (MTU %u) do not fit the %u-byte RX "
-		       "buffers and the device cannot merge buffers (no VIRTIO_NET_F_MRG_RXBUF): "
-		       "use mbufs with a bigger data room",
-		       dev->data->port_id, max_frame, mtu, room);
-		return -EINVAL;
-	}
-	if (!rxq->scatter) {
-		SL_LOG(ERR, VIRTIO,
-		       "port %u: frames of up to %u bytes (MTU %u) do not fit the %u-byte RX "
-		       "buffers: enable SL_ETH_RX_OFFLOAD_SCATTER or use mbufs with a bigger "
-		       "data room",
-		       dev->data->port_id, max_frame, mtu, room);
-		return -EINVAL;
-	}
-	return 0;
+	return sl_eth_rx_frame_check(dev, (uint32_t)rxq->buf_len - rxq->hdr_len, rxq->scatter,
+				     virtio_has(&ad->hw, VIRTIO_NET_F_MRG_RXBUF)
+					     ? NULL
+					     : "the device cannot merge buffers (no "
+					       "VIRTIO_NET_F_MRG_RXBUF)");
 }
 
 static int virtio_dev_start(struct sl_eth_dev *dev)
@@ -715,11 +668,7 @@ static int virtio_dev_start(struct sl_eth_dev *dev)
 		struct virtio_rx_queue *rxq = data->rx_queues[q];
 
 		if (virtio_rx_queue_fill(rxq) < 0) {
-			SL_LOG(ERR, VIRTIO,
-			       "port %u: the RX pool has %u free mbufs, rx queue %u needs %u: "
-			       "create the pool with more mbufs (rings + bursts in flight + caches)",
-			       data->port_id, sl_mempool_avail_count(rxq->mp), q, rxq->vq.size);
-			ret = -ENOMEM;
+			ret = sl_eth_rx_pool_short(dev, q, rxq->mp, rxq->vq.size);
 			goto fail;
 		}
 		ret = setup_vq(ad, &rxq->vq, (uint16_t)(2 * q));
@@ -820,16 +769,14 @@ static void log_queue_counters(struct sl_eth_dev *dev)
 static int virtio_dev_stop(struct sl_eth_dev *dev)
 {
 	struct virtio_adapter *ad = adapter_of(dev);
-	struct sl_eth_link down = { .val64 = 0 };
 
 	/* 4.1.4.3.2: once status reads back 0 the device uses no queue */
 	if (virtio_pci_reset(&ad->hw) < 0)
 		SL_LOG(WARNING, VIRTIO, "port %u (%s): the device did not finish its reset",
 		       dev->data->port_id, ad->pci->name);
-	sl_delay_us(STOP_DRAIN_US);
+	sl_eth_stop_drain();
 	log_queue_counters(dev);
 	drain_all(dev);
-	sl_eth_dev_link_set(dev, &down);
 	return 0;
 }
 
@@ -837,13 +784,9 @@ static int virtio_dev_close(struct sl_eth_dev *dev)
 {
 	struct virtio_adapter *ad = adapter_of(dev);
 
-	if (ad == NULL)
-		return 0;
 	virtio_pci_reset(&ad->hw);
 	virtio_ctrl_free(ad);
-	ad->pci->driver_data = NULL;
 	free(ad);
-	dev->data->dev_private = NULL;
 	return 0;
 }
 
@@ -983,6 +926,13 @@ static const struct sl_eth_dev_ops virtio_ops = {
 	.mac_addr_set = virtio_mac_addr_set,
 };
 
+static const struct sl_eth_driver virtio_eth_driver = {
+	.name = VIRTIO_DRIVER_NAME,
+	.ops = &virtio_ops,
+	.rx_burst = virtio_recv_pkts,
+	.tx_burst = virtio_xmit_pkts,
+};
+
 /* ---- PCI ----------------------------------------------------------------------------- */
 
 /* The largest power of two not above n (split rings, 2.7). */
@@ -1096,22 +1046,10 @@ static int virtio_pci_probe(struct sl_pci_device *pci)
 	}
 	virtio_pci_reset(&ad->hw);
 
-	eth = sl_eth_dev_allocate(pci->name);
-	if (eth == NULL) {
-		ret = errno ? -errno : -ENOSPC;
+	ret = sl_eth_dev_pci_create(&virtio_eth_driver, pci, ad, &ad->perm_addr, &eth);
+	if (ret < 0)
 		goto fail;
-	}
-	eth->dev_ops = &virtio_ops;
-	eth->rx_burst = virtio_recv_pkts;
-	eth->tx_burst = virtio_xmit_pkts;
-	eth->device = pci;
-	eth->data->dev_private = ad;
-	eth->data->mac_addr = ad->perm_addr;
-	eth->data->socket_id = pci->numa_node;
-	eth->data->driver_name = VIRTIO_DRIVER_NAME;
 	ad->eth = eth;
-	pci->driver_data = eth;
-	sl_eth_dev_probing_finish(eth);
 
 	sl_ether_format_addr(mac, sizeof(mac), &ad->perm_addr);
 	SL_LOG(INFO, VIRTIO,
@@ -1129,24 +1067,13 @@ fail:
 	return ret;
 }
 
-static int virtio_pci_remove(struct sl_pci_device *pci)
-{
-	int ret = sl_eth_dev_stop_close(pci->driver_data);
-	struct virtio_hw hw;
-
-	/* Whatever happened above, the device is left reset (no DMA) for the
-	 * bus to unmap and for the kernel's driver to take. */
-	if (virtio_pci_init(&hw, pci, 1) == 0)
-		virtio_pci_reset(&hw);
-	pci->driver_data = NULL;
-	return ret;
-}
-
 /* Before bus mastering: a previous owner killed mid-traffic left the
  * device running on its rings, whose IOVAs now map this process's memory.
  * A virtio reset (4.1.4.3.2) stops every queue; VFIO's own reset may
  * already have, but not every device has one. Probe reports devices that
- * are not virtio 1.x. */
+ * are not virtio 1.x. Again at remove, after the port is closed: the
+ * device is left reset (no DMA) for the bus to unmap and for the kernel's
+ * driver to take. */
 static void virtio_pci_quiesce(struct sl_pci_device *pci)
 {
 	struct virtio_hw hw;
@@ -1161,12 +1088,5 @@ static const struct sl_pci_id virtio_pci_ids[] = {
 	{ 0, 0 },
 };
 
-static struct sl_pci_driver virtio_pci_driver = {
-	.name = VIRTIO_DRIVER_NAME,
-	.id_table = virtio_pci_ids,
-	.probe = virtio_pci_probe,
-	.remove = virtio_pci_remove,
-	.quiesce = virtio_pci_quiesce,
-};
-
-SL_PCI_REGISTER(virtio_pci_driver)
+SL_ETH_PCI_DRIVER(virtio_pci_driver, VIRTIO_DRIVER_NAME, virtio_pci_ids, virtio_pci_probe,
+		  virtio_pci_quiesce)
