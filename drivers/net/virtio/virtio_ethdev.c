@@ -793,6 +793,15 @@ fail:
 	return ret;
 }
 
+static void log_vq_counters(uint16_t port, const char *dir, uint16_t q,
+			    const struct sl_eth_queue_counters *cnt, const struct virtqueue *vq)
+{
+	SL_LOG(DEBUG, VIRTIO,
+	       "port %u %s queue %u: %" PRIu64 " frames, %" PRIu64 " ring updates, %" PRIu64
+	       " notifications",
+	       port, dir, q, sl_eth_qcnt_read(cnt, SL_QCNT_PKTS), vq->publishes, vq->notifications);
+}
+
 static void log_queue_counters(struct sl_eth_dev *dev)
 {
 	uint16_t q;
@@ -800,20 +809,12 @@ static void log_queue_counters(struct sl_eth_dev *dev)
 	for (q = 0; q < dev->data->nb_rx_queues; q++) {
 		const struct virtio_rx_queue *rxq = dev->data->rx_queues[q];
 
-		SL_LOG(DEBUG, VIRTIO,
-		       "port %u rx queue %u: %" PRIu64 " frames, %" PRIu64 " ring updates, %" PRIu64
-		       " notifications",
-		       dev->data->port_id, q, rxq->packets, rxq->vq.publishes,
-		       rxq->vq.notifications);
+		log_vq_counters(dev->data->port_id, "rx", q, &rxq->cnt, &rxq->vq);
 	}
 	for (q = 0; q < dev->data->nb_tx_queues; q++) {
 		const struct virtio_tx_queue *txq = dev->data->tx_queues[q];
 
-		SL_LOG(DEBUG, VIRTIO,
-		       "port %u tx queue %u: %" PRIu64 " frames, %" PRIu64 " ring updates, %" PRIu64
-		       " notifications",
-		       dev->data->port_id, q, txq->packets, txq->vq.publishes,
-		       txq->vq.notifications);
+		log_vq_counters(dev->data->port_id, "tx", q, &txq->cnt, &txq->vq);
 	}
 }
 
@@ -849,58 +850,17 @@ static int virtio_dev_close(struct sl_eth_dev *dev)
 
 /* ---- statistics ------------------------------------------------------------------- */
 
-static int virtio_stats_get(struct sl_eth_dev *dev, struct sl_eth_stats *st)
+int virtio_stats_get(struct sl_eth_dev *dev, struct sl_eth_stats *st)
 {
-	uint16_t q;
-
-	/* The device keeps no counters: these are the queues'. */
-	for (q = 0; q < dev->data->nb_rx_queues; q++) {
-		const struct virtio_rx_queue *rxq = dev->data->rx_queues[q];
-
-		if (rxq == NULL)
-			continue;
-		st->ipackets += rxq->packets;
-		st->ibytes += rxq->bytes;
-		st->ierrors += rxq->errors;
-		st->rx_nombuf += rxq->nombuf;
-		if (q < SL_ETHDEV_QUEUE_STAT_CNTRS) {
-			st->q_ipackets[q] = rxq->packets;
-			st->q_ibytes[q] = rxq->bytes;
-			st->q_errors[q] = rxq->errors;
-		}
-	}
-	for (q = 0; q < dev->data->nb_tx_queues; q++) {
-		const struct virtio_tx_queue *txq = dev->data->tx_queues[q];
-
-		if (txq == NULL)
-			continue;
-		st->opackets += txq->packets;
-		st->obytes += txq->bytes;
-		st->oerrors += txq->errors;
-		if (q < SL_ETHDEV_QUEUE_STAT_CNTRS) {
-			st->q_opackets[q] = txq->packets;
-			st->q_obytes[q] = txq->bytes;
-		}
-	}
+	sl_eth_stats_add_queues(st, dev->data, offsetof(struct virtio_rx_queue, cnt),
+				offsetof(struct virtio_tx_queue, cnt));
 	return 0;
 }
 
-static int virtio_stats_reset(struct sl_eth_dev *dev)
+int virtio_stats_reset(struct sl_eth_dev *dev)
 {
-	uint16_t q;
-
-	for (q = 0; q < dev->data->nb_rx_queues; q++) {
-		struct virtio_rx_queue *rxq = dev->data->rx_queues[q];
-
-		if (rxq != NULL)
-			rxq->packets = rxq->bytes = rxq->errors = rxq->nombuf = 0;
-	}
-	for (q = 0; q < dev->data->nb_tx_queues; q++) {
-		struct virtio_tx_queue *txq = dev->data->tx_queues[q];
-
-		if (txq != NULL)
-			txq->packets = txq->bytes = txq->errors = 0;
-	}
+	sl_eth_stats_reset_queues(dev->data, offsetof(struct virtio_rx_queue, cnt),
+				  offsetof(struct virtio_tx_queue, cnt));
 	return 0;
 }
 

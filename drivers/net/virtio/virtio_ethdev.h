@@ -136,11 +136,12 @@ struct virtio_rx_queue {
 	struct sl_mbuf *pkt_first;
 	struct sl_mbuf *pkt_last;
 	uint16_t segs_left;		/* buffers of the current frame still to come */
-	/* counters (this lcore writes, stats_get reads) */
-	uint64_t packets;
-	uint64_t bytes;
-	uint64_t errors;		/* frames dropped by the driver */
-	uint64_t nombuf;		/* refills that found the pool empty */
+	/* packets, bytes, errors (frames dropped by the driver), nombuf
+	 * (refills that found the pool empty): this lcore adds, stats_get and
+	 * stats_reset on another thread read (sl_ethdev_driver.h) */
+	struct sl_eth_queue_counters cnt;
+	/* what the device got wrong (this lcore only; the unit test and the
+	 * fuzz target read them once the queue is idle) */
 	uint64_t bad_len;		/* used lengths outside the buffer, bad num_buffers */
 	uint64_t bad_id;		/* used ids out of range or not in flight */
 
@@ -167,9 +168,8 @@ struct virtio_tx_queue {
 	uint16_t free_thresh;
 	uint16_t port_id;
 	uint8_t warned;
-	uint64_t packets;
-	uint64_t bytes;
-	uint64_t errors;		/* packets refused (never sendable) */
+	/* packets, bytes, errors (packets refused: never sendable) */
+	struct sl_eth_queue_counters cnt;
 	uint64_t bad_id;
 
 	/* ---- control path ---- */
@@ -209,6 +209,11 @@ struct virtio_adapter {
 	uint8_t warned_reset;		/* DEVICE_NEEDS_RESET logged */
 	struct virtio_ctrl *ctrl;	/* NULL without VIRTIO_NET_F_CTRL_VQ */
 };
+
+/* virtio_ethdev.c: the port's counters are its queues' (the device keeps
+ * none); the unit test calls these on queues it drives. */
+int virtio_stats_get(struct sl_eth_dev *dev, struct sl_eth_stats *st);
+int virtio_stats_reset(struct sl_eth_dev *dev);
 
 /* virtio_rxtx.c */
 uint16_t virtio_recv_pkts(void *rxq, struct sl_mbuf **pkts, uint16_t nb_pkts);

@@ -119,7 +119,7 @@ static uint16_t rx_refill(struct virtio_rx_queue *rxq)
 		uint16_t n = (uint16_t)SL_MIN(vq->nb_free, REFILL_CHUNK), i;
 
 		if (sl_unlikely(sl_pktmbuf_alloc_bulk(rxq->mp, m, n) < 0)) {
-			rxq->nombuf += n;
+			sl_eth_qcnt_add(&rxq->cnt, SL_QCNT_NOMBUF, n);
 			break;
 		}
 		for (i = 0; i < n; i++)
@@ -148,7 +148,7 @@ uint16_t virtio_recv_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 	struct sl_mbuf **sw_ring = rxq->sw_ring;
 	const uint16_t size = vq->size, mask = vq->mask, hdr_len = rxq->hdr_len;
 	const uint32_t buf_len = rxq->buf_len;
-	uint16_t pending, nb_rx = 0, used_idx = vq->used_idx;
+	uint16_t pending, nb_rx = 0, drops = 0, used_idx = vq->used_idx;
 	uint64_t bytes = 0;
 
 	if (sl_unlikely(vq->broken))
@@ -189,7 +189,7 @@ uint16_t virtio_recv_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 					rx_warn(rxq, VIRTIO_WARN_BAD_NUM_BUFFERS, "num_buffers",
 						nbuf);
 					sl_pktmbuf_free_seg(m);
-					rxq->errors++;
+					drops++;
 					continue;
 				}
 			}
@@ -236,7 +236,7 @@ uint16_t virtio_recv_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 			continue;
 		if (sl_unlikely(rxq->discard)) {
 			rxq->discard = 0;
-			rxq->errors++;
+			drops++;
 			continue;
 		}
 		bytes += rxq->pkt_first->pkt_len;
@@ -244,8 +244,9 @@ uint16_t virtio_recv_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 		rxq->pkt_first = rxq->pkt_last = NULL;
 	}
 	vq->used_idx = used_idx;
-	rxq->packets += nb_rx;
-	rxq->bytes += bytes;
+	sl_eth_qcnt_burst(&rxq->cnt, nb_rx, bytes);
+	if (sl_unlikely(drops != 0))
+		sl_eth_qcnt_add(&rxq->cnt, SL_QCNT_ERRORS, drops);
 
 	if (vq->nb_free >= rxq->free_thresh && !vq->broken && rx_refill(rxq) > 0)
 		virtqueue_publish(vq);
@@ -368,7 +369,7 @@ uint16_t virtio_xmit_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 				need > vq->size)) {
 			/* never sendable: taken and dropped, counted */
 			sl_pktmbuf_free(m);
-			txq->errors++;
+			sl_eth_qcnt_add(&txq->cnt, SL_QCNT_ERRORS, 1);
 			continue;
 		}
 		if (need > vq->nb_free) {
@@ -412,8 +413,7 @@ uint16_t virtio_xmit_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 	}
 	if (sent > 0)
 		virtqueue_publish(vq);
-	txq->packets += sent;
-	txq->bytes += bytes;
+	sl_eth_qcnt_burst(&txq->cnt, sent, bytes);
 	return nb_tx;
 }
 
