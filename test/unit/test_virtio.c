@@ -311,8 +311,8 @@ START_TEST(rx_used_idx_running_ahead_stops_queue)
 }
 END_TEST
 
-/* Lengths the buffer cannot hold, headers shorter than 12 bytes, and
- * num_buffers of 0 or beyond the ring drop the frame (counted, logged
+/* Lengths the buffer cannot hold, first buffers with no byte after the
+ * 12-byte header, and num_buffers of 0 or beyond the ring drop the frame (counted, logged
  * once) and the queue goes on. */
 START_TEST(rx_bad_lengths_drop_frames)
 {
@@ -363,6 +363,13 @@ START_TEST(rx_bad_lengths_drop_frames)
 	sl_pktmbuf_free(pkts[0]);
 	ck_assert_uint_eq(sl_eth_qcnt_read(&rxq->cnt, SL_QCNT_ERRORS), 7);
 	ck_assert_uint_eq(rxq->bad_len, 7);
+	/* 8: the header alone, no frame byte: dropped, not a 0-byte frame */
+	ck_assert_int_eq(dev_rx(&d, rxq, frame, 200), 1);
+	d.vq->used->ring[(d.used_idx - 1) & d.vq->mask].len = HDR;
+	dev_publish(&d);
+	ck_assert_uint_eq(drain_rx(rxq, pkts, 16), 0);
+	ck_assert_uint_eq(sl_eth_qcnt_read(&rxq->cnt, SL_QCNT_ERRORS), 8);
+	ck_assert_uint_eq(rxq->bad_len, 8);
 	ck_assert(!rxq->vq.broken);
 	ck_assert(rxq->warned & VIRTIO_WARN_BAD_LEN);
 	ck_assert(rxq->warned & VIRTIO_WARN_BAD_NUM_BUFFERS);

@@ -23,8 +23,9 @@
  * completions than there are buffers in flight, leaves the queue's state
  * unknowable: the queue stops (bursts return 0, the rest stays as it was,
  * nothing is freed twice) until the port is stopped and started, which
- * resets the device. A length larger than the buffer, a header shorter
- * than 12 bytes or a num_buffers of 0 drops that frame. Each kind is
+ * resets the device. A length larger than the buffer, a first buffer with
+ * no frame byte after the 12-byte header (a frame of 0 bytes is nothing an
+ * application can use) or a num_buffers of 0 drops that frame. Each kind is
  * counted and logged once per queue; no byte outside a posted buffer is
  * ever read or handed up.
  */
@@ -166,7 +167,7 @@ uint16_t virtio_recv_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 				}
 			}
 			rxq->segs_left = (uint16_t)(nbuf - 1);
-			if (sl_unlikely(len < hdr_len || len > buf_len)) {
+			if (sl_unlikely(len <= hdr_len || len > buf_len)) {
 				rxq->bad_len++;
 				rx_warn(rxq, VIRTIO_WARN_BAD_LEN, "used length", len);
 				sl_pktmbuf_free_seg(m);
