@@ -30,7 +30,6 @@
  * after every operation no mbuf lost or freed twice (pool + ring + partial
  * frame = the pool's size), and the pool whole after the queue is gone.
  */
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +39,7 @@
 #include "virtio_ethdev.h"
 
 #include "fuzz_common.h"
+#include "fuzz_eal.h"
 
 #define POOL_SIZE 512		/* a 128-entry ring, a burst of 64, and room */
 #define MAX_BURST 64
@@ -64,22 +64,9 @@ static void teardown(void)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char cpu[16];
-	char *eal_argv[] = { "fuzz_virtio_rx", "--no-huge", "-m", "32", "--no-pci", "-l", cpu,
-			     "--log-level", "crit", NULL };
-	cpu_set_t set;
-	int cpu0 = 0;
-
 	(void)argc;
 	(void)argv;
-	if (sched_getaffinity(0, sizeof(set), &set) == 0)
-		while (cpu0 < CPU_SETSIZE - 1 && !CPU_ISSET(cpu0, &set))
-			cpu0++;
-	snprintf(cpu, sizeof(cpu), "%d", cpu0);
-	if (sl_eal_init(9, eal_argv) < 0) {
-		fprintf(stderr, "fuzz_virtio_rx: sl_eal_init failed (locked memory? see above)\n");
-		exit(77);
-	}
+	fuzz_eal_up("fuzz_virtio_rx");
 	big_pool = sl_pktmbuf_pool_create("fuzz_vrx_big", POOL_SIZE, 0, 0,
 					  SL_PKTMBUF_HEADROOM + 2048, SL_SOCKET_ID_ANY);
 	small_pool = sl_pktmbuf_pool_create("fuzz_vrx_small", POOL_SIZE, 0, 0,
