@@ -15,7 +15,6 @@
  * afterwards.
  */
 #include <errno.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +28,7 @@
 #include "sl_vdev.h"
 
 #include "fuzz_common.h"
+#include "fuzz_eal.h"
 
 #define BURST 32
 #define MAX_BURSTS 4096		/* a file of at most FUZZ_MAX_INPUT bytes has fewer records */
@@ -53,22 +53,9 @@ static void teardown(void)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char cpu[16];
-	char *eal_argv[] = { "fuzz_pcap_rx", "--no-huge", "-m", "32", "--no-pci", "-l", cpu,
-			     "--log-level", "crit", NULL };
-	cpu_set_t set;
-	int cpu0 = 0;
-
 	(void)argc;
 	(void)argv;
-	if (sched_getaffinity(0, sizeof(set), &set) == 0)
-		while (cpu0 < CPU_SETSIZE - 1 && !CPU_ISSET(cpu0, &set))
-			cpu0++;
-	snprintf(cpu, sizeof(cpu), "%d", cpu0);
-	if (sl_eal_init(9, eal_argv) < 0) {
-		fprintf(stderr, "fuzz_pcap_rx: sl_eal_init failed (locked memory? see above)\n");
-		exit(77);
-	}
+	fuzz_eal_up("fuzz_pcap_rx");
 	big_pool = sl_pktmbuf_pool_create("fuzz_big", BIG_POOL, 0, 0,
 					  SL_PKTMBUF_HEADROOM + 2048, SL_SOCKET_ID_ANY);
 	small_pool = sl_pktmbuf_pool_create("fuzz_small", SMALL_POOL, 0, 0,

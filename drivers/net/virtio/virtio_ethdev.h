@@ -2,15 +2,17 @@
  * virtio-net driver internals shared by the control path (virtio_ethdev.c),
  * the fast path (virtio_rxtx.c) and the unit test. Not installed.
  *
- * Virtqueue bookkeeping. Descriptors that software owns form a free list
- * linked through desc_next[], a software shadow: the driver never reads a
- * link (or anything else it wrote) back from ring memory the device can
- * see. A buffer chain is taken from the head of that list in list order,
- * so the chain's own links are already in desc_next[] when it comes back
- * and returning it is one splice (tail -> old head). The device hands
- * chains back through the used ring; every id it writes is checked against
- * the ring size and against the chains actually in flight before anything
- * is touched (see virtio_rxtx.c). */
+ * The split ring itself is virtqueue.h; the queues here wrap it. The
+ * device hands chains back through the used ring; every id it writes is
+ * checked against the ring size and against the chains actually in flight
+ * before anything is touched (see virtio_rxtx.c).
+ *
+ * Files: virtio_pci.c (transport: capabilities, common configuration,
+ * notify), virtqueue.c (ring memory), virtio_device.c (feature
+ * negotiation and the device's configuration), virtio_ctrl.c (the control
+ * virtqueue), virtio_queue.c (queue objects and their setup),
+ * virtio_ethdev.c (ethdev ops: start/stop, link, stats, filters; PCI
+ * probe/remove), virtio_rxtx.c (the fast path). */
 #ifndef VIRTIO_ETHDEV_H
 #define VIRTIO_ETHDEV_H
 
@@ -21,6 +23,7 @@
 #include "sl_pci.h"
 #include "virtio_pci.h"
 #include "virtio_regs.h"
+#include "virtqueue.h"
 
 #if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "net_virtio writes virtio 1.x (little-endian) rings with native stores"
@@ -43,81 +46,6 @@
  * notify write). */
 #define VIRTIO_CTRL_TIMEOUT_US 1000000
 
-/* ---- virtqueue ------------------------------------------------------------- */
-
-struct virtqueue {
-	volatile struct vring_desc *desc;
-	volatile struct vring_avail *avail;
-	volatile struct vring_used *used;
-	volatile uint16_t *notify;	/* doorbell in the notify BAR */
-	volatile uint16_t *used_event;	/* after avail->ring (EVENT_IDX) */
-	volatile uint16_t *avail_event;	/* after used->ring (EVENT_IDX) */
-	uint16_t *desc_next;		/* free-list and chain links (software) */
-	uint16_t size;			/* power of two */
-	uint16_t mask;
-	uint16_t avail_idx;		/* next avail->idx (free running) */
-	uint16_t kick_idx;		/* avail->idx at the last notify decision */
-	uint16_t used_idx;		/* next used entry to look at (free running) */
-	uint16_t free_head;
-	uint16_t nb_free;
-	uint16_t index;			/* the virtqueue's number: written to notify */
-	uint8_t event_idx;		/* VIRTIO_F_EVENT_IDX negotiated */
-	uint8_t broken;			/* the device wrote nonsense: queue stopped */
-	uint64_t notifications;		/* doorbell writes */
-	uint64_t publishes;		/* avail index updates */
-
-	/* ---- control path ---- */
-	void *mem;			/* the DMA block holding the three rings */
-	sl_iova_t desc_iova, avail_iova, used_iova;
-};
-
-/* Lays out a ring of size entries (power of two) in DMA memory and links
- * every descriptor into the free list; 0 or -ENOMEM/-EFAULT (logged with
- * what for). desc_next comes from malloc. */
-int virtqueue_alloc(struct virtqueue *vq, const char *name, uint16_t size, int event_idx,
-		    int socket);
-void virtqueue_free(struct virtqueue *vq);
-/* Back to the state of a fresh ring: indexes 0, rings zeroed, every
- * descriptor free. The device must not be using it (reset). */
-void virtqueue_reinit(struct virtqueue *vq);
-
-/* Makes avail_idx visible to the device and notifies it only if it asked
- * (2.7.7.2 without EVENT_IDX: VRING_USED_F_NO_NOTIFY clear; 2.7.10 with
- * it: avail_event passed since the last decision). */
-static __sl_always_inline void virtqueue_publish(struct virtqueue *vq)
-{
-	int notify;
-
-	/* Ring entries and descriptors before the index: x86 keeps stores
-	 * in order, so only the compiler must not sink them (sl_io.h). */
-	sl_io_wmb();
-	vq->avail->idx = vq->avail_idx;
-	vq->publishes++;
-	/* The index store must be visible before we read what the device
-	 * last asked for; otherwise the device could suppress notifications
-	 * after reading the old index while we see the old suppression and
-	 * skip the doorbell: a store-load ordering, so a full fence. */
-	sl_mb();
-	if (vq->event_idx)
-		notify = vring_need_event(*vq->avail_event, vq->avail_idx, vq->kick_idx);
-	else
-		notify = !(vq->used->flags & VRING_USED_F_NO_NOTIFY);
-	vq->kick_idx = vq->avail_idx;
-	if (notify) {
-		sl_write16_relaxed(vq->index, vq->notify);
-		vq->notifications++;
-	}
-}
-
-/* Unconditional doorbell (after DRIVER_OK, for buffers added before). */
-static inline void virtqueue_notify(struct virtqueue *vq)
-{
-	vq->kick_idx = vq->avail_idx;
-	sl_mb();
-	sl_write16_relaxed(vq->index, vq->notify);
-	vq->notifications++;
-}
-
 /* ---- queues ------------------------------------------------------------------ */
 
 struct virtio_rx_queue {
@@ -136,11 +64,12 @@ struct virtio_rx_queue {
 	struct sl_mbuf *pkt_first;
 	struct sl_mbuf *pkt_last;
 	uint16_t segs_left;		/* buffers of the current frame still to come */
-	/* counters (this lcore writes, stats_get reads) */
-	uint64_t packets;
-	uint64_t bytes;
-	uint64_t errors;		/* frames dropped by the driver */
-	uint64_t nombuf;		/* refills that found the pool empty */
+	/* packets, bytes, errors (frames dropped by the driver), nombuf
+	 * (refills that found the pool empty): this lcore adds, stats_get and
+	 * stats_reset on another thread read (sl_ethdev_driver.h) */
+	struct sl_eth_queue_counters cnt;
+	/* what the device got wrong (this lcore only; the unit test and the
+	 * fuzz target read them once the queue is idle) */
 	uint64_t bad_len;		/* used lengths outside the buffer, bad num_buffers */
 	uint64_t bad_id;		/* used ids out of range or not in flight */
 
@@ -167,9 +96,8 @@ struct virtio_tx_queue {
 	uint16_t free_thresh;
 	uint16_t port_id;
 	uint8_t warned;
-	uint64_t packets;
-	uint64_t bytes;
-	uint64_t errors;		/* packets refused (never sendable) */
+	/* packets, bytes, errors (packets refused: never sendable) */
+	struct sl_eth_queue_counters cnt;
 	uint64_t bad_id;
 
 	/* ---- control path ---- */
@@ -209,6 +137,46 @@ struct virtio_adapter {
 	uint8_t warned_reset;		/* DEVICE_NEEDS_RESET logged */
 	struct virtio_ctrl *ctrl;	/* NULL without VIRTIO_NET_F_CTRL_VQ */
 };
+
+static inline struct virtio_adapter *virtio_adapter_of(struct sl_eth_dev *dev)
+{
+	return dev->data->dev_private;
+}
+
+/* virtio_device.c: reset, ACKNOWLEDGE, DRIVER, features, FEATURES_OK (the
+ * device is ready for queue setup); 0 or -errno after one log line
+ * (status FAILED). */
+int virtio_negotiate(struct virtio_adapter *ad);
+/* Sets FAILED (3.1.1: the driver gave up on the device); returns err. */
+int virtio_fail(struct virtio_adapter *ad, int err);
+void virtio_log_features(const struct virtio_adapter *ad);
+/* After negotiation: the device's MAC, queue pairs, MTU, queue sizes;
+ * 0 or -EIO after a log line. */
+int virtio_read_device(struct virtio_adapter *ad);
+void virtio_link_read(struct virtio_adapter *ad, struct sl_eth_link *link);
+
+/* virtio_ctrl.c: the control virtqueue (5.1.6.5); without
+ * VIRTIO_NET_F_CTRL_VQ ad->ctrl stays NULL and commands return -ENOTSUP. */
+int virtio_ctrl_alloc(struct virtio_adapter *ad, int socket);
+void virtio_ctrl_free(struct virtio_adapter *ad);
+/* One command, synchronously: 0, or -EIO (refused, or a used entry that
+ * is not ours) / -ETIMEDOUT after a log line. */
+int virtio_ctrl_cmd(struct virtio_adapter *ad, uint8_t class, uint8_t cmd, const void *data,
+		    uint16_t len);
+int virtio_ctrl_rx_mode(struct virtio_adapter *ad, uint8_t cmd, int on);
+
+/* virtio_queue.c: the ethdev queue ops */
+int virtio_rx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_desc, int socket,
+			  const struct sl_eth_rxconf *conf, struct sl_mempool *mp);
+int virtio_tx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_desc, int socket,
+			  const struct sl_eth_txconf *conf);
+void virtio_rx_queue_release(struct sl_eth_dev *dev, uint16_t q);
+void virtio_tx_queue_release(struct sl_eth_dev *dev, uint16_t q);
+
+/* virtio_ethdev.c: the port's counters are its queues' (the device keeps
+ * none); the unit test calls these on queues it drives. */
+int virtio_stats_get(struct sl_eth_dev *dev, struct sl_eth_stats *st);
+int virtio_stats_reset(struct sl_eth_dev *dev);
 
 /* virtio_rxtx.c */
 uint16_t virtio_recv_pkts(void *rxq, struct sl_mbuf **pkts, uint16_t nb_pkts);

@@ -23,8 +23,9 @@
  * completions than there are buffers in flight, leaves the queue's state
  * unknowable: the queue stops (bursts return 0, the rest stays as it was,
  * nothing is freed twice) until the port is stopped and started, which
- * resets the device. A length larger than the buffer, a header shorter
- * than 12 bytes or a num_buffers of 0 drops that frame. Each kind is
+ * resets the device. A length larger than the buffer, a first buffer with
+ * no frame byte after the 12-byte header (a frame of 0 bytes is nothing an
+ * application can use) or a num_buffers of 0 drops that frame. Each kind is
  * counted and logged once per queue; no byte outside a posted buffer is
  * ever read or handed up.
  */
@@ -37,44 +38,18 @@
 #define REFILL_CHUNK 64
 #define TX_FREE_BATCH 64
 
-static __sl_always_inline uint16_t vq_pop_free(struct virtqueue *vq)
+/* virtqueue_used_pending, with the device's lie logged once per queue. */
+static __sl_always_inline uint16_t vq_used_pending(struct virtqueue *vq, uint8_t *warned,
+						   uint16_t port, uint16_t q, const char *dir)
 {
-	uint16_t id = vq->free_head;
+	uint16_t claimed = 0, n = virtqueue_used_pending(vq, &claimed);
 
-	vq->free_head = vq->desc_next[id];
-	vq->nb_free--;
-	return id;
-}
-
-static __sl_always_inline void vq_push_free(struct virtqueue *vq, uint16_t head, uint16_t tail,
-					    uint16_t n)
-{
-	vq->desc_next[tail] = vq->free_head;
-	vq->free_head = head;
-	vq->nb_free = (uint16_t)(vq->nb_free + n);
-}
-
-/* The device's used index, and how many entries are new. More than there
- * are buffers in flight is a lie: 0 and the queue is stopped. */
-static __sl_always_inline uint16_t vq_used_pending(struct virtqueue *vq, uint16_t in_flight,
-						   uint8_t *warned, uint16_t port, uint16_t q,
-						   const char *dir)
-{
-	uint16_t n = (uint16_t)(vq->used->idx - vq->used_idx);
-
-	/* entries after the index (see sl_io.h: loads stay in order) */
-	sl_io_rmb();
-	if (sl_unlikely(n > in_flight)) {
-		vq->broken = 1;
-		if (!(*warned & VIRTIO_WARN_USED_IDX)) {
-			*warned |= VIRTIO_WARN_USED_IDX;
-			SL_LOG(ERR, VIRTIO,
-			       "port %u %s queue %u: the device reports %u used buffers with only "
-			       "%u in flight: queue stopped; stop and start the port to reset "
-			       "the device",
-			       port, dir, q, n, in_flight);
-		}
-		return 0;
+	if (sl_unlikely(claimed != 0) && !(*warned & VIRTIO_WARN_USED_IDX)) {
+		*warned |= VIRTIO_WARN_USED_IDX;
+		SL_LOG(ERR, VIRTIO,
+		       "port %u %s queue %u: the device reports %u used buffers with only %u in "
+		       "flight: queue stopped; stop and start the port to reset the device",
+		       port, dir, q, claimed, virtqueue_in_flight(vq));
 	}
 	return n;
 }
@@ -103,8 +78,7 @@ static __sl_always_inline void rx_desc_arm(struct virtio_rx_queue *rxq, uint16_t
 	d->addr = m->buf_iova + m->data_off - rxq->hdr_len;
 	d->len = rxq->buf_len;
 	d->flags = VRING_DESC_F_WRITE;
-	rxq->vq.avail->ring[rxq->vq.avail_idx & rxq->vq.mask] = id;
-	rxq->vq.avail_idx++;
+	virtqueue_avail_add(&rxq->vq, id);
 }
 
 /* Fresh mbufs for the free descriptors, in chunks so a nearly empty pool
@@ -119,11 +93,11 @@ static uint16_t rx_refill(struct virtio_rx_queue *rxq)
 		uint16_t n = (uint16_t)SL_MIN(vq->nb_free, REFILL_CHUNK), i;
 
 		if (sl_unlikely(sl_pktmbuf_alloc_bulk(rxq->mp, m, n) < 0)) {
-			rxq->nombuf += n;
+			sl_eth_qcnt_add(&rxq->cnt, SL_QCNT_NOMBUF, n);
 			break;
 		}
 		for (i = 0; i < n; i++)
-			rx_desc_arm(rxq, vq_pop_free(vq), m[i]);
+			rx_desc_arm(rxq, virtqueue_pop_free(vq), m[i]);
 		done = (uint16_t)(done + n);
 	}
 	return done;
@@ -148,13 +122,12 @@ uint16_t virtio_recv_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 	struct sl_mbuf **sw_ring = rxq->sw_ring;
 	const uint16_t size = vq->size, mask = vq->mask, hdr_len = rxq->hdr_len;
 	const uint32_t buf_len = rxq->buf_len;
-	uint16_t pending, nb_rx = 0, used_idx = vq->used_idx;
+	uint16_t pending, nb_rx = 0, drops = 0, used_idx = vq->used_idx;
 	uint64_t bytes = 0;
 
 	if (sl_unlikely(vq->broken))
 		return 0;
-	pending = vq_used_pending(vq, (uint16_t)(size - vq->nb_free), &rxq->warned, rxq->port_id,
-				  rxq->queue_id, "rx");
+	pending = vq_used_pending(vq, &rxq->warned, rxq->port_id, rxq->queue_id, "rx");
 
 	while (pending > 0 && nb_rx < nb_pkts) {
 		volatile struct vring_used_elem *e = &ring[used_idx & mask];
@@ -169,7 +142,7 @@ uint16_t virtio_recv_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 		}
 		m = sw_ring[id];
 		sw_ring[id] = NULL;
-		vq_push_free(vq, (uint16_t)id, (uint16_t)id, 1);
+		virtqueue_push_free(vq, (uint16_t)id, (uint16_t)id, 1);
 		used_idx++;
 		pending--;
 
@@ -189,12 +162,12 @@ uint16_t virtio_recv_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 					rx_warn(rxq, VIRTIO_WARN_BAD_NUM_BUFFERS, "num_buffers",
 						nbuf);
 					sl_pktmbuf_free_seg(m);
-					rxq->errors++;
+					drops++;
 					continue;
 				}
 			}
 			rxq->segs_left = (uint16_t)(nbuf - 1);
-			if (sl_unlikely(len < hdr_len || len > buf_len)) {
+			if (sl_unlikely(len <= hdr_len || len > buf_len)) {
 				rxq->bad_len++;
 				rx_warn(rxq, VIRTIO_WARN_BAD_LEN, "used length", len);
 				sl_pktmbuf_free_seg(m);
@@ -236,7 +209,7 @@ uint16_t virtio_recv_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 			continue;
 		if (sl_unlikely(rxq->discard)) {
 			rxq->discard = 0;
-			rxq->errors++;
+			drops++;
 			continue;
 		}
 		bytes += rxq->pkt_first->pkt_len;
@@ -244,8 +217,9 @@ uint16_t virtio_recv_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 		rxq->pkt_first = rxq->pkt_last = NULL;
 	}
 	vq->used_idx = used_idx;
-	rxq->packets += nb_rx;
-	rxq->bytes += bytes;
+	sl_eth_qcnt_burst(&rxq->cnt, nb_rx, bytes);
+	if (sl_unlikely(drops != 0))
+		sl_eth_qcnt_add(&rxq->cnt, SL_QCNT_ERRORS, drops);
 
 	if (vq->nb_free >= rxq->free_thresh && !vq->broken && rx_refill(rxq) > 0)
 		virtqueue_publish(vq);
@@ -264,11 +238,8 @@ int virtio_rx_queue_fill(struct virtio_rx_queue *rxq)
 		virtio_rx_queue_drain(rxq);
 		return -ENOMEM;
 	}
-	/* published without a doorbell: the device is not live yet (start
-	 * notifies after DRIVER_OK) */
-	sl_io_wmb();
-	vq->avail->idx = vq->avail_idx;
-	vq->kick_idx = vq->avail_idx;
+	/* the device is not live yet: start notifies after DRIVER_OK */
+	virtqueue_publish_quiet(vq);
 	return 0;
 }
 
@@ -302,8 +273,10 @@ static void tx_reclaim(struct virtio_tx_queue *txq)
 	uint16_t pending, used_idx = vq->used_idx;
 	unsigned nb_done = 0;
 
-	pending = vq_used_pending(vq, (uint16_t)(size - vq->nb_free), &txq->warned, txq->port_id,
-				  txq->queue_id, "tx");
+	/* stopped: the bad entry that stopped it is not counted again */
+	if (sl_unlikely(vq->broken))
+		return;
+	pending = vq_used_pending(vq, &txq->warned, txq->port_id, txq->queue_id, "tx");
 	while (pending > 0) {
 		uint32_t id = ring[used_idx & mask].id;
 		struct virtio_tx_entry *te;
@@ -317,7 +290,7 @@ static void tx_reclaim(struct virtio_tx_queue *txq)
 		te = &sw_ring[id];
 		done[nb_done++] = te->mbuf;
 		te->mbuf = NULL;
-		vq_push_free(vq, (uint16_t)id, te->tail, te->ndescs);
+		virtqueue_push_free(vq, (uint16_t)id, te->tail, te->ndescs);
 		used_idx++;
 		pending--;
 		if (nb_done == TX_FREE_BATCH) {
@@ -368,7 +341,7 @@ uint16_t virtio_xmit_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 				need > vq->size)) {
 			/* never sendable: taken and dropped, counted */
 			sl_pktmbuf_free(m);
-			txq->errors++;
+			sl_eth_qcnt_add(&txq->cnt, SL_QCNT_ERRORS, 1);
 			continue;
 		}
 		if (need > vq->nb_free) {
@@ -377,7 +350,7 @@ uint16_t virtio_xmit_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 				break;
 		}
 
-		head = vq_pop_free(vq);
+		head = virtqueue_pop_free(vq);
 		if (push) {
 			char *hdr = sl_pktmbuf_mtod_offset(m, char *, -(int)hdr_len);
 
@@ -394,7 +367,7 @@ uint16_t virtio_xmit_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 		for (; seg != NULL; seg = seg->next) {
 			if (seg->data_len == 0)
 				continue;
-			idx = vq_pop_free(vq);
+			idx = virtqueue_pop_free(vq);
 			desc[prev].flags = VRING_DESC_F_NEXT;
 			desc[prev].next = idx;
 			desc[idx].addr = sl_pktmbuf_iova(seg);
@@ -405,15 +378,13 @@ uint16_t virtio_xmit_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 		txq->sw_ring[head].mbuf = m;
 		txq->sw_ring[head].ndescs = need;
 		txq->sw_ring[head].tail = prev;
-		vq->avail->ring[vq->avail_idx & vq->mask] = head;
-		vq->avail_idx++;
+		virtqueue_avail_add(vq, head);
 		bytes += m->pkt_len;
 		sent++;
 	}
 	if (sent > 0)
 		virtqueue_publish(vq);
-	txq->packets += sent;
-	txq->bytes += bytes;
+	sl_eth_qcnt_burst(&txq->cnt, sent, bytes);
 	return nb_tx;
 }
 
