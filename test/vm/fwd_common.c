@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "fwd_common.h"
+#include "sl_parse.h"
 
 #define FWD_MAX_OPTS 32
 
@@ -25,18 +26,11 @@ static void usage(const char *prog, const struct fwd_opt *opts, unsigned nb_opts
 
 static int parse_number(const char *prog, const struct fwd_opt *o, const char *s, uint64_t *out)
 {
-	unsigned long long v;
-	char *end;
-
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (s[0] == '\0' || s[0] == '-' || *end != '\0' || errno != 0 || v < o->min ||
-	    v > o->max) {
+	if (sl_parse_uint(s, 0, o->min, o->max, out) < 0) {
 		fprintf(stderr, "%s: --%s %s: give a number in %" PRIu64 "..%" PRIu64 "\n", prog,
 			o->name, s, o->min, o->max);
 		return -EINVAL;
 	}
-	*out = v;
 	return 0;
 }
 
