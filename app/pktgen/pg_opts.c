@@ -46,10 +46,8 @@ static int parse_uint_opt(const char *name, const char *s, uint64_t min, uint64_
 	if (s != NULL && s[0] == '-')
 		return fail(err, len, "%s %s: cannot be negative (%" PRIu64 "..%" PRIu64 ")", name,
 			    s, min, max);
-	if (ret == -ERANGE)
-		return fail(err, len, "%s %s: out of range %" PRIu64 "..%" PRIu64, name, s, min, max);
-	return fail(err, len, "%s '%s': not a whole number (%" PRIu64 "..%" PRIu64 ")", name,
-		    s ? s : "", min, max);
+	sl_parse_uint_msg(err, len, name, s, ret, 0, min, max);
+	return -EINVAL;
 }
 
 /* ---- value parsers ----------------------------------------------------------- */

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,12 +27,15 @@ static void usage(const char *prog, const struct fwd_opt *opts, unsigned nb_opts
 
 static int parse_number(const char *prog, const struct fwd_opt *o, const char *s, uint64_t *out)
 {
-	if (sl_parse_uint(s, 0, o->min, o->max, out) < 0) {
-		fprintf(stderr, "%s: --%s %s: give a number in %" PRIu64 "..%" PRIu64 "\n", prog,
-			o->name, s, o->min, o->max);
-		return -EINVAL;
-	}
-	return 0;
+	char opt[64], msg[256];
+	int ret = sl_parse_uint(s, 0, o->min, o->max, out);
+
+	if (ret == 0)
+		return 0;
+	snprintf(opt, sizeof(opt), "--%s", o->name);
+	fprintf(stderr, "%s: %s\n", prog,
+		sl_parse_uint_msg(msg, sizeof(msg), opt, s, ret, 0, o->min, o->max));
+	return -EINVAL;
 }
 
 static int parse_opts(const char *prog, int argc, char **argv, const struct fwd_opt *opts,
