@@ -132,18 +132,6 @@ static void on_signal(int sig)
 	request_quit();
 }
 
-/* The owner adds; the main lcore reads. A relaxed store of the owner's
- * own running sum is race-free and compiles to a plain add and store. */
-static inline void counter_add(uint64_t *c, uint64_t v)
-{
-	__atomic_store_n(c, *c + v, __ATOMIC_RELAXED);
-}
-
-static inline uint64_t counter_read(const uint64_t *c)
-{
-	return __atomic_load_n(c, __ATOMIC_RELAXED);
-}
-
 /* ---- usage and argument parsing ------------------------------------------- */
 
 static void usage(const char *prog)
@@ -625,9 +613,9 @@ static void stats_sum(struct port_counters sum[SL_MAX_ETHPORTS])
 		for (uint16_t p = 0; p < SL_MAX_ETHPORTS; p++) {
 			const struct port_counters *c = &lcore_stats[l].port[p];
 
-			sum[p].rx += counter_read(&c->rx);
-			sum[p].tx += counter_read(&c->tx);
-			sum[p].dropped += counter_read(&c->dropped);
+			sum[p].rx += sl_counter_read(&c->rx);
+			sum[p].tx += sl_counter_read(&c->tx);
+			sum[p].dropped += sl_counter_read(&c->dropped);
 		}
 }
 
@@ -637,7 +625,7 @@ static uint64_t stats_total_rx(void)
 
 	for (unsigned l = 0; l < nb_lcores; l++)
 		for (uint16_t p = 0; p < SL_MAX_ETHPORTS; p++)
-			rx += counter_read(&lcore_stats[l].port[p].rx);
+			rx += sl_counter_read(&lcore_stats[l].port[p].rx);
 	return rx;
 }
 
@@ -712,11 +700,11 @@ static inline void send_burst(struct lcore_stats *st, uint16_t port, uint16_t qu
 {
 	uint16_t sent = sl_eth_tx_burst(port, queue, pkts, n);
 
-	counter_add(&st->port[port].tx, sent);
+	sl_counter_add(&st->port[port].tx, sent);
 	if (sl_unlikely(sent < n)) {
 		/* the TX ring is full: drop rather than stall RX */
 		sl_pktmbuf_free_bulk(&pkts[sent], n - sent);
-		counter_add(&st->port[port].dropped, n - sent);
+		sl_counter_add(&st->port[port].dropped, n - sent);
 	}
 }
 
@@ -766,7 +754,7 @@ static void fwd_loop(struct lcore_conf *lc, struct lcore_stats *st, bool is_main
 
 			if (nb == 0)
 				continue;
-			counter_add(&st->port[s->rx_port].rx, nb);
+			sl_counter_add(&st->port[s->rx_port].rx, nb);
 			if (mac_updating)
 				rewrite_macs(pkts, nb, s->mac_hdr);
 			if (s->nb_buf == 0 && nb == burst) {
