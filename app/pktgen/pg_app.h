@@ -37,16 +37,6 @@
 #define PG_RX_HASH_SLOTS 1024	/* power of two, > 2 * PG_MAX_RX_FLOWS */
 #define PG_TX_FLUSH_MS 100	/* after stop: how long unsent frames are retried */
 
-static inline void pg_add(uint64_t *c, uint64_t v)
-{
-	__atomic_store_n(c, *c + v, __ATOMIC_RELAXED);
-}
-
-static inline uint64_t pg_read(const uint64_t *c)
-{
-	return __atomic_load_n(c, __ATOMIC_RELAXED);
-}
-
 /* One stream as sent by one TX queue. */
 struct pg_tx_stream {
 	struct pg_template tmpl;

@@ -1,11 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * sl-pktgen options: command line and --config file. */
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +11,7 @@
 #include <strings.h>
 
 #include "sl_log.h"
+#include "sl_parse.h"
 #include "pg_opts.h"
 #include "pg_pcap.h"
 
@@ -31,38 +30,24 @@ static int fail(char *err, size_t len, const char *fmt, ...)
 
 /* ---- numbers ------------------------------------------------------------- */
 
-/* Whole string, decimal, no sign. */
+/* The rule of sl_parse.h, any size. */
 static int parse_u64(const char *s, uint64_t *out)
 {
-	char *end;
-	unsigned long long v;
-
-	if (s == NULL || !isdigit((unsigned char)s[0]))
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || *end != '\0')
-		return -EINVAL;
-	*out = v;
-	return 0;
+	return sl_parse_uint(s, 0, 0, UINT64_MAX, out);
 }
 
 static int parse_uint_opt(const char *name, const char *s, uint64_t min, uint64_t max,
 			  uint64_t *out, char *err, size_t len)
 {
-	uint64_t v;
+	int ret = sl_parse_uint(s, 0, min, max, out);
 
+	if (ret == 0)
+		return 0;
 	if (s != NULL && s[0] == '-')
 		return fail(err, len, "%s %s: cannot be negative (%" PRIu64 "..%" PRIu64 ")", name,
 			    s, min, max);
-	if (parse_u64(s, &v) < 0)
-		return fail(err, len, "%s '%s': not a whole number (%" PRIu64 "..%" PRIu64 ")", name,
-			    s ? s : "", min, max);
-	if (v < min || v > max)
-		return fail(err, len, "%s %" PRIu64 ": out of range %" PRIu64 "..%" PRIu64, name, v,
-			    min, max);
-	*out = v;
-	return 0;
+	sl_parse_uint_msg(err, len, name, s, ret, 0, min, max);
+	return -EINVAL;
 }
 
 /* ---- value parsers ----------------------------------------------------------- */
@@ -82,7 +67,7 @@ int pg_parse_rate(const char *s, struct pg_rate_spec *r, char *err, size_t errle
 	};
 	const char *hint = "e.g. 20kpps, 1.5Mpps, 100Mbps, 1Gbps/l1, 50%, or 'max'";
 	char unit[16];
-	char *end;
+	const char *end = s;
 	double v;
 	size_t ulen;
 	const char *layer;
@@ -96,9 +81,7 @@ int pg_parse_rate(const char *s, struct pg_rate_spec *r, char *err, size_t errle
 	}
 	if (s[0] == '-')
 		return fail(err, errlen, "--rate %s: a rate cannot be negative (%s)", s, hint);
-	errno = 0;
-	v = strtod(s, &end);
-	if (end == s || errno != 0 || !isfinite(v))
+	if (sl_parse_real_prefix(&end, &v) < 0)
 		return fail(err, errlen, "--rate '%s': not a number with a unit (%s)", s, hint);
 	if (v <= 0)
 		return fail(err, errlen, "--rate %s: must be above 0 (leave --rate out, or say 'max', for no limit)", s);
@@ -154,28 +137,21 @@ int pg_parse_imix(const char *s, struct pg_size_spec *sz, char *err, size_t errl
 	sz->mode = PG_SIZE_IMIX;
 	while (*p) {
 		uint64_t size, weight = 1;
-		char *end;
 
 		if (sz->nb_imix == PG_IMIX_MAX_SIZES)
 			return fail(err, errlen, "--imix %s: at most %d sizes", s, PG_IMIX_MAX_SIZES);
 		if (*p == '-')
 			return fail(err, errlen, "--imix %s: sizes and weights cannot be negative", s);
-		errno = 0;
-		size = strtoull(p, &end, 10);
-		if (end == p || errno)
+		if (sl_parse_uint_prefix(&p, 0, &size) < 0)
 			return fail(err, errlen, "--imix '%s': expected SIZE[:WEIGHT],... e.g. 60:7,590:4,1514:1", s);
 		if (check_frame_size("--imix size", size, err, errlen))
 			return -EINVAL;
-		p = end;
 		if (*p == ':') {
 			p++;
 			if (*p == '-')
 				return fail(err, errlen, "--imix %s: sizes and weights cannot be negative", s);
-			errno = 0;
-			weight = strtoull(p, &end, 10);
-			if (end == p || errno)
+			if (sl_parse_uint_prefix(&p, 0, &weight) < 0)
 				return fail(err, errlen, "--imix '%s': expected SIZE[:WEIGHT],... e.g. 60:7,590:4,1514:1", s);
-			p = end;
 		}
 		if (*p == ',')
 			p++;
@@ -418,20 +394,18 @@ static int parse_mac(const char *s, uint8_t mac[6])
 static int parse_double_opt(const char *name, const char *s, double min, double max, double *out,
 			    char *err, size_t errlen)
 {
-	char *end;
-	double v;
+	int ret;
 
 	if (s == NULL || s[0] == '\0')
 		return fail(err, errlen, "%s needs a value", name);
-	errno = 0;
-	v = strtod(s, &end);
-	if (end == s || *end != '\0' || errno || !isfinite(v))
-		return fail(err, errlen, "%s '%s': not a number", name, s);
-	if (v < 0)
+	if (s[0] == '-')
 		return fail(err, errlen, "%s %s: cannot be negative", name, s);
-	if (v < min || v > max)
+	ret = sl_parse_real(s, min, max, out);
+	if (ret == -ERANGE)
 		return fail(err, errlen, "%s %s: out of range %g..%g", name, s, min, max);
-	*out = v;
+	if (ret < 0)
+		return fail(err, errlen, "%s '%s': not a number (digits, optionally with a fraction like 2.5)",
+			    name, s);
 	return 0;
 }
 

@@ -69,7 +69,7 @@ static __sl_always_inline void pg_rate_poll(struct pg_rate *r, uint64_t now)
 
 	if (sl_unlikely(elapsed > r->next + r->max_lag)) {
 		r->next = elapsed - r->max_lag;
-		__atomic_store_n(&r->stalls, r->stalls + 1, __ATOMIC_RELAXED);
+		sl_counter_add(&r->stalls, 1);
 	}
 	/* Keep (now - base) << 16 far from overflow: move base up to the
 	 * deadline's whole ticks once it is past 2^40 ticks. */

@@ -121,7 +121,7 @@ void pg_rx_poll(struct pg_rx_task *t)
 			untracked++;
 			continue;
 		}
-		pg_add(&f->bytes, len);
+		sl_counter_add(&f->bytes, len);
 		if (pg_seq_update(&f->seq, pg_seq_extend(&f->seq, sig.seq)) != PG_SEQ_DUP &&
 		    f->local) {
 			uint64_t ticks = (now40 - sig.tsc) & PG_TSC_MASK;
@@ -130,9 +130,9 @@ void pg_rx_poll(struct pg_rx_task *t)
 		}
 	}
 	sl_pktmbuf_free_bulk(pkts, n);
-	pg_add(&t->rx_frames, n);
-	pg_add(&t->rx_bytes, bytes);
-	pg_add(&t->sig_frames, sigs);
+	sl_counter_add(&t->rx_frames, n);
+	sl_counter_add(&t->rx_bytes, bytes);
+	sl_counter_add(&t->sig_frames, sigs);
 	if (untracked)
-		pg_add(&t->untracked, untracked);
+		sl_counter_add(&t->untracked, untracked);
 }

@@ -80,10 +80,10 @@ unsigned pg_stats_streams(const struct pg_app *app, struct pg_stream_sum *sums, 
 
 				if (ts->stream_id != so->id)
 					continue;
-				s->tx_frames += pg_read(&ts->tx_frames);
-				s->tx_bytes += pg_read(&ts->tx_bytes);
-				s->built += __atomic_load_n(&ts->seq, __ATOMIC_RELAXED);
-				s->unsent += pg_read(&ts->unsent);
+				s->tx_frames += sl_counter_read(&ts->tx_frames);
+				s->tx_bytes += sl_counter_read(&ts->tx_bytes);
+				s->built += sl_counter_read(&ts->seq);
+				s->unsent += sl_counter_read(&ts->unsent);
 			}
 		}
 	}
@@ -107,7 +107,7 @@ unsigned pg_stats_streams(const struct pg_app *app, struct pg_stream_sum *sums, 
 				s->local = fl->local;
 			}
 			s->rx_frames += pg_seq_load_(&fl->seq.received);
-			s->rx_bytes += pg_read(&fl->bytes);
+			s->rx_bytes += sl_counter_read(&fl->bytes);
 			s->dups += pg_seq_load_(&fl->seq.dups);
 			s->late += pg_seq_load_(&fl->seq.late);
 			if (!fl->local)
@@ -158,7 +158,7 @@ void pg_stats_accounted(const struct pg_app *app, uint64_t *sent, uint64_t *rece
 			const struct pg_tx_stream *s = &t->streams[k];
 
 			if (s->cap == NULL)
-				*sent += __atomic_load_n(&s->seq, __ATOMIC_RELAXED) - pg_read(&s->unsent);
+				*sent += sl_counter_read(&s->seq) - sl_counter_read(&s->unsent);
 		}
 	}
 	for (unsigned r = 0; r < app->nb_rx_tasks; r++) {
@@ -196,8 +196,8 @@ static void port_tx_totals(const struct pg_port *p, uint64_t *frames, uint64_t *
 	*frames = *bytes = 0;
 	for (unsigned q = 0; q < p->nb_txq; q++)
 		if (p->tx[q]) {
-			*frames += pg_read(&p->tx[q]->tx_frames);
-			*bytes += pg_read(&p->tx[q]->tx_bytes);
+			*frames += sl_counter_read(&p->tx[q]->tx_frames);
+			*bytes += sl_counter_read(&p->tx[q]->tx_bytes);
 		}
 }
 
@@ -210,7 +210,7 @@ static uint64_t port_tx_stalls(const struct pg_port *p)
 	for (unsigned q = 0; q < p->nb_txq; q++)
 		if (p->tx[q])
 			for (unsigned k = 0; k < p->tx[q]->nb_streams; k++)
-				n += pg_read(&p->tx[q]->streams[k].rate.stalls);
+				n += sl_counter_read(&p->tx[q]->streams[k].rate.stalls);
 	return n;
 }
 
@@ -219,10 +219,10 @@ static void port_rx_totals(const struct pg_port *p, uint64_t *frames, uint64_t *
 {
 	*frames = *bytes = *sig = *untracked = 0;
 	for (unsigned q = 0; q < p->nb_rxq; q++) {
-		*frames += pg_read(&p->rx[q]->rx_frames);
-		*bytes += pg_read(&p->rx[q]->rx_bytes);
-		*sig += pg_read(&p->rx[q]->sig_frames);
-		*untracked += pg_read(&p->rx[q]->untracked);
+		*frames += sl_counter_read(&p->rx[q]->rx_frames);
+		*bytes += sl_counter_read(&p->rx[q]->rx_bytes);
+		*sig += sl_counter_read(&p->rx[q]->sig_frames);
+		*untracked += sl_counter_read(&p->rx[q]->untracked);
 	}
 }
 
@@ -246,8 +246,8 @@ void pg_stats_status(struct pg_app *app, uint64_t now)
 			const struct pg_rx_task *r = pp->rx[q];
 			unsigned nf = __atomic_load_n(&r->nb_flows, __ATOMIC_ACQUIRE);
 
-			rxf += pg_read(&r->rx_frames);
-			rxb += pg_read(&r->rx_bytes);
+			rxf += sl_counter_read(&r->rx_frames);
+			rxb += sl_counter_read(&r->rx_bytes);
 			for (unsigned f = 0; f < nf; f++) {
 				gaps += pg_seq_gaps(&r->flows[f].seq);
 				pg_lat_merge(&merged, &r->flows[f].lat);

@@ -42,7 +42,7 @@ static __sl_always_inline bool stash_fill(struct pg_tx_task *t)
 		t->nb_stash += want;
 		return true;
 	}
-	pg_add(&t->nombuf, 1);
+	sl_counter_add(&t->nombuf, 1);
 	return t->nb_stash > 0;
 }
 
@@ -57,10 +57,10 @@ static __sl_always_inline bool flush_pending(struct pg_tx_task *t, uint64_t now)
 		bytes += t->pending_len[t->pending_pos + i];
 	if (k) {
 		__atomic_store_n(&t->last_tx_tsc, now, __ATOMIC_RELAXED);
-		pg_add(&t->tx_frames, k);
-		pg_add(&t->tx_bytes, bytes);
-		pg_add(&t->pending_stream->tx_frames, k);
-		pg_add(&t->pending_stream->tx_bytes, bytes);
+		sl_counter_add(&t->tx_frames, k);
+		sl_counter_add(&t->tx_bytes, bytes);
+		sl_counter_add(&t->pending_stream->tx_frames, k);
+		sl_counter_add(&t->pending_stream->tx_bytes, bytes);
 	}
 	t->pending_pos += k;
 	if (t->pending_pos == t->nb_pending) {
@@ -68,7 +68,7 @@ static __sl_always_inline bool flush_pending(struct pg_tx_task *t, uint64_t now)
 		t->pending_pos = 0;
 		return true;
 	}
-	pg_add(&t->full, 1);
+	sl_counter_add(&t->full, 1);
 	return false;
 }
 
@@ -143,7 +143,7 @@ static __sl_always_inline unsigned build_generated(struct pg_tx_task *t, struct 
 		else
 			pending_push(t, m, size);
 		/* the main lcore reads seq for the drain and the reports */
-		__atomic_store_n(&s->seq, s->seq + 1, __ATOMIC_RELAXED);
+		sl_counter_add(&s->seq, 1);
 		n++;
 		if (limited)
 			pg_rate_charge(&s->rate, size);
@@ -181,7 +181,7 @@ static unsigned build_replay(struct pg_tx_task *t, struct pg_tx_stream *s, uint6
 		m->data_len = (uint16_t)len;
 		m->pkt_len = len;
 		pending_push(t, m, len);
-		__atomic_store_n(&s->seq, s->seq + 1, __ATOMIC_RELAXED);
+		sl_counter_add(&s->seq, 1);
 		n++;
 		if (limited)
 			pg_rate_charge(&s->rate, len);
@@ -204,7 +204,7 @@ static void give_up_pending(struct pg_tx_task *t)
 
 	if (left) {
 		sl_pktmbuf_free_bulk(t->pending + t->pending_pos, left);
-		pg_add(&t->pending_stream->unsent, left);
+		sl_counter_add(&t->pending_stream->unsent, left);
 	}
 	t->nb_pending = 0;
 	t->pending_pos = 0;

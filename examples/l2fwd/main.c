@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "sl_eal.h"
+#include "sl_parse.h"
 #include "sl_ethdev.h"
 #include "sl_mbuf.h"
 
@@ -131,18 +132,6 @@ static void on_signal(int sig)
 	request_quit();
 }
 
-/* The owner adds; the main lcore reads. A relaxed store of the owner's
- * own running sum is race-free and compiles to a plain add and store. */
-static inline void counter_add(uint64_t *c, uint64_t v)
-{
-	__atomic_store_n(c, *c + v, __ATOMIC_RELAXED);
-}
-
-static inline uint64_t counter_read(const uint64_t *c)
-{
-	return __atomic_load_n(c, __ATOMIC_RELAXED);
-}
-
 /* ---- usage and argument parsing ------------------------------------------- */
 
 static void usage(const char *prog)
@@ -184,31 +173,28 @@ static void usage(const char *prog)
 	       MAX_BURST, DEFAULT_BURST, MIN_MBUFS, prog, prog, prog, prog);
 }
 
-/* Strict unsigned parse of the whole string in base (0: C prefixes). */
+/* The rule of sl_parse.h; base 16 is a mask (hexadecimal, 0x optional). */
 static int parse_u64(const char *s, int base, uint64_t min, uint64_t max, uint64_t *out)
 {
-	char *end;
-	unsigned long long v;
-
-	if (s == NULL || s[0] == '\0' || s[0] == '-' || s[0] == '+')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, base);
-	if (errno != 0 || *end != '\0' || v < min || v > max)
-		return -EINVAL;
-	*out = v;
-	return 0;
+	return sl_parse_uint(s, base == 16 ? SL_PARSE_MASK : 0, min, max, out);
 }
 
-/* "(0,1),(2,3)": spaces allowed around numbers and between pairs. */
+static const char *skip_blanks(const char *p)
+{
+	while (*p == ' ')
+		p++;
+	return p;
+}
+
+/* "(0,1),(2,3)": spaces allowed around numbers and between pairs; the
+ * numbers themselves follow sl_parse.h. */
 static int parse_portmap(const char *s)
 {
 	const char *p = s;
 
 	opts.nb_pairs = 0;
 	for (;;) {
-		unsigned long a, b;
-		char *end;
+		uint64_t a, b;
 
 		while (*p == ' ' || *p == ',')
 			p++;
@@ -216,26 +202,21 @@ static int parse_portmap(const char *s)
 			break;
 		if (*p != '(')
 			return -EINVAL;
-		errno = 0;
-		a = strtoul(p + 1, &end, 0);
-		if (errno != 0 || end == p + 1)
+		p = skip_blanks(p + 1);
+		if (sl_parse_uint_prefix(&p, 0, &a) < 0)
 			return -EINVAL;
-		p = end;
-		while (*p == ' ')
-			p++;
+		p = skip_blanks(p);
 		if (*p != ',')
 			return -EINVAL;
-		b = strtoul(p + 1, &end, 0);
-		if (errno != 0 || end == p + 1)
+		p = skip_blanks(p + 1);
+		if (sl_parse_uint_prefix(&p, 0, &b) < 0)
 			return -EINVAL;
-		p = end;
-		while (*p == ' ')
-			p++;
+		p = skip_blanks(p);
 		if (*p != ')')
 			return -EINVAL;
 		p++;
 		if (a >= SL_MAX_ETHPORTS || b >= SL_MAX_ETHPORTS) {
-			SL_LOG(ERR, L2FWD, "--portmap: port %lu is beyond the last possible port %d", SL_MAX(a, b),
+			SL_LOG(ERR, L2FWD, "--portmap: port %" PRIu64 " is beyond the last possible port %d", SL_MAX(a, b),
 			       SL_MAX_ETHPORTS - 1);
 			return -ERANGE;
 		}
@@ -354,7 +335,7 @@ static int parse_args(int argc, char **argv)
 			break;
 		case OPT_MBUFS:
 			if (parse_u64(optarg, 10, 1, UINT32_MAX, &v) < 0)
-				ARG_ERROR("bad --mbufs '%s': a positive number of mbufs", optarg);
+				ARG_ERROR("bad --mbufs '%s': the number of mbufs is 1..%u", optarg, UINT32_MAX);
 			opts.nb_mbufs = (unsigned)v;
 			break;
 		case OPT_MTU:
@@ -368,19 +349,14 @@ static int parse_args(int argc, char **argv)
 			break;
 		case OPT_MAX_PACKETS:
 			if (parse_u64(optarg, 10, 1, UINT64_MAX, &v) < 0)
-				ARG_ERROR("bad --max-packets '%s': a positive number", optarg);
+				ARG_ERROR("bad --max-packets '%s': a count in 1..%" PRIu64, optarg, UINT64_MAX);
 			opts.max_packets = v;
 			break;
-		case OPT_DURATION: {
-			char *end;
-
-			errno = 0;
-			opts.duration = strtod(optarg, &end);
-			if (errno != 0 || end == optarg || *end != '\0' || !(opts.duration > 0) ||
-			    opts.duration > 1e9)
-				ARG_ERROR("bad --duration '%s': a positive number of seconds", optarg);
+		case OPT_DURATION:
+			if (sl_parse_real(optarg, 0, 1e9, &opts.duration) < 0 || !(opts.duration > 0))
+				ARG_ERROR("bad --duration '%s': a positive number of seconds up to 1e9, e.g. --duration 2.5",
+					  optarg);
 			break;
-		}
 		case 'h':
 			usage(argv[0]);
 			return 1;
@@ -637,9 +613,9 @@ static void stats_sum(struct port_counters sum[SL_MAX_ETHPORTS])
 		for (uint16_t p = 0; p < SL_MAX_ETHPORTS; p++) {
 			const struct port_counters *c = &lcore_stats[l].port[p];
 
-			sum[p].rx += counter_read(&c->rx);
-			sum[p].tx += counter_read(&c->tx);
-			sum[p].dropped += counter_read(&c->dropped);
+			sum[p].rx += sl_counter_read(&c->rx);
+			sum[p].tx += sl_counter_read(&c->tx);
+			sum[p].dropped += sl_counter_read(&c->dropped);
 		}
 }
 
@@ -649,7 +625,7 @@ static uint64_t stats_total_rx(void)
 
 	for (unsigned l = 0; l < nb_lcores; l++)
 		for (uint16_t p = 0; p < SL_MAX_ETHPORTS; p++)
-			rx += counter_read(&lcore_stats[l].port[p].rx);
+			rx += sl_counter_read(&lcore_stats[l].port[p].rx);
 	return rx;
 }
 
@@ -724,11 +700,11 @@ static inline void send_burst(struct lcore_stats *st, uint16_t port, uint16_t qu
 {
 	uint16_t sent = sl_eth_tx_burst(port, queue, pkts, n);
 
-	counter_add(&st->port[port].tx, sent);
+	sl_counter_add(&st->port[port].tx, sent);
 	if (sl_unlikely(sent < n)) {
 		/* the TX ring is full: drop rather than stall RX */
 		sl_pktmbuf_free_bulk(&pkts[sent], n - sent);
-		counter_add(&st->port[port].dropped, n - sent);
+		sl_counter_add(&st->port[port].dropped, n - sent);
 	}
 }
 
@@ -778,7 +754,7 @@ static void fwd_loop(struct lcore_conf *lc, struct lcore_stats *st, bool is_main
 
 			if (nb == 0)
 				continue;
-			counter_add(&st->port[s->rx_port].rx, nb);
+			sl_counter_add(&st->port[s->rx_port].rx, nb);
 			if (mac_updating)
 				rewrite_macs(pkts, nb, s->mac_hdr);
 			if (s->nb_buf == 0 && nb == burst) {

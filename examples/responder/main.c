@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "sl_eal.h"
+#include "sl_parse.h"
 #include "sl_ethdev.h"
 #include "sl_mbuf.h"
 
@@ -112,7 +113,7 @@ static const struct option long_opts[] = {
 static int parse_args(int argc, char **argv)
 {
 	struct in_addr addr;
-	char *end;
+	uint64_t v;
 	int opt;
 
 	optind = 0;	/* a fresh scan: the EAL used getopt before us */
@@ -125,28 +126,21 @@ static int parse_args(int argc, char **argv)
 			opts.ip = addr.s_addr;
 			break;
 		case 'p':
-			errno = 0;
-			opts.portmask = (uint32_t)strtoul(optarg, &end, 16);
-			if (errno != 0 || *end != '\0' || optarg[0] == '\0' || optarg[0] == '-' ||
-			    opts.portmask == 0)
+			if (sl_parse_uint(optarg, SL_PARSE_MASK, 1, UINT32_MAX, &v) < 0)
 				ARG_ERROR("-p '%s' is not a port mask: give hexadecimal with at least one "
-					  "bit set, e.g. -p 0x1", optarg);
+					  "bit set, up to 0xffffffff, e.g. -p 0x1", optarg);
+			opts.portmask = (uint32_t)v;
 			break;
 		case OPT_DURATION:
-			errno = 0;
-			opts.duration = strtod(optarg, &end);
-			if (errno != 0 || *end != '\0' || optarg[0] == '\0' ||
-			    !(opts.duration > 0 && opts.duration < 1e9))
-				ARG_ERROR("--duration '%s' is not a number of seconds above 0, e.g. "
-					  "--duration 2.5", optarg);
+			if (sl_parse_real(optarg, 0, 1e9, &opts.duration) < 0 || !(opts.duration > 0) ||
+			    opts.duration >= 1e9)
+				ARG_ERROR("--duration '%s' is not a number of seconds above 0 and below 1e9, "
+					  "e.g. --duration 2.5", optarg);
 			break;
 		case OPT_MAX_REPLIES:
-			errno = 0;
-			opts.max_replies = strtoull(optarg, &end, 10);
-			if (errno != 0 || *end != '\0' || optarg[0] == '\0' || optarg[0] == '-' ||
-			    opts.max_replies == 0)
-				ARG_ERROR("--max-replies '%s' is not a count above 0, e.g. --max-replies 20",
-					  optarg);
+			if (sl_parse_uint(optarg, 0, 1, UINT64_MAX, &opts.max_replies) < 0)
+				ARG_ERROR("--max-replies '%s' is not a count in 1..%" PRIu64
+					  ", e.g. --max-replies 20", optarg, UINT64_MAX);
 			break;
 		case OPT_STATS_JSON:
 			opts.stats_json = optarg;

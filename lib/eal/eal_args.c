@@ -3,13 +3,16 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "eal_private.h"
+#include "sl_parse.h"
 
 enum {
 	OPT_NO_HUGE = 256,
@@ -51,10 +54,11 @@ void sl_eal_usage(const char *prog)
 	       "                        e.g. --vdev 'net_pcap0,rx_pcap=in.pcap,tx_pcap=out.pcap'\n"
 	       "  --no-huge           locked 4 KiB pages instead of hugepages (tests, no root)\n"
 	       "                        e.g. --no-huge -m 64\n"
-	       "  -m MB               reserve this much DMA memory at start; also the limit\n"
+	       "  -m MB               reserve this much DMA memory at start (megabytes, or\n"
+	       "                      with a unit: 512M, 2G); also the limit\n"
 	       "                      (without it: hugepages grow as needed, --no-huge up\n"
 	       "                      to half of RAM)\n"
-	       "                        e.g. -m 512\n"
+	       "                        e.g. -m 512, -m 2G\n"
 	       "  --iova-mode va|pa   addresses devices see: va (the default: allocated inside\n"
 	       "                      the IOMMU's ranges) or pa (host physical: root, warns)\n"
 	       "                        e.g. --iova-mode va\n"
@@ -97,16 +101,10 @@ void eal_config_free(struct eal_config *cfg)
 
 static int parse_cpu_number(const char **p, int *cpu)
 {
-	char *end;
-	unsigned long v;
+	uint64_t v;
 
-	if (!isdigit((unsigned char)**p))
+	if (sl_parse_uint_prefix(p, 0, &v) < 0 || v > INT_MAX)
 		return -1;
-	errno = 0;
-	v = strtoul(*p, &end, 10);
-	if (errno != 0 || v > INT_MAX)
-		return -1;
-	*p = end;
 	*cpu = (int)v;
 	return 0;
 }
@@ -170,20 +168,24 @@ garbage:
 	return -EINVAL;
 }
 
+/* -m 512 is in megabytes; -m 512M, -m 2G or -m 65536K say their unit (and
+ * must come to whole megabytes). */
 static int parse_mem_mb(struct eal_config *cfg, const char *arg)
 {
-	char *end;
-	unsigned long long mb;
+	const uint64_t max_mb = SIZE_MAX >> 21;
+	size_t n = arg != NULL ? strlen(arg) : 0;
+	bool unit = n > 0 && !isdigit((unsigned char)arg[n - 1]);
+	uint64_t v;
 
-	errno = 0;
-	mb = strtoull(arg, &end, 10);
-	if (!isdigit((unsigned char)arg[0]) || *end != '\0' || errno != 0 || mb == 0 ||
-	    mb > (SIZE_MAX >> 21)) {
-		SL_LOG(ERR, EAL, "-m '%s' is not a memory size: give megabytes, e.g. -m 512 (see -h)",
-		       arg);
+	if (sl_parse_uint(arg, unit ? SL_PARSE_SIZE : 0, 1, unit ? max_mb << 20 : max_mb, &v) < 0 ||
+	    (unit && (v & ((1u << 20) - 1)) != 0)) {
+		SL_LOG(ERR, EAL,
+		       "-m '%s' is not a memory size: give megabytes in 1..%" PRIu64
+		       ", or whole megabytes with K, M or G, e.g. -m 512 or -m 2G (see -h)",
+		       arg, max_mb);
 		return -EINVAL;
 	}
-	cfg->mem_bytes = (size_t)mb << 20;
+	cfg->mem_bytes = (size_t)(unit ? v : v << 20);
 	return 0;
 }
 

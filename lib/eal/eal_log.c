@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Logging: one "MODULE: text" line per message on stderr. */
+#include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +10,7 @@
 #include <unistd.h>
 
 #include "sl_log.h"
+#include "sl_parse.h"
 
 static unsigned log_level = SL_LOG_DEFAULT_LEVEL;
 
@@ -33,14 +36,13 @@ unsigned sl_log_get_level(void)
 
 int sl_log_level_parse(const char *s)
 {
-	char *end;
-	long v;
+	uint64_t v;
+	int ret = sl_parse_uint(s, 0, SL_LOG_EMERG, SL_LOG_DEBUG, &v);
 
-	if (s == NULL || *s == '\0')
+	if (ret == 0)
+		return (int)v;
+	if (ret == -ERANGE || s == NULL)
 		return -1;
-	v = strtol(s, &end, 10);
-	if (*end == '\0')
-		return (v >= SL_LOG_EMERG && v <= SL_LOG_DEBUG) ? (int)v : -1;
 	for (unsigned i = SL_LOG_EMERG; i <= SL_LOG_DEBUG; i++)
 		if (strcasecmp(s, level_names[i]) == 0)
 			return (int)i;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Sluice: small shared definitions every module uses (cache lines, branch
- * hints, alignment helpers, CPU pause/prefetch). No functions with state. */
+ * hints, alignment helpers, CPU pause/prefetch, single-writer counters).
+ * No functions with state. */
 #ifndef SL_COMMON_H
 #define SL_COMMON_H
 
@@ -65,6 +66,20 @@ static inline void sl_pause(void)
 #else
 	sl_compiler_barrier();
 #endif
+}
+
+/* A counter one thread adds to and others read (per-lcore or per-queue
+ * statistics). With one writer the sum needs no atomic read-modify-write:
+ * a relaxed store of the owner's running sum compiles to a plain add and
+ * store, and keeps a reader on another core from seeing a torn value. */
+static inline void sl_counter_add(uint64_t *c, uint64_t n)
+{
+	__atomic_store_n(c, *c + n, __ATOMIC_RELAXED);
+}
+
+static inline uint64_t sl_counter_read(const uint64_t *c)
+{
+	return __atomic_load_n(c, __ATOMIC_RELAXED);
 }
 
 static inline void sl_prefetch0(const volatile void *p)

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Sluice kvargs: "key=value,key,key=value" for vdev arguments. */
-#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -10,6 +9,7 @@
 
 #include "sl_log.h"
 #include "sl_kvargs.h"
+#include "sl_parse.h"
 
 struct sl_kvpair {
 	const char *key;
@@ -175,9 +175,8 @@ int sl_kvargs_get_uint(const struct sl_kvargs *kv, const char *key, uint64_t min
 		       uint64_t *val)
 {
 	const struct sl_kvpair *pair = NULL;
-	unsigned long long v;
+	uint64_t v;
 	const char *s;
-	char *end;
 	int ret = single_pair(kv, key, &pair);
 
 	if (ret <= 0)
@@ -188,15 +187,13 @@ int sl_kvargs_get_uint(const struct sl_kvargs *kv, const char *key, uint64_t min
 		       kv->devname, key, key, min, max);
 		return -EINVAL;
 	}
-	/* strtoull accepts "-1" (as ULLONG_MAX) and leading blanks: refuse both. */
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (!isdigit((unsigned char)s[0]) || *end != '\0' || errno == ERANGE) {
+	ret = sl_parse_uint(s, 0, min, max, &v);
+	if (ret == -EINVAL) {
 		SL_LOG(ERR, VDEV, "%s: %s=%s is not a number; use %s=<%" PRIu64 "..%" PRIu64 ">",
 		       kv->devname, key, s, key, min, max);
 		return -EINVAL;
 	}
-	if (v < min || v > max) {
+	if (ret < 0) {
 		SL_LOG(ERR, VDEV, "%s: %s=%s out of range; use %" PRIu64 "..%" PRIu64, kv->devname,
 		       key, s, min, max);
 		return -EINVAL;

@@ -335,7 +335,7 @@ struct sl_eth_queue_counters {
 
 static inline void sl_eth_qcnt_add(struct sl_eth_queue_counters *c, enum sl_eth_qcnt k, uint64_t n)
 {
-	__atomic_store_n(&c->val[k], c->val[k] + n, __ATOMIC_RELAXED);
+	sl_counter_add(&c->val[k], n);
 }
 
 /* One burst's worth: packets and their bytes. */

@@ -43,7 +43,8 @@ int sl_kvargs_pair(const struct sl_kvargs *kv, unsigned i, const char **key, con
  * keeps the caller's default) and return 0; they return -EINVAL after a
  * log line when the key is given twice or its value is not acceptable. */
 
-/* Decimal, 0x hex or 0 octal, within [min, max]. */
+/* Decimal digits within [min, max], by the rule of sl_parse.h (no 0x, no
+ * sign, no blanks). */
 int sl_kvargs_get_uint(const struct sl_kvargs *kv, const char *key, uint64_t min, uint64_t max,
 		       uint64_t *val);
 /* 1/0, true/false, yes/no, on/off; a bare flag ("key" without '=') is true. */

@@ -5,6 +5,7 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <linux/capability.h>
 #include <pthread.h>
 #include <sched.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "sl_eal.h"
+#include "sl_parse.h"
 #include "sl_test.h"
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -113,6 +115,10 @@ START_TEST(log_levels_and_format)
 	ck_assert_int_eq(sl_log_level_parse("9"), -1);
 	ck_assert_int_eq(sl_log_level_parse("loud"), -1);
 	ck_assert_int_eq(sl_log_level_parse(""), -1);
+	ck_assert_int_eq(sl_log_level_parse(" 4"), -1);
+	ck_assert_int_eq(sl_log_level_parse("4 "), -1);
+	ck_assert_int_eq(sl_log_level_parse("0x4"), -1);
+	ck_assert_int_eq(sl_log_level_parse("+4"), -1);
 
 	sl_log_set_level(SL_LOG_NOTICE);
 	sl_test_capture_begin(true);
@@ -131,6 +137,160 @@ START_TEST(log_levels_and_format)
 	(void)sl_test_capture_end();
 	ck_assert_uint_eq(strlen(sl_test_captured), 5 + sizeof(big) - 1 + 1);
 	ck_assert_int_eq(sl_test_captured[strlen(sl_test_captured) - 1], '\n');
+}
+END_TEST
+
+/* ---- the number parser (sl_parse.h) -------------------------------------- */
+
+/* The inputs the apps used to answer differently: one answer now. */
+START_TEST(parse_uint_rule)
+{
+	static const struct {
+		const char *s;
+		unsigned flags;
+		int ret;
+		uint64_t v;
+	} cases[] = {
+		{ "5", 0, 0, 5 },
+		{ "0", 0, 0, 0 },
+		{ "010", 0, 0, 10 },		/* no octal */
+		{ "18446744073709551615", 0, 0, UINT64_MAX },
+		{ " 5", 0, -EINVAL, 0 },
+		{ "5 ", 0, -EINVAL, 0 },
+		{ "\t5", 0, -EINVAL, 0 },
+		{ "0x10", 0, -EINVAL, 0 },	/* hex only for masks */
+		{ "-1", 0, -EINVAL, 0 },
+		{ "+1", 0, -EINVAL, 0 },
+		{ "1e3", 0, -EINVAL, 0 },
+		{ "1.0", 0, -EINVAL, 0 },
+		{ "", 0, -EINVAL, 0 },
+		{ "abc", 0, -EINVAL, 0 },
+		{ "18446744073709551616", 0, -ERANGE, 0 },
+		{ "99999999999999999999999", 0, -ERANGE, 0 },
+		/* masks: hexadecimal, 0x optional */
+		{ "0x10", SL_PARSE_MASK, 0, 16 },
+		{ "0X10", SL_PARSE_MASK, 0, 16 },
+		{ "10", SL_PARSE_MASK, 0, 16 },
+		{ "ff", SL_PARSE_MASK, 0, 255 },
+		{ "0xffffffffffffffff", SL_PARSE_MASK, 0, UINT64_MAX },
+		{ "0x", SL_PARSE_MASK, -EINVAL, 0 },
+		{ "0xg", SL_PARSE_MASK, -EINVAL, 0 },
+		{ " 0x3", SL_PARSE_MASK, -EINVAL, 0 },
+		{ "0x3 ", SL_PARSE_MASK, -EINVAL, 0 },
+		{ "-0x3", SL_PARSE_MASK, -EINVAL, 0 },
+		{ "0x10000000000000000", SL_PARSE_MASK, -ERANGE, 0 },
+		/* sizes: K, M, G are 2^10, 2^20, 2^30, either case */
+		{ "4K", SL_PARSE_SIZE, 0, 4ull << 10 },
+		{ "4k", SL_PARSE_SIZE, 0, 4ull << 10 },
+		{ "3M", SL_PARSE_SIZE, 0, 3ull << 20 },
+		{ "3m", SL_PARSE_SIZE, 0, 3ull << 20 },
+		{ "2G", SL_PARSE_SIZE, 0, 2ull << 30 },
+		{ "2g", SL_PARSE_SIZE, 0, 2ull << 30 },
+		{ "7", SL_PARSE_SIZE, 0, 7 },
+		{ "4KB", SL_PARSE_SIZE, -EINVAL, 0 },
+		{ "4T", SL_PARSE_SIZE, -EINVAL, 0 },
+		{ "K", SL_PARSE_SIZE, -EINVAL, 0 },
+		{ "4 K", SL_PARSE_SIZE, -EINVAL, 0 },
+		{ "4K", 0, -EINVAL, 0 },	/* no suffix where the option takes none */
+		{ "17179869184G", SL_PARSE_SIZE, -ERANGE, 0 },	/* 2^34 * 2^30 */
+		{ "17179869183G", SL_PARSE_SIZE, 0, 17179869183ull << 30 },
+	};
+
+	for (unsigned i = 0; i < SL_DIM(cases); i++) {
+		uint64_t v = 12345;
+		int ret = sl_parse_uint(cases[i].s, cases[i].flags, 0, UINT64_MAX, &v);
+
+		ck_assert_msg(ret == cases[i].ret, "'%s' (flags %u): %d, want %d", cases[i].s,
+			      cases[i].flags, ret, cases[i].ret);
+		ck_assert_msg(v == (ret == 0 ? cases[i].v : 12345), "'%s': value %" PRIu64,
+			      cases[i].s, v);
+	}
+	ck_assert_int_eq(sl_parse_uint(NULL, 0, 0, 1, &(uint64_t){ 0 }), -EINVAL);
+}
+END_TEST
+
+START_TEST(parse_uint_range_and_prefix)
+{
+	const char *p = "12-34,x";
+	uint64_t v = 0;
+
+	ck_assert_int_eq(sl_parse_uint("1", 0, 1, 16, &v), 0);
+	ck_assert_uint_eq(v, 1);
+	ck_assert_int_eq(sl_parse_uint("16", 0, 1, 16, &v), 0);
+	ck_assert_uint_eq(v, 16);
+	ck_assert_int_eq(sl_parse_uint("0", 0, 1, 16, &v), -ERANGE);
+	ck_assert_int_eq(sl_parse_uint("17", 0, 1, 16, &v), -ERANGE);
+	ck_assert_int_eq(sl_parse_uint("2K", SL_PARSE_SIZE, 0, 2047, &v), -ERANGE);
+	ck_assert_uint_eq(v, 16);
+
+	ck_assert_int_eq(sl_parse_uint_prefix(&p, 0, &v), 0);
+	ck_assert_uint_eq(v, 12);
+	ck_assert_str_eq(p, "-34,x");
+	p++;
+	ck_assert_int_eq(sl_parse_uint_prefix(&p, 0, &v), 0);
+	ck_assert_uint_eq(v, 34);
+	ck_assert_str_eq(p, ",x");
+	p++;
+	ck_assert_int_eq(sl_parse_uint_prefix(&p, 0, &v), -EINVAL);
+	ck_assert_str_eq(p, "x");	/* not moved on failure */
+	p = "99999999999999999999,";
+	ck_assert_int_eq(sl_parse_uint_prefix(&p, 0, &v), -ERANGE);
+	ck_assert_str_eq(p, "99999999999999999999,");
+}
+END_TEST
+
+START_TEST(parse_real_rule)
+{
+	static const struct {
+		const char *s;
+		int ret;
+		double v;
+	} cases[] = {
+		{ "2.5", 0, 2.5 },	{ "0.2", 0, 0.2 },    { "7", 0, 7 },
+		{ "0.000001", 0, 1e-6 }, { "1000000000", 0, 1e9 },
+		{ " 5", -EINVAL, 0 },	{ "5 ", -EINVAL, 0 }, { "0x10", -EINVAL, 0 },
+		{ "-1", -EINVAL, 0 },	{ "+1", -EINVAL, 0 }, { "1e3", -EINVAL, 0 },
+		{ ".5", -EINVAL, 0 },	{ "5.", -EINVAL, 0 }, { "inf", -EINVAL, 0 },
+		{ "nan", -EINVAL, 0 },	{ "", -EINVAL, 0 },   { "1.2.3", -EINVAL, 0 },
+		{ "1000000001", -ERANGE, 0 },
+	};
+	const char *p = "1.5Mpps";
+	double v;
+
+	for (unsigned i = 0; i < SL_DIM(cases); i++) {
+		int ret;
+
+		v = -1;
+		ret = sl_parse_real(cases[i].s, 0, 1e9, &v);
+		ck_assert_msg(ret == cases[i].ret, "'%s': %d, want %d", cases[i].s, ret,
+			      cases[i].ret);
+		ck_assert_msg(v == (ret == 0 ? cases[i].v : -1), "'%s': value %g", cases[i].s, v);
+	}
+	ck_assert_int_eq(sl_parse_real_prefix(&p, &v), 0);
+	ck_assert(v == 1.5);
+	ck_assert_str_eq(p, "Mpps");
+}
+END_TEST
+
+/* One line naming the option, the value and the range to give. */
+START_TEST(parse_messages)
+{
+	char buf[256];
+
+	sl_parse_uint_msg(buf, sizeof(buf), "-q", " 5", -EINVAL, 0, 1, 16);
+	ck_assert_str_eq(buf, "-q ' 5': not a number: give decimal digits in 1..16");
+	sl_parse_uint_msg(buf, sizeof(buf), "-q", "17", -ERANGE, 0, 1, 16);
+	ck_assert_str_eq(buf, "-q 17: out of range: give 1..16");
+	sl_parse_uint_msg(buf, sizeof(buf), "-p", "xyz", -EINVAL, SL_PARSE_MASK, 1, 255);
+	ck_assert_ptr_nonnull(strstr(buf, "hexadecimal"));
+	sl_parse_uint_msg(buf, sizeof(buf), "--pool", "4T", -EINVAL, SL_PARSE_SIZE, 1, 1u << 30);
+	ck_assert_ptr_nonnull(strstr(buf, "K, M or G"));
+	sl_parse_real_msg(buf, sizeof(buf), "--duration", "soon", -EINVAL, 0, 10);
+	ck_assert_ptr_nonnull(strstr(buf, "--duration 'soon': not a number"));
+	ck_assert_ptr_nonnull(strstr(buf, "0..10"));
+	sl_parse_real_msg(buf, sizeof(buf), "--duration", "11", -ERANGE, 0, 10);
+	ck_assert_str_eq(buf, "--duration 11: out of range: give 0..10");
+	ck_assert_ptr_null(strchr(buf, '\n'));
 }
 END_TEST
 
@@ -215,6 +375,16 @@ START_TEST(args_bad_options_rejected)
 		{ { "-m", "0" }, "-m" },
 		{ { "-m", "12x" }, "12x" },
 		{ { "-m", "-5" }, "-5" },
+		{ { "-m", " 8" }, " 8" },
+		{ { "-m", "8 " }, "8 " },
+		{ { "-m", "0x8" }, "0x8" },
+		{ { "-m", "1e3" }, "1e3" },
+		{ { "-m", "512K" }, "512K" },	/* not whole megabytes */
+		{ { "-m", "8T" }, "8T" },
+		{ { "-m", "18446744073709551616" }, "18446744073709551616" },
+		{ { "-l", " 0" }, " 0" },
+		{ { "-l", "0 " }, "0 " },
+		{ { "--log-level", " 4" }, " 4" },
 		{ { "--log-level", "loud" }, "loud" },
 		{ { "--log-level" }, "--log-level" },
 		{ { "--iova-mode", "xx" }, "xx" },
@@ -247,6 +417,23 @@ START_TEST(args_bad_options_rejected)
 	/* A failed parse leaves nothing behind: a good init still works. */
 	ck_assert_int_eq(EAL_INIT("--no-huge", "-l", "0"), 3);
 	sl_eal_cleanup();
+}
+END_TEST
+
+/* -m takes megabytes, or whole megabytes written with K, M or G. */
+START_TEST(args_mem_units)
+{
+	static const struct {
+		const char *m;
+		size_t bytes;
+	} ok[] = { { "8", 8u << 20 }, { "8M", 8u << 20 }, { "8192K", 8u << 20 },
+		   { "16m", 16u << 20 } };
+
+	for (unsigned i = 0; i < SL_DIM(ok); i++) {
+		ck_assert_int_eq(EAL_INIT("--no-huge", "-l", "0", "-m", ok[i].m), 5);
+		ck_assert_uint_eq(sl_mem_reserved_bytes(), ok[i].bytes);
+		sl_eal_cleanup();
+	}
 }
 END_TEST
 
@@ -1049,10 +1236,18 @@ static Suite *eal_suite(void)
 	tcase_add_test(tc, log_levels_and_format);
 	suite_add_tcase(s, tc);
 
+	tc = tcase_create("parse");
+	tcase_add_test(tc, parse_uint_rule);
+	tcase_add_test(tc, parse_uint_range_and_prefix);
+	tcase_add_test(tc, parse_real_rule);
+	tcase_add_test(tc, parse_messages);
+	suite_add_tcase(s, tc);
+
 	tc = tcase_create("args");
 	tcase_add_test(tc, args_all_options_accepted);
 	tcase_add_test(tc, args_stop_at_first_non_option);
 	tcase_add_test(tc, args_bad_options_rejected);
+	tcase_add_test(tc, args_mem_units);
 	tcase_add_test(tc, args_help);
 	tcase_add_test(tc, args_lcore_lists);
 	tcase_add_test(tc, args_cpu_outside_affinity);

@@ -20,7 +20,7 @@ START_TEST(test_kvargs_parse)
 	uint64_t u = 5;
 	bool b = false;
 
-	ck_assert_int_eq(sl_kvargs_parse(&kv, "dev0", "size=0x40,copy=yes,name=abc,flag", keys), 0);
+	ck_assert_int_eq(sl_kvargs_parse(&kv, "dev0", "size=64,copy=yes,name=abc,flag", keys), 0);
 	ck_assert_uint_eq(sl_kvargs_count(kv), 4);
 	ck_assert_int_eq(sl_kvargs_pair(kv, 3, &k, &v), 0);
 	ck_assert_str_eq(k, "flag");
@@ -86,6 +86,25 @@ START_TEST(test_kvargs_errors)
 
 	ck_assert_int_eq(sl_kvargs_parse(&kv, "dev0", "size=-1", keys), 0);
 	ck_assert_int_eq(sl_kvargs_get_uint(kv, "size", 0, UINT64_MAX, &u), -EINVAL);
+	sl_kvargs_free(kv);
+
+	/* The rule of sl_parse.h: decimal only, no blanks, no exponent. */
+	static const char *const not_numbers[] = { "size=0x40", "size= 5", "size=5 ", "size=1e3",
+						   "size=+5" };
+	for (unsigned i = 0; i < SL_DIM(not_numbers); i++) {
+		ck_assert_int_eq(sl_kvargs_parse(&kv, "dev0", not_numbers[i], keys), 0);
+		sl_test_capture_begin(false);
+		ck_assert_int_eq(sl_kvargs_get_uint(kv, "size", 0, UINT64_MAX, &u), -EINVAL);
+		log = sl_test_capture_end();
+		ck_assert_logged(log, "is not a number");
+		ck_assert_uint_eq(u, 9);
+		sl_kvargs_free(kv);
+	}
+	ck_assert_int_eq(sl_kvargs_parse(&kv, "dev0", "size=18446744073709551616", keys), 0);
+	sl_test_capture_begin(false);
+	ck_assert_int_eq(sl_kvargs_get_uint(kv, "size", 0, UINT64_MAX, &u), -EINVAL);
+	log = sl_test_capture_end();
+	ck_assert_logged(log, "out of range");
 	sl_kvargs_free(kv);
 
 	ck_assert_int_eq(sl_kvargs_parse(&kv, "dev0", "size=1,size=2", keys), 0);

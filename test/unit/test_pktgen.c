@@ -747,6 +747,11 @@ START_TEST(parse_values)
 	ck_assert_int_eq(pg_parse_rate("10furlongs", &r, err, sizeof(err)), -EINVAL);
 	ck_assert_int_eq(pg_parse_rate("150%", &r, err, sizeof(err)), -EINVAL);
 	ck_assert_int_eq(pg_parse_rate("10kpps/l1", &r, err, sizeof(err)), -EINVAL);
+	/* The number rule of sl_parse.h: strtod's leniencies are gone. */
+	ck_assert_int_eq(pg_parse_rate(" 5kpps", &r, err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(pg_parse_rate("1e3pps", &r, err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(pg_parse_rate(".5Mpps", &r, err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(pg_parse_rate("0x10pps", &r, err, sizeof(err)), -EINVAL);
 
 	ck_assert_int_eq(pg_parse_size("64", &sz, err, sizeof(err)), 0);
 	ck_assert_int_eq(sz.mode, PG_SIZE_FIXED);
@@ -760,6 +765,12 @@ START_TEST(parse_values)
 	ck_assert_ptr_nonnull(strstr(err, "reversed"));
 	ck_assert_int_eq(pg_parse_size("-64", &sz, err, sizeof(err)), -EINVAL);
 	ck_assert_int_eq(pg_parse_imix("60:0", &sz, err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(pg_parse_size(" 64", &sz, err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(pg_parse_size("64 ", &sz, err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(pg_parse_size("0x40", &sz, err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(pg_parse_imix("60: 7", &sz, err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(pg_parse_imix("60:99999999999999999999", &sz, err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(pg_parse_port_range(" 1000", &rg, err, sizeof(err)), -EINVAL);
 
 	ck_assert_int_eq(pg_parse_ip_range("10.0.0.1-10.0.0.9", &rg, err, sizeof(err)), 0);
 	ck_assert_uint_eq(rg.min, 0x0a000001);

@@ -3,11 +3,13 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "fwd_common.h"
+#include "sl_parse.h"
 
 #define FWD_MAX_OPTS 32
 
@@ -25,19 +27,15 @@ static void usage(const char *prog, const struct fwd_opt *opts, unsigned nb_opts
 
 static int parse_number(const char *prog, const struct fwd_opt *o, const char *s, uint64_t *out)
 {
-	unsigned long long v;
-	char *end;
+	char opt[64], msg[256];
+	int ret = sl_parse_uint(s, 0, o->min, o->max, out);
 
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (s[0] == '\0' || s[0] == '-' || *end != '\0' || errno != 0 || v < o->min ||
-	    v > o->max) {
-		fprintf(stderr, "%s: --%s %s: give a number in %" PRIu64 "..%" PRIu64 "\n", prog,
-			o->name, s, o->min, o->max);
-		return -EINVAL;
-	}
-	*out = v;
-	return 0;
+	if (ret == 0)
+		return 0;
+	snprintf(opt, sizeof(opt), "--%s", o->name);
+	fprintf(stderr, "%s: %s\n", prog,
+		sl_parse_uint_msg(msg, sizeof(msg), opt, s, ret, 0, o->min, o->max));
+	return -EINVAL;
 }
 
 static int parse_opts(const char *prog, int argc, char **argv, const struct fwd_opt *opts,
