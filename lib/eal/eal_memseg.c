@@ -356,27 +356,121 @@ static int bind_to_node(void *va, size_t len, int socket)
 	return 0;
 }
 
-/* Maps a new segment of len bytes (a page multiple) on socket, assigns its
- * IOVA and announces it. what: the reason, for messages ("-m 512"). */
+/* -ENOMEM after a line naming the limit when len would pass it. */
+static int seg_check_limit(size_t len, const char *what)
+{
+	if (eal_mem.limit == 0 || eal_mem.reserved_bytes + len <= eal_mem.limit)
+		return 0;
+	if (eal_mem.cap != 0)
+		SL_LOG(ERR, EAL,
+		       "DMA memory limit reached for %s: -m %zu MB (%zu MB in use); give a "
+		       "larger -m",
+		       what, eal_mem.cap / MB, (eal_mem.used_bytes + MB - 1) / MB);
+	else
+		SL_LOG(ERR, EAL,
+		       "DMA memory limit reached for %s: --no-huge stops at half of RAM, "
+		       "%zu MB (%zu MB in use); give -m to set the limit",
+		       what, eal_mem.limit / MB, (eal_mem.used_bytes + MB - 1) / MB);
+	return -ENOMEM;
+}
+
+/* The answer to a failed mmap or fallocate of the backing file: hugetlb
+ * says ENOMEM/ENOSPC when the pool is short, which has its own remedy. */
+static int seg_map_failure(const char *step, size_t len, int socket, const char *what, int err)
+{
+	if (!eal_mem.no_huge && (err == ENOMEM || err == ENOSPC)) {
+		eal_log_no_hugepages(len, socket, what);
+		return -ENOMEM;
+	}
+	SL_LOG(ERR, EAL, "cannot %s %zu MB of %s memory: %s", step, (len + MB - 1) / MB,
+	       eal_mem.no_huge ? "--no-huge" : "hugepage", strerror(err));
+	return -err;
+}
+
+/* Backs s->ms.len bytes with a file, maps it (s->ms.va) on its node and
+ * takes the pages. The mapping keeps the file alive: no fd per segment. */
+static int seg_map(struct eal_seg *s, const char *what)
+{
+	size_t len = s->ms.len;
+	int fd = open_backing_file(), ret = 0;
+
+	if (fd < 0) {
+		ret = -errno;
+		if (ret != -ENOTSUP)
+			SL_LOG(ERR, EAL, "memfd_create for DMA memory failed: %s", strerror(-ret));
+		return ret;
+	}
+	if (ftruncate(fd, (off_t)len) < 0) {
+		ret = -errno;
+		SL_LOG(ERR, EAL, "cannot size a %zu MB DMA segment: %s", len / MB, strerror(-ret));
+		goto out;
+	}
+	/* MAP_SHARED: no copy-on-write after fork(), which would move the
+	 * parent's next write to a fresh page while a device keeps DMAing
+	 * to the old one. hugetlb reserves the pages at mmap of a shared
+	 * mapping. */
+	s->ms.va = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (s->ms.va == MAP_FAILED) {
+		s->ms.va = NULL;
+		ret = seg_map_failure("map", len, s->ms.socket, what, errno);
+		goto out;
+	}
+	ret = bind_to_node(s->ms.va, len, s->ms.socket);
+	if (ret < 0)
+		goto out;
+	/* fallocate takes the pages now and fails cleanly (ENOSPC/ENOMEM)
+	 * when there are not enough; a plain touch would SIGBUS instead. */
+	if (fallocate(fd, 0, 0, (off_t)len) < 0)
+		ret = seg_map_failure("allocate", len, s->ms.socket, what, errno);
+out:
+	close(fd);
+	return ret;
+}
+
+/* Every page present before the first DMA or fast-path access. */
+static int seg_populate(struct eal_seg *s)
+{
+	if (eal_mem.no_huge) {
+		/* Locked so the pages neither swap nor move while a device
+		 * DMAs to them; also maps every page now. The raw system call:
+		 * sanitizer runtimes replace mlock() with a no-op. */
+		if (syscall(SYS_mlock, s->ms.va, s->ms.len) < 0) {
+			eal_log_memlock_failure(s->ms.len, errno);
+			return -ENOMEM;
+		}
+		return 0;
+	}
+	/* pagemap needs the pages present, and the fast path must never
+	 * take a fault. */
+	for (size_t off = 0; off < s->ms.len; off += eal_mem.page_sz)
+		(void)*(volatile char *)((char *)s->ms.va + off);
+	return 0;
+}
+
+/* Tells every event callback; when one refuses, the ones told before it
+ * hear the segment go again. */
+static int seg_announce(struct eal_seg *s)
+{
+	for (unsigned i = 0; i < eal_mem.nb_cbs; i++) {
+		int ret = eal_mem.cbs[i].cb(SL_MEM_EVENT_ALLOC, &s->ms, eal_mem.cbs[i].arg);
+
+		if (ret < 0) {
+			SL_LOG(ERR, EAL, "new DMA segment refused by %s: %s", eal_mem.cbs[i].name,
+			       strerror(-ret));
+			notify_free(s, i);
+			return ret;
+		}
+	}
+	return 0;
+}
+
 int eal_seg_create(size_t len, int socket, int reserved, const char *what, struct eal_seg **out)
 {
 	struct eal_seg *s;
-	unsigned nb_cbs;
-	int fd, ret, err;
+	int ret = seg_check_limit(len, what);
 
-	if (eal_mem.limit != 0 && eal_mem.reserved_bytes + len > eal_mem.limit) {
-		if (eal_mem.cap != 0)
-			SL_LOG(ERR, EAL,
-			       "DMA memory limit reached for %s: -m %zu MB (%zu MB in use); give a "
-			       "larger -m",
-			       what, eal_mem.cap / MB, (eal_mem.used_bytes + MB - 1) / MB);
-		else
-			SL_LOG(ERR, EAL,
-			       "DMA memory limit reached for %s: --no-huge stops at half of RAM, "
-			       "%zu MB (%zu MB in use); give -m to set the limit",
-			       what, eal_mem.limit / MB, (eal_mem.used_bytes + MB - 1) / MB);
-		return -ENOMEM;
-	}
+	if (ret < 0)
+		return ret;
 	s = calloc(1, sizeof(*s));
 	if (s == NULL)
 		return -ENOMEM;
@@ -386,106 +480,31 @@ int eal_seg_create(size_t len, int socket, int reserved, const char *what, struc
 	s->ms.iova_contig = 1;
 	s->ms.iova = SL_BAD_IOVA;
 	s->reserved = reserved;
-
-	fd = open_backing_file();
-	if (fd < 0) {
-		err = errno;
-		if (err != ENOTSUP)
-			SL_LOG(ERR, EAL, "memfd_create for DMA memory failed: %s", strerror(err));
-		free(s);
-		return -err;
+	ret = seg_map(s, what);
+	if (ret == 0)
+		ret = seg_populate(s);
+	if (ret == 0) {
+		s->extents = calloc(1, sizeof(*s->extents));
+		ret = s->extents == NULL ? -ENOMEM : eal_seg_assign_iova(s);
 	}
-	if (ftruncate(fd, (off_t)len) < 0) {
-		err = errno;
-		SL_LOG(ERR, EAL, "cannot size a %zu MB DMA segment: %s", len / MB, strerror(err));
-		close(fd);
-		free(s);
-		return -err;
-	}
-	/* MAP_SHARED: no copy-on-write after fork(), which would move the
-	 * parent's next write to a fresh page while a device keeps DMAing
-	 * to the old one. */
-	s->ms.va = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (s->ms.va == MAP_FAILED) {
-		err = errno;
-		s->ms.va = NULL;
-		close(fd);
-		free(s);
-		if (!eal_mem.no_huge && err == ENOMEM) {
-			/* hugetlb reserves the pages at mmap of a shared mapping. */
-			eal_log_no_hugepages(len, socket, what);
-			return -ENOMEM;
-		}
-		SL_LOG(ERR, EAL, "cannot map %zu MB of DMA memory: %s", len / MB, strerror(err));
-		return -err;
-	}
-	ret = bind_to_node(s->ms.va, len, socket);
-	if (ret < 0) {
-		close(fd);
-		seg_unmap(s);
-		return ret;
-	}
-	/* fallocate takes the pages now and fails cleanly (ENOSPC/ENOMEM)
-	 * when there are not enough; a plain touch would SIGBUS instead. */
-	if (fallocate(fd, 0, 0, (off_t)len) < 0) {
-		err = errno;
-		close(fd);
-		seg_unmap(s);
-		if (!eal_mem.no_huge && (err == ENOSPC || err == ENOMEM)) {
-			eal_log_no_hugepages(len, socket, what);
-			return -ENOMEM;
-		}
-		SL_LOG(ERR, EAL, "cannot allocate %zu MB of %s memory: %s", (len + MB - 1) / MB,
-		       eal_mem.no_huge ? "--no-huge" : "hugepage", strerror(err));
-		return -ENOMEM;
-	}
-	/* The mapping keeps the file alive: no fd per segment. */
-	close(fd);
-	if (eal_mem.no_huge) {
-		/* Locked so the pages neither swap nor move while a device
-		 * DMAs to them; also maps every page now. The raw system call:
-		 * sanitizer runtimes replace mlock() with a no-op. */
-		if (syscall(SYS_mlock, s->ms.va, len) < 0) {
-			err = errno;
-			seg_unmap(s);
-			eal_log_memlock_failure(len, err);
-			return -ENOMEM;
-		}
-	} else {
-		/* Map every page now (pagemap needs them present, and the
-		 * fast path must never take a fault). */
-		for (size_t off = 0; off < len; off += eal_mem.page_sz)
-			(void)*(volatile char *)((char *)s->ms.va + off);
-	}
-	s->extents = calloc(1, sizeof(*s->extents));
-	if (s->extents == NULL) {
-		seg_unmap(s);
-		return -ENOMEM;
-	}
-	s->extents->len = len;
-	ret = eal_seg_assign_iova(s);
 	if (ret == 0)
 		ret = table_insert(s);
-	if (ret < 0) {
-		seg_unmap(s);
-		return ret;
-	}
+	if (ret < 0)
+		goto unmap;
+	s->extents->len = len;
 	eal_mem.reserved_bytes += len;
-	for (nb_cbs = 0; nb_cbs < eal_mem.nb_cbs; nb_cbs++) {
-		ret = eal_mem.cbs[nb_cbs].cb(SL_MEM_EVENT_ALLOC, &s->ms, eal_mem.cbs[nb_cbs].arg);
-		if (ret < 0) {
-			SL_LOG(ERR, EAL, "new DMA segment refused by %s: %s", eal_mem.cbs[nb_cbs].name,
-			       strerror(-ret));
-			notify_free(s, nb_cbs);
-			table_remove(s);
-			eal_mem.reserved_bytes -= len;
-			seg_unmap(s);
-			return ret;
-		}
-	}
+	ret = seg_announce(s);
+	if (ret < 0)
+		goto unlist;
 	SL_LOG(DEBUG, EAL, "segment %p: %zu kB of %zu kB pages on node %d, IOVA 0x%" PRIx64 "%s",
 	       s->ms.va, len / 1024, eal_mem.page_sz / 1024, socket, s->ms.iova,
 	       s->ms.iova_contig ? "" : " (per page)");
 	*out = s;
 	return 0;
+unlist:
+	table_remove(s);
+	eal_mem.reserved_bytes -= len;
+unmap:
+	seg_unmap(s);
+	return ret;
 }
