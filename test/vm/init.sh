@@ -14,6 +14,7 @@
 #   sluice.hugepages=N    2 MiB hugepages to reserve (default 256)
 #   sluice.keep=D1,D2     host dirs under /tmp or /run to keep visible (source, build)
 #   sluice.vfio=BDF,...   PCI devices to bind to vfio-pci before the script
+#   sluice.uio=BDF,...    PCI devices to bind to uio_pci_generic before the script
 #   sluice.nomods=M,...   modules of /modules/order not to load (e.g. e1000)
 # Console markers the host waits for: "SLUICE-GUEST-EXIT <status>" when the
 # script has finished, "SLUICE-INIT-ERROR <reason>" when the guest could not
@@ -33,7 +34,7 @@ mount -t proc proc /proc || fatal "mount /proc failed"
 mount -t sysfs sysfs /sys || fatal "mount /sys failed"
 mount -t devtmpfs devtmpfs /dev || fatal "mount devtmpfs on /dev failed"
 
-script= args64= env64= results= hugepages=256 vfio= nomods= keep=
+script= args64= env64= results= hugepages=256 vfio= uio= nomods= keep=
 for word in $(cat /proc/cmdline); do
 	case "$word" in
 	sluice.script=*) script=${word#*=} ;;
@@ -42,6 +43,7 @@ for word in $(cat /proc/cmdline); do
 	sluice.results=*) results=${word#*=} ;;
 	sluice.hugepages=*) hugepages=${word#*=} ;;
 	sluice.vfio=*) vfio=${word#*=} ;;
+	sluice.uio=*) uio=${word#*=} ;;
 	sluice.nomods=*) nomods=${word#*=} ;;
 	sluice.keep=*) keep=${word#*=} ;;
 	esac
@@ -97,16 +99,18 @@ fi
 
 # Binding here rather than in each guest script keeps driver tests short.
 # driver_override makes vfio-pci accept a device it has no ID table entry for.
-if [ -n "$vfio" ]; then
-	for bdf in $(echo "$vfio" | tr , ' '); do
+bind_to() {	# driver, BDF list
+	for bdf in $(echo "$2" | tr , ' '); do
 		dev=/sys/bus/pci/devices/$bdf
-		[ -d "$dev" ] || fatal "sluice.vfio: no PCI device $bdf in the guest"
+		[ -d "$dev" ] || fatal "binding to $1: no PCI device $bdf in the guest"
 		[ -e "$dev/driver" ] && echo "$bdf" > "$dev/driver/unbind"
-		echo vfio-pci > "$dev/driver_override"
-		echo "$bdf" > /sys/bus/pci/drivers/vfio-pci/bind ||
-			fatal "sluice.vfio: binding $bdf to vfio-pci failed"
+		echo "$1" > "$dev/driver_override"
+		echo "$bdf" > "/sys/bus/pci/drivers/$1/bind" ||
+			fatal "binding $bdf to $1 failed"
 	done
-fi
+}
+[ -n "$vfio" ] && bind_to vfio-pci "$vfio"
+[ -n "$uio" ] && bind_to uio_pci_generic "$uio"
 
 if [ -z "$script" ]; then
 	echo "sluice-init: no sluice.script: shell on the console, host root in /host (exit powers off)"

@@ -33,13 +33,13 @@ BUSYBOX_CANDIDATES = ('/bin/busybox', '/usr/bin/busybox', '/sbin/busybox')
 # named explicitly. 9p + 9pnet_virtio carry the host-root and results shares;
 # virtio_pci is both their transport and the virtio-net NIC's.
 GUEST_MODULES = (
-    'vfio_iommu_type1', 'vfio-pci',
+    'vfio_iommu_type1', 'vfio-pci', 'uio_pci_generic',
     'virtio_pci', '9pnet_virtio', '9p',
-    'e1000', 'virtio_net',
+    'e1000', 'e1000e', 'vmxnet3', 'virtio_net',
 )
 
 # Bump when the archive layout changes, so stale caches are rebuilt.
-LAYOUT_VERSION = 2
+LAYOUT_VERSION = 3
 
 
 class InitramfsError(Exception):

@@ -50,6 +50,9 @@ ETHERTYPE_TEST = 0x88b5     # IEEE 802 local experimental ethertype 1
 FRAME_MAGIC = b'SLv1'
 MIN_FRAME, MAX_FRAME = 60, 1514   # without FCS, as QEMU's netdevs carry them
 
+# The guest kernel's NIC drivers (kernel_drivers=False leaves them unloaded).
+KERNEL_NIC_MODULES = ('e1000', 'e1000e', 'vmxnet3', 'virtio_net')
+
 # QEMU device and options for each NIC model the tests use.
 NIC_MODELS = {
     'e1000': 'e1000',                    # 82540EM, 8086:100e
@@ -59,6 +62,13 @@ NIC_MODELS = {
     # the vIOMMU like real hardware, and QEMU refuses it on transitional devices.
     'virtio': 'virtio-net-pci,disable-legacy=on,iommu_platform=on',
     'virtio-mq': 'virtio-net-pci,disable-legacy=on,iommu_platform=on,mq=on',
+    # Without VIRTIO_F_ACCESS_PLATFORM (the device DMAs to guest-physical
+    # addresses): what a guest without a vIOMMU, driven through UIO, sees.
+    'virtio-noplat': 'virtio-net-pci,disable-legacy=on',
+    # Transitional (0.9.5 legacy I/O BAR plus the modern capabilities), 1af4:1000.
+    'virtio-transitional': 'virtio-net-pci,disable-legacy=off',
+    'e1000e': 'e1000e',                  # 82574L, 8086:10d3
+    'vmxnet3': 'vmxnet3',                # 15ad:07b0
 }
 
 
@@ -650,9 +660,11 @@ class Guest:
 
     def __init__(self, nics, name='guest', memory=2048, smp=2, hugepages=256,
                  kernel_args=(), results_dir=None, vfio=(), kernel_drivers=True,
-                 env=None, accel=None, verbose=True):
+                 env=None, accel=None, verbose=True, iommu=True, uio=()):
         """vfio: indexes of NICs the guest binds to vfio-pci before the script
-        runs. kernel_drivers=False: e1000/virtio_net are not loaded, so NICs
+        runs. iommu=False: no virtual IOMMU (no IOMMU groups: vfio-pci cannot
+        bind), as in most cloud and default libvirt guests. uio: indexes of
+        NICs bound to uio_pci_generic before the script runs. kernel_drivers=False: e1000/virtio_net are not loaded, so NICs
         stay unbound. accel: 'tcg' (default) or 'kvm' (also SLUICE_VM_ACCEL),
         KVM does not boot on every host. results_dir: host directory shared
         writable with the guest (emptied first); default
@@ -668,6 +680,10 @@ class Guest:
         self.hugepages = hugepages
         self.kernel_args = list(kernel_args)
         self.vfio = list(vfio)
+        self.iommu = iommu
+        self.uio = list(uio)
+        if self.vfio and not iommu:
+            raise ValueError('vfio-pci needs the virtual IOMMU: use uio= with iommu=False')
         self.kernel_drivers = kernel_drivers
         self.env = dict(env or {})
         self.accel = accel or os.environ.get('SLUICE_VM_ACCEL', 'tcg')
@@ -735,7 +751,8 @@ class Guest:
         }
         env.update(self.env)
         env_sh = ''.join('export %s=%s\n' % (k, shlex.quote(str(v))) for k, v in env.items())
-        cmdline = ['console=ttyS0', 'intel_iommu=on', 'panic=-1', 'loglevel=4',
+        cmdline = ['console=ttyS0', 'intel_iommu=on' if self.iommu else 'intel_iommu=off',
+                   'panic=-1', 'loglevel=4',
                    'sluice.script=' + script,
                    'sluice.results=' + self.results_dir,
                    'sluice.hugepages=%d' % self.hugepages,
@@ -747,8 +764,10 @@ class Guest:
             cmdline.append('sluice.keep=' + ','.join(keep))
         if self.vfio:
             cmdline.append('sluice.vfio=' + ','.join(self.nics[i].pci for i in self.vfio))
+        if self.uio:
+            cmdline.append('sluice.uio=' + ','.join(self.nics[i].pci for i in self.uio))
         if not self.kernel_drivers:
-            cmdline.append('sluice.nomods=e1000,virtio_net')
+            cmdline.append('sluice.nomods=' + ','.join(KERNEL_NIC_MODULES))
         # Under TCG on a loaded host the kernel's check that the timer
         # interrupt comes through the remapped IO-APIC can time out and panic
         # the boot ("timer doesn't work through Interrupt-remapped IO-APIC");
@@ -768,7 +787,7 @@ class Guest:
                 '-machine', 'q35,kernel-irqchip=split', *accel,
                 '-m', str(self.memory), '-smp', str(self.smp),
                 # intremap needs the split irqchip; DMA remapping is what VFIO needs.
-                '-device', 'intel-iommu,intremap=on',
+                *(['-device', 'intel-iommu,intremap=on'] if self.iommu else []),
                 '-kernel', kernel, '-initrd', initrd, '-append', cmdline,
                 '-serial', 'stdio',
                 '-monitor', 'unix:%s,server=on,wait=off' % mon_path,
