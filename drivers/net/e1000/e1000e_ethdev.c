@@ -130,11 +130,17 @@ static int e1000e_stats_get(struct sl_eth_dev *dev, struct sl_eth_stats *st)
 		st->q_ibytes[q] = rxq->bytes;
 		st->q_errors[q] = rxq->errors;
 	}
+	/* Transmitted octets from the queues, not GOTC: QEMU 7.2 counts TX
+	 * octets without the FCS (e1000e_on_tx_done_update_stats) where the
+	 * silicon and QEMU's 8254x include it, so no FCS correction is right
+	 * for both; the frames the driver handed over are. */
+	st->obytes = 0;
 	for (q = 0; q < dev->data->nb_tx_queues; q++) {
 		const struct e1000_tx_queue *txq = dev->data->tx_queues[q];
 
 		if (txq == NULL)
 			continue;
+		st->obytes += txq->bytes;
 		st->oerrors += txq->errors;
 		st->q_opackets[q] = txq->packets;
 		st->q_obytes[q] = txq->bytes;
@@ -465,18 +471,21 @@ static void e1000e_tx_start(volatile uint8_t *hw, struct e1000_tx_queue *txq)
 	e1000_write(hw, E1000E_TARC(q), e1000_read(hw, E1000E_TARC(q)) | E1000E_TARC_ENABLE);
 }
 
-/* MRQC, the redirection table (entry i to queue i % nb_rxq) and the key:
- * RSS when asked for, the hash alone when only RSS_HASH is. */
+/* MRQC, the redirection table (entry i to queue i % nb_rxq) and the key.
+ * With mq_mode RSS: the hash types asked for. With more than one queue
+ * and mq_mode NONE: the driver's default spread (every type, default or
+ * given key), so that a queue per lcore carries traffic. With one queue
+ * and only RSS_HASH asked for: the hash without spreading. */
 static void e1000e_rss_start(struct sl_eth_dev *dev, volatile uint8_t *hw, bool rss)
 {
 	const struct sl_eth_rss_conf *rc = &dev->data->dev_conf.rx_adv_conf.rss_conf;
 	const uint8_t *key = rc->rss_key != NULL ? rc->rss_key : e1000e_default_rss_key;
-	uint16_t nb_rxq = rss && dev->data->dev_conf.rxmode.mq_mode == SL_ETH_MQ_RX_RSS
-				  ? dev->data->nb_rx_queues : 1;
+	uint16_t nb_rxq = dev->data->nb_rx_queues ? dev->data->nb_rx_queues : 1;
 	uint32_t mrqc = E1000E_MRQC_RSS;
 	uint64_t hf = dev->data->dev_conf.rxmode.mq_mode == SL_ETH_MQ_RX_RSS
-			      ? rc->rss_hf : SL_ETH_RSS_IP | SL_ETH_RSS_NONFRAG_IPV4_TCP |
-						     SL_ETH_RSS_NONFRAG_IPV6_TCP;
+			      ? rc->rss_hf
+			      : SL_ETH_RSS_IP | SL_ETH_RSS_NONFRAG_IPV4_TCP |
+					SL_ETH_RSS_NONFRAG_IPV6_TCP;
 	unsigned i, j;
 
 	if (!rss) {
@@ -523,8 +532,9 @@ static int e1000e_rx_start(struct sl_eth_dev *dev, volatile uint8_t *hw)
 	const struct sl_eth_conf *conf = &dev->data->dev_conf;
 	uint32_t mtu = dev->data->mtu ? dev->data->mtu : SL_ETHER_MTU;
 	uint32_t max_frame = mtu + SL_ETHER_HDR_LEN + SL_ETHER_VLAN_HDR_LEN;
-	bool rss = conf->rxmode.mq_mode == SL_ETH_MQ_RX_RSS ||
-		   (conf->rxmode.offloads & SL_ETH_RX_OFFLOAD_RSS_HASH);
+	bool hash = conf->rxmode.mq_mode == SL_ETH_MQ_RX_RSS ||
+		    (conf->rxmode.offloads & SL_ETH_RX_OFFLOAD_RSS_HASH);
+	bool rss = hash || dev->data->nb_rx_queues > 1;
 	uint32_t rctl = 0, rxcsum = 0;
 	uint16_t q, buf_len = 0;
 
@@ -545,7 +555,7 @@ static int e1000e_rx_start(struct sl_eth_dev *dev, volatile uint8_t *hw)
 		struct e1000e_rx_queue *rxq = dev->data->rx_queues[q];
 
 		rxq->buf_len = buf_len;
-		rxq->rss = rss;
+		rxq->rss = hash;
 		if (max_frame > buf_len && !rxq->scatter) {
 			SL_LOG(ERR, E1000E,
 			       "port %u: frames of up to %u bytes (MTU %u) do not fit the %u-byte "

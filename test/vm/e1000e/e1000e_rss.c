@@ -59,13 +59,18 @@ static void record(struct record *r, uint16_t q, const struct sl_mbuf *m)
 		memcpy(r->tail, tail, sizeof(r->tail));
 }
 
+/* Under path.tmp, renamed when complete: the host never reads half a
+ * file over 9p. */
 static int write_log(const char *path, const struct record *recs, unsigned n)
 {
-	FILE *f = fopen(path, "w");
+	char tmp[4096];
+	FILE *f;
 	unsigned i, j;
 
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
 	if (f == NULL) {
-		perror(path);
+		perror(tmp);
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
@@ -75,7 +80,11 @@ static int write_log(const char *path, const struct record *recs, unsigned n)
 			fprintf(f, "%02x", recs[i].tail[j]);
 		fputc('\n', f);
 	}
-	return fclose(f);
+	if (fclose(f) != 0 || rename(tmp, path) != 0) {
+		perror(path);
+		return -1;
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
