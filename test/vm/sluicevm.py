@@ -385,16 +385,18 @@ class _PortBase:
     def recv_frames(self, count, timeout=10.0, ethertype=ETHERTYPE_TEST, idle=None):
         """Up to count frames of the given ethertype (None: any), waiting at
         most timeout seconds overall and, if idle is set, at most idle seconds
-        after the last frame (before the first one only timeout applies: a
-        slow boot on a loaded host is not an idle link). Others (e.g. the
-        guest kernel's IPv6 noise) are counted in self.foreign."""
+        without a frame (counted from the call until the first one arrives,
+        so a caller waiting on a guest that is still booting leaves idle
+        out). Others (e.g. the guest kernel's IPv6 noise) are counted in
+        self.foreign."""
         out = []
         deadline = time.monotonic() + timeout
-        last = first = None
+        last = time.monotonic()
+        first = None
         while len(out) < count:
             now = time.monotonic()
             wait = deadline - now
-            if idle is not None and first is not None:
+            if idle is not None:
                 wait = min(wait, last + idle - now)
             if wait <= 0:
                 break
