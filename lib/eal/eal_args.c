@@ -59,8 +59,10 @@ void sl_eal_usage(const char *prog)
 	       "                      (without it: hugepages grow as needed, --no-huge up\n"
 	       "                      to half of RAM)\n"
 	       "                        e.g. -m 512, -m 2G\n"
-	       "  --iova-mode va|pa   addresses devices see: va (the default: allocated inside\n"
-	       "                      the IOMMU's ranges) or pa (host physical: root, warns)\n"
+	       "  --iova-mode MODE    addresses devices see: auto (the default: pa when a\n"
+	       "                      device has no IOMMU, i.e. is on uio_pci_generic, else\n"
+	       "                      va), va (allocated inside the IOMMU's ranges) or pa\n"
+	       "                      (host physical: root, warns)\n"
 	       "                        e.g. --iova-mode va\n"
 	       "  --log-level LEVEL   emerg alert crit err warning notice info debug, or 1-8\n"
 	       "                        e.g. --log-level debug\n"
@@ -279,12 +281,14 @@ int eal_parse_args(struct eal_config *cfg, int argc, char **argv)
 			}
 			break;
 		case OPT_IOVA_MODE:
-			if (strcmp(optarg, "va") == 0) {
+			if (strcmp(optarg, "auto") == 0) {
+				cfg->iova_mode = SL_IOVA_MODE_DC;
+			} else if (strcmp(optarg, "va") == 0) {
 				cfg->iova_mode = SL_IOVA_MODE_VA;
 			} else if (strcmp(optarg, "pa") == 0) {
 				cfg->iova_mode = SL_IOVA_MODE_PA;
 			} else {
-				SL_LOG(ERR, EAL, "--iova-mode '%s' is not a mode: use va or pa (see -h)",
+				SL_LOG(ERR, EAL, "--iova-mode '%s' is not a mode: use auto, va or pa (see -h)",
 				       optarg);
 				ret = -EINVAL;
 			}

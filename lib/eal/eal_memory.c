@@ -171,12 +171,18 @@ int eal_memory_init(const struct eal_config *cfg, int socket)
 	}
 	if (eal_mem.iova_mode == SL_IOVA_MODE_PA && !eal_mem.pagemap_ok) {
 		pthread_mutex_unlock(&eal_mem.lock);
-		SL_LOG(ERR, EAL, "--iova-mode pa needs physical addresses from /proc/self/pagemap, "
-				 "which only root (CAP_SYS_ADMIN) can read: run as root or use "
-				 "--iova-mode va");
+		if (cfg->iova_auto)
+			SL_LOG(ERR, EAL, "a device without an IOMMU needs physical addresses, from "
+					 "/proc/self/pagemap, which only root (CAP_SYS_ADMIN) can read: "
+					 "run as root, or bind the device to vfio-pci behind an IOMMU");
+		else
+			SL_LOG(ERR, EAL, "--iova-mode pa needs physical addresses from "
+					 "/proc/self/pagemap, which only root (CAP_SYS_ADMIN) can read: "
+					 "run as root or use --iova-mode va");
 		return -EPERM;
 	}
-	if (eal_mem.iova_mode == SL_IOVA_MODE_PA)
+	/* auto already said why, naming the device (eal.c) */
+	if (eal_mem.iova_mode == SL_IOVA_MODE_PA && !cfg->iova_auto)
 		SL_LOG(WARNING, EAL, "--iova-mode pa: DMA addresses are host physical addresses; the "
 				     "default (va: IOMMU-allocated IOVAs) needs no pagemap access and "
 				     "keeps the physical layout out of every packet buffer");
