@@ -5,7 +5,6 @@
  * are plain files here, /dev/uioN too), and the IOVA allocator as pure
  * functions. VFIO itself needs a guest with an IOMMU: test/vm covers it. */
 #include <check.h>
-#include <stdarg.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -362,23 +361,19 @@ END_TEST
 
 /* ---- the EAL hook, through sl_eal_init --------------------------------------- */
 
-/* sl_eal_init on --no-huge -l 0 plus up to 6 more arguments (NULL-ended),
- * its log captured. */
-static int eal_init_captured(const char *first, ...)
+/* sl_eal_init on --no-huge -l 0 plus the NULL-ended args (up to 7), its
+ * log captured. */
+static int eal_init_captured(const char *const *args)
 {
 	char *argv[12];
-	const char *a;
 	int argc = 0, ret;
-	va_list ap;
 
 	argv[argc++] = (char *)"test_pci";
 	argv[argc++] = (char *)"--no-huge";
 	argv[argc++] = (char *)"-l";
 	argv[argc++] = (char *)"0";
-	va_start(ap, first);
-	for (a = first; a != NULL && argc < (int)SL_DIM(argv) - 1; a = va_arg(ap, const char *))
-		argv[argc++] = (char *)a;
-	va_end(ap);
+	for (; *args != NULL && argc < (int)SL_DIM(argv) - 1; args++)
+		argv[argc++] = (char *)*args;
 	argv[argc] = NULL;
 	sl_test_capture_begin(false);
 	ret = sl_eal_init(argc, argv);
@@ -400,7 +395,7 @@ START_TEST(eal_allowed_device_on_kernel_driver_fails)
 	int ret;
 
 	fake_sysfs_no_vfio();
-	ret = eal_init_captured("-a", "00:03.0", NULL);
+	ret = eal_init_captured((const char *[]){ "-a", "00:03.0", NULL });
 	ck_assert_int_lt(ret, 0);
 	ck_assert_msg(strstr(sl_test_captured, "0000:00:03.0 is bound to e1000 (kernel driver), not "
 				       "vfio-pci: run usertools/sl-devbind --bind vfio-pci "
@@ -416,7 +411,7 @@ START_TEST(eal_skips_kernel_bound_device)
 	int ret;
 
 	fake_sysfs_no_vfio();
-	ret = eal_init_captured("--log-level", "notice", NULL);
+	ret = eal_init_captured((const char *[]){ "--log-level", "notice", NULL });
 	ck_assert_msg(ret >= 0, "sl_eal_init failed: %s", sl_test_captured);
 	ck_assert_ptr_nonnull(strstr(sl_test_captured, "0000:00:03.0 (8086:100e, net_fake) skipped"));
 	ck_assert_int_eq(fake_probed, 0);
@@ -433,7 +428,7 @@ START_TEST(eal_allowed_device_missing)
 	int ret;
 
 	fake_sysfs_no_vfio();
-	ret = eal_init_captured("-a", "0000:00:09.0", NULL);
+	ret = eal_init_captured((const char *[]){ "-a", "0000:00:09.0", NULL });
 	ck_assert_int_eq(ret, -ENODEV);
 	ck_assert_ptr_nonnull(strstr(sl_test_captured, "-a 0000:00:09.0: no such PCI device"));
 	fake_sysfs_remove();
@@ -446,7 +441,7 @@ START_TEST(eal_no_pci_skips_scan)
 
 	/* a root that does not exist: with --no-pci it is never read */
 	setenv("SL_SYSFS_ROOT", "/nonexistent/sl_test_pci", 1);
-	ret = eal_init_captured("--no-pci", NULL, NULL);
+	ret = eal_init_captured((const char *[]){ "--no-pci", NULL });
 	ck_assert_msg(ret >= 0, "sl_eal_init failed: %s", sl_test_captured);
 	ck_assert_ptr_null(sl_pci_device_next(NULL));
 	sl_eal_cleanup();
@@ -464,7 +459,7 @@ START_TEST(eal_vfio_missing_message)
 	}
 	fake_sysfs_create();
 	fake_device("0000:00:04.0", "0x8086\n", "0x100e\n", "0\n", "vfio-pci", 4);
-	ret = eal_init_captured(NULL);
+	ret = eal_init_captured((const char *[]){ NULL });
 	ck_assert_int_eq(ret, -ENOENT);
 	/* fake class/iommu is empty: the message points at the kernel command line */
 	ck_assert_msg(strstr(sl_test_captured, "/dev/vfio/vfio is missing and no IOMMU is active") != NULL &&
@@ -687,7 +682,7 @@ START_TEST(uio_needs_pa_mode)
 	int ret;
 
 	fake_sysfs_uio(1);
-	ret = eal_init_captured("-a", UIO_BDF, "--iova-mode", "va", NULL);
+	ret = eal_init_captured((const char *[]){ "-a", UIO_BDF, "--iova-mode", "va", NULL });
 	ck_assert_int_lt(ret, 0);
 	ck_assert_msg(strstr(sl_test_captured, UIO_BDF " is on uio_pci_generic (no IOMMU): its DMA "
 					       "addresses are physical, but --iova-mode va was "
@@ -706,7 +701,8 @@ START_TEST(uio_refuses_no_huge)
 
 	fake_sysfs_uio(1);
 	/* _i == 0: --iova-mode pa given; 1: auto, which must choose pa */
-	ret = _i == 0 ? eal_init_captured("--iova-mode", "pa", NULL) : eal_init_captured(NULL);
+	ret = _i == 0 ? eal_init_captured((const char *[]){ "--iova-mode", "pa", NULL })
+		      : eal_init_captured((const char *[]){ NULL });
 	if (ret < 0 && strstr(sl_test_captured, "uio_pci_generic") == NULL) {
 		fprintf(stderr, "no physical addresses here (not root?): --no-huge refusal not "
 				"tested (%s)\n", sl_test_captured);

@@ -20,7 +20,7 @@
 
 #define PROG "e1000e_rss"
 #define BURST 32
-#define NB_QUEUES 2
+#define NB_QUEUES 2u
 #define MAX_RECORDS 65536
 
 struct record {
@@ -101,7 +101,7 @@ int main(int argc, char **argv)
 	uint8_t key[40];
 	struct sl_eth_conf conf;
 	struct fwd_port_conf pconf = { .nb_queues = NB_QUEUES, .conf = &conf, .promisc = true };
-	struct record *recs = calloc(MAX_RECORDS, sizeof(*recs));
+	struct record *recs;
 	struct sl_mbuf *pkts[BURST];
 	struct sl_mempool *mp;
 	struct fwd_clock clock;
@@ -111,6 +111,7 @@ int main(int argc, char **argv)
 	ret = fwd_init(PROG, argc, argv, opts, SL_DIM(opts));
 	if (ret != 0)
 		return ret;
+	recs = calloc(MAX_RECORDS, sizeof(*recs));
 	if (recs == NULL || parse_key(key_hex, key, sizeof(key)) < 0 ||
 	    fwd_ports_available(PROG, 1, 1, false) == 0)
 		goto fail;
