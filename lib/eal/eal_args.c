@@ -213,6 +213,89 @@ static int takes_no_argument(const char *arg)
 	return 0;
 }
 
+static int parse_iova_mode(struct eal_config *cfg, const char *arg)
+{
+	if (strcmp(arg, "auto") == 0)
+		cfg->iova_mode = SL_IOVA_MODE_DC;
+	else if (strcmp(arg, "va") == 0)
+		cfg->iova_mode = SL_IOVA_MODE_VA;
+	else if (strcmp(arg, "pa") == 0)
+		cfg->iova_mode = SL_IOVA_MODE_PA;
+	else {
+		SL_LOG(ERR, EAL, "--iova-mode '%s' is not a mode: use auto, va or pa (see -h)", arg);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int report_bad_option(int opt, char **argv)
+{
+	const char *word = argv[optind - 1];
+
+	if (opt == ':')
+		SL_LOG(ERR, EAL, "option %s needs an argument (see -h for usage)", word);
+	else if (takes_no_argument(word))
+		SL_LOG(ERR, EAL, "EAL option %s takes no argument (see -h for usage)", word);
+	else if (optopt != 0 && optopt < 256 && word[1] != '-')
+		SL_LOG(ERR, EAL, "unknown EAL option -%c (see -h for usage; application "
+				 "options go after --)", optopt);
+	else
+		SL_LOG(ERR, EAL, "unknown or ambiguous EAL option %s (see -h for usage; "
+				 "application options go after --)", word);
+	return -EINVAL;
+}
+
+/* One option getopt returned; the lcore list is kept for after the scan,
+ * when every option is known. */
+static int apply_option(struct eal_config *cfg, int opt, char **argv, const char **lcore_arg)
+{
+	switch (opt) {
+	case 'l':
+		*lcore_arg = optarg;
+		return 0;
+	case 'm':
+		return parse_mem_mb(cfg, optarg);
+	case 'a':
+		if (optarg[0] == '\0') {
+			SL_LOG(ERR, EAL, "-a needs a PCI address, e.g. -a 0000:00:03.0 (see -h)");
+			return -EINVAL;
+		}
+		return push_string(&cfg->pci_allow, &cfg->nb_pci_allow, optarg);
+	case 'h':
+		cfg->help = 1;
+		return 0;
+	case OPT_NO_HUGE:
+		cfg->no_huge = 1;
+		return 0;
+	case OPT_NO_PCI:
+		cfg->no_pci = 1;
+		return 0;
+	case OPT_LOG_LEVEL:
+		cfg->log_level = sl_log_level_parse(optarg);
+		if (cfg->log_level >= 0)
+			return 0;
+		SL_LOG(ERR, EAL,
+		       "--log-level '%s' is not a level: use one of emerg alert crit err "
+		       "warning notice info debug, or 1-8 (see -h)",
+		       optarg);
+		return -EINVAL;
+	case OPT_VDEV:
+		if (optarg[0] == '\0' || optarg[0] == ',') {
+			SL_LOG(ERR, EAL, "--vdev needs a device name first, e.g. --vdev net_null0 (see -h)");
+			return -EINVAL;
+		}
+		return push_string(&cfg->vdevs, &cfg->nb_vdevs, optarg);
+	case OPT_IOVA_MODE:
+		return parse_iova_mode(cfg, optarg);
+	case OPT_FILE_PREFIX:
+		free(cfg->file_prefix);
+		cfg->file_prefix = strdup(optarg);
+		return cfg->file_prefix == NULL ? -ENOMEM : 0;
+	default: /* ':' or '?' */
+		return report_bad_option(opt, argv);
+	}
+}
+
 int eal_parse_args(struct eal_config *cfg, int argc, char **argv)
 {
 	const char *prog = (argc > 0 && argv != NULL && argv[0] != NULL) ? argv[0] : "app";
@@ -236,88 +319,8 @@ int eal_parse_args(struct eal_config *cfg, int argc, char **argv)
 	 * sl_eal_init, or the application's own getopt before us). */
 	optind = 0;
 	opterr = 0;
-	while (ret == 0 && (opt = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
-		switch (opt) {
-		case 'l':
-			lcore_arg = optarg;
-			break;
-		case 'm':
-			ret = parse_mem_mb(cfg, optarg);
-			break;
-		case 'a':
-			if (optarg[0] == '\0') {
-				SL_LOG(ERR, EAL, "-a needs a PCI address, e.g. -a 0000:00:03.0 (see -h)");
-				ret = -EINVAL;
-			} else {
-				ret = push_string(&cfg->pci_allow, &cfg->nb_pci_allow, optarg);
-			}
-			break;
-		case 'h':
-			cfg->help = 1;
-			break;
-		case OPT_NO_HUGE:
-			cfg->no_huge = 1;
-			break;
-		case OPT_NO_PCI:
-			cfg->no_pci = 1;
-			break;
-		case OPT_LOG_LEVEL:
-			cfg->log_level = sl_log_level_parse(optarg);
-			if (cfg->log_level < 0) {
-				SL_LOG(ERR, EAL,
-				       "--log-level '%s' is not a level: use one of emerg alert crit err "
-				       "warning notice info debug, or 1-8 (see -h)",
-				       optarg);
-				ret = -EINVAL;
-			}
-			break;
-		case OPT_VDEV:
-			if (optarg[0] == '\0' || optarg[0] == ',') {
-				SL_LOG(ERR, EAL,
-				       "--vdev needs a device name first, e.g. --vdev net_null0 (see -h)");
-				ret = -EINVAL;
-			} else {
-				ret = push_string(&cfg->vdevs, &cfg->nb_vdevs, optarg);
-			}
-			break;
-		case OPT_IOVA_MODE:
-			if (strcmp(optarg, "auto") == 0) {
-				cfg->iova_mode = SL_IOVA_MODE_DC;
-			} else if (strcmp(optarg, "va") == 0) {
-				cfg->iova_mode = SL_IOVA_MODE_VA;
-			} else if (strcmp(optarg, "pa") == 0) {
-				cfg->iova_mode = SL_IOVA_MODE_PA;
-			} else {
-				SL_LOG(ERR, EAL, "--iova-mode '%s' is not a mode: use auto, va or pa (see -h)",
-				       optarg);
-				ret = -EINVAL;
-			}
-			break;
-		case OPT_FILE_PREFIX:
-			free(cfg->file_prefix);
-			cfg->file_prefix = strdup(optarg);
-			if (cfg->file_prefix == NULL)
-				ret = -ENOMEM;
-			break;
-		case ':':
-			SL_LOG(ERR, EAL, "option %s needs an argument (see -h for usage)",
-			       argv[optind - 1]);
-			ret = -EINVAL;
-			break;
-		default: /* '?' */
-			if (takes_no_argument(argv[optind - 1]))
-				SL_LOG(ERR, EAL, "EAL option %s takes no argument (see -h for usage)",
-				       argv[optind - 1]);
-			else if (optopt != 0 && optopt < 256 && argv[optind - 1][1] != '-')
-				SL_LOG(ERR, EAL, "unknown EAL option -%c (see -h for usage; application "
-						 "options go after --)", optopt);
-			else
-				SL_LOG(ERR, EAL, "unknown or ambiguous EAL option %s (see -h for usage; "
-						 "application options go after --)", argv[optind - 1]);
-			ret = -EINVAL;
-			break;
-		}
-	}
+	while (ret == 0 && (opt = getopt_long(argc, argv, short_options, long_options, NULL)) != -1)
+		ret = apply_option(cfg, opt, argv, &lcore_arg);
 	/* optind now points past "--" (getopt consumed it) or at the first
 	 * non-option. As in DPDK, the program name is copied into the last
 	 * consumed slot so that after argv += ret the application's argv[0] is

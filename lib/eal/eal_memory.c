@@ -142,20 +142,9 @@ void sl_mem_set_iova_allocator(sl_iova_alloc_t alloc, sl_iova_free_t free_fn, vo
 
 /* ---- init / fini --------------------------------------------------------- */
 
-int eal_memory_init(const struct eal_config *cfg, int socket)
+/* Page size and address mode; called with eal_mem.lock held. */
+static int mem_mode_check(const struct eal_config *cfg)
 {
-	struct eal_seg *s;
-	char what[64];
-	int ret;
-
-	pthread_mutex_lock(&eal_mem.lock);
-	eal_mem.no_huge = cfg->no_huge;
-	eal_mem.iova_mode = cfg->iova_mode;
-	eal_mem.cap = cfg->mem_bytes;
-	eal_mem.limit = 0;
-	/* pagemap is only read for --iova-mode pa (see use_pa). */
-	eal_mem.pagemap_ok = eal_mem.iova_mode == SL_IOVA_MODE_PA && eal_pagemap_works();
-	eal_mem.multi_node = numa_available() >= 0 && numa_num_configured_nodes() > 1;
 	if (eal_mem.no_huge) {
 		eal_mem.page_sz = (size_t)sysconf(_SC_PAGESIZE);
 		eal_mem.granule = NOHUGE_GRANULE;
@@ -163,14 +152,12 @@ int eal_memory_init(const struct eal_config *cfg, int socket)
 		eal_mem.page_sz = eal_default_hugepage_size();
 		eal_mem.granule = eal_mem.page_sz;
 		if (eal_mem.page_sz == 0) {
-			pthread_mutex_unlock(&eal_mem.lock);
 			SL_LOG(ERR, EAL, "this kernel has no hugepage support (no Hugepagesize in "
 					 "/proc/meminfo): run with --no-huge");
 			return -ENOTSUP;
 		}
 	}
 	if (eal_mem.iova_mode == SL_IOVA_MODE_PA && !eal_mem.pagemap_ok) {
-		pthread_mutex_unlock(&eal_mem.lock);
 		if (cfg->iova_auto)
 			SL_LOG(ERR, EAL, "a device without an IOMMU needs physical addresses, from "
 					 "/proc/self/pagemap, which only root (CAP_SYS_ADMIN) can read: "
@@ -186,38 +173,65 @@ int eal_memory_init(const struct eal_config *cfg, int socket)
 		SL_LOG(WARNING, EAL, "--iova-mode pa: DMA addresses are host physical addresses; the "
 				     "default (va: IOMMU-allocated IOVAs) needs no pagemap access and "
 				     "keeps the physical layout out of every packet buffer");
-	if (eal_mem.no_huge && eal_mem.cap != 0) {
-		/* fallocate of a memfd has no limit but RAM: a -m beyond what
-		 * the machine has would summon the OOM killer, not an error. */
-		size_t avail = eal_mem_available_bytes();
-		struct rlimit rl;
+	return 0;
+}
 
-		if (avail != 0 && eal_mem.cap > avail) {
-			pthread_mutex_unlock(&eal_mem.lock);
-			SL_LOG(ERR, EAL, "--no-huge -m %zu: only %zu MB of RAM are available "
-					 "(MemAvailable in /proc/meminfo): give a smaller -m",
-			       eal_mem.cap / MB, avail / MB);
-			return -ENOMEM;
-		}
-		/* Without CAP_IPC_LOCK mlock stops at RLIMIT_MEMLOCK: say so
-		 * before the pages are allocated rather than after. */
-		if (!eal_have_capability(CAP_IPC_LOCK) && getrlimit(RLIMIT_MEMLOCK, &rl) == 0 &&
-		    rl.rlim_cur != RLIM_INFINITY && eal_mem.cap > rl.rlim_cur) {
-			pthread_mutex_unlock(&eal_mem.lock);
-			eal_log_memlock_failure(eal_mem.cap, ENOMEM);
-			return -ENOMEM;
-		}
-	}
-	if (eal_mem.cap == 0 && eal_mem.no_huge) {
-		/* Hugepages are bounded by nr_hugepages; locked 4 KiB pages
-		 * only by RAM (root ignores RLIMIT_MEMLOCK): a runaway
-		 * allocation must fail, not summon the OOM killer. */
-		long pages = sysconf(_SC_PHYS_PAGES);
+/* --no-huge memory is bounded by RAM and RLIMIT_MEMLOCK, not by
+ * nr_hugepages; called with eal_mem.lock held. */
+static int nohuge_limits_check(void)
+{
+	struct rlimit rl;
+	size_t avail;
+	long pages;
 
+	if (eal_mem.cap == 0) {
+		/* Locked 4 KiB pages are bounded only by RAM (root ignores
+		 * RLIMIT_MEMLOCK): a runaway allocation must fail, not
+		 * summon the OOM killer. */
+		pages = sysconf(_SC_PHYS_PAGES);
 		if (pages > 0)
 			eal_mem.limit = SL_ALIGN_FLOOR((size_t)pages * (size_t)sysconf(_SC_PAGESIZE) / 2,
 						   eal_mem.page_sz);
+		return 0;
 	}
+	/* fallocate of a memfd has no limit but RAM: a -m beyond what the
+	 * machine has would summon the OOM killer, not an error. */
+	avail = eal_mem_available_bytes();
+	if (avail != 0 && eal_mem.cap > avail) {
+		SL_LOG(ERR, EAL, "--no-huge -m %zu: only %zu MB of RAM are available "
+				 "(MemAvailable in /proc/meminfo): give a smaller -m",
+		       eal_mem.cap / MB, avail / MB);
+		return -ENOMEM;
+	}
+	/* Without CAP_IPC_LOCK mlock stops at RLIMIT_MEMLOCK: say so before
+	 * the pages are allocated rather than after. */
+	if (!eal_have_capability(CAP_IPC_LOCK) && getrlimit(RLIMIT_MEMLOCK, &rl) == 0 &&
+	    rl.rlim_cur != RLIM_INFINITY && eal_mem.cap > rl.rlim_cur) {
+		eal_log_memlock_failure(eal_mem.cap, ENOMEM);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int eal_memory_init(const struct eal_config *cfg, int socket)
+{
+	struct eal_seg *s;
+	char what[64];
+	int ret;
+
+	pthread_mutex_lock(&eal_mem.lock);
+	eal_mem.no_huge = cfg->no_huge;
+	eal_mem.iova_mode = cfg->iova_mode;
+	eal_mem.cap = cfg->mem_bytes;
+	eal_mem.limit = 0;
+	/* pagemap is only read for --iova-mode pa (see use_pa). */
+	eal_mem.pagemap_ok = eal_mem.iova_mode == SL_IOVA_MODE_PA && eal_pagemap_works();
+	eal_mem.multi_node = numa_available() >= 0 && numa_num_configured_nodes() > 1;
+	ret = mem_mode_check(cfg);
+	if (ret == 0 && eal_mem.no_huge)
+		ret = nohuge_limits_check();
+	if (ret < 0)
+		goto out;
 	if (eal_mem.cap != 0) {
 		eal_mem.cap = SL_ALIGN_CEIL(eal_mem.cap, eal_mem.page_sz);
 		eal_mem.limit = eal_mem.cap;
@@ -231,6 +245,7 @@ int eal_memory_init(const struct eal_config *cfg, int socket)
 	ret = eal_seg_create(eal_mem.cap != 0 ? eal_mem.cap : eal_mem.granule, socket, 1, what, &s);
 	if (ret < 0)
 		eal_mem.initialized = 0;
+out:
 	pthread_mutex_unlock(&eal_mem.lock);
 	return ret;
 }

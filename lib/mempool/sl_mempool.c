@@ -230,6 +230,36 @@ static int fill_ring(struct sl_mempool *mp)
 	return 0;
 }
 
+/* The ring is set up in memory of the pool's own, outside the ring
+ * registry, so pool names never collide with ring names. */
+static int pool_ring_create(struct sl_mempool *mp, const char *name, unsigned n, unsigned flags,
+			    int socket)
+{
+	unsigned ring_flags = SL_RING_F_EXACT_SZ;
+	ssize_t ring_bytes;
+	int rc;
+
+	if (flags & SL_MEMPOOL_F_SP_PUT)
+		ring_flags |= SL_RING_F_SP_ENQ;
+	if (flags & SL_MEMPOOL_F_SC_GET)
+		ring_flags |= SL_RING_F_SC_DEQ;
+	ring_bytes = sl_ring_get_memsize_flags(n, ring_flags);
+	if (ring_bytes < 0) {
+		SL_LOG(ERR, MEMPOOL, "mempool %s: no ring can hold %u objects", name, n);
+		return (int)ring_bytes;
+	}
+	mp->ring = ring_mem_alloc((size_t)ring_bytes, socket);
+	if (mp->ring == NULL) {
+		SL_LOG(ERR, MEMPOOL, "mempool %s: out of memory for a ring of %zd bytes: use fewer objects",
+		       name, ring_bytes);
+		return -ENOMEM;
+	}
+	rc = sl_ring_init(mp->ring, name, n, ring_flags);
+	if (rc < 0)
+		SL_LOG(ERR, MEMPOOL, "mempool %s: ring setup failed: %s", name, strerror(-rc));
+	return rc;
+}
+
 struct sl_mempool *sl_mempool_create_ex(const char *name, unsigned n, unsigned elt_size,
 					unsigned cache_size, unsigned priv_size, int socket,
 					unsigned flags, sl_mempool_obj_cb_t *obj_init,
@@ -237,8 +267,7 @@ struct sl_mempool *sl_mempool_create_ex(const char *name, unsigned n, unsigned e
 {
 	struct sl_mempool *mp;
 	size_t priv_bytes = SL_ALIGN_CEIL((size_t)priv_size, (size_t)SL_CACHE_LINE_SIZE);
-	unsigned nb_caches, ring_flags = SL_RING_F_EXACT_SZ;
-	ssize_t ring_bytes;
+	unsigned nb_caches;
 	int rc;
 
 	rc = check_args(name, n, elt_size, cache_size, flags);
@@ -278,30 +307,9 @@ struct sl_mempool *sl_mempool_create_ex(const char *name, unsigned n, unsigned e
 	mp->priv_size = priv_size;
 	mp->socket = socket;
 
-	if (flags & SL_MEMPOOL_F_SP_PUT)
-		ring_flags |= SL_RING_F_SP_ENQ;
-	if (flags & SL_MEMPOOL_F_SC_GET)
-		ring_flags |= SL_RING_F_SC_DEQ;
-	/* The ring is set up in memory of the pool's own, outside the ring
-	 * registry, so pool names never collide with ring names. */
-	ring_bytes = sl_ring_get_memsize_flags(n, ring_flags);
-	if (ring_bytes < 0) {
-		SL_LOG(ERR, MEMPOOL, "mempool %s: no ring can hold %u objects", name, n);
-		rc = (int)ring_bytes;
+	rc = pool_ring_create(mp, name, n, flags, socket);
+	if (rc < 0)
 		goto fail;
-	}
-	mp->ring = ring_mem_alloc((size_t)ring_bytes, socket);
-	if (mp->ring == NULL) {
-		SL_LOG(ERR, MEMPOOL, "mempool %s: out of memory for a ring of %zd bytes: use fewer objects",
-		       name, ring_bytes);
-		rc = -ENOMEM;
-		goto fail;
-	}
-	rc = sl_ring_init(mp->ring, name, n, ring_flags);
-	if (rc < 0) {
-		SL_LOG(ERR, MEMPOOL, "mempool %s: ring setup failed: %s", name, strerror(-rc));
-		goto fail;
-	}
 	rc = populate(mp, obj_init, obj_init_arg);
 	if (rc == 0)
 		rc = fill_ring(mp);
