@@ -48,7 +48,7 @@ void sl_eal_usage(const char *prog)
 	       "                      main lcore (default: every CPU this process may use)\n"
 	       "                        e.g. -l 0-3,6\n"
 	       "  -a, --allow BDF     use only this PCI device (repeatable; default: every\n"
-	       "                      device bound to vfio-pci)\n"
+	       "                      device bound to vfio-pci or uio_pci_generic)\n"
 	       "                        e.g. -a 0000:00:03.0\n"
 	       "  --vdev ARGS         add a virtual device (repeatable)\n"
 	       "                        e.g. --vdev 'net_pcap0,rx_pcap=in.pcap,tx_pcap=out.pcap'\n"

@@ -222,17 +222,45 @@ static void uio_atexit(void)
 			sl_pci_set_bus_master(dev, 0);
 }
 
+/* A device with an IOMMU group on uio_pci_generic: the kernel's DMA API
+ * owns its IOMMU domain. Only an identity domain (iommu=pt, or the group's
+ * type set to identity) lets physical addresses through; any translating
+ * domain (DMA, DMA-FQ) turns every descriptor into an IOMMU fault. */
+static int uio_iommu_check(const struct sl_pci_device *dev)
+{
+	int group = dev->priv->iommu_group;
+	char path[PATH_MAX], type[32] = "";
+	FILE *f;
+
+	if (group < 0)
+		return 0;
+	snprintf(path, sizeof(path), "%s/kernel/iommu_groups/%d/type", sl_pci_sysfs_root(), group);
+	f = fopen(path, "re");
+	if (f != NULL) {
+		if (fgets(type, sizeof(type), f) == NULL)
+			type[0] = '\0';
+		fclose(f);
+		type[strcspn(type, "\n")] = '\0';
+	}
+	if (strcmp(type, "identity") == 0)
+		return 0;
+	SL_LOG(ERR, PCI,
+	       "%s is on uio_pci_generic but its IOMMU group %d translates DMA (type %s), so "
+	       "physical addresses would fault: bind it to vfio-pci (usertools/sl-devbind --bind "
+	       "vfio-pci %s), or make the group pass DMA through (kernel option iommu=pt, or "
+	       "'identity' into %s while no driver is bound)",
+	       dev->name, group, type[0] ? type : "unknown", dev->name, path);
+	return -EPERM;
+}
+
 static int uio_open(struct sl_pci_device *dev)
 {
 	static int atexit_registered;
 	int ret;
 
-	if (dev->priv->iommu_group >= 0)
-		SL_LOG(WARNING, PCI,
-		       "%s is behind an IOMMU (group %d) but bound to uio_pci_generic: its DMA "
-		       "reaches physical addresses only with the IOMMU in passthrough mode "
-		       "(iommu=pt); bind it to vfio-pci instead",
-		       dev->name, dev->priv->iommu_group);
+	ret = uio_iommu_check(dev);
+	if (ret < 0)
+		return ret;
 	ret = uio_fd_open(dev);
 	if (ret == 0)
 		ret = bars_open(dev);

@@ -677,6 +677,47 @@ START_TEST(uio_without_uio_device_refused)
 }
 END_TEST
 
+/* The UIO device behind an IOMMU (group 7 of the given domain type): only
+ * an identity domain lets its physical-address DMA through. _i == 0: DMA
+ * (refused, device untouched), 1: identity (opens). */
+START_TEST(uio_behind_iommu_needs_identity_domain)
+{
+	char dir[PATH_MAX * 2], link[PATH_MAX * 3];
+	struct sl_pci_device *dev;
+	int ret;
+
+	fake_sysfs_uio(1);
+	fmt(dir, sizeof(dir), "%s/kernel", fake_root);
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	fmt(dir, sizeof(dir), "%s/kernel/iommu_groups", fake_root);
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	fmt(dir, sizeof(dir), "%s/kernel/iommu_groups/7", fake_root);
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	write_file(dir, "type", _i == 0 ? "DMA\n" : "identity\n");
+	fmt(link, sizeof(link), "%s/bus/pci/devices/" UIO_BDF "/iommu_group", fake_root);
+	ck_assert_int_eq(symlink("../../../../kernel/iommu_groups/7", link), 0);
+	ck_assert_int_eq(sl_pci_scan(), 1);
+	dev = find(UIO_BDF);
+	sl_test_capture_begin(false);
+	ret = sl_pci_device_open(dev);
+	sl_test_capture_end();
+	if (_i == 1) {
+		ck_assert_int_eq(ret, 0);
+		sl_pci_device_close(dev);
+	} else {
+		ck_assert_int_eq(ret, -EPERM);
+		ck_assert_msg(strstr(sl_test_captured, UIO_BDF " is on uio_pci_generic but its IOMMU "
+						       "group 7 translates DMA (type DMA)") != NULL &&
+				      strstr(sl_test_captured, "--bind vfio-pci " UIO_BDF) != NULL &&
+				      strstr(sl_test_captured, "iommu=pt") != NULL,
+			      "message missing from: %s", sl_test_captured);
+		ck_assert(!sl_pci_device_is_open(dev));
+		ck_assert_uint_eq(uio_command(), UIO_CMD_LEFT_ON);
+	}
+	fake_sysfs_uio_remove();
+}
+END_TEST
+
 START_TEST(uio_needs_pa_mode)
 {
 	int ret;
@@ -958,6 +999,7 @@ static Suite *pci_suite(void)
 	tcase_add_test(tc, uio_close_clears_bus_master);
 	tcase_add_test(tc, uio_without_uio_device_refused);
 	tcase_add_test(tc, uio_needs_pa_mode);
+	tcase_add_loop_test(tc, uio_behind_iommu_needs_identity_domain, 0, 2);
 	tcase_add_loop_test(tc, uio_refuses_no_huge, 0, 2);
 	tcase_add_test(tc, uio_probe_and_cleanup);
 	suite_add_tcase(s, tc);

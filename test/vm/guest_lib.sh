@@ -57,6 +57,12 @@ check_on() {	# DRIVER BDF...: one check per device, naming its vendor:device id
 		check "$_bdf ($(pci_id "$_bdf")) on $_drv" is_on "$_bdf" "$_drv"
 	done
 }
+# BDF: 0 when the command register's Bus Master Enable bit (bit 2) is set:
+# the device can DMA.
+bus_master_on() {
+	_cmd=$(od -An -tu1 -j4 -N1 "/sys/bus/pci/devices/$1/config" | tr -d ' ')
+	[ $((_cmd & 4)) -ne 0 ]
+}
 pci_id() { echo "$(cat "/sys/bus/pci/devices/$1/vendor"):$(cat "/sys/bus/pci/devices/$1/device")"; }
 group_of() { basename "$(readlink "/sys/bus/pci/devices/$1/iommu_group")"; }
 # BDF: its kernel network interface, "" when it has none. virtio_net's hangs
@@ -75,9 +81,9 @@ to_vfio() {	# BDF: from whatever driver it has to vfio-pci (driver_override)
 	echo vfio-pci > "/sys/bus/pci/devices/$1/driver_override"
 	echo "$1" > /sys/bus/pci/drivers/vfio-pci/bind
 }
-to_kernel() {	# BDF DRIVER: from vfio-pci back to a kernel driver
+to_kernel() {	# BDF DRIVER: from vfio-pci or uio_pci_generic back to a kernel driver
 	echo > "/sys/bus/pci/devices/$1/driver_override"
-	echo "$1" > /sys/bus/pci/drivers/vfio-pci/unbind
+	echo "$1" > "/sys/bus/pci/devices/$1/driver/unbind"
 	echo "$1" > "/sys/bus/pci/drivers/$2/bind"
 }
 

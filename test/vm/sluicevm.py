@@ -312,6 +312,44 @@ def check_counters(what, port, want):
                                               ', '.join(bad))
 
 
+def check_l2fwd_macs(got, tx_port, tx_mac, what):
+    """sl-l2fwd rewrites MACs as DPDK's l2fwd: destination
+    02:00:00:00:00:<TX port>, source the TX port's MAC."""
+    want = mac_bytes('02:00:00:00:00:%02x' % tx_port) + mac_bytes(tx_mac)
+    wrong = [i for i, f in enumerate(got) if f[:12] != want]
+    assert not wrong, '%s: %d frames with other MACs, first %s' % (
+        what, len(wrong), got[wrong[0]][:12].hex())
+
+
+def check_l2fwd_counters(g, phase, count, rev):
+    """sl-l2fwd's final statistics (its own per-port counters, DPDK l2fwd's
+    layout) and the 'Port N driver counters' lines (the device's registers)
+    against what the host sent and received: port 0 (NIC0) took count
+    frames and sent rev, port 1 the other way round."""
+    g.wait_for_file('done_' + phase, timeout=120)
+    text = g.read_result('app_%s.log' % phase)
+    final = text[text.rindex('Final statistics'):] if 'Final statistics' in text else ''
+    app = {int(p): (int(tx), int(rx), int(drop)) for p, tx, rx, drop in re.findall(
+        r'Statistics for port (\d+) -+\nPackets sent: +(\d+)\nPackets received: +(\d+)'
+        r'\nPackets dropped: +(\d+)', final)}
+    drv = {int(m[0]): dict(zip(('ipackets', 'opackets', 'imissed', 'ierrors', 'oerrors',
+                                'rx_nombuf'), map(int, m[1:])))
+           for m in re.findall(r'Port (\d+) driver counters: ipackets (\d+) opackets (\d+) '
+                               r'imissed (\d+) ierrors (\d+) oerrors (\d+) rx_nombuf (\d+)', text)}
+    assert set(app) == {0, 1} and set(drv) == {0, 1}, \
+        '%s: no final statistics for ports 0 and 1 in app_%s.log:\n%s' % (phase, phase, text[-2000:])
+    want_app = {0: (rev, count, 0), 1: (count, rev, 0)}
+    assert app == want_app, '%s: sl-l2fwd counters (sent, received, dropped) %s, expected %s' % (
+        phase, app, want_app)
+    for port, (ipackets, opackets) in ((0, (count, rev)), (1, (rev, count))):
+        want = dict(ipackets=ipackets, opackets=opackets, imissed=0, ierrors=0, oerrors=0,
+                    rx_nombuf=0)
+        assert drv[port] == want, '%s: port %d driver counters %s, expected %s' % (
+            phase, port, drv[port], want)
+    log('%s: sl-l2fwd and driver counters match (%d/%d, %d/%d)' % (
+        phase, count, rev, rev, count))
+
+
 def built(*path):
     """The path of a program in the build tree (path relative to it), or
     SkipTest when it is not built."""

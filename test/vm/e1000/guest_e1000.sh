@@ -16,6 +16,8 @@
 #   F  fwd_min on NIC3+NIC4 (the other two device ids);
 #   G  sl-skeleton on NIC0+NIC1, H  sl-l2fwd on NIC0+NIC1 (stopped by SIGINT
 #      once the host has created stop_X; done_X once its log is complete);
+#   M  NIC2 to uio_pci_generic: sl-l2fwd NIC0 (vfio-pci) + NIC2 refused while
+#      NIC2's group translates DMA (M1), forwarding once it is identity (M2);
 #   E  NIC1 back to the kernel's e1000 driver, which transmits 100 frames.
 # Each fwd_min run writes ready_X when forwarding and stats_X.json when the
 # host has created stop_X. Exit status: the number of failed checks.
@@ -93,6 +95,37 @@ run_fwd F "$nic3" "$nic4"
 run_app G "Forwarding 0 <-> 1" 2 "$skeleton" -l 0 -a "$nic0" -a "$nic1" || exit $fails
 run_app H "lcore 0: RX port" 2 "$l2fwd" -l 0 -a "$nic0" -a "$nic1" -- -p 0x3 -q 2 -P -T 0 ||
 	exit $fails
+
+# M: NIC2 on uio_pci_generic beside NIC0 on vfio-pci in one process. Its
+# group's default domain translates (the kernel's DMA API owns it), so
+# physical addresses would fault: refused (M1). With the group switched to
+# an identity domain (what iommu=pt does for all) the two forward (M2),
+# both DMAing to physical addresses (VFIO maps IOVA = PA).
+modprobe uio_pci_generic
+to_uio() {	# BDF
+	echo "$1" > "/sys/bus/pci/devices/$1/driver/unbind"
+	echo uio_pci_generic > "/sys/bus/pci/devices/$1/driver_override"
+	echo "$1" > /sys/bus/pci/drivers/uio_pci_generic/bind
+}
+to_uio "$nic2"
+check "M: $nic2 on uio_pci_generic" is_on "$nic2" uio_pci_generic
+gtype=/sys/kernel/iommu_groups/$(group_of "$nic2")/type
+echo "M: $nic2's group type: $(cat "$gtype")"
+"$l2fwd" -l 0 -a "$nic0" -a "$nic2" -- -p 0x3 > "$R/app_M1.log" 2>&1
+rc=$?
+cat "$R/app_M1.log"
+check "M1: sl-l2fwd with $nic2 on uio_pci_generic behind the vIOMMU fails (exit $rc)" \
+	test $rc -ne 0 -a $rc -lt 128
+check "M1: one line says to bind it to vfio-pci or pass DMA through" test "$(grep -c \
+	"$nic2 is on uio_pci_generic but its IOMMU group [0-9]* translates DMA.*--bind vfio-pci $nic2.*iommu=pt" \
+	"$R/app_M1.log")" = 1
+check "M1: $nic0 still on vfio-pci" is_on "$nic0" vfio-pci
+echo "$nic2" > "/sys/bus/pci/devices/$nic2/driver/unbind"
+echo identity > "$gtype"
+echo "$nic2" > /sys/bus/pci/drivers/uio_pci_generic/bind
+check "M2: $nic2's group type is identity" test "$(cat "$gtype")" = identity
+run_app M2 "lcore 0: RX port" 2 "$l2fwd" -l 0 -a "$nic0" -a "$nic2" -- -p 0x3 -q 2 -P -T 0
+check "M2: IOVA mode pa chosen for $nic2" grep -q "IOVA mode pa: $nic2 on uio_pci_generic" "$R/app_M2.log"
 
 # E: the kernel takes NIC1 back (driver_override cleared) and sends with it.
 to_kernel "$nic1" e1000
