@@ -206,6 +206,7 @@ void sl_eal_cleanup(void)
 	 * close. */
 	sl_eal_mp_wait_lcore();
 	hooks_fini();
+	eal_intr_fini();
 	pthread_mutex_lock(&eal_lock);
 	eal_lcores_stop();
 	eal_memory_fini();

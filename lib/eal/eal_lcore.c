@@ -172,6 +172,25 @@ int eal_lcores_start(const struct eal_config *cfg)
 	return 0;
 }
 
+void eal_control_cpus(cpu_set_t *set)
+{
+	cpu_set_t spare;
+
+	if (!main_affinity_saved) {
+		CPU_ZERO(set);
+		for (unsigned i = 0; i < nb_lcores; i++)
+			CPU_SET(lcores[i].cpu, set);
+		return;
+	}
+	CPU_ZERO(&spare);
+	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
+		if (CPU_ISSET(cpu, &main_saved_affinity))
+			CPU_SET(cpu, &spare);
+	for (unsigned i = 0; i < nb_lcores; i++)
+		CPU_CLR(lcores[i].cpu, &spare);
+	*set = CPU_COUNT(&spare) > 0 ? spare : main_saved_affinity;
+}
+
 unsigned sl_lcore_count(void)
 {
 	return __atomic_load_n(&nb_lcores, __ATOMIC_ACQUIRE);

@@ -37,6 +37,13 @@ void eal_config_free(struct eal_config *cfg);
 /* eal_lcore.c */
 int eal_lcores_start(const struct eal_config *cfg);
 void eal_lcores_stop(void);
+/* Where a control thread (the interrupt thread) runs: the CPUs the process
+ * may use that no lcore is pinned to, or all of them when every one is. */
+void eal_control_cpus(cpu_set_t *set);
+
+/* eal_intr.c: the interrupt thread stops (callbacks stay registered for
+ * the next sl_eal_init only if their owners register them again). */
+void eal_intr_fini(void);
 
 /* eal_timer.c: calibrates once; later calls return at once. */
 void eal_timer_init(void);

@@ -170,6 +170,24 @@ void sl_mem_set_iova_allocator(sl_iova_alloc_t alloc, sl_iova_free_t free, void 
 size_t sl_mem_reserved_bytes(void);
 size_t sl_mem_used_bytes(void);
 
+/* ---- interrupts -------------------------------------------------------- */
+
+/* Runs on the EAL interrupt thread (a control thread on CPUs no lcore is
+ * pinned to) when fd is readable; it must consume what made it readable. */
+typedef void (*sl_intr_cb_t)(int fd, void *arg);
+/* 0, -EEXIST (fd registered already), -ENOSPC, -errno after a log line. */
+int sl_eal_intr_callback_register(int fd, sl_intr_cb_t cb, void *arg);
+/* Removes the source; returns once its callback is not running (from the
+ * callback itself: at once). 0 or -ENOENT. */
+int sl_eal_intr_callback_unregister(int fd, sl_intr_cb_t cb, void *arg);
+
+/* An lcore's sleep: until one of the eventfds (at most SL_EAL_WAIT_MAX_FDS,
+ * e.g. sl_eth_dev_rx_intr_fd of each queue it owns) is signalled or
+ * timeout_ms passes (-1: no limit). Resets every signalled fd. Returns how
+ * many were, 0 on timeout or a signal, -errno. */
+#define SL_EAL_WAIT_MAX_FDS 64
+int sl_eal_wait_fds(const int *fds, unsigned nb, int timeout_ms);
+
 #ifdef __cplusplus
 }
 #endif

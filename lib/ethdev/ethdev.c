@@ -281,6 +281,8 @@ int sl_eth_dev_release(struct sl_eth_dev *dev)
 		return -EINVAL;
 	p = dev->data->port_id;
 	ethdev_fp_park(p, 0, 0);
+	ethdev_rx_intr_release(dev);
+	ethdev_callbacks_clear(p);
 	free(dev->data->rx_queues);
 	free(dev->data->tx_queues);
 	memset(&eth_dev_data[p], 0, sizeof(eth_dev_data[p]));

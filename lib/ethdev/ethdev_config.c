@@ -170,6 +170,26 @@ static int rss_check(const struct sl_eth_dev *dev, const struct sl_eth_dev_info 
 }
 
 /* conf with its MTU filled in, checked against what the driver reports. */
+static int intr_conf_check(const struct sl_eth_dev *dev, const struct sl_eth_dev_info *info,
+			   const struct sl_eth_conf *conf)
+{
+	uint16_t port_id = dev->data->port_id;
+
+	if (conf->intr_conf.lsc && !(info->intr_capa & SL_ETH_INTR_LSC)) {
+		SL_LOG(ERR, ETHDEV, "port %u (%s) has no link change interrupt: set intr_conf.lsc = 0 "
+				    "and poll the link (sl_eth_link_get_nowait)",
+		       port_id, dev->data->driver_name);
+		return -ENOTSUP;
+	}
+	if (conf->intr_conf.rxq && !(info->intr_capa & SL_ETH_INTR_RXQ)) {
+		SL_LOG(ERR, ETHDEV, "port %u (%s) has no RX queue interrupts: set intr_conf.rxq = 0 "
+				    "and poll it",
+		       port_id, dev->data->driver_name);
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
 static int conf_check(const struct sl_eth_dev *dev, const struct sl_eth_dev_info *info,
 		      struct sl_eth_conf *conf)
 {
@@ -198,7 +218,7 @@ static int conf_check(const struct sl_eth_dev *dev, const struct sl_eth_dev_info
 		       (int)conf->txmode.mq_mode);
 		return -EINVAL;
 	}
-	return 0;
+	return intr_conf_check(dev, info, conf);
 }
 
 int sl_eth_dev_configure(uint16_t port_id, uint16_t nb_rxq, uint16_t nb_txq,

@@ -39,10 +39,20 @@ int sl_eth_dev_start(uint16_t port_id)
 			return -EINVAL;
 		}
 	}
-	ret = dev->dev_ops->dev_start != NULL ? dev->dev_ops->dev_start(dev) : 0;
+	ret = ethdev_rx_intr_prepare(dev);
+	if (ret == 0)
+		ret = dev->dev_ops->dev_start != NULL ? dev->dev_ops->dev_start(dev) : 0;
 	if (ret < 0) {
+		ethdev_rx_intr_release(dev);
 		SL_LOG(ERR, ETHDEV, "port %u: driver %s failed to start (%s)", port_id, d->driver_name,
 		       strerror(-ret));
+		return ret;
+	}
+	ret = ethdev_rx_intr_check(dev);
+	if (ret < 0) {
+		if (dev->dev_ops->dev_stop != NULL)
+			dev->dev_ops->dev_stop(dev);
+		ethdev_rx_intr_release(dev);
 		return ret;
 	}
 	if (dev->driver != NULL && dev->driver->fixed_link_speed != 0)
@@ -64,6 +74,7 @@ int sl_eth_dev_stop(uint16_t port_id)
 	ethdev_fp_stop(port_id);
 	dev->data->dev_started = 0;
 	ret = dev->dev_ops->dev_stop != NULL ? dev->dev_ops->dev_stop(dev) : 0;
+	ethdev_rx_intr_release(dev);
 	ethdev_link_down(dev);
 	if (ret < 0)
 		SL_LOG(ERR, ETHDEV, "port %u: driver %s failed to stop cleanly (%s)", port_id,

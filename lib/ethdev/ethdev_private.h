@@ -8,6 +8,7 @@
  *   ethdev_driver.c  what drivers share: probe tail, vdev remove, queue
  *                    counters, the RX buffer and pool checks, stop drain
  *   ethdev_pci.c     the same for PCI drivers (probe tail, remove)
+ *   ethdev_intr.c    RX queue interrupts, event callbacks
  *   vdev.c           the vdev bus
  */
 #ifndef ETHDEV_PRIVATE_H
@@ -48,6 +49,14 @@ void ethdev_queues_release_all(struct sl_eth_dev *dev);
 void ethdev_fixed_link_set(struct sl_eth_dev *dev, bool up);
 /* What every port reports once stopped (link_update may refresh it). */
 void ethdev_link_down(struct sl_eth_dev *dev);
+
+/* Interrupts (ethdev_intr.c). prepare: before dev_start, the rx_intr
+ * array when intr_conf.rxq; check: after it, every queue got its fd;
+ * release: after dev_stop or a failed start. clear: at close. */
+int ethdev_rx_intr_prepare(struct sl_eth_dev *dev);
+int ethdev_rx_intr_check(struct sl_eth_dev *dev);
+void ethdev_rx_intr_release(struct sl_eth_dev *dev);
+void ethdev_callbacks_clear(uint16_t port_id);
 
 /* vdev bus EAL hooks (vdev.c), registered by ethdev.c. */
 int ethdev_vdev_bus_init(void);

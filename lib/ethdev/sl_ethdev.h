@@ -180,7 +180,10 @@ struct sl_eth_conf {
 		struct sl_eth_rss_conf rss_conf;
 	} rx_adv_conf;
 	struct {
-		uint32_t lsc;	/* link status change interrupts (unused by poll-mode apps) */
+		/* link changes run SL_ETH_EVENT_INTR_LSC callbacks
+		 * (sl_eth_dev_callback_register) on the EAL interrupt thread */
+		uint32_t lsc;
+		/* RX queues can wake a sleeping lcore (sl_eth_dev_rx_intr_*) */
 		uint32_t rxq;
 	} intr_conf;
 };
@@ -248,7 +251,14 @@ struct sl_eth_dev_info {
 	struct sl_eth_dev_portconf default_rxportconf;
 	struct sl_eth_dev_portconf default_txportconf;
 	uint64_t dev_capa;		/* reserved */
+	/* SL_ETH_INTR_*: what intr_conf may ask of this port. A queue's
+	 * interrupts take a vector each where the device has them (MSI-X);
+	 * max_rx_intr_queues says how many queues can interrupt at most. */
+	uint32_t intr_capa;
+	uint16_t max_rx_intr_queues;
 };
+#define SL_ETH_INTR_RXQ 0x1	/* intr_conf.rxq: RX queue interrupts */
+#define SL_ETH_INTR_LSC 0x2	/* intr_conf.lsc: link change events */
 
 /* Counters since the port was probed or last reset. Queue counters are kept
  * by the queue's own lcore; reading them from another thread is racy only
@@ -335,6 +345,32 @@ int sl_eth_dev_set_link_down(uint16_t port_id);
  * to be known; the _nowait variant reports what the driver knows now. */
 int sl_eth_link_get(uint16_t port_id, struct sl_eth_link *link);
 int sl_eth_link_get_nowait(uint16_t port_id, struct sl_eth_link *link);
+
+/* ---- interrupts (port configured with intr_conf.rxq / .lsc, dev_info
+ * intr_capa says which a port has) ------------------------------------- */
+
+/* Arm / disarm the queue's interrupt (started port): after enable, the
+ * queue's fd becomes readable at the next frame, or at once if frames are
+ * already waiting. A poll loop disables while it polls, enables, then
+ * sleeps in sl_eal_wait_fds on the fds of its queues. 0 or -errno after a
+ * log line. Called by the queue's own lcore only. */
+int sl_eth_dev_rx_intr_enable(uint16_t port_id, uint16_t queue_id);
+int sl_eth_dev_rx_intr_disable(uint16_t port_id, uint16_t queue_id);
+/* The queue's eventfd, for sl_eal_wait_fds or an application's own
+ * epoll (read it to reset it), or -errno. */
+int sl_eth_dev_rx_intr_fd(uint16_t port_id, uint16_t queue_id);
+
+enum sl_eth_event_type {
+	SL_ETH_EVENT_INTR_LSC = 0,	/* the link went up or down, or changed speed */
+	SL_ETH_EVENT_MAX,
+};
+/* Runs on the EAL interrupt thread: keep it short, never block on an lcore. */
+typedef void (*sl_eth_dev_cb_fn)(uint16_t port_id, enum sl_eth_event_type event, void *cb_arg);
+/* 0 (also when registered already), -EINVAL, -ENODEV, -ENOSPC. */
+int sl_eth_dev_callback_register(uint16_t port_id, enum sl_eth_event_type event,
+				 sl_eth_dev_cb_fn cb, void *cb_arg);
+int sl_eth_dev_callback_unregister(uint16_t port_id, enum sl_eth_event_type event,
+				   sl_eth_dev_cb_fn cb, void *cb_arg);
 
 int sl_eth_stats_get(uint16_t port_id, struct sl_eth_stats *stats);
 int sl_eth_stats_reset(uint16_t port_id);

@@ -128,6 +128,20 @@ struct sl_eth_dev_ops {
 	/* Optional: without it ethdev stores data->mac_addr (a virtual port
 	 * has no filter to program). ethdev stores it after success. */
 	int (*mac_addr_set)(struct sl_eth_dev *dev, struct sl_ether_addr *mac);
+
+	/* Required with SL_ETH_INTR_RXQ in dev_info intr_capa. The queue's
+	 * lcore arms / disarms its interrupt. enable must, after arming,
+	 * look at the ring once more and sl_eth_dev_rx_intr_signal if a frame
+	 * is there: it may have landed after the lcore's last empty poll and
+	 * before the arming, and raised nothing. */
+	int (*rx_queue_intr_enable)(struct sl_eth_dev *dev, uint16_t q);
+	int (*rx_queue_intr_disable)(struct sl_eth_dev *dev, uint16_t q);
+};
+
+/* A queue's wake-up: an eventfd, the vector's own or ethdev's (owned). */
+struct sl_eth_rx_intr {
+	int fd;
+	uint8_t owned;
 };
 
 enum sl_eth_dev_state {
@@ -153,6 +167,9 @@ struct sl_eth_dev_data {
 	uint8_t dev_configured;
 	uint8_t dev_started;
 	int socket_id;			/* SL_SOCKET_ID_ANY if unknown */
+	/* [nb_rx_queues] while started with intr_conf.rxq (fd -1 until the
+	 * driver's dev_start gives each queue one, see ethdev_intr.c) */
+	struct sl_eth_rx_intr *rx_intr;
 	const char *driver_name;	/* static string: "net_null" */
 	void *dev_private;		/* the driver's */
 };
@@ -193,6 +210,20 @@ struct sl_eth_driver {
 	size_t rxq_counters;
 	size_t txq_counters;
 };
+
+/* ---- interrupts (ethdev_intr.c), from dev_start with intr_conf.rxq ---- */
+
+/* Queue q wakes through fd, a vector's eventfd the driver keeps. */
+void sl_eth_dev_rx_intr_fd_set(struct sl_eth_dev *dev, uint16_t q, int fd);
+/* Queue q wakes through an eventfd of ethdev's (closed at stop), which the
+ * driver signals from its handler of a shared vector. 0 or -errno. */
+int sl_eth_dev_rx_intr_fd_own(struct sl_eth_dev *dev, uint16_t q);
+/* Wakes whoever sleeps on queue q (any thread). */
+void sl_eth_dev_rx_intr_signal(struct sl_eth_dev *dev, uint16_t q);
+/* From the driver's link-change interrupt handler (EAL interrupt thread):
+ * refreshes the link (link_update) and runs the SL_ETH_EVENT_INTR_LSC
+ * callbacks if it changed. */
+void sl_eth_dev_lsc_event(struct sl_eth_dev *dev);
 
 /* A new port named name at the lowest free port id, state ALLOCATED, data
  * zeroed except name, port_id, socket_id (ANY) and mtu (1500); NULL with

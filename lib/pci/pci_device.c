@@ -310,6 +310,7 @@ void sl_pci_device_close(struct sl_pci_device *dev)
 		return;
 	/* No DMA from here on, whatever the driver left running. */
 	sl_pci_set_bus_master(dev, 0);
+	sl_pci_intr_disable(dev);
 	unmap_bars(dev);
 	sl_pci_reset(dev);
 	dev->priv->backend->close(dev);

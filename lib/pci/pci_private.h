@@ -109,9 +109,12 @@ struct sl_pci_region {
 /* Interrupt capabilities (the drivers poll; this is for the record and for
  * future link-state interrupts). */
 struct sl_pci_intr_info {
-	uint32_t intx_count;
+	uint32_t intx_count;		/* what the backend can wire */
 	uint32_t msi_count;
 	uint32_t msix_count;
+	enum sl_pci_intr_mode mode;	/* SL_PCI_INTR_NONE while off */
+	unsigned nb_vectors;
+	int fds[SL_PCI_MAX_VECTORS];	/* pci_intr.c */
 };
 
 /* How a device bound to one kernel driver is opened. */
@@ -133,7 +136,21 @@ struct sl_pci_backend {
 	void (*close)(struct sl_pci_device *dev);
 	/* A function reset: 0, -ENOTSUP when the device has none, -errno. */
 	int (*reset)(struct sl_pci_device *dev);
+	/* Interrupts (pci_intr.c): wire nb vectors of mode to fds (nb 0: tear
+	 * down); unmask INTx after the cause is cleared. intr_uses_dev_fd:
+	 * the vector is the device file itself (UIO), not an eventfd. */
+	int (*intr_set)(struct sl_pci_device *dev, enum sl_pci_intr_mode mode, const int *fds,
+			unsigned nb);
+	int (*intr_unmask)(const struct sl_pci_device *dev);
+	int intr_uses_dev_fd;
 };
+
+int sl_pci_vfio_intr_set(struct sl_pci_device *dev, enum sl_pci_intr_mode mode, const int *fds,
+			 unsigned nb);
+int sl_pci_vfio_intr_unmask(const struct sl_pci_device *dev);
+int sl_pci_uio_intr_set(struct sl_pci_device *dev, enum sl_pci_intr_mode mode, const int *fds,
+			unsigned nb);
+int sl_pci_uio_intr_unmask(const struct sl_pci_device *dev);
 
 extern const struct sl_pci_backend sl_pci_vfio_backend;
 extern const struct sl_pci_backend sl_pci_uio_backend;

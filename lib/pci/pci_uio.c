@@ -270,6 +270,9 @@ static int uio_open(struct sl_pci_device *dev)
 		uio_close(dev);
 		return ret;
 	}
+	/* uio_pci_generic refuses a device without an INTx pin or masking,
+	 * so an open one has its line; MSI and MSI-X it cannot wire. */
+	dev->priv->intr.intx_count = 1;
 	if (!atexit_registered && atexit(uio_atexit) == 0)
 		atexit_registered = 1;
 	SL_LOG(DEBUG, PCI, "%s: opened through uio%d", dev->name, dev->priv->uio.uio_index);
@@ -329,4 +332,7 @@ const struct sl_pci_backend sl_pci_uio_backend = {
 	.open = uio_open,
 	.close = uio_close,
 	.reset = uio_reset,
+	.intr_set = sl_pci_uio_intr_set,
+	.intr_unmask = sl_pci_uio_intr_unmask,
+	.intr_uses_dev_fd = 1,
 };

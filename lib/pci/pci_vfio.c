@@ -151,4 +151,6 @@ const struct sl_pci_backend sl_pci_vfio_backend = {
 	.open = vfio_open,
 	.close = vfio_close,
 	.reset = vfio_reset,
+	.intr_set = sl_pci_vfio_intr_set,
+	.intr_unmask = sl_pci_vfio_intr_unmask,
 };

@@ -181,6 +181,34 @@ int sl_pci_ioport_map(struct sl_pci_device *dev, int bar, struct sl_pci_ioport *
 int sl_pci_ioport_read(const struct sl_pci_ioport *p, void *buf, size_t len, off_t offset);
 int sl_pci_ioport_write(const struct sl_pci_ioport *p, const void *buf, size_t len, off_t offset);
 
+/* ---- interrupts (pci_intr.c) ----------------------------------------- */
+
+enum sl_pci_intr_mode {
+	SL_PCI_INTR_NONE = 0,
+	SL_PCI_INTR_INTX,	/* one level-triggered line, shared by every cause */
+	SL_PCI_INTR_MSI,
+	SL_PCI_INTR_MSIX,	/* a vector per queue, one for the rest */
+};
+#define SL_PCI_MAX_VECTORS 33	/* 32 queues and one for link/config changes */
+
+const char *sl_pci_intr_mode_name(enum sl_pci_intr_mode mode);
+/* Vectors of mode the device offers through its kernel driver (vfio-pci:
+ * what VFIO_DEVICE_GET_IRQ_INFO says; uio_pci_generic: INTx only). */
+unsigned sl_pci_intr_count(const struct sl_pci_device *dev, enum sl_pci_intr_mode mode);
+/* Wires nb vectors of mode, each to an fd that becomes readable when it
+ * fires (sl_pci_intr_fd). 0, or -errno after one log line. */
+int sl_pci_intr_enable(struct sl_pci_device *dev, enum sl_pci_intr_mode mode, unsigned nb);
+/* Every vector off; closing the device does it too. */
+void sl_pci_intr_disable(struct sl_pci_device *dev);
+enum sl_pci_intr_mode sl_pci_intr_mode(const struct sl_pci_device *dev);
+/* The vector's fd (poll for POLLIN), -1 when it has none. */
+int sl_pci_intr_fd(const struct sl_pci_device *dev, unsigned vector);
+/* Consumes what the vector signalled: 1 if it had fired, 0 if not, -errno. */
+int sl_pci_intr_clear(const struct sl_pci_device *dev, unsigned vector);
+/* INTx: lets the line fire again. Clear the device's cause first, or the
+ * still-asserted line fires at once. No-op for MSI and MSI-X. */
+int sl_pci_intr_unmask(const struct sl_pci_device *dev);
+
 /* A function reset (VFIO_DEVICE_RESET; on UIO the sysfs reset file) when
  * the device has one: 0, -ENOTSUP or -errno. */
 int sl_pci_reset(struct sl_pci_device *dev);
