@@ -3,6 +3,7 @@
 
     python3 test/perf/vm/bench_vm.py [--build-dir build] [--model e1000|virtio]
                                      [--rounds 3] [--window 5] [--settle 2]
+                                     [--no-iommu]
 
 Three NICs of --model, all on vfio-pci: NIC0 and NIC1 are the device under
 test's ports 0 and 1; NIC2, cabled to NIC0 (a crossover), belongs to the
@@ -16,6 +17,10 @@ over --window seconds: that count / window is the rate.
              sl-l2fwd --no-mac-updating     vs  dpdk-testpmd --forward-mode=io
   txonly     60-byte frames out of NIC1, nothing received:
              sl-pktgen --rx none --size 60  vs  dpdk-testpmd --forward-mode=txonly --txpkts=60
+
+--no-iommu: the guest has no virtual IOMMU and the three NICs are on
+uio_pci_generic; both sides DMA to physical addresses (Sluice's auto IOVA
+mode picks pa, DPDK gets --iova-mode=pa), BENCH names gain _uio.
 
 The device under test runs on lcore 1 (vCPU 1; testpmd's main lcore 0 only
 sleeps), the generator on lcore 0. Runs alternate Sluice / DPDK, --rounds
@@ -99,6 +104,8 @@ def main():
                     help='comma-separated subset of %s' % ', '.join(KINDS))
     ap.add_argument('--dpdk-eal', default='',
                     help="extra EAL options for the DPDK programs (e.g. '--iova-mode=pa')")
+    ap.add_argument('--no-iommu', action='store_true',
+                    help='no virtual IOMMU: the NICs on uio_pci_generic, physical addresses')
     ap.add_argument('--quiet', action='store_true', help="don't echo the guest console")
     args = ap.parse_args()
     kinds = [k for k in args.kinds.split(',') if k]
@@ -118,11 +125,14 @@ def main():
     nics = [Nic(model, cable=2), Nic(model), Nic(gen_model, cable=0)]
     rates = {(k, i): [] for k in kinds for i in ('sluice', 'dpdk')}
     failures = []
-    env = {'DPDK_EAL_ARGS': args.dpdk_eal} if args.dpdk_eal else {}
+    dpdk_eal = args.dpdk_eal + (' --iova-mode=pa' if args.no_iommu else '')
+    env = {'DPDK_EAL_ARGS': dpdk_eal.strip()} if dpdk_eal.strip() else {}
+    setup = model + ('_uio' if args.no_iommu else '')
+    bound = {'iommu': False, 'uio': [0, 1, 2]} if args.no_iommu else {'vfio': [0, 1, 2]}
     # 1 GB of hugepages: DPDK takes what it needs at start, the generator
     # and the Sluice programs theirs.
-    with Guest(nics, name='bench-vm-%s' % model, vfio=[0, 1, 2], hugepages=512,
-               memory=3072, env=env, verbose=not args.quiet) as g:
+    with Guest(nics, name='bench-vm-%s' % setup, hugepages=512, memory=3072, env=env,
+               verbose=not args.quiet, **bound) as g:
         g.start(os.path.join(HERE, 'guest_bench.sh'),
                 [n.pci for n in g.nics] + ['%g' % args.settle] + specs)
         far = g.nics[1].port
@@ -150,7 +160,7 @@ def main():
             v = rates[(kind, impl)]
             if v:
                 med[impl] = statistics.median(v)
-                name = 'vm_%s_%s_%s' % (model, kind.replace('-', '_'), impl)
+                name = 'vm_%s_%s_%s' % (setup, kind.replace('-', '_'), impl)
                 print('BENCH %s %.1f kpps' % (name, med[impl]))
         table.append((kind, med))
     print()
@@ -165,8 +175,9 @@ def main():
         print('%-10s runs: Sluice %s | DPDK %s' % (
             '', ' '.join('%.1f' % v for v in rates[(kind, 'sluice')]) or '-',
             ' '.join('%.1f' % v for v in rates[(kind, 'dpdk')]) or '-'))
-    print('(%s, %d round(s), %g s windows, 60-byte frames; rates counted by the host on NIC1)'
+    print('(%s%s, %d round(s), %g s windows, 60-byte frames; rates counted by the host on NIC1)'
           % (model if gen_model == model else '%s, generator %s' % (model, gen_model),
+             ', uio_pci_generic without an IOMMU' if args.no_iommu else '',
              args.rounds, args.window))
     if failures:
         print('\nfailed runs:')
