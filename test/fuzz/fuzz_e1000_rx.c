@@ -186,7 +186,7 @@ static void poll_idle(struct e1000_rx_queue *rxq)
 
 	if (rxq->stopped || (rxq->ring[rxq->next].status & E1000_RXD_STAT_DD))
 		return;
-	/* the device owns [next, RDT]: see e1000_rxtx.c */
+	/* the device owns [next, RDT]: see drivers/net/e1000/e1000_rx.c */
 	expect_bad = rdh >= n || (rdh + n - rxq->next) % n > (rdt + n - rxq->next) % n;
 	for (unsigned i = 0; i < E1000_HEAD_CHECK_POLLS; i++)
 		if (e1000_recv_pkts(rxq, &m, 1) != 0)
@@ -228,6 +228,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					  .buf_len = (data[0] & 2) ? 1024 : 2048,
 					  .scatter = data[0] & 1,
 					  .csum = !!(data[0] & 4),
+					  .log_module = "E1000",
+					  .max_pkt_len = E1000_MAX_FRAME_LEN,
+					  .own_rctl = 1,
 				  },
 				  &rxq) != 0 ||
 	    e1000_rx_queue_init(rxq) != 0)

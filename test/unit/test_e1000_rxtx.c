@@ -76,6 +76,9 @@ static struct e1000_rx_queue *rxq_create(struct sl_mempool *mp, uint16_t nb_desc
 						       .buf_len = buf_len,
 						       .port_id = 7,
 						       .scatter = (uint8_t)scatter,
+						       .log_module = "E1000",
+						       .max_pkt_len = E1000_MAX_FRAME_LEN,
+						       .own_rctl = 1,
 					       },
 					       &rxq),
 			 0);
@@ -387,6 +390,9 @@ static struct e1000_tx_queue *txq_create(uint16_t nb_desc, uint16_t rs_thresh, u
 						       .nb_desc = nb_desc,
 						       .rs_thresh = rs_thresh,
 						       .free_thresh = free_thresh,
+						       .log_module = "E1000",
+						       .enable_reg = E1000_TCTL,
+						       .enable_bit = E1000_TCTL_EN,
 					       },
 					       &txq),
 			 0);
