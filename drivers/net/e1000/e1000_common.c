@@ -216,6 +216,9 @@ void e1000_tx_queues_start(struct sl_eth_dev *dev, uint32_t ipgt)
 	volatile uint8_t *hw = adapter_of(dev)->hw;
 	uint16_t q;
 
+	/* no TX queue: transmit stays off (quiesced) */
+	if (dev->data->nb_tx_queues == 0)
+		return;
 	for (q = 0; q < dev->data->nb_tx_queues; q++) {
 		struct e1000_tx_queue *txq = dev->data->tx_queues[q];
 
@@ -237,6 +240,10 @@ int e1000_rx_queues_start(struct sl_eth_dev *dev, uint32_t *rctl, uint32_t *rxcs
 	uint16_t q, buf_len = 0;
 
 	*rxcsum = 0;
+	/* no RX queue: receive stays off (RCTL 0) */
+	*rctl = 0;
+	if (dev->data->nb_rx_queues == 0)
+		return 0;
 	for (q = 0; q < dev->data->nb_rx_queues; q++) {
 		const struct e1000_rx_queue *rxq = dev->data->rx_queues[q];
 		uint32_t room = sl_pktmbuf_data_room_size(rxq->mp) - SL_PKTMBUF_HEADROOM, bits;

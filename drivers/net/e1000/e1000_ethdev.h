@@ -283,8 +283,8 @@ int e1000_mac_addr_set(struct sl_eth_dev *dev, struct sl_ether_addr *mac);
  * and the transmit unit on (inter-packet gap ipgt); then every RX queue
  * armed and its ring programmed (RCTL.BSIZE from the smallest pool), the
  * RCTL value that turns receive on in *rctl (the caller adds its bits and
- * writes it last), the RXCSUM offload bits in *rxcsum. 0, or an error
- * already logged. */
+ * writes it last; 0 without RX queues: receive stays off), the RXCSUM
+ * offload bits in *rxcsum. 0, or an error already logged. */
 void e1000_tx_queues_start(struct sl_eth_dev *dev, uint32_t ipgt);
 int e1000_rx_queues_start(struct sl_eth_dev *dev, uint32_t *rctl, uint32_t *rxcsum);
 /* After the rings: interrupts masked, the link read. */
