@@ -773,8 +773,8 @@ START_TEST(rx_frame_without_end_capped_at_max_pktlen)
 		ck_assert_uint_eq(rxq(0)->bad_values, i == 4);
 	}
 	log = sl_test_capture_end();
-	snprintf(what, sizeof(what), "frame of at least %u (limit %u)", 5 * 2048,
-		 E1000E_MAX_FRAME_LEN);
+	snprintf(what, sizeof(what), "frame of at least %u (limit %u)", 5u * 2048u,
+		 (unsigned)E1000E_MAX_FRAME_LEN);
 	check_rx_queue_reset(0, log, what);
 	ck_assert_ptr_null(rxq(0)->pkt_first);
 	/* the chain went back to the pool: only the ring holds mbufs */
@@ -829,8 +829,8 @@ START_TEST(rx_head_jumps_reset_that_queue_only)
 	while (rxq(1)->nb_hold < 2)
 		check_queue1_one(2100 + rxq(1)->nb_hold);
 	snprintf(what, sizeof(what), "RDH outside the descriptors it owns %u",
-		 (rxq(1)->next + RING - 1) % RING);
-	rx_head_jump((rxq(1)->next + RING - 1) % RING, what, 3000);
+		 (rxq(1)->next + RING - 1u) % RING);
+	rx_head_jump((rxq(1)->next + RING - 1u) % RING, what, 3000);
 	ck_assert_uint_eq(rxq(1)->bad_values, bad0 + 2);
 	ck_assert_uint_eq(rxq(1)->resets, 2);
 	ck_assert_uint_eq(rxq(0)->bad_values, 0);
