@@ -466,7 +466,7 @@ static int txconf_fill(const struct sl_eth_dev *dev, uint16_t q, uint16_t nb_des
 	if (ret == 0)
 		ret = thresh_fill(dev, "tx", q, "tx_free_thresh", &conf->tx_free_thresh,
 				  info->default_txconf.tx_free_thresh, nb_desc, nb_desc - 1);
-	/* A completion report at least every quarter ring: see e1000_rxtx.c,
+	/* A completion report at least every quarter ring: see drivers/net/e1000/e1000_tx.c,
 	 * a packet always finds room once the device caught up. */
 	if (ret == 0)
 		ret = thresh_fill(dev, "tx", q, "tx_rs_thresh", &conf->tx_rs_thresh,

@@ -19,9 +19,10 @@
  *
  * Checked beyond the sanitizers: every frame RX returns is a well-formed
  * chain (sl_pktmbuf_check) whose segments each hold 1..buf_len bytes, all
- * readable; every impossible length the driver took off the ring and
- * every impossible RDH its check saw is counted in bad_values (and
- * nothing else is); and once the queue is destroyed every mbuf is back in
+ * readable, no longer than the port's max_rx_pktlen in all; every
+ * impossible length the driver took off the ring, every frame it had to
+ * cut at max_rx_pktlen and every impossible RDH its check saw is counted
+ * in bad_values; and once the queue is destroyed every mbuf is back in
  * its pool, none lost and none freed twice (the count would be off).
  */
 #include <sched.h>
@@ -116,8 +117,8 @@ static void check_frame(const struct e1000_rx_queue *rxq, const struct sl_mbuf *
 			fail("segment length outside 1..buf_len", s->data_len, rxq->buf_len);
 	if (m->nb_segs > 1 && !rxq->scatter)
 		fail("a chain with scatter off", m->nb_segs, 0);
-	if (m->pkt_len > (RING - 1u) * rxq->buf_len)
-		fail("frame longer than the ring can hold", m->pkt_len, 0);
+	if (m->pkt_len > rxq->max_pkt_len)
+		fail("frame longer than max_rx_pktlen delivered", m->pkt_len, rxq->max_pkt_len);
 	d = sl_pktmbuf_read(m, 0, m->pkt_len, flat);
 	if (d == NULL)
 		fail("frame not readable", m->pkt_len, 0);
@@ -127,23 +128,43 @@ static void check_frame(const struct e1000_rx_queue *rxq, const struct sl_mbuf *
 	__asm__ volatile("" : : "r"(sum));
 }
 
-/* Whether the driver, polling from 'next', takes a descriptor whose
- * length no buffer can hold: it walks DD descriptors from next (at most
- * nb_desc - 1 - nb_hold of them, and at most 'burst' frames). Computed
- * from a copy of the ring taken before the poll. */
-static int bad_length_ahead(const struct e1000_rx_queue *rxq,
-			    const struct e1000_rx_desc *ring, uint16_t burst)
+/* Whether the driver, polling from 'next', meets what it must count as
+ * the device's fault: a descriptor whose length no buffer can hold, or a
+ * frame growing past max_pkt_len (a device that never sets EOP). It walks
+ * DD descriptors from next as the driver does (at most nb_desc - 1 -
+ * nb_hold of them, until 'burst' frames were delivered), from a copy of
+ * the ring taken before the poll. */
+static int fault_ahead(const struct e1000_rx_queue *rxq, const struct e1000_rx_desc *ring,
+		       uint16_t burst)
 {
 	uint16_t idx = rxq->next, hold = rxq->nb_hold, frames = 0;
+	uint32_t len = rxq->pkt_first != NULL ? rxq->pkt_first->pkt_len : 0;
+	int discard = rxq->discard;
 
 	while (frames < burst && hold < rxq->nb_desc - 1 && (ring[idx].status & E1000_RXD_STAT_DD)) {
-		if (ring[idx].length == 0 || ring[idx].length > rxq->buf_len)
+		const struct e1000_rx_desc *d = &ring[idx];
+		int eop = !!(d->status & E1000_RXD_STAT_EOP);
+
+		if (d->length == 0 || d->length > rxq->buf_len)
 			return 1;
-		/* frames are counted at EOP, dropped ones too (an upper
-		 * bound on what the burst walks is what matters) */
-		frames += !!(ring[idx].status & E1000_RXD_STAT_EOP);
 		hold++;
 		idx = (uint16_t)((idx + 1) % rxq->nb_desc);
+		if (discard) {
+			discard = !eop;
+			continue;
+		}
+		len += d->length;
+		if (len > rxq->max_pkt_len)
+			return 1;
+		if (!eop) {
+			if (!rxq->scatter) {
+				len = 0;
+				discard = 1;
+			}
+			continue;
+		}
+		frames += !(d->errors & E1000_RXD_ERR_FRAME);
+		len = 0;
 	}
 	return 0;
 }
@@ -157,7 +178,7 @@ static void poll_once(struct e1000_rx_queue *rxq, uint16_t burst)
 	uint16_t n;
 
 	memcpy(before, (const void *)(uintptr_t)rxq->ring, sizeof(before));
-	expect_bad = !stopped && bad_length_ahead(rxq, before, burst);
+	expect_bad = !stopped && fault_ahead(rxq, before, burst);
 	n = e1000_recv_pkts(rxq, pkts, burst);
 	if (n > burst)
 		fail("burst returned more than asked", n, burst);
@@ -167,11 +188,11 @@ static void poll_once(struct e1000_rx_queue *rxq, uint16_t burst)
 		check_frame(rxq, pkts[i]);
 		sl_pktmbuf_free(pkts[i]);
 	}
-	/* a frame with the bad length is never delivered; a poll that ran
-	 * into one counts it once */
+	/* a frame with a bad length, or longer than the port takes, is never
+	 * delivered; a poll that ran into one counts it once */
 	if (expect_bad && rxq->bad_values != bad0 + 1)
-		fail("impossible RX length taken but not counted", (unsigned)(rxq->bad_values - bad0),
-		     1);
+		fail("impossible RX length or frame taken but not counted",
+		     (unsigned)(rxq->bad_values - bad0), 1);
 }
 
 /* Polls an idle ring until the driver's RDH check has run once; then an
@@ -186,7 +207,7 @@ static void poll_idle(struct e1000_rx_queue *rxq)
 
 	if (rxq->stopped || (rxq->ring[rxq->next].status & E1000_RXD_STAT_DD))
 		return;
-	/* the device owns [next, RDT]: see e1000_rxtx.c */
+	/* the device owns [next, RDT]: see drivers/net/e1000/e1000_rx.c */
 	expect_bad = rdh >= n || (rdh + n - rxq->next) % n > (rdt + n - rxq->next) % n;
 	for (unsigned i = 0; i < E1000_HEAD_CHECK_POLLS; i++)
 		if (e1000_recv_pkts(rxq, &m, 1) != 0)
@@ -228,6 +249,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					  .buf_len = (data[0] & 2) ? 1024 : 2048,
 					  .scatter = data[0] & 1,
 					  .csum = !!(data[0] & 4),
+					  .log_module = "E1000",
+					  .max_pkt_len = E1000_MAX_FRAME_LEN,
+					  .own_rctl = 1,
 				  },
 				  &rxq) != 0 ||
 	    e1000_rx_queue_init(rxq) != 0)

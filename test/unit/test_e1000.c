@@ -513,7 +513,7 @@ static void tx_bad_head(unsigned fill, unsigned probe_segs, uint32_t bad_tdh, ui
 	ck_assert_uint_eq(q->bad_values, 1);
 	ck_assert_uint_eq(q->resets, 1);
 	ck_assert_logged(log, what);
-	ck_assert_logged(log, "transmit unit reset");
+	ck_assert_logged(log, "transmit queue reset");
 	snprintf(lost, sizeof(lost), "; %u packets in flight dropped", fill);
 	ck_assert_logged(log, lost);
 	/* the packets the device held are freed and counted */

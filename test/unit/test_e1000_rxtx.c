@@ -76,6 +76,9 @@ static struct e1000_rx_queue *rxq_create(struct sl_mempool *mp, uint16_t nb_desc
 						       .buf_len = buf_len,
 						       .port_id = 7,
 						       .scatter = (uint8_t)scatter,
+						       .log_module = "E1000",
+						       .max_pkt_len = E1000_MAX_FRAME_LEN,
+						       .own_rctl = 1,
 					       },
 					       &rxq),
 			 0);
@@ -253,6 +256,45 @@ START_TEST(rx_scatter_chains_across_bursts)
 }
 END_TEST
 
+/* A device that never sets EOP: the chain stops at max_rx_pktlen (the
+ * queue's max_pkt_len, 16380 on the 8254x), is dropped and counted, the
+ * receive unit reset; nothing leaks and frames flow again. */
+START_TEST(rx_chain_without_eop_capped_at_max_pktlen)
+{
+	struct rx_sim sim;
+	struct e1000_rx_queue *rxq = rxq_create(small_pool, 64, 1024, 1, &sim);
+	struct sl_mbuf *pkts[8];
+	uint8_t frame[1024];
+	unsigned i, steps = 0;
+
+	ck_assert_uint_eq(rxq->max_pkt_len, E1000_MAX_FRAME_LEN);
+	/* full 1024-byte buffers without EOP, polled as they come: the 16th
+	 * brings the chain to 16384 > 16380 */
+	while (rxq->bad_values == 0 && steps < 64) {
+		sl_test_fill_pattern(frame, 1024, steps);
+		ck_assert_int_eq(sim_rx(&sim, frame, 1024, 0, 0), 0);
+		rxq->ring[(sim.rdh + 63) % 64].status = E1000_RXD_STAT_DD;
+		ck_assert_uint_eq(recv_checked(&sim, pkts, 8), 0);
+		steps++;
+	}
+	ck_assert_uint_eq(steps, 16);
+	ck_assert_uint_eq(rxq->bad_values, 1);
+	ck_assert_uint_eq(rxq->resets, 1);
+	ck_assert_ptr_null(rxq->pkt_first);
+	ck_assert_uint_eq(sl_eth_qcnt_read(&rxq->cnt, SL_QCNT_ERRORS), 1);
+	ck_assert_uint_eq(sl_mempool_in_use_count(small_pool), 64 - rxq->nb_hold);
+	for (i = 0; i < 100; i++) {
+		sl_test_fill_pattern(frame, 500, 100 + i);
+		ck_assert_int_eq(sim_rx(&sim, frame, 500, 0, 0), 0);
+		ck_assert_uint_eq(recv_checked(&sim, pkts, 8), 1);
+		sl_test_check_pkt(pkts[0], 500, 100 + i);
+		sl_pktmbuf_free(pkts[0]);
+	}
+	e1000_rx_queue_destroy(rxq);
+	ck_assert_uint_eq(sl_mempool_in_use_count(small_pool), 0);
+}
+END_TEST
+
 START_TEST(rx_drops_whole_frames_never_halves)
 {
 	struct rx_sim sim;
@@ -387,6 +429,9 @@ static struct e1000_tx_queue *txq_create(uint16_t nb_desc, uint16_t rs_thresh, u
 						       .nb_desc = nb_desc,
 						       .rs_thresh = rs_thresh,
 						       .free_thresh = free_thresh,
+						       .log_module = "E1000",
+						       .enable_reg = E1000_TCTL,
+						       .enable_bit = E1000_TCTL_EN,
 					       },
 					       &txq),
 			 0);
@@ -583,6 +628,7 @@ static Suite *e1000_suite(void)
 	tcase_add_test(tc, rx_ring_full_counts_miss_and_recovers);
 	tcase_add_test(tc, rx_scatter_chains_across_bursts);
 	tcase_add_test(tc, rx_drops_whole_frames_never_halves);
+	tcase_add_test(tc, rx_chain_without_eop_capped_at_max_pktlen);
 	tcase_add_test(tc, rx_pool_empty_counts_nombuf);
 	tcase_add_test(tc, rx_ignores_dd_beyond_what_device_owns);
 	suite_add_tcase(s, tc);

@@ -1,6 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause
- * e1000 driver internals shared by the control path (e1000_ethdev.c) and
- * the fast path (e1000_rxtx.c). Not installed. */
+ * Internals of the two drivers of this directory: net_e1000 (8254x,
+ * legacy descriptors, one queue) and net_e1000e (82574L, extended RX
+ * descriptors, two queues with RSS). What the chips share is written once:
+ * the queue objects and the fast paths (e1000_rx.c for both RX descriptor
+ * formats, e1000_tx.c: the 82574's legacy TX descriptor is the 8254x's),
+ * the ethdev ops that do not depend on the chip and the PCI probe
+ * (e1000_common.c), the register sequences (e1000_hw.c). Each chip's own
+ * file (e1000_ethdev.c, e1000e_ethdev.c) starts its port and registers its
+ * PCI driver. Not installed. */
 #ifndef E1000_ETHDEV_H
 #define E1000_ETHDEV_H
 
@@ -11,6 +18,7 @@
 #include "e1000_hw.h"
 
 #define E1000_DRIVER_NAME "net_e1000"
+#define E1000E_DRIVER_NAME "net_e1000e"
 #define E1000_DEFAULT_RING_DESC 256
 #define E1000_DEFAULT_BURST 32
 /* Refill RX descriptors in batches of this many (rx_free_thresh). */
@@ -22,7 +30,7 @@
 /* Segments per TX packet: the 8254x has no limit of its own; this keeps
  * one packet from needing most of a small ring. */
 #define E1000_TX_MAX_SEGS 32
-/* After RCTL.EN / TCTL.EN clear, let a frame in flight finish its DMA
+/* After a queue is told to stop, let a frame in flight finish its DMA
  * before the buffers are reused or go back to the pool. */
 #define E1000_STOP_DRAIN_US SL_ETH_STOP_DRAIN_US
 /* Sanity checks of the head registers: one MMIO read every this many
@@ -33,12 +41,20 @@
  * place this many times after a start; then it is stopped for good (the
  * application has to restart the port). */
 #define E1000_MAX_QUEUE_RESETS 8
+/* Registers up to the RSS key (0x5ca8) and the statistics must be inside
+ * BAR0; both chips have 128 KiB. */
+#define E1000_BAR0_MIN_LEN 0x6000
+
+union e1000e_rx_desc;
 
 struct e1000_rx_queue {
 	/* ---- fast path, one lcore ---- */
-	volatile struct e1000_rx_desc *ring;
+	union {
+		volatile struct e1000_rx_desc *ring;		/* legacy (8254x) */
+		volatile union e1000e_rx_desc *ext_ring;	/* extended (82574) */
+	};
 	struct sl_mbuf **sw_ring;	/* the mbuf behind each descriptor */
-	volatile uint8_t *rdt_reg;	/* BAR0 + RDT */
+	volatile uint8_t *rdt_reg;	/* BAR0 + RDT(n) */
 	struct sl_mempool *mp;
 	uint16_t nb_desc;
 	uint16_t next;			/* next descriptor to look at for DD */
@@ -46,12 +62,13 @@ struct e1000_rx_queue {
 	uint16_t free_thresh;		/* refill when nb_hold reaches this */
 	uint16_t buf_len;		/* bytes the device may write per descriptor */
 	uint16_t port_id;
+	uint32_t max_pkt_len;		/* longer frames are the device's fault */
 	uint8_t scatter;		/* chain multi-descriptor frames (else drop) */
 	uint8_t discard;		/* dropping the rest of a frame until EOP */
 	uint8_t csum;			/* RXCSUM on: report checksum status */
-	uint8_t stopped;		/* given up on the device: see e1000_rxtx.c */
+	uint8_t rss;			/* RSS on (extended only): deliver the hash */
+	uint8_t stopped;		/* given up on the device: see e1000_rx.c */
 	uint16_t idle_polls;		/* polls that found no DD, for the RDH check */
-	volatile uint8_t *hw;		/* BAR0: RCTL and RDH for a reset */
 	/* a frame spanning descriptors, across bursts */
 	struct sl_mbuf *pkt_first;
 	struct sl_mbuf *pkt_last;
@@ -59,11 +76,18 @@ struct e1000_rx_queue {
 	 * ERRORS: frames the driver dropped, NOMBUF: refills that found the
 	 * pool empty */
 	struct sl_eth_queue_counters cnt;
-	uint64_t bad_values;		/* impossible lengths or RDH from the device */
-	uint32_t resets;		/* receive unit resets since the last start */
+	uint64_t bad_values;		/* impossible values from the device */
+	uint32_t resets;		/* ring resets since the last start */
 
-	/* ---- control path ---- */
+	/* ---- fault path and control path ---- */
+	volatile uint8_t *rdh_reg;	/* BAR0 + RDH(n) */
+	/* BAR0 + RCTL where the queue is the chip's only one: a reset turns
+	 * the receive unit off and on; NULL where RCTL serves several queues
+	 * (a reset then works through RDH/RDT alone) */
+	volatile uint8_t *rctl_reg;
+	const char *log_module;		/* E1000, E1000E */
 	uint16_t queue_id;
+	uint8_t ext_desc;		/* extended descriptors (RFCTL.EXTEN) */
 	sl_iova_t ring_iova;
 };
 
@@ -74,7 +98,7 @@ struct e1000_tx_queue {
 	struct sl_mbuf **sw_ring;
 	/* descriptors with RS set, oldest first (a FIFO of indexes) */
 	uint16_t *rs_fifo;
-	volatile uint8_t *tdt_reg;
+	volatile uint8_t *tdt_reg;	/* BAR0 + TDT(n) */
 	uint16_t nb_desc;
 	uint16_t tail;			/* next descriptor to fill */
 	uint16_t clean;			/* oldest descriptor not yet reclaimed */
@@ -86,23 +110,32 @@ struct e1000_tx_queue {
 	uint16_t rs_tail;		/* rs_fifo write index */
 	uint16_t rs_count;
 	uint16_t max_segs;		/* longer chains are dropped (never fit) */
-	uint8_t stopped;		/* given up on the device: see e1000_rxtx.c */
+	uint8_t stopped;		/* given up on the device: see e1000_tx.c */
 	uint16_t full_polls;		/* bursts that found no room, for the TDH check */
-	volatile uint8_t *hw;		/* BAR0: TCTL and TDH for a reset */
 	/* as RX; ERRORS: packets refused, or dropped by a reset */
 	struct sl_eth_queue_counters cnt;
 	uint64_t bad_values;		/* impossible TDH from the device */
-	uint32_t resets;		/* transmit unit resets since the last start */
+	uint32_t resets;		/* ring resets since the last start */
 
-	/* ---- control path ---- */
+	/* ---- fault path and control path ---- */
+	volatile uint8_t *tdh_reg;	/* BAR0 + TDH(n) */
+	/* the bit that lets this queue transmit and the register holding it:
+	 * TCTL.EN on the 8254x (its only queue), TARC(n).ENABLE on the 82574
+	 * (TCTL is both queues') */
+	volatile uint8_t *enable_reg;
+	uint32_t enable_bit;
+	const char *log_module;
 	uint16_t port_id;
 	uint16_t queue_id;
 	sl_iova_t ring_iova;
 };
 
+struct e1000_chip;
+
 struct e1000_adapter {
 	struct sl_pci_device *pci;
 	struct sl_eth_dev *eth;
+	const struct e1000_chip *chip;
 	volatile uint8_t *hw;		/* BAR0 */
 	uint16_t device_id;
 	uint8_t phy_loopback;		/* PHY left in loopback by the last start */
@@ -110,15 +143,65 @@ struct e1000_adapter {
 	struct e1000_hw_stats stats;
 };
 
-/* e1000_rxtx.c */
+/* What differs between the chips where the shared code runs (the two are
+ * side by side in e1000_common.c). */
+struct e1000_chip {
+	const char *driver_name;	/* E1000_DRIVER_NAME, E1000E_DRIVER_NAME */
+	const char *log_module;		/* the SL_LOG module of its messages */
+	const char *family;		/* "an 8254x", "an 82574", for messages */
+	const struct sl_eth_driver *eth_driver;
+	const struct e1000_eerd_layout *eerd;
+	/* RX/TX off and every ring address cleared (e1000_hw_quiesce and
+	 * what else the chip has) */
+	void (*quiesce)(volatile uint8_t *hw);
+	const char *(*model_name)(uint16_t device_id);
+	uint32_t max_frame_len;		/* dev_info max_rx_pktlen */
+	uint16_t nb_queues;		/* RX and TX each */
+	uint8_t ext_rx_desc;		/* extended RX descriptors */
+	uint8_t lpbk_max;		/* highest lpbk_mode, and what the modes are: */
+	const char *lpbk_modes;
+	uint64_t rx_offload_capa;
+	uint64_t rss_offloads;		/* dev_info flow_type_rss_offloads; 0: no RSS */
+	/* TX: the queue-enable register of queue 0 (queue n's at + 0x100 n)
+	 * and its bit */
+	uint32_t tx_enable_reg;
+	uint32_t tx_enable_bit;
+	/* TX octets from the queue counters, not GOTC (QEMU 7.2's 82574 counts
+	 * them without the FCS, see e1000e_regs.h) */
+	uint8_t obytes_from_queues;
+};
+
+extern const struct e1000_chip e1000_chip_8254x;
+extern const struct e1000_chip e1000_chip_82574;
+
+extern const struct sl_eth_driver e1000_eth_driver;
+extern const struct sl_eth_driver e1000e_eth_driver;
+
+/* What each chip's file provides: e1000_ethdev.c (8254x), e1000e_ethdev.c
+ * (82574). */
+int e1000_8254x_dev_start(struct sl_eth_dev *dev);
+void e1000_8254x_quiesce(volatile uint8_t *hw);
+const char *e1000_8254x_model_name(uint16_t device_id);
+int e1000e_dev_start(struct sl_eth_dev *dev);
+void e1000e_hw_quiesce(volatile uint8_t *hw);
+const char *e1000e_model_name(uint16_t device_id);
+
+/* ---- fast path: e1000_rx.c, e1000_tx.c ------------------------------------- */
+
 uint16_t e1000_recv_pkts(void *rxq, struct sl_mbuf **pkts, uint16_t nb_pkts);
+uint16_t e1000e_recv_pkts(void *rxq, struct sl_mbuf **pkts, uint16_t nb_pkts);
 uint16_t e1000_xmit_pkts(void *txq, struct sl_mbuf **pkts, uint16_t nb_pkts);
 
-/* What a queue is made of; everything else in it starts zero. */
+/* ---- queue objects: e1000_rx.c, e1000_tx.c ----------------------------------- */
+
+/* What a queue is made of; everything else in it starts zero. Its
+ * registers are queue_id's (E1000_QUEUE_REG). */
 struct e1000_rxq_params {
 	volatile uint8_t *hw;		/* BAR0 */
 	struct sl_mempool *mp;
+	const char *log_module;
 	int socket;			/* NUMA node of the ring */
+	uint32_t max_pkt_len;		/* the port's max_rx_pktlen */
 	uint16_t nb_desc;
 	uint16_t free_thresh;
 	uint16_t buf_len;		/* what RCTL.BSIZE says */
@@ -126,11 +209,16 @@ struct e1000_rxq_params {
 	uint16_t queue_id;
 	uint8_t scatter;
 	uint8_t csum;
+	uint8_t ext_desc;		/* extended descriptors */
+	uint8_t own_rctl;		/* the chip's only RX queue: resets may use RCTL */
 };
 
 struct e1000_txq_params {
 	volatile uint8_t *hw;		/* BAR0 */
+	const char *log_module;
 	int socket;
+	uint32_t enable_reg;		/* this queue's enable register (offset) */
+	uint32_t enable_bit;
 	uint16_t nb_desc;
 	uint16_t rs_thresh;
 	uint16_t free_thresh;
@@ -155,5 +243,58 @@ void e1000_tx_queue_init(struct e1000_tx_queue *txq);
  * the ring. */
 void e1000_rx_queue_drain(struct e1000_rx_queue *rxq);
 unsigned e1000_tx_queue_drain(struct e1000_tx_queue *txq);
+
+/* ---- shared control path: e1000_common.c ------------------------------------- */
+
+int e1000_dev_configure(struct sl_eth_dev *dev);
+int e1000_dev_infos_get(struct sl_eth_dev *dev, struct sl_eth_dev_info *info);
+int e1000_rx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_desc, int socket,
+			 const struct sl_eth_rxconf *conf, struct sl_mempool *mp);
+int e1000_tx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_desc, int socket,
+			 const struct sl_eth_txconf *conf);
+void e1000_rx_queue_release(struct sl_eth_dev *dev, uint16_t q);
+void e1000_tx_queue_release(struct sl_eth_dev *dev, uint16_t q);
+int e1000_dev_stop(struct sl_eth_dev *dev);
+int e1000_dev_close(struct sl_eth_dev *dev);
+int e1000_link_update(struct sl_eth_dev *dev, int wait_to_complete);
+int e1000_stats_get(struct sl_eth_dev *dev, struct sl_eth_stats *st);
+int e1000_stats_reset(struct sl_eth_dev *dev);
+int e1000_promiscuous_enable(struct sl_eth_dev *dev);
+int e1000_promiscuous_disable(struct sl_eth_dev *dev);
+int e1000_allmulticast_enable(struct sl_eth_dev *dev);
+int e1000_allmulticast_disable(struct sl_eth_dev *dev);
+int e1000_mac_addr_set(struct sl_eth_dev *dev, struct sl_ether_addr *mac);
+
+/* Every op but dev_start, which each chip has of its own. */
+#define E1000_SHARED_OPS                                                              \
+	.dev_configure = e1000_dev_configure, .dev_stop = e1000_dev_stop,             \
+	.dev_close = e1000_dev_close, .dev_infos_get = e1000_dev_infos_get,           \
+	.rx_queue_setup = e1000_rx_queue_setup, .tx_queue_setup = e1000_tx_queue_setup, \
+	.rx_queue_release = e1000_rx_queue_release,                                   \
+	.tx_queue_release = e1000_tx_queue_release, .link_update = e1000_link_update, \
+	.stats_get = e1000_stats_get, .stats_reset = e1000_stats_reset,               \
+	.promiscuous_enable = e1000_promiscuous_enable,                               \
+	.promiscuous_disable = e1000_promiscuous_disable,                             \
+	.allmulticast_enable = e1000_allmulticast_enable,                             \
+	.allmulticast_disable = e1000_allmulticast_disable,                           \
+	.mac_addr_set = e1000_mac_addr_set
+
+/* The pieces of a dev_start: every TX queue's ring programmed and enabled
+ * and the transmit unit on (inter-packet gap ipgt); then every RX queue
+ * armed and its ring programmed (RCTL.BSIZE from the smallest pool), the
+ * RCTL value that turns receive on in *rctl (the caller adds its bits and
+ * writes it last; 0 without RX queues: receive stays off), the RXCSUM
+ * offload bits in *rxcsum. 0, or an error already logged. */
+void e1000_tx_queues_start(struct sl_eth_dev *dev, uint32_t ipgt);
+int e1000_rx_queues_start(struct sl_eth_dev *dev, uint32_t *rctl, uint32_t *rxcsum);
+/* After the rings: interrupts masked, the link read. */
+void e1000_start_finish(struct sl_eth_dev *dev);
+/* A start that failed after e1000_tx_queues_start: the device quiesced and
+ * the rings emptied. Returns err. */
+int e1000_start_failed(struct sl_eth_dev *dev, int err);
+
+/* PCI probe and quiesce of both drivers: the chip from the device id. */
+int e1000_pci_probe(struct sl_pci_device *pci);
+void e1000_pci_quiesce(struct sl_pci_device *pci);
 
 #endif /* E1000_ETHDEV_H */

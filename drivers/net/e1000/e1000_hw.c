@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * e1000 chip access: quiesce, EEPROM, station address, PHY, link and the
- * statistics counters (8254x SDM chapter 13). Nothing here knows about
- * queues or ports. */
+ * statistics counters (8254x SDM chapter 13), and the register sequences
+ * of a start both chips share. Nothing here knows about ports or the
+ * driver's queue objects. */
 #include <errno.h>
 
 #include "sl_eal.h"
 #include "e1000_hw.h"
+#include "e1000e_regs.h"
 
 /* SDM 13.4.4: an EERD read completes in microseconds; a device without
  * EERD (82544GC) never sets DONE. */
@@ -14,36 +16,56 @@
 #define MDIC_POLL_US 10
 #define MDIC_POLL_TRIES 1000
 
+const struct e1000_eerd_layout e1000_eerd_8254x = {
+	.start = E1000_EERD_START,
+	.done = E1000_EERD_DONE,
+	.addr_shift = E1000_EERD_ADDR_SHIFT,
+	.data_shift = E1000_EERD_DATA_SHIFT,
+};
+
+const struct e1000_eerd_layout e1000_eerd_82574 = {
+	.start = E1000E_EERD_START,
+	.done = E1000E_EERD_DONE,
+	.addr_shift = E1000E_EERD_ADDR_SHIFT,
+	.data_shift = E1000E_EERD_DATA_SHIFT,
+};
+
+void e1000_hw_irq_mask(volatile uint8_t *hw)
+{
+	e1000_write(hw, E1000_IMC, E1000_IMC_ALL);
+	(void)e1000_read(hw, E1000_ICR);
+}
+
 /* The state a stopped port and a kernel driver about to take over
  * expect. */
-void e1000_hw_quiesce(volatile uint8_t *hw)
+void e1000_hw_quiesce(volatile uint8_t *hw, unsigned nb_queues)
 {
+	static const uint32_t ring_regs[] = {
+		E1000_RDLEN, E1000_RDBAL, E1000_RDBAH, E1000_RDH, E1000_RDT,
+		E1000_TDLEN, E1000_TDBAL, E1000_TDBAH, E1000_TDH, E1000_TDT,
+	};
+	unsigned q, i;
+
 	e1000_write(hw, E1000_IMC, E1000_IMC_ALL);
 	e1000_write(hw, E1000_RCTL, 0);
 	e1000_write(hw, E1000_TCTL, 0);
 	(void)e1000_read(hw, E1000_ICR);
-	e1000_write(hw, E1000_RDLEN, 0);
-	e1000_write(hw, E1000_RDBAL, 0);
-	e1000_write(hw, E1000_RDBAH, 0);
-	e1000_write(hw, E1000_RDH, 0);
-	e1000_write(hw, E1000_RDT, 0);
-	e1000_write(hw, E1000_TDLEN, 0);
-	e1000_write(hw, E1000_TDBAL, 0);
-	e1000_write(hw, E1000_TDBAH, 0);
-	e1000_write(hw, E1000_TDH, 0);
-	e1000_write(hw, E1000_TDT, 0);
+	for (q = 0; q < nb_queues; q++)
+		for (i = 0; i < SL_DIM(ring_regs); i++)
+			e1000_write(hw, E1000_QUEUE_REG(ring_regs[i], q), 0);
 }
 
-int e1000_eeprom_read(volatile uint8_t *hw, uint16_t word, uint16_t *value)
+int e1000_eeprom_read(volatile uint8_t *hw, const struct e1000_eerd_layout *eerd, uint16_t word,
+		      uint16_t *value)
 {
 	int i;
 
-	e1000_write(hw, E1000_EERD, ((uint32_t)word << E1000_EERD_ADDR_SHIFT) | E1000_EERD_START);
+	e1000_write(hw, E1000_EERD, ((uint32_t)word << eerd->addr_shift) | eerd->start);
 	for (i = 0; i < EERD_POLL_TRIES; i++) {
 		uint32_t v = e1000_read(hw, E1000_EERD);
 
-		if (v & E1000_EERD_DONE) {
-			*value = (uint16_t)(v >> E1000_EERD_DATA_SHIFT);
+		if (v & eerd->done) {
+			*value = (uint16_t)(v >> eerd->data_shift);
 			return 0;
 		}
 		sl_delay_us(EERD_POLL_US);
@@ -51,13 +73,14 @@ int e1000_eeprom_read(volatile uint8_t *hw, uint16_t word, uint16_t *value)
 	return -ETIMEDOUT;
 }
 
-int e1000_mac_addr_read(volatile uint8_t *hw, struct sl_ether_addr *mac)
+int e1000_mac_addr_read(volatile uint8_t *hw, const struct e1000_eerd_layout *eerd,
+			struct sl_ether_addr *mac)
 {
 	uint16_t w[3];
 	unsigned i;
 
 	for (i = 0; i < 3; i++)
-		if (e1000_eeprom_read(hw, (uint16_t)(E1000_EEPROM_MAC_WORD0 + i), &w[i]) < 0)
+		if (e1000_eeprom_read(hw, eerd, (uint16_t)(E1000_EEPROM_MAC_WORD0 + i), &w[i]) < 0)
 			break;
 	if (i == 3) {
 		for (i = 0; i < 3; i++) {
@@ -89,6 +112,89 @@ void e1000_mac_addr_write(volatile uint8_t *hw, const struct sl_ether_addr *mac)
 		    (uint32_t)b[0] | ((uint32_t)b[1] << 8) | ((uint32_t)b[2] << 16) |
 			    ((uint32_t)b[3] << 24));
 	e1000_write(hw, E1000_RAH(0), (uint32_t)b[4] | ((uint32_t)b[5] << 8) | E1000_RAH_AV);
+}
+
+void e1000_hw_mac_setup(volatile uint8_t *hw, const struct sl_ether_addr *mac)
+{
+	uint32_t ctrl = e1000_read(hw, E1000_CTRL);
+	unsigned i;
+
+	ctrl &= ~(E1000_CTRL_LRST | E1000_CTRL_PHY_RST | E1000_CTRL_ILOS | E1000_CTRL_FRCSPD |
+		  E1000_CTRL_FRCDPLX | E1000_CTRL_VME | E1000_CTRL_RST);
+	ctrl |= E1000_CTRL_SLU | E1000_CTRL_ASDE;
+	e1000_write(hw, E1000_CTRL, ctrl);
+	e1000_mac_addr_write(hw, mac);
+	for (i = 1; i < 16; i++) {
+		e1000_write(hw, E1000_RAL(i), 0);
+		e1000_write(hw, E1000_RAH(i), 0);
+	}
+	for (i = 0; i < E1000_MTA_ENTRIES; i++)
+		e1000_write(hw, E1000_MTA + 4 * i, 0);
+	e1000_write(hw, E1000_ITR, 0);
+}
+
+/* RX and TX rings have the same register block: BAL, BAH, LEN, head and
+ * tail at the same distances from BAL. */
+SL_STATIC_ASSERT(E1000_TDBAH - E1000_TDBAL == E1000_RDBAH - E1000_RDBAL &&
+			 E1000_TDLEN - E1000_TDBAL == E1000_RDLEN - E1000_RDBAL &&
+			 E1000_TDH - E1000_TDBAL == E1000_RDH - E1000_RDBAL &&
+			 E1000_TDT - E1000_TDBAL == E1000_RDT - E1000_RDBAL,
+		 "RX and TX ring registers alike");
+
+/* Both descriptor formats (legacy, extended) are 16 bytes. */
+static void ring_setup(volatile uint8_t *hw, uint32_t bal, uint16_t q, uint64_t iova,
+		       uint16_t nb_desc, uint32_t tail)
+{
+	bal = E1000_QUEUE_REG(bal, q);
+	e1000_write(hw, bal, (uint32_t)iova);
+	e1000_write(hw, bal + (E1000_RDBAH - E1000_RDBAL), (uint32_t)(iova >> 32));
+	e1000_write(hw, bal + (E1000_RDLEN - E1000_RDBAL), (uint32_t)nb_desc * 16u);
+	e1000_write(hw, bal + (E1000_RDH - E1000_RDBAL), 0);
+	e1000_write(hw, bal + (E1000_RDT - E1000_RDBAL), tail);
+}
+
+void e1000_hw_rx_ring_setup(volatile uint8_t *hw, uint16_t q, uint64_t iova, uint16_t nb_desc)
+{
+	ring_setup(hw, E1000_RDBAL, q, iova, nb_desc, nb_desc - 1u);
+}
+
+void e1000_hw_tx_ring_setup(volatile uint8_t *hw, uint16_t q, uint64_t iova, uint16_t nb_desc)
+{
+	ring_setup(hw, E1000_TDBAL, q, iova, nb_desc, 0);
+}
+
+void e1000_hw_tx_enable(volatile uint8_t *hw, uint32_t ipgt)
+{
+	e1000_write(hw, E1000_TIDV, 0);
+	e1000_write(hw, E1000_TADV, 0);
+	e1000_write(hw, E1000_TIPG,
+		    ipgt | (E1000_TIPG_IPGR1_DEFAULT << E1000_TIPG_IPGR1_SHIFT) |
+			    (E1000_TIPG_IPGR2_DEFAULT << E1000_TIPG_IPGR2_SHIFT));
+	e1000_write(hw, E1000_TCTL,
+		    E1000_TCTL_EN | E1000_TCTL_PSP | E1000_TCTL_RTLC |
+			    (E1000_TCTL_CT_DEFAULT << E1000_TCTL_CT_SHIFT) |
+			    (E1000_TCTL_COLD_FULL_DUPLEX << E1000_TCTL_COLD_SHIFT));
+}
+
+uint32_t e1000_rctl_bsize(uint32_t room, uint16_t *buf_len)
+{
+	/* index i: 256 << i bytes */
+	static const uint32_t bits[] = {
+		E1000_RCTL_BSIZE_256, E1000_RCTL_BSIZE_512, E1000_RCTL_BSIZE_1024,
+		E1000_RCTL_BSIZE_2048, E1000_RCTL_BSEX | E1000_RCTL_BSIZE_4096,
+		E1000_RCTL_BSEX | E1000_RCTL_BSIZE_8192, E1000_RCTL_BSEX | E1000_RCTL_BSIZE_16384,
+	};
+	int i;
+
+	for (i = (int)SL_DIM(bits) - 1; i >= 0; i--) {
+		if ((256u << i) <= room) {
+			/* buf_len is 16 bits: 16384 fits */
+			*buf_len = (uint16_t)(256u << i);
+			return bits[i];
+		}
+	}
+	*buf_len = 0;
+	return 0;
 }
 
 int e1000_phy_write(volatile uint8_t *hw, uint32_t reg, uint16_t value)

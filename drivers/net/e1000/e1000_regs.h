@@ -67,6 +67,12 @@
 #define E1000_TXDCTL 0x03828
 #define E1000_TADV 0x0382c
 
+/* Chips with more than one queue (the 82574: two) have queue n's ring
+ * registers (RDBAL..RDT, TDBAL..TDT) at queue 0's offset + 0x100 n; the
+ * 8254x has queue 0 only. */
+#define E1000_QUEUE_STRIDE 0x100
+#define E1000_QUEUE_REG(reg, n) ((reg) + E1000_QUEUE_STRIDE * (n))
+
 /* ---- statistics (SDM 13.7): 32-bit, clear on read on the silicon ------- */
 #define E1000_CRCERRS 0x04000	/* CRC errors */
 #define E1000_ALGNERRC 0x04004	/* alignment errors */

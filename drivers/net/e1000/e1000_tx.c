@@ -1,0 +1,286 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Transmit fast path of both drivers: legacy descriptors (8254x SDM
+ * 3.3.3; the 82574 has the same ones, datasheet 7.2.10.1), each queue
+ * used by one lcore.
+ *
+ * Descriptors [clean, tail) are in flight; one stays unused so TDT never
+ * catches up with TDH. Only a packet's last (EOP) descriptor may carry RS,
+ * set once rs_thresh descriptors have been filled since the previous RS,
+ * and the device writes DD back only for RS descriptors (SDM 3.3.3.2;
+ * QEMU's models do the same). The mbuf chain of a packet is remembered at
+ * its EOP slot and freed when an RS at or after it reports DD: by then the
+ * device has fetched every buffer before it.
+ *
+ * A device whose TDH is outside the ring or outside the descriptors it was
+ * given is not believed: counted (bad_values), one log line, and that
+ * queue is reset in place, dropping what was in flight: its enable bit
+ * cleared (TCTL.EN for the 8254x's only queue; TARC(n).ENABLE on the
+ * 82574, whose TCTL both queues share: QEMU 7.2 transmits from queue n
+ * only while it is set, e1000e_set_tdt), in-flight DMA let finish, the
+ * queue's own TDH and TDT rewound to 0, the bit set again. After
+ * E1000_MAX_QUEUE_RESETS the queue stops for good (bursts return 0, the
+ * bit stays clear) until the port is restarted. TDH is read only every
+ * E1000_HEAD_CHECK_POLLS bursts that found the ring full.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "sl_eal.h"
+#include "sl_log.h"
+#include "e1000_ethdev.h"
+
+static __sl_always_inline uint16_t ring_next(uint16_t idx, uint16_t nb_desc)
+{
+	return (uint16_t)(idx + 1 == nb_desc ? 0 : idx + 1);
+}
+
+/* An empty ring: nothing in flight, every descriptor but one free. */
+static void tx_ring_rewind(struct e1000_tx_queue *txq)
+{
+	txq->tail = 0;
+	txq->clean = 0;
+	txq->nb_free = (uint16_t)(txq->nb_desc - 1);
+	txq->since_rs = 0;
+	txq->rs_head = txq->rs_tail = txq->rs_count = 0;
+	txq->full_polls = 0;
+}
+
+/* The device said something impossible: reset the queue, dropping what
+ * was in flight, or stop for good. */
+static void __attribute__((noinline, cold))
+tx_device_fault(struct e1000_tx_queue *txq, const char *what, unsigned value, unsigned limit)
+{
+	uint32_t enable = sl_read32(txq->enable_reg);
+	unsigned lost;
+
+	txq->bad_values++;
+	sl_write32(enable & ~txq->enable_bit, txq->enable_reg);
+	sl_delay_us(E1000_STOP_DRAIN_US);
+	if (txq->resets >= E1000_MAX_QUEUE_RESETS) {
+		txq->stopped = 1;
+		sl_log(SL_LOG_ERR, txq->log_module,
+		       "port %u TX queue %u: device reported %s %u (limit %u) again after %u "
+		       "resets: transmit stopped; restart the port (sl_eth_dev_stop/start) or "
+		       "replace the device",
+		       txq->port_id, txq->queue_id, what, value, limit, txq->resets);
+		return;
+	}
+	txq->resets++;
+	lost = e1000_tx_queue_drain(txq);
+	sl_eth_qcnt_add(&txq->cnt, SL_QCNT_ERRORS, lost);
+	sl_write32(0, txq->tdh_reg);
+	sl_write32(0, txq->tdt_reg);
+	sl_write32(enable | txq->enable_bit, txq->enable_reg);
+	sl_log(SL_LOG_ERR, txq->log_module,
+	       "port %u TX queue %u: device reported %s %u (limit %u): transmit queue reset "
+	       "(%u of %u; %u packets in flight dropped)",
+	       txq->port_id, txq->queue_id, what, value, limit, txq->resets,
+	       E1000_MAX_QUEUE_RESETS, lost);
+}
+
+/* TDH must be inside the ring and between clean (the oldest descriptor
+ * not reclaimed) and tail (TDT: the device may not go past it). */
+static void __attribute__((noinline, cold)) tx_check_head(struct e1000_tx_queue *txq)
+{
+	const uint16_t nb_desc = txq->nb_desc;
+	uint32_t tdh = sl_read32(txq->tdh_reg);
+	uint32_t in_flight = (uint32_t)(txq->tail + nb_desc - txq->clean) % nb_desc;
+
+	if (tdh >= nb_desc)
+		tx_device_fault(txq, "TDH", tdh, nb_desc - 1u);
+	else if ((tdh + nb_desc - txq->clean) % nb_desc > in_flight)
+		tx_device_fault(txq, "TDH outside the descriptors it was given", tdh, in_flight);
+}
+
+/* Frees what the device has finished with, one RS block at a time. */
+static void tx_reclaim(struct e1000_tx_queue *txq)
+{
+	enum { BATCH = 64 };
+	struct sl_mbuf *done[BATCH];
+	const uint16_t nb_desc = txq->nb_desc;
+
+	while (txq->rs_count > 0) {
+		uint16_t rs_idx = txq->rs_fifo[txq->rs_head], idx = txq->clean, n = 0;
+		unsigned nb_done = 0;
+
+		if (!(txq->ring[rs_idx].upper & E1000_TXD_STAT_DD))
+			break;
+		for (;;) {
+			struct sl_mbuf *m = txq->sw_ring[idx];
+
+			if (m != NULL) {
+				txq->sw_ring[idx] = NULL;
+				done[nb_done++] = m;
+				if (nb_done == BATCH) {
+					sl_pktmbuf_free_bulk(done, nb_done);
+					nb_done = 0;
+				}
+			}
+			n++;
+			if (idx == rs_idx)
+				break;
+			idx = ring_next(idx, nb_desc);
+		}
+		if (nb_done > 0)
+			sl_pktmbuf_free_bulk(done, nb_done);
+		txq->clean = ring_next(rs_idx, nb_desc);
+		txq->nb_free = (uint16_t)(txq->nb_free + n);
+		txq->rs_head = ring_next(txq->rs_head, nb_desc);
+		txq->rs_count--;
+	}
+}
+
+uint16_t e1000_xmit_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
+{
+	struct e1000_tx_queue *txq = queue;
+	volatile struct e1000_tx_desc *ring = txq->ring;
+	const uint16_t nb_desc = txq->nb_desc;
+	uint16_t tail = txq->tail, nb_tx, sent = 0;
+	uint64_t bytes = 0;
+
+	if (sl_unlikely(txq->stopped))
+		return 0;
+	if (txq->nb_free < txq->free_thresh)
+		tx_reclaim(txq);
+
+	for (nb_tx = 0; nb_tx < nb_pkts; nb_tx++) {
+		struct sl_mbuf *m = pkts[nb_tx], *seg;
+		uint16_t last = tail, used = 0;
+		uint32_t lower;
+
+		if (sl_unlikely(m->nb_segs > txq->max_segs || m->pkt_len == 0 ||
+				m->pkt_len > E1000_MAX_TX_PKT_LEN)) {
+			/* never sendable: taken and dropped, counted */
+			sl_pktmbuf_free(m);
+			sl_eth_qcnt_add(&txq->cnt, SL_QCNT_ERRORS, 1);
+			continue;
+		}
+		if (m->nb_segs > txq->nb_free) {
+			tx_reclaim(txq);
+			if (m->nb_segs > txq->nb_free) {
+				if (sent == 0 && sl_unlikely((++txq->full_polls &
+							      (E1000_HEAD_CHECK_POLLS - 1)) == 0))
+					tx_check_head(txq);
+				break;
+			}
+		}
+		for (seg = m; seg != NULL; seg = seg->next) {
+			if (sl_unlikely(seg->data_len == 0))
+				continue;
+			ring[tail].buffer_addr = sl_pktmbuf_iova(seg);
+			ring[tail].lower = seg->data_len | E1000_TXD_CMD_IFCS;
+			ring[tail].upper = 0;
+			last = tail;
+			tail = ring_next(tail, nb_desc);
+			used++;
+		}
+		if (sl_unlikely(used == 0)) {
+			/* pkt_len said otherwise: a broken chain */
+			sl_pktmbuf_free(m);
+			sl_eth_qcnt_add(&txq->cnt, SL_QCNT_ERRORS, 1);
+			continue;
+		}
+		lower = ring[last].lower | E1000_TXD_CMD_EOP;
+		txq->since_rs = (uint16_t)(txq->since_rs + used);
+		if (txq->since_rs >= txq->rs_thresh) {
+			lower |= E1000_TXD_CMD_RS;
+			txq->rs_fifo[txq->rs_tail] = last;
+			txq->rs_tail = ring_next(txq->rs_tail, nb_desc);
+			txq->rs_count++;
+			txq->since_rs = 0;
+		}
+		ring[last].lower = lower;
+		txq->sw_ring[last] = m;
+		txq->nb_free = (uint16_t)(txq->nb_free - used);
+		bytes += m->pkt_len;
+		sent++;
+	}
+	if (sent > 0) {
+		txq->tail = tail;
+		/* descriptors before doorbell: sl_write32 orders them (sl_io.h) */
+		sl_write32(tail, txq->tdt_reg);
+	}
+	sl_eth_qcnt_burst(&txq->cnt, sent, bytes);
+	return nb_tx;
+}
+
+unsigned e1000_tx_queue_drain(struct e1000_tx_queue *txq)
+{
+	unsigned freed = 0;
+	uint16_t i;
+
+	for (i = 0; i < txq->nb_desc; i++) {
+		if (txq->sw_ring[i] != NULL) {
+			sl_pktmbuf_free(txq->sw_ring[i]);
+			txq->sw_ring[i] = NULL;
+			freed++;
+		}
+		txq->ring[i].buffer_addr = 0;
+		txq->ring[i].lower = 0;
+		txq->ring[i].upper = 0;
+	}
+	tx_ring_rewind(txq);
+	return freed;
+}
+
+void e1000_tx_queue_init(struct e1000_tx_queue *txq)
+{
+	e1000_tx_queue_drain(txq);
+	txq->stopped = 0;
+	txq->resets = 0;
+}
+
+/* ---- queue objects (control path) ------------------------------------------ */
+
+int e1000_tx_queue_create(const struct e1000_txq_params *p, struct e1000_tx_queue **out)
+{
+	struct e1000_tx_queue *txq = sl_eth_queue_zalloc(sizeof(*txq));
+	char name[64];
+	int ret = -ENOMEM;
+
+	if (txq == NULL)
+		goto fail;
+	/* port ids are unique across drivers: so is the name */
+	snprintf(name, sizeof(name), "e1000_tx_ring_p%u_q%u", p->port_id, p->queue_id);
+	txq->ring = sl_dma_zalloc(name, (size_t)p->nb_desc * sizeof(struct e1000_tx_desc), 128,
+				  p->socket);
+	txq->sw_ring = calloc(p->nb_desc, sizeof(*txq->sw_ring));
+	txq->rs_fifo = calloc(p->nb_desc, sizeof(*txq->rs_fifo));
+	if (txq->ring == NULL || txq->sw_ring == NULL || txq->rs_fifo == NULL)
+		goto fail;
+	txq->ring_iova = sl_mem_virt2iova((const void *)(uintptr_t)txq->ring);
+	if (txq->ring_iova == SL_BAD_IOVA) {
+		ret = -EFAULT;
+		goto fail;
+	}
+	txq->nb_desc = p->nb_desc;
+	txq->rs_thresh = p->rs_thresh;
+	txq->free_thresh = p->free_thresh;
+	txq->max_segs = (uint16_t)SL_MIN(E1000_TX_MAX_SEGS, p->nb_desc / 2);
+	txq->port_id = p->port_id;
+	txq->queue_id = p->queue_id;
+	txq->log_module = p->log_module;
+	txq->tdt_reg = p->hw + E1000_QUEUE_REG(E1000_TDT, p->queue_id);
+	txq->tdh_reg = p->hw + E1000_QUEUE_REG(E1000_TDH, p->queue_id);
+	txq->enable_reg = p->hw + p->enable_reg;
+	txq->enable_bit = p->enable_bit;
+	tx_ring_rewind(txq);
+	*out = txq;
+	return 0;
+fail:
+	e1000_tx_queue_destroy(txq);
+	return ret;
+}
+
+void e1000_tx_queue_destroy(struct e1000_tx_queue *txq)
+{
+	if (txq == NULL)
+		return;
+	if (txq->sw_ring != NULL && txq->ring != NULL)
+		e1000_tx_queue_drain(txq);
+	free(txq->sw_ring);
+	free(txq->rs_fifo);
+	sl_dma_free((void *)(uintptr_t)txq->ring);
+	free(txq);
+}
