@@ -129,8 +129,9 @@ static void check_frame(const struct e1000_rx_queue *rxq, const struct sl_mbuf *
 }
 
 /* Whether the driver, polling from 'next', meets what it must count as
- * the device's fault: a descriptor whose length no buffer can hold, or a
- * frame growing past max_pkt_len (a device that never sets EOP). It walks
+ * the device's fault: a descriptor whose length no buffer can hold (a
+ * frame growing past max_pkt_len is dropped with the rest of it, counted
+ * as an error, not a fault: check_frame sees none delivered). It walks
  * DD descriptors from next as the driver does (at most nb_desc - 1 -
  * nb_hold of them, until 'burst' frames were delivered), from a copy of
  * the ring taken before the poll. */
@@ -154,8 +155,11 @@ static int fault_ahead(const struct e1000_rx_queue *rxq, const struct e1000_rx_d
 			continue;
 		}
 		len += d->length;
-		if (len > rxq->max_pkt_len)
-			return 1;
+		if (len > rxq->max_pkt_len) {
+			len = 0;
+			discard = !eop;
+			continue;
+		}
 		if (!eop) {
 			if (!rxq->scatter) {
 				len = 0;

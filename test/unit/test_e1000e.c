@@ -756,26 +756,27 @@ START_TEST(rx_frame_without_end_capped_at_max_pktlen)
 	struct sl_eth_dev_info info;
 	struct sl_eth_stats st;
 	struct sl_mbuf *pkts[8];
-	const char *log;
-	char what[96];
 	unsigned i;
 
 	port_setup(1, &jumbo);
 	ck_assert_int_eq(sl_eth_dev_info_get(port, &info), 0);
 	ck_assert_uint_eq(info.max_rx_pktlen, E1000E_MAX_FRAME_LEN);
 	/* full 2048-byte buffers, none of them the frame's end: the 5th
-	 * takes the chain past max_rx_pktlen (9230) */
-	sl_test_capture_begin(false);
-	for (i = 0; i < 5; i++) {
+	 * takes the chain past max_rx_pktlen (9230); it is dropped, counted,
+	 * and the rest of it discarded (QEMU's 82574 takes up to 16 KiB from
+	 * the wire: a peer can send it, so it is no device fault) */
+	for (i = 0; i < 8; i++) {
 		sl_test_fill_pattern(frame, 2048, i);
 		ck_assert_int_eq(dev_receive_on(0, frame, 2048, &endless, 0, 0), 0);
 		ck_assert_uint_eq(sl_eth_rx_burst(port, 0, pkts, 8), 0);
-		ck_assert_uint_eq(rxq(0)->bad_values, i == 4);
+		ck_assert(rxq(0)->pkt_first == NULL ||
+			  rxq(0)->pkt_first->pkt_len <= E1000E_MAX_FRAME_LEN);
 	}
-	log = sl_test_capture_end();
-	snprintf(what, sizeof(what), "frame of at least %u (limit %u)", 5u * 2048u,
-		 (unsigned)E1000E_MAX_FRAME_LEN);
-	check_rx_queue_reset(0, log, what);
+	/* its end, discarded with it */
+	ck_assert_int_eq(dev_receive_on(0, frame, 500, &honest, 0, 0), 0);
+	ck_assert_uint_eq(sl_eth_rx_burst(port, 0, pkts, 8), 0);
+	ck_assert_uint_eq(rxq(0)->bad_values, 0);
+	ck_assert_uint_eq(rxq(0)->resets, 0);
 	ck_assert_ptr_null(rxq(0)->pkt_first);
 	/* the chain went back to the pool: only the ring holds mbufs */
 	ck_assert_uint_eq(sl_mempool_in_use_count(pool), in_use_stopped + RING - rxq(0)->nb_hold);

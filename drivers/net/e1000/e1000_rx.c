@@ -13,9 +13,10 @@
  * address and zeroes the second quadword, which holds DD on write-back in
  * both formats.
  *
- * A device that reports the impossible (a length of 0 or beyond the
- * buffer, a frame longer than the port's max_rx_pktlen however many
- * descriptors it spans, RDH outside the ring or outside what it owns) is
+ * A frame longer than the port's max_rx_pktlen, however many descriptors
+ * it spans, is dropped and counted (ierrors). A device that reports the
+ * impossible (a length of 0 or beyond the buffer, RDH outside the ring or
+ * outside what it owns) is
  * not believed: nothing is read or written beyond a buffer or the ring
  * because of it, the value is counted (bad_values), one log line names it,
  * and the queue is reset in place: the device is made to stop using the
@@ -300,15 +301,16 @@ static __sl_always_inline uint16_t rx_burst(struct e1000_rx_queue *rxq, struct s
 			first->nb_segs++;
 		}
 		last = m;
-		/* Nor can a frame longer than the port receives: a device that
-		 * never sets EOP would have the chain grow without end. */
+		/* A frame longer than the port receives is dropped, the rest
+		 * of it too: a chain never grows past max_pkt_len, even from a
+		 * device that never sets EOP. Not a fault: QEMU's 82574 takes
+		 * frames up to 16 KiB from the wire, so a peer could make it. */
 		if (sl_unlikely(first->pkt_len > max_pkt_len)) {
-			fault = (struct rx_fault){ "a frame of at least", first->pkt_len,
-						   max_pkt_len };
 			sl_pktmbuf_free(first);
 			first = NULL;
 			dropped++;
-			break;
+			discard = !(staterr & E1000_RXD_STAT_EOP);
+			continue;
 		}
 		if (!(staterr & E1000_RXD_STAT_EOP)) {
 			if (sl_unlikely(!rxq->scatter)) {
