@@ -23,14 +23,15 @@ typedef int app_parse_fn(int argc, char **argv);
 /* sl_eal_init, then parse on what the EAL left. eal_help prints the
  * application's part after the EAL's own -h text. Returns true when main
  * goes on; false once it is over (help printed, or one line said what
- * failed), the EAL cleaned up and *exit_code what main returns. */
+ * failed), the EAL cleaned up if it was up, and *exit_code what main
+ * returns. */
 bool app_start(int argc, char **argv, app_usage_fn *eal_help, app_parse_fn *parse,
 	       int *exit_code);
 
 /* Long options listed once, as X(id, name, has_arg) in a list macro, give
  * both the ids and getopt_long's table:
  *   #define MY_OPTS(X) X(BURST, "burst", required_argument) ...
- *   enum { OPT_BELOW_LONG_ = 255, MY_OPTS(APP_OPT_ID) };	OPT_BURST, ...
+ *   enum { OPT_BELOW_LONG_ = 255, MY_OPTS(APP_OPT_ID) };    (OPT_BURST, ...)
  *   static const struct option long_opts[] = { MY_OPTS(APP_OPT_ENTRY) ... };
  */
 #define APP_OPT_ID(id, name, has_arg) OPT_##id,
