@@ -29,6 +29,7 @@
 #include "sl_ethdev.h"
 #include "sl_mbuf.h"
 
+#include "app_common.h"
 #include "pg_app.h"
 
 #define EXIT_LOSS 2
@@ -98,77 +99,79 @@ static uint32_t stream_max_frame(const struct pg_stream_opts *s)
 	return s->cap ? s->cap->max_len : pg_size_spec_max(&s->size);
 }
 
-/* Everything that can be checked before touching a port's configuration. */
-static int check_against_ports(struct pg_app *a)
+/* The ports --tx and --rx name exist and have something to do: their
+ * masks in *tx and *rx ("all" resolved). */
+static int check_roles(const struct pg_opts *o, uint32_t exist, uint32_t *tx, uint32_t *rx)
 {
-	struct pg_opts *o = &a->opts;
-	uint32_t exist = existing_ports();
-	uint32_t tx, rx;
-
-	if (exist == 0) {
-		SL_LOG(ERR, PKTGEN, "no ports: add --vdev (e.g. --vdev net_null0) or a PCI device (-a BDF) before --");
-		return -ENODEV;
-	}
 	if (check_port_list(o->streams_from_config ? "--config" : "--tx", o->tx_mask, exist) < 0 ||
 	    check_port_list("--rx", o->rx_mask, exist) < 0)
 		return -EINVAL;
-	tx = o->tx_all ? exist : o->tx_mask;
-	rx = o->rx_all ? exist : o->rx_mask;
-	if (tx == 0 && rx == 0) {
+	*tx = o->tx_all ? exist : o->tx_mask;
+	*rx = o->rx_all ? exist : o->rx_mask;
+	if (*tx == 0 && *rx == 0) {
 		SL_LOG(ERR, PKTGEN, "--tx none and --rx none: nothing to do");
 		return -EINVAL;
 	}
-	if (o->expect_no_loss && rx == 0) {
+	if (o->expect_no_loss && *rx == 0) {
 		SL_LOG(ERR, PKTGEN, "--expect-no-loss needs a port that receives (--rx)");
 		return -EINVAL;
 	}
-	if (!o->streams_from_config && pg_opts_streams_from_ports(o, tx) < 0) {
-		SL_LOG(ERR, PKTGEN, "out of memory for %u streams", __builtin_popcount(tx));
-		return -ENOMEM;
-	}
-	for (unsigned p = 0; p < PG_MAX_PORTS; p++) {
-		struct pg_port *pp = &a->ports[p];
-		struct sl_eth_dev_info info;
-		int ret;
+	return 0;
+}
 
-		pp->tx_role = tx & (1u << p);
-		pp->rx_role = rx & (1u << p);
-		pp->used = pp->tx_role || pp->rx_role;
-		if (!pp->used)
-			continue;
-		ret = sl_eth_dev_info_get((uint16_t)p, &info);
-		if (ret < 0)
-			return ret;
-		snprintf(pp->name, sizeof(pp->name), "%s", sl_eth_dev_name((uint16_t)p));
-		pp->driver = info.driver_name;
-		pp->mtu = o->mtu ? (uint16_t)o->mtu : (uint16_t)SL_MIN((unsigned)SL_ETHER_MTU, (unsigned)info.max_mtu);
-		if (pp->mtu < info.min_mtu || pp->mtu > info.max_mtu) {
-			SL_LOG(ERR, PKTGEN, "--mtu %u: port %u (%s) takes %u..%u", pp->mtu, p, pp->name,
-			       info.min_mtu, info.max_mtu);
-			return -EINVAL;
-		}
-		pp->max_frame = pp->mtu + SL_ETHER_HDR_LEN;
-		pp->nb_txq = pp->tx_role ? o->tx_queues : 0;
-		pp->nb_rxq = pp->rx_role ? o->rx_queues : 0;
-		if (pp->rx_role && o->rx_queues > info.max_rx_queues && info.max_rx_queues > 0) {
-			SL_LOG(ERR, PKTGEN, "--rx-queues %u: port %u (%s, driver %s) has at most %u RX queues",
-			       o->rx_queues, p, pp->name, info.driver_name, info.max_rx_queues);
-			return -EINVAL;
-		}
-		if (pp->tx_role && o->tx_queues > info.max_tx_queues) {
-			SL_LOG(ERR, PKTGEN, "--tx-queues %u: port %u (%s, driver %s) has at most %u TX queues",
-			       o->tx_queues, p, pp->name, info.driver_name, info.max_tx_queues);
-			return -EINVAL;
-		}
-		if (pp->rx_role && info.max_rx_queues == 0) {
-			SL_LOG(ERR, PKTGEN, "port %u (%s) cannot receive (driver %s has no RX queue); leave it out of --rx",
-			       p, pp->name, info.driver_name);
-			return -EINVAL;
-		}
+/* Port p's roles, MTU and queues against what its driver can do. */
+static int check_port(struct pg_app *a, unsigned p, uint32_t tx, uint32_t rx)
+{
+	const struct pg_opts *o = &a->opts;
+	struct pg_port *pp = &a->ports[p];
+	struct sl_eth_dev_info info;
+	int ret;
+
+	pp->tx_role = tx & (1u << p);
+	pp->rx_role = rx & (1u << p);
+	pp->used = pp->tx_role || pp->rx_role;
+	if (!pp->used)
+		return 0;
+	ret = sl_eth_dev_info_get((uint16_t)p, &info);
+	if (ret < 0)
+		return ret;
+	snprintf(pp->name, sizeof(pp->name), "%s", sl_eth_dev_name((uint16_t)p));
+	pp->driver = info.driver_name;
+	pp->mtu = o->mtu ? (uint16_t)o->mtu : (uint16_t)SL_MIN((unsigned)SL_ETHER_MTU, (unsigned)info.max_mtu);
+	if (pp->mtu < info.min_mtu || pp->mtu > info.max_mtu) {
+		SL_LOG(ERR, PKTGEN, "--mtu %u: port %u (%s) takes %u..%u", pp->mtu, p, pp->name,
+		       info.min_mtu, info.max_mtu);
+		return -EINVAL;
 	}
+	pp->max_frame = pp->mtu + SL_ETHER_HDR_LEN;
+	pp->nb_txq = pp->tx_role ? o->tx_queues : 0;
+	pp->nb_rxq = pp->rx_role ? o->rx_queues : 0;
+	if (pp->rx_role && o->rx_queues > info.max_rx_queues && info.max_rx_queues > 0) {
+		SL_LOG(ERR, PKTGEN, "--rx-queues %u: port %u (%s, driver %s) has at most %u RX queues",
+		       o->rx_queues, p, pp->name, info.driver_name, info.max_rx_queues);
+		return -EINVAL;
+	}
+	if (pp->tx_role && o->tx_queues > info.max_tx_queues) {
+		SL_LOG(ERR, PKTGEN, "--tx-queues %u: port %u (%s, driver %s) has at most %u TX queues",
+		       o->tx_queues, p, pp->name, info.driver_name, info.max_tx_queues);
+		return -EINVAL;
+	}
+	if (pp->rx_role && info.max_rx_queues == 0) {
+		SL_LOG(ERR, PKTGEN, "port %u (%s) cannot receive (driver %s has no RX queue); leave it out of --rx",
+		       p, pp->name, info.driver_name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Every stream's longest frame against its TX port's MTU. */
+static int check_stream_frames(const struct pg_app *a)
+{
+	const struct pg_opts *o = &a->opts;
+
 	for (unsigned i = 0; i < o->nb_streams; i++) {
-		struct pg_stream_opts *s = &o->streams[i];
-		struct pg_port *pp = &a->ports[s->port];
+		const struct pg_stream_opts *s = &o->streams[i];
+		const struct pg_port *pp = &a->ports[s->port];
 		uint32_t max = pp->max_frame + (s->vlan || s->cap ? SL_ETHER_VLAN_HDR_LEN : 0);
 		uint32_t want = stream_max_frame(s);
 		char where[64];
@@ -190,6 +193,33 @@ static int check_against_ports(struct pg_app *a)
 			SL_LOG(NOTICE, PKTGEN, "%s: --loop 0 replays until SIGINT", where);
 	}
 	return 0;
+}
+
+/* Everything that can be checked before touching a port's configuration. */
+static int check_against_ports(struct pg_app *a)
+{
+	struct pg_opts *o = &a->opts;
+	uint32_t exist = existing_ports();
+	uint32_t tx, rx;
+	int ret;
+
+	if (exist == 0) {
+		SL_LOG(ERR, PKTGEN, "no ports: add --vdev (e.g. --vdev net_null0) or a PCI device (-a BDF) before --");
+		return -ENODEV;
+	}
+	ret = check_roles(o, exist, &tx, &rx);
+	if (ret < 0)
+		return ret;
+	if (!o->streams_from_config && pg_opts_streams_from_ports(o, tx) < 0) {
+		SL_LOG(ERR, PKTGEN, "out of memory for %u streams", __builtin_popcount(tx));
+		return -ENOMEM;
+	}
+	for (unsigned p = 0; p < PG_MAX_PORTS; p++) {
+		ret = check_port(a, p, tx, rx);
+		if (ret < 0)
+			return ret;
+	}
+	return check_stream_frames(a);
 }
 
 static struct sl_mempool *make_pool(const char *kind, unsigned port, unsigned q, unsigned n,
@@ -658,28 +688,24 @@ static void teardown(struct pg_app *a)
 	pg_opts_free(&a->opts);
 }
 
+/* The options into app.opts (app_parse_fn): what failed is freed. */
+static int parse_opts(int argc, char **argv)
+{
+	int ret = pg_opts_parse(&app.opts, argc, argv);
+
+	if (ret != 0)
+		pg_opts_free(&app.opts);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	struct sigaction sa;
-	int ret, status = EXIT_FAILURE;
+	int status;
 
-	ret = sl_eal_init(argc, argv);
-	if (ret == -EINTR) {
-		pg_opts_usage(argv[0]);
-		return EXIT_SUCCESS;
-	}
-	if (ret < 0) {
-		fprintf(stderr, "%s: EAL initialisation failed (see above; -h for usage)\n", argv[0]);
-		return EXIT_FAILURE;
-	}
-	argc -= ret;
-	argv += ret;
-	ret = pg_opts_parse(&app.opts, argc, argv);
-	if (ret != 0) {
-		pg_opts_free(&app.opts);
-		sl_eal_cleanup();
-		return ret > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-	}
+	if (!app_start(argc, argv, pg_opts_usage, parse_opts, &status))
+		return status;
+	status = EXIT_FAILURE;
 	app.hz = sl_tsc_hz();
 	pg_run.hz = app.hz;
 	if (check_against_ports(&app) < 0)

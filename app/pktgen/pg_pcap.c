@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * sl-pktgen pcap files through libpcap. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <pcap/pcap.h>
 
 #include "sl_log.h"
+
+#include "app_common.h"
 #include "pg_pcap.h"
 
 void pg_capture_free(struct pg_capture *cap)
@@ -41,31 +41,120 @@ static int grow(void **p, size_t *cap, size_t need, size_t elt)
 	return 0;
 }
 
-int pg_capture_load(const char *path, struct pg_capture **out, char *err, size_t errlen)
+/* A capture being read: what its arrays hold room for, and where each
+ * frame starts in the blob (data[] points there once the blob stops
+ * moving). */
+struct capture_loader {
+	struct pg_capture *cap;
+	size_t *offsets;
+	size_t off_cap, len_cap, ts_cap, blob_cap, blob_len;
+	uint64_t ts0;
+};
+
+/* The file, if libpcap reads it and it is Ethernet: NULL with err set. */
+static pcap_t *open_capture(const char *path, char *err, size_t errlen)
 {
 	char errbuf[PCAP_ERRBUF_SIZE];
-	struct pg_capture *cap;
-	struct pcap_pkthdr *hdr;
-	const u_char *bytes;
-	size_t blob_cap = 0, blob_len = 0, len_cap = 0, ts_cap = 0;
-	size_t *offsets = NULL, off_cap = 0;
-	uint64_t ts0 = 0;
+	const char *link;
 	pcap_t *pc;
-	int ret = 0, r;
 
 	errbuf[0] = '\0';
 	pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, errbuf);
 	if (pc == NULL) {
 		snprintf(err, errlen, "cannot read pcap '%s': %s", path, errbuf);
-		return -EINVAL;
+		return NULL;
 	}
 	if (pcap_datalink(pc) != DLT_EN10MB) {
+		link = pcap_datalink_val_to_name(pcap_datalink(pc));
 		snprintf(err, errlen, "pcap '%s' has link type %s, only Ethernet (EN10MB) can be replayed",
-			 path, pcap_datalink_val_to_name(pcap_datalink(pc)) ?
-			 pcap_datalink_val_to_name(pcap_datalink(pc)) : "unknown");
+			 path, link ? link : "unknown");
 		pcap_close(pc);
+		return NULL;
+	}
+	return pc;
+}
+
+/* One more frame: 0, or -errno with err set. */
+static int capture_add(struct capture_loader *l, const struct pcap_pkthdr *hdr,
+		       const u_char *bytes, const char *path, char *err, size_t errlen)
+{
+	struct pg_capture *cap = l->cap;
+	uint64_t ts = (uint64_t)hdr->ts.tv_sec * 1000000000u + (uint64_t)hdr->ts.tv_usec;
+	uint32_t n = cap->nb;
+
+	if (hdr->caplen == 0) {
+		/* nothing to send (and a 0-byte memcpy into a still NULL
+		 * blob; found by test/fuzz) */
+		snprintf(err, errlen, "pcap '%s': frame %u is empty (0 bytes); remove it from the capture",
+			 path, n + 1);
 		return -EINVAL;
 	}
+	if (hdr->caplen < hdr->len) {
+		snprintf(err, errlen, "pcap '%s': frame %u was cut to %u of its %u bytes by the capture's snaplen; recapture with a larger snaplen (-s 0)",
+			 path, n + 1, hdr->caplen, hdr->len);
+		return -EINVAL;
+	}
+	if (n == 0)
+		l->ts0 = ts;
+	if (grow((void **)&l->offsets, &l->off_cap, n + 1, sizeof(*l->offsets)) ||
+	    grow((void **)&cap->len, &l->len_cap, n + 1, sizeof(*cap->len)) ||
+	    grow((void **)&cap->ts_ns, &l->ts_cap, n + 1, sizeof(*cap->ts_ns)) ||
+	    grow((void **)&cap->blob, &l->blob_cap, l->blob_len + hdr->caplen, 1)) {
+		snprintf(err, errlen, "out of memory loading '%s' (%u frames)", path, n);
+		return -ENOMEM;
+	}
+	memcpy(cap->blob + l->blob_len, bytes, hdr->caplen);
+	l->offsets[n] = l->blob_len;
+	l->blob_len += hdr->caplen;
+	cap->len[n] = hdr->caplen;
+	/* Out-of-order timestamps (merged captures) replay back to back. */
+	cap->ts_ns[n] = ts > l->ts0 ? ts - l->ts0 : 0;
+	if (n > 0 && cap->ts_ns[n] < cap->ts_ns[n - 1])
+		cap->ts_ns[n] = cap->ts_ns[n - 1];
+	if (hdr->caplen > cap->max_len)
+		cap->max_len = hdr->caplen;
+	if (hdr->caplen < cap->min_len)
+		cap->min_len = hdr->caplen;
+	cap->total_bytes += hdr->caplen;
+	cap->nb = n + 1;
+	return 0;
+}
+
+/* Every frame of pc into l: 0, or -errno with err set. */
+static int capture_read_all(struct capture_loader *l, pcap_t *pc, const char *path, char *err,
+			    size_t errlen)
+{
+	struct pcap_pkthdr *hdr;
+	const u_char *bytes;
+	int r, ret;
+
+	while ((r = pcap_next_ex(pc, &hdr, &bytes)) == 1) {
+		ret = capture_add(l, hdr, bytes, path, err, errlen);
+		if (ret < 0)
+			return ret;
+	}
+	if (r == -1) {
+		snprintf(err, errlen, "pcap '%s': read error after %u frames: %s", path, l->cap->nb,
+			 pcap_geterr(pc));
+		return -EIO;
+	}
+	if (l->cap->nb == 0) {
+		snprintf(err, errlen, "pcap '%s' holds no frames", path);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int pg_capture_load(const char *path, struct pg_capture **out, char *err, size_t errlen)
+{
+	struct capture_loader l = { 0 };
+	struct pg_capture *cap;
+	pcap_t *pc;
+	int ret;
+
+	pc = open_capture(path, err, errlen);
+	if (pc == NULL)
+		return -EINVAL;
 	cap = calloc(1, sizeof(*cap));
 	if (cap == NULL || (cap->path = strdup(path)) == NULL) {
 		free(cap);
@@ -74,59 +163,9 @@ int pg_capture_load(const char *path, struct pg_capture **out, char *err, size_t
 		return -ENOMEM;
 	}
 	cap->min_len = UINT32_MAX;
-	while ((r = pcap_next_ex(pc, &hdr, &bytes)) == 1) {
-		uint64_t ts = (uint64_t)hdr->ts.tv_sec * 1000000000u + (uint64_t)hdr->ts.tv_usec;
-		uint32_t n = cap->nb;
-
-		if (hdr->caplen == 0) {
-			/* nothing to send (and a 0-byte memcpy into a still
-			 * NULL blob; found by test/fuzz) */
-			snprintf(err, errlen, "pcap '%s': frame %u is empty (0 bytes); remove it from the capture",
-				 path, n + 1);
-			ret = -EINVAL;
-			break;
-		}
-		if (hdr->caplen < hdr->len) {
-			snprintf(err, errlen, "pcap '%s': frame %u was cut to %u of its %u bytes by the capture's snaplen; recapture with a larger snaplen (-s 0)",
-				 path, n + 1, hdr->caplen, hdr->len);
-			ret = -EINVAL;
-			break;
-		}
-		if (n == 0)
-			ts0 = ts;
-		if (grow((void **)&offsets, &off_cap, n + 1, sizeof(*offsets)) ||
-		    grow((void **)&cap->len, &len_cap, n + 1, sizeof(*cap->len)) ||
-		    grow((void **)&cap->ts_ns, &ts_cap, n + 1, sizeof(*cap->ts_ns)) ||
-		    grow((void **)&cap->blob, &blob_cap, blob_len + hdr->caplen, 1)) {
-			snprintf(err, errlen, "out of memory loading '%s' (%u frames)", path, n);
-			ret = -ENOMEM;
-			break;
-		}
-		memcpy(cap->blob + blob_len, bytes, hdr->caplen);
-		offsets[n] = blob_len;
-		blob_len += hdr->caplen;
-		cap->len[n] = hdr->caplen;
-		/* Out-of-order timestamps (merged captures) replay back to back. */
-		cap->ts_ns[n] = ts > ts0 ? ts - ts0 : 0;
-		if (n > 0 && cap->ts_ns[n] < cap->ts_ns[n - 1])
-			cap->ts_ns[n] = cap->ts_ns[n - 1];
-		if (hdr->caplen > cap->max_len)
-			cap->max_len = hdr->caplen;
-		if (hdr->caplen < cap->min_len)
-			cap->min_len = hdr->caplen;
-		cap->total_bytes += hdr->caplen;
-		cap->nb = n + 1;
-	}
-	if (ret == 0 && r == -1) {
-		snprintf(err, errlen, "pcap '%s': read error after %u frames: %s", path, cap->nb,
-			 pcap_geterr(pc));
-		ret = -EIO;
-	}
+	l.cap = cap;
+	ret = capture_read_all(&l, pc, path, err, errlen);
 	pcap_close(pc);
-	if (ret == 0 && cap->nb == 0) {
-		snprintf(err, errlen, "pcap '%s' holds no frames", path);
-		ret = -EINVAL;
-	}
 	if (ret == 0) {
 		cap->data = malloc(cap->nb * sizeof(*cap->data));
 		if (cap->data == NULL) {
@@ -135,13 +174,13 @@ int pg_capture_load(const char *path, struct pg_capture **out, char *err, size_t
 		}
 	}
 	if (ret < 0) {
-		free(offsets);
+		free(l.offsets);
 		pg_capture_free(cap);
 		return ret;
 	}
 	for (uint32_t i = 0; i < cap->nb; i++)
-		cap->data[i] = cap->blob + offsets[i];
-	free(offsets);
+		cap->data[i] = cap->blob + l.offsets[i];
+	free(l.offsets);
 	*out = cap;
 	return 0;
 }
@@ -177,25 +216,21 @@ int pg_rxcap_write(const struct pg_rxcap *c, const char *path, uint64_t tsc0,
 	pcap_dumper_t *d;
 	pcap_t *pc;
 	FILE *out;
-	int fd;
 
 	pc = pcap_open_dead(DLT_EN10MB, (int)c->snaplen);
 	if (pc == NULL) {
 		SL_LOG(ERR, PKTGEN, "--rx-pcap: libpcap could not open a writer");
 		return -ENOMEM;
 	}
-	/* 0644 at most: pcap_dump_open would create it world-writable under
+	/* not pcap_dump_open, which would create it world-writable under
 	 * umask 000; the dumper owns the stream (pcap_dump_close closes it) */
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	out = fd >= 0 ? fdopen(fd, "wb") : NULL;
+	out = app_create_file(path, "wb");
 	d = out != NULL ? pcap_dump_fopen(pc, out) : NULL;
 	if (d == NULL) {
 		SL_LOG(ERR, PKTGEN, "--rx-pcap %s: %s; check the directory exists and is writable",
 		       path, out == NULL ? strerror(errno) : pcap_geterr(pc));
 		if (out != NULL)
 			fclose(out);
-		else if (fd >= 0)
-			close(fd);
 		pcap_close(pc);
 		return -EIO;
 	}

@@ -3,13 +3,13 @@
  * All of it runs on the main lcore; live numbers are read with relaxed
  * loads from counters the polling lcores keep. */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "sl_eal.h"
+
+#include "app_common.h"
 #include "pg_app.h"
 
 /* Our streams, plus other senders' streams seen (merged per port and stream;
@@ -366,35 +366,11 @@ static void json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-int pg_stats_json(const struct pg_app *app, const char *path)
+/* The "ports" array: each used port's roles, totals and driver counters. */
+static void json_ports(FILE *f, const struct pg_app *app, double win)
 {
-	struct pg_stream_sum *sums = malloc(MAX_SUMS * sizeof(*sums));
-	double win = rate_window(app);
-	uint64_t tot_tx = 0, tot_rx = 0, tot_lost = 0, tot_dup = 0, tot_late = 0;
-	bool first = true, lost_known = false;
-	unsigned n;
-	FILE *f;
-	int fd;
+	bool first = true;
 
-	if (sums == NULL) {
-		SL_LOG(ERR, PKTGEN, "--json %s: out of memory", path);
-		return -ENOMEM;
-	}
-	/* 0644 at most: fopen would create it world-writable under umask 000 */
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	f = fd >= 0 ? fdopen(fd, "w") : NULL;
-	if (f == NULL) {
-		if (fd >= 0)
-			close(fd);
-		SL_LOG(ERR, PKTGEN, "--json %s: %s; check the directory exists and is writable", path,
-		       strerror(errno));
-		free(sums);
-		return -errno;
-	}
-	n = pg_stats_streams(app, sums, MAX_SUMS);
-	fprintf(f, "{\n  \"version\": 1,\n  \"tsc_hz\": %" PRIu64 ",\n", app->hz);
-	fprintf(f, "  \"duration_s\": %.6f,\n  \"tx_duration_s\": %.6f,\n  \"interrupted\": %s,\n",
-		seconds(app, app->t_end - app->t_start), win, app->interrupted ? "true" : "false");
 	fprintf(f, "  \"ports\": [");
 	for (unsigned p = 0; p < PG_MAX_PORTS; p++) {
 		const struct pg_port *pp = &app->ports[p];
@@ -425,7 +401,19 @@ int pg_stats_json(const struct pg_app *app, const char *path)
 			es.oerrors, es.rx_nombuf);
 		first = false;
 	}
-	fprintf(f, "\n  ],\n  \"streams\": [");
+	fprintf(f, "\n  ],\n");
+}
+
+struct json_totals {
+	uint64_t tx, rx, lost, dup, late;
+	bool lost_known;	/* some stream's loss is known */
+};
+
+/* The "streams" array, adding each into *t. */
+static void json_streams(FILE *f, const struct pg_stream_sum *sums, unsigned n,
+			 struct json_totals *t)
+{
+	fprintf(f, "  \"streams\": [");
 	for (unsigned i = 0; i < n; i++) {
 		const struct pg_stream_sum *s = &sums[i];
 
@@ -441,25 +429,52 @@ int pg_stats_json(const struct pg_app *app, const char *path)
 			s->dups, s->late);
 		json_lat(f, &s->lat);
 		fprintf(f, "}");
-		tot_tx += s->tx_frames;
-		tot_rx += s->rx_frames;
+		t->tx += s->tx_frames;
+		t->rx += s->rx_frames;
 		if (s->lost >= 0) {
-			tot_lost += (uint64_t)s->lost;
-			lost_known = true;
+			t->lost += (uint64_t)s->lost;
+			t->lost_known = true;
 		}
-		tot_dup += s->dups;
-		tot_late += s->late;
+		t->dup += s->dups;
+		t->late += s->late;
 	}
-	fprintf(f, "\n  ],\n  \"totals\": {\"tx_frames\": %" PRIu64 ", \"rx_frames\": %" PRIu64 ", ",
-		tot_tx, tot_rx);
-	if (lost_known)
-		fprintf(f, "\"lost\": %" PRIu64 ", ", tot_lost);
+	fprintf(f, "\n  ],\n");
+}
+
+int pg_stats_json(const struct pg_app *app, const char *path)
+{
+	struct pg_stream_sum *sums = malloc(MAX_SUMS * sizeof(*sums));
+	double win = rate_window(app);
+	struct json_totals t = { 0 };
+	unsigned n;
+	FILE *f;
+
+	if (sums == NULL) {
+		SL_LOG(ERR, PKTGEN, "--json %s: out of memory", path);
+		return -ENOMEM;
+	}
+	f = app_create_file(path, "w");
+	if (f == NULL) {
+		SL_LOG(ERR, PKTGEN, "--json %s: %s; check the directory exists and is writable", path,
+		       strerror(errno));
+		free(sums);
+		return -errno;
+	}
+	n = pg_stats_streams(app, sums, MAX_SUMS);
+	fprintf(f, "{\n  \"version\": 1,\n  \"tsc_hz\": %" PRIu64 ",\n", app->hz);
+	fprintf(f, "  \"duration_s\": %.6f,\n  \"tx_duration_s\": %.6f,\n  \"interrupted\": %s,\n",
+		seconds(app, app->t_end - app->t_start), win, app->interrupted ? "true" : "false");
+	json_ports(f, app, win);
+	json_streams(f, sums, n, &t);
+	fprintf(f, "  \"totals\": {\"tx_frames\": %" PRIu64 ", \"rx_frames\": %" PRIu64 ", ", t.tx, t.rx);
+	if (t.lost_known)
+		fprintf(f, "\"lost\": %" PRIu64 ", ", t.lost);
 	else
 		fprintf(f, "\"lost\": null, ");
-	fprintf(f, "\"duplicates\": %" PRIu64 ", \"reordered\": %" PRIu64 "},\n", tot_dup, tot_late);
+	fprintf(f, "\"duplicates\": %" PRIu64 ", \"reordered\": %" PRIu64 "},\n", t.dup, t.late);
 	fprintf(f, "  \"expect_no_loss\": %s,\n  \"ok\": %s\n}\n",
 		app->opts.expect_no_loss ? "true" : "false",
-		app->opts.expect_no_loss && tot_lost > 0 ? "false" : "true");
+		app->opts.expect_no_loss && t.lost > 0 ? "false" : "true");
 	free(sums);
 	if (fclose(f) != 0) {
 		SL_LOG(ERR, PKTGEN, "--json %s: write failed: %s", path, strerror(errno));

@@ -14,7 +14,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -28,6 +27,7 @@
 #include "sl_ethdev.h"
 #include "sl_mbuf.h"
 
+#include "app_common.h"
 #include "respond.h"
 
 #define BURST 32
@@ -91,23 +91,29 @@ static void usage(const char *prog)
 	       prog, prog, prog, prog);
 }
 
-enum { OPT_IP = 256, OPT_DURATION, OPT_MAX_REPLIES, OPT_STATS_JSON };
+/* After the EAL's -h text: a blank line, then ours. */
+static void eal_help(const char *prog)
+{
+	printf("\n");
+	usage(prog);
+}
+
+#define LONG_OPTS(X)                                 \
+	X(IP, "ip", required_argument)                 \
+	X(DURATION, "duration", required_argument)     \
+	X(MAX_REPLIES, "max-replies", required_argument) \
+	X(STATS_JSON, "stats-json", required_argument)
+
+enum { OPT_BELOW_LONG_ = 255, LONG_OPTS(APP_OPT_ID) };
 
 static const struct option long_opts[] = {
-	{ "ip", required_argument, NULL, OPT_IP },
-	{ "duration", required_argument, NULL, OPT_DURATION },
-	{ "max-replies", required_argument, NULL, OPT_MAX_REPLIES },
-	{ "stats-json", required_argument, NULL, OPT_STATS_JSON },
+	LONG_OPTS(APP_OPT_ENTRY)
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
-#define ARG_ERROR(...)                              \
-	do {                                        \
-		SL_LOG(ERR, RESPONDER, __VA_ARGS__); \
-		return -EINVAL;                     \
-	} while (0)
+#define ARG_ERROR(...) return app_arg_error("RESPONDER", __VA_ARGS__)
 
 /* 0, 1 after -h, or -EINVAL after one message. */
 static int parse_args(int argc, char **argv)
@@ -151,15 +157,13 @@ static int parse_args(int argc, char **argv)
 		case 'h':
 			usage(argv[0]);
 			return 1;
-		case ':':
-			ARG_ERROR("option %s needs a value (see -h)", argv[optind - 1]);
 		default:
-			ARG_ERROR("unknown option %s (see -h; EAL options go before --)",
-				  argv[optind - 1]);
+			return app_getopt_error("RESPONDER", opt, argv,
+						"see -h; EAL options go before --");
 		}
 	}
-	if (optind < argc)
-		ARG_ERROR("unexpected argument '%s' (see -h)", argv[optind]);
+	if (app_check_no_operands("RESPONDER", argc, argv, "see -h") < 0)
+		return -EINVAL;
 	if (opts.ip == 0)
 		ARG_ERROR("no address to answer for: give one with --ip, e.g. -- --ip 10.0.0.2");
 	inet_ntop(AF_INET, &opts.ip, opts.ip_text, sizeof(opts.ip_text));
@@ -290,25 +294,16 @@ static void print_stats(void)
 		       ps->verdicts[RESP_ECHO_REPLY], dropped, ps->verdicts[RESP_NOT_FOR_US],
 		       ps->verdicts[RESP_UNSUPPORTED], ps->verdicts[RESP_MALFORMED],
 		       ps->verdicts[RESP_BAD_IP_CKSUM], ps->verdicts[RESP_BAD_ICMP_CKSUM], ps->tx_failed);
-		if (sl_eth_stats_get(ps->port, &st) == 0)
-			printf("Port %u driver counters: ipackets %" PRIu64 " opackets %" PRIu64
-			       " imissed %" PRIu64 " ierrors %" PRIu64 " oerrors %" PRIu64
-			       " rx_nombuf %" PRIu64 "\n",
-			       ps->port, st.ipackets, st.opackets, st.imissed, st.ierrors, st.oerrors,
-			       st.rx_nombuf);
+		app_print_driver_counters(ps->port, &st);
 	}
 	fflush(stdout);
 }
 
 static int write_stats_json(const char *path)
 {
-	/* 0644 at most: fopen would create it world-writable under umask 000 */
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+	FILE *f = app_create_file(path, "w");
 
 	if (f == NULL) {
-		if (fd >= 0)
-			close(fd);
 		SL_LOG(ERR, RESPONDER, "cannot write --stats-json %s: %s; give a writable path", path,
 		       strerror(errno));
 		return -errno;
@@ -369,24 +364,8 @@ int main(int argc, char **argv)
 	unsigned nb_mbufs;
 	int ret;
 
-	ret = sl_eal_init(argc, argv);
-	if (ret < 0) {
-		if (ret == -EINTR) {	/* -h: the EAL printed its part */
-			printf("\n");
-			usage(argv[0]);
-			return EXIT_SUCCESS;
-		}
-		fprintf(stderr, "%s: EAL initialisation failed (see above; -h for usage)\n", argv[0]);
-		return EXIT_FAILURE;
-	}
-	argc -= ret;
-	argv += ret;
-	ret = parse_args(argc, argv);
-	if (ret != 0) {
-		sl_eal_cleanup();
-		return ret > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-	}
-
+	if (!app_start(argc, argv, eal_help, parse_args, &ret))
+		return ret;	/* the exit code */
 	if (select_ports() < 0) {
 		sl_eal_cleanup();
 		return EXIT_FAILURE;

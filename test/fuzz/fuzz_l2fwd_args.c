@@ -1,16 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause
- * Fuzz target: sl-l2fwd's application options. Its parser is static in
- * examples/l2fwd/main.c, so the file is compiled into this one (its main()
- * renamed) rather than changed for the fuzzer.
+ * Fuzz target: sl-l2fwd's application options (l2fwd_parse_args of
+ * examples/l2fwd/l2fwd_args.c, linked as the app links it).
  *
  * A parse that succeeds must leave options l2fwd's later code can rely
  * on: every value inside the range its message promises, --portmap pairs
  * naming real port ids.
  */
-#define main sl_l2fwd_main
-#include "main.c"
-#undef main
+#include <errno.h>
+#include <stdlib.h>
 
+#include "l2fwd.h"
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -20,10 +19,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (fuzz_argv_make(&a, "fuzz_l2fwd", data, size) < 0)
 		return 0;
-	ret = parse_args(a.argc, a.argv);
+	ret = l2fwd_parse_args(a.argc, a.argv);
 	/* the same answer from a fresh copy, whatever state the first left */
 	if (fuzz_argv_make(&again, "fuzz_l2fwd", data, size) < 0 ||
-	    parse_args(again.argc, again.argv) != ret)
+	    l2fwd_parse_args(again.argc, again.argv) != ret)
 		abort();
 	fuzz_argv_free(&again);
 	if (ret == 0) {

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * What the applications of this tree (examples/l2fwd, examples/responder,
+ * app/pktgen) share: the start of main (the EAL, then the application's own
+ * arguments), the error lines of their argument parsers, and the files they
+ * write results to. A static library, not installed: a program outside the
+ * tree writes its own start (examples/skeleton shows the whole of it).
+ */
+#ifndef APP_COMMON_H
+#define APP_COMMON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct sl_eth_stats;
+
+/* Prints an application's usage; prog is argv[0]. */
+typedef void app_usage_fn(const char *prog);
+/* Parses the arguments after the EAL's (argv[0] is the program): 0, 1 once
+ * -h printed the usage, or < 0 after one error line. */
+typedef int app_parse_fn(int argc, char **argv);
+
+/* sl_eal_init, then parse on what the EAL left. eal_help prints the
+ * application's part after the EAL's own -h text. Returns true when main
+ * goes on; false once it is over (help printed, or one line said what
+ * failed), the EAL cleaned up if it was up, and *exit_code what main
+ * returns. */
+bool app_start(int argc, char **argv, app_usage_fn *eal_help, app_parse_fn *parse,
+	       int *exit_code);
+
+/* Long options listed once, as X(id, name, has_arg) in a list macro, give
+ * both the ids and getopt_long's table:
+ *   #define MY_OPTS(X) X(BURST, "burst", required_argument) ...
+ *   enum { OPT_BELOW_LONG_ = 255, MY_OPTS(APP_OPT_ID) };    (OPT_BURST, ...)
+ *   static const struct option long_opts[] = { MY_OPTS(APP_OPT_ENTRY) ... };
+ */
+#define APP_OPT_ID(id, name, has_arg) OPT_##id,
+#define APP_OPT_ENTRY(id, name, has_arg) { name, has_arg, NULL, OPT_##id },
+
+/* An argument error: one ERR line from module (e.g. "L2FWD"); -EINVAL. */
+int app_arg_error(const char *module, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The line for what getopt_long returned as ':' (an option without its
+ * value) or anything else unknown; -EINVAL. hint is what the line for an
+ * unknown option ends with in parentheses, e.g. "see -h". */
+int app_getopt_error(const char *module, int opt, char *const argv[], const char *hint);
+
+/* After getopt_long: -EINVAL after one line (hint as above) when an
+ * argument that is no option is left, else 0. */
+int app_check_no_operands(const char *module, int argc, char *const argv[], const char *hint);
+
+/* port's driver counters into *st and as one line on stdout ("Port 0
+ * driver counters: ipackets ..."); the error of sl_eth_stats_get, nothing
+ * printed, when the port has none. */
+int app_print_driver_counters(uint16_t port, struct sl_eth_stats *st);
+
+/* path opened for writing (mode as fopen's: "w", "wb"), created 0644 at
+ * most: fopen would create it world-writable under umask 000. NULL with
+ * errno set when it cannot be. */
+FILE *app_create_file(const char *path, const char *mode);
+
+#endif /* APP_COMMON_H */

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * sl-l2fwd's statistics: the per-lcore counters summed, printed every -T
+ * PERIOD in DPDK l2fwd's layout, the --max-packets / --duration limits the
+ * main lcore checks, and the summary at the end. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app_common.h"
+#include "l2fwd.h"
+
+static void stats_sum(struct port_counters sum[SL_MAX_ETHPORTS])
+{
+	memset(sum, 0, sizeof(struct port_counters) * SL_MAX_ETHPORTS);
+	for (unsigned l = 0; l < nb_lcores; l++)
+		for (uint16_t p = 0; p < SL_MAX_ETHPORTS; p++) {
+			const struct port_counters *c = &lcore_stats[l].port[p];
+
+			sum[p].rx += sl_counter_read(&c->rx);
+			sum[p].tx += sl_counter_read(&c->tx);
+			sum[p].dropped += sl_counter_read(&c->dropped);
+		}
+}
+
+static uint64_t stats_total_rx(void)
+{
+	uint64_t rx = 0;
+
+	for (unsigned l = 0; l < nb_lcores; l++)
+		for (uint16_t p = 0; p < SL_MAX_ETHPORTS; p++)
+			rx += sl_counter_read(&lcore_stats[l].port[p].rx);
+	return rx;
+}
+
+/* DPDK l2fwd's layout (scripts that read its output read ours), plus
+ * rates over the last interval. */
+static void stats_print(const char *title, const struct port_counters *now,
+			const struct port_counters *before, double seconds)
+{
+	uint64_t rx = 0, tx = 0, dropped = 0, rx0 = 0, tx0 = 0;
+
+	if (isatty(STDOUT_FILENO))
+		printf("\033[2J\033[1;1H");	/* clear screen, cursor home */
+	printf("\n%s ====================================", title);
+	for (uint16_t p = 0; p < SL_MAX_ETHPORTS; p++) {
+		if (!(opts.portmask & (1u << p)))
+			continue;
+		printf("\nStatistics for port %u ------------------------------"
+		       "\nPackets sent: %24" PRIu64 "\nPackets received: %20" PRIu64
+		       "\nPackets dropped: %21" PRIu64,
+		       p, now[p].tx, now[p].rx, now[p].dropped);
+		rx += now[p].rx;
+		tx += now[p].tx;
+		dropped += now[p].dropped;
+		rx0 += before[p].rx;
+		tx0 += before[p].tx;
+	}
+	printf("\nAggregate statistics ==============================="
+	       "\nTotal packets sent: %18" PRIu64 "\nTotal packets received: %14" PRIu64
+	       "\nTotal packets dropped: %15" PRIu64,
+	       tx, rx, dropped);
+	if (seconds > 0)
+		printf("\nRate over %.3f s: received %.3f Mpps, sent %.3f Mpps", seconds,
+		       (double)(rx - rx0) / seconds / 1e6, (double)(tx - tx0) / seconds / 1e6);
+	printf("\n====================================================\n");
+	fflush(stdout);
+}
+
+struct control_state {
+	uint64_t next_print_tsc;
+	uint64_t last_print_tsc;
+	uint64_t end_tsc;		/* 0: no --duration */
+	struct port_counters last[SL_MAX_ETHPORTS];
+};
+
+static struct control_state ctl;
+
+void l2fwd_control_init(uint64_t start_tsc)
+{
+	ctl.last_print_tsc = start_tsc;
+	ctl.next_print_tsc = start_tsc + (uint64_t)opts.timer_period * sl_tsc_hz();
+	if (opts.duration > 0)
+		ctl.end_tsc = start_tsc + (uint64_t)(opts.duration * (double)sl_tsc_hz());
+}
+
+/* The main lcore's chores, every drain period: periodic statistics and the
+ * --max-packets / --duration limits. */
+void l2fwd_control_tick(uint64_t now)
+{
+	if (opts.timer_period != 0 && now >= ctl.next_print_tsc) {
+		struct port_counters cur[SL_MAX_ETHPORTS];
+
+		stats_sum(cur);
+		stats_print("Port statistics", cur, ctl.last,
+			    (double)(now - ctl.last_print_tsc) / (double)sl_tsc_hz());
+		memcpy(ctl.last, cur, sizeof(cur));
+		ctl.last_print_tsc = now;
+		ctl.next_print_tsc = now + (uint64_t)opts.timer_period * sl_tsc_hz();
+	}
+	if (opts.max_packets != 0 && stats_total_rx() >= opts.max_packets)
+		request_quit();
+	if (ctl.end_tsc != 0 && now >= ctl.end_tsc)
+		request_quit();
+}
+
+void l2fwd_summary(uint64_t elapsed_tsc)
+{
+	struct port_counters cur[SL_MAX_ETHPORTS], zero[SL_MAX_ETHPORTS];
+	double seconds = (double)elapsed_tsc / (double)sl_tsc_hz();
+	uint64_t rx = 0;
+
+	memset(zero, 0, sizeof(zero));
+	stats_sum(cur);
+	stats_print("Final statistics", cur, zero, seconds);
+	for (uint16_t p = 0; p < SL_MAX_ETHPORTS; p++) {
+		struct sl_eth_stats es;
+
+		if (!(opts.portmask & (1u << p)))
+			continue;
+		rx += cur[p].rx;
+		if (app_print_driver_counters(p, &es) < 0)
+			continue;
+		/* with several queue pairs: how the port spread the traffic */
+		if (opts.nb_queues < 2)
+			continue;
+		for (unsigned q = 0; q < SL_MIN(opts.nb_queues, SL_ETHDEV_QUEUE_STAT_CNTRS); q++)
+			printf("Port %u queue %u: ipackets %" PRIu64 " opackets %" PRIu64 "\n", p, q,
+			       es.q_ipackets[q], es.q_opackets[q]);
+	}
+	printf("Forwarded %" PRIu64 " packets in %.3f s (%.3f Mpps received)\n", rx, seconds,
+	       seconds > 0 ? (double)rx / seconds / 1e6 : 0.0);
+	fflush(stdout);
+}
+
