@@ -26,6 +26,17 @@
 #define MAX_TIMER_PERIOD 86400	/* one day, as DPDK's l2fwd */
 #define MIN_MBUFS 8192u
 
+/* --rx-mode: when an lcore sleeps on its queues' interrupts */
+enum rx_mode { RX_MODE_POLL, RX_MODE_INTERRUPT, RX_MODE_ADAPTIVE };
+extern const char *const rx_mode_names[3];
+/* adaptive: empty polls of all of an lcore's queues before it sleeps
+ * (about 30 us of a 2 GHz core's polling: short enough to save the CPU
+ * between bursts, long enough that a steady stream never sleeps) */
+#define ADAPTIVE_IDLE_POLLS 300
+/* a sleeping lcore still wakes this often: quit and the main lcore's
+ * statistics and limits */
+#define SLEEP_TIMEOUT_MS 100
+
 struct port_pair {
 	uint16_t a, b;
 };
@@ -46,6 +57,7 @@ struct l2fwd_opts {
 	uint64_t max_packets;		/* 0: no limit */
 	double duration;		/* seconds, 0: no limit */
 	unsigned mtu;			/* 0: port default */
+	enum rx_mode rx_mode;
 };
 
 /* One RX queue and the TX queue its frames go to. */
@@ -73,6 +85,9 @@ struct port_counters {
  * separate cache lines (the size is a multiple of the line). */
 struct lcore_stats {
 	struct port_counters port[SL_MAX_ETHPORTS];
+	uint64_t sleep_tsc;		/* TSC cycles spent asleep (--rx-mode) */
+	uint64_t wakeups;
+	uint64_t loop_tsc;		/* TSC cycles in the forwarding loop */
 } __sl_cache_aligned;
 SL_STATIC_ASSERT(sizeof(struct lcore_stats) % SL_CACHE_LINE_SIZE == 0, "stats per lcore on own lines");
 

@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "sl_parse.h"
 
@@ -15,6 +16,7 @@
 #define ARG_ERROR(...) return app_arg_error(L2FWD_LOG, __VA_ARGS__)
 
 struct l2fwd_opts opts;
+const char *const rx_mode_names[3] = { "poll", "interrupt", "adaptive" };
 
 void l2fwd_usage(const char *prog)
 {
@@ -40,6 +42,12 @@ void l2fwd_usage(const char *prog)
 	       "  --mtu N            port MTU (mbufs are sized to hold a full frame)\n"
 	       "  --max-packets N    stop after N packets were received in total\n"
 	       "  --duration S       stop after S seconds (decimals allowed)\n"
+	       "  --rx-mode MODE     poll (default: spin on the queues), interrupt (sleep\n"
+	       "                     whenever they are empty, wake at the next frame) or\n"
+	       "                     adaptive (poll while frames come, sleep after %d empty\n"
+	       "                     polls); interrupt and adaptive need ports that interrupt\n"
+	       "                     (e1000, e1000e, virtio-net), the summary gives each\n"
+	       "                     lcore's share of time asleep\n"
 	       "  -h, --help         this text\n"
 	       "\n"
 	       "SIGINT or SIGTERM stops forwarding; a summary follows and the ports are closed.\n"
@@ -52,7 +60,7 @@ void l2fwd_usage(const char *prog)
 	       "      -- -p 0x3 --no-mac-updating --max-packets 1000\n"
 	       "  %s -l 0-3 -a 0000:00:03.0 -a 0000:00:04.0 -- -p 0x3 --queues 2 -q 2\n",
 	       prog, MAX_SLOTS_PER_LCORE, MAX_QUEUES_PER_PORT, MAX_TIMER_PERIOD, DEFAULT_DESC,
-	       MAX_BURST, DEFAULT_BURST, MIN_MBUFS, prog, prog, prog, prog);
+	       MAX_BURST, DEFAULT_BURST, MIN_MBUFS, ADAPTIVE_IDLE_POLLS, prog, prog, prog, prog);
 }
 
 /* The rule of sl_parse.h; base 16 is a mask (hexadecimal, 0x optional). */
@@ -128,7 +136,8 @@ static int parse_portmap(const char *s)
 	X(MBUFS, "mbufs", required_argument)          \
 	X(MTU, "mtu", required_argument)              \
 	X(MAX_PACKETS, "max-packets", required_argument) \
-	X(DURATION, "duration", required_argument)
+	X(DURATION, "duration", required_argument)      \
+	X(RX_MODE, "rx-mode", required_argument)
 
 enum {
 	OPT_BELOW_LONG_ = 255,	/* the ids follow every short option's character */
@@ -235,6 +244,14 @@ static int apply_own_option(int opt, const char *arg)
 			ARG_ERROR("bad --duration '%s': a positive number of seconds up to 1e9, e.g. --duration 2.5",
 				  arg);
 		return 0;
+	case OPT_RX_MODE:
+		for (unsigned m = 0; m < SL_DIM(rx_mode_names); m++) {
+			if (strcmp(arg, rx_mode_names[m]) == 0) {
+				opts.rx_mode = (enum rx_mode)m;
+				return 0;
+			}
+		}
+		ARG_ERROR("bad --rx-mode '%s': poll, interrupt or adaptive", arg);
 	default:
 		ARG_ERROR("option %d not handled", opt);
 	}

@@ -48,16 +48,46 @@ static void slot_flush(struct lcore_stats *st, struct fwd_slot *s)
 	}
 }
 
+/* --rx-mode interrupt / adaptive, once the lcore's queues were empty long
+ * enough: what is buffered goes out, every queue is armed (a frame that
+ * came meanwhile wakes it at once, see sl_eth_dev_rx_intr_enable), the
+ * lcore sleeps until one has a frame or SLEEP_TIMEOUT_MS pass, and the
+ * queues are disarmed again for polling. */
+static void lcore_sleep(struct lcore_conf *lc, struct lcore_stats *st, const int *fds)
+{
+	uint64_t t0;
+	int n;
+
+	for (unsigned i = 0; i < lc->nb_slots; i++) {
+		slot_flush(st, &lc->slots[i]);
+		sl_eth_dev_rx_intr_enable(lc->slots[i].rx_port, lc->slots[i].queue);
+	}
+	t0 = sl_tsc();
+	n = sl_eal_wait_fds(fds, lc->nb_slots, SLEEP_TIMEOUT_MS);
+	st->sleep_tsc += sl_tsc() - t0;
+	st->wakeups += n > 0;
+	for (unsigned i = 0; i < lc->nb_slots; i++)
+		sl_eth_dev_rx_intr_disable(lc->slots[i].rx_port, lc->slots[i].queue);
+}
+
 static void fwd_loop(struct lcore_conf *lc, struct lcore_stats *st, bool is_main)
 {
 	const uint16_t burst = (uint16_t)opts.burst;
 	const bool mac_updating = opts.mac_updating;
 	const unsigned nb_slots = lc->nb_slots;
+	const unsigned sleep_after = opts.rx_mode == RX_MODE_POLL	    ? UINT32_MAX
+				     : opts.rx_mode == RX_MODE_INTERRUPT ? 1
+									 : ADAPTIVE_IDLE_POLLS;
 	struct sl_mbuf *pkts[MAX_BURST];
-	uint64_t prev_tsc = sl_tsc();
+	int fds[MAX_SLOTS_PER_LCORE];
+	uint64_t prev_tsc = sl_tsc(), start_tsc = prev_tsc;
+	unsigned idle = 0;
 
+	for (unsigned i = 0; sleep_after != UINT32_MAX && i < nb_slots; i++)
+		fds[i] = sl_eth_dev_rx_intr_fd(lc->slots[i].rx_port, lc->slots[i].queue);
 	while (!quit_requested()) {
 		uint64_t now = sl_tsc();
+		bool got = false;
 
 		if (sl_unlikely(now - prev_tsc > drain_tsc)) {
 			for (unsigned i = 0; i < nb_slots; i++)
@@ -72,6 +102,7 @@ static void fwd_loop(struct lcore_conf *lc, struct lcore_stats *st, bool is_main
 
 			if (nb == 0)
 				continue;
+			got = true;
 			sl_counter_add(&st->port[s->rx_port].rx, nb);
 			if (mac_updating)
 				rewrite_macs(pkts, nb, s->mac_hdr);
@@ -86,7 +117,13 @@ static void fwd_loop(struct lcore_conf *lc, struct lcore_stats *st, bool is_main
 					slot_flush(st, s);
 			}
 		}
+		idle = got ? 0 : idle + 1;
+		if (sl_unlikely(idle >= sleep_after)) {
+			lcore_sleep(lc, st, fds);
+			idle = 0;
+		}
 	}
+	st->loop_tsc = sl_tsc() - start_tsc;
 	/* what is still buffered goes out before the ports stop */
 	for (unsigned i = 0; i < nb_slots; i++)
 		slot_flush(st, &lc->slots[i]);

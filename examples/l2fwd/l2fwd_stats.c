@@ -104,6 +104,23 @@ void l2fwd_control_tick(uint64_t now)
 		request_quit();
 }
 
+/* --rx-mode interrupt / adaptive: how much of its loop each lcore slept. */
+static void sleep_summary(void)
+{
+	if (opts.rx_mode == RX_MODE_POLL)
+		return;
+	for (unsigned l = 0; l < nb_lcores; l++) {
+		const struct lcore_stats *st = &lcore_stats[l];
+
+		if (lcore_conf[l].nb_slots == 0 || st->loop_tsc == 0)
+			continue;
+		printf("lcore %u: asleep %.1f%% of %.3f s (--rx-mode %s), %" PRIu64 " wake-ups\n", l,
+		       100.0 * (double)st->sleep_tsc / (double)st->loop_tsc,
+		       (double)st->loop_tsc / (double)sl_tsc_hz(), rx_mode_names[opts.rx_mode],
+		       st->wakeups);
+	}
+}
+
 void l2fwd_summary(uint64_t elapsed_tsc)
 {
 	struct port_counters cur[SL_MAX_ETHPORTS], zero[SL_MAX_ETHPORTS];
@@ -130,6 +147,7 @@ void l2fwd_summary(uint64_t elapsed_tsc)
 	}
 	printf("Forwarded %" PRIu64 " packets in %.3f s (%.3f Mpps received)\n", rx, seconds,
 	       seconds > 0 ? (double)rx / seconds / 1e6 : 0.0);
+	sleep_summary();
 	fflush(stdout);
 }
 

@@ -208,6 +208,41 @@ static uint16_t fit_desc(uint16_t n, const struct sl_eth_desc_lim *lim)
 	return (uint16_t)v;
 }
 
+/* On the EAL interrupt thread, at the port's link-change interrupt. */
+static void link_event(uint16_t port, enum sl_eth_event_type event, void *arg)
+{
+	struct sl_eth_link link;
+	char text[64];
+
+	(void)event;
+	(void)arg;
+	if (sl_eth_link_get_nowait(port, &link) < 0)
+		return;
+	sl_eth_link_to_str(text, sizeof(text), &link);
+	printf("Port %u: %s (link change interrupt)\n", port, text);
+	fflush(stdout);
+}
+
+/* Interrupts the port is configured for: link changes whenever it has
+ * them (printed by link_event), RX queues for --rx-mode interrupt and
+ * adaptive, which every port must then have. 0, or -ENOTSUP after a line. */
+static int port_intr_conf(uint16_t p, const struct sl_eth_dev_info *info, struct sl_eth_conf *conf)
+{
+	conf->intr_conf.lsc = !!(info->intr_capa & SL_ETH_INTR_LSC);
+	if (opts.rx_mode == RX_MODE_POLL)
+		return 0;
+	if (!(info->intr_capa & SL_ETH_INTR_RXQ) || info->max_rx_intr_queues < opts.nb_queues) {
+		SL_LOG(ERR, L2FWD, "--rx-mode %s: port %u (%s, %s) has %s: use --rx-mode poll%s",
+		       rx_mode_names[opts.rx_mode], p, info->driver_name, info->device_name,
+		       info->intr_capa & SL_ETH_INTR_RXQ ? "too few interrupt vectors for --queues"
+							 : "no RX interrupts",
+		       info->intr_capa & SL_ETH_INTR_RXQ ? " or fewer --queues" : "");
+		return -ENOTSUP;
+	}
+	conf->intr_conf.rxq = 1;
+	return 0;
+}
+
 static int port_init(uint16_t p)
 {
 	struct sl_eth_conf conf;
@@ -223,6 +258,14 @@ static int port_init(uint16_t p)
 	if (info.tx_offload_capa & SL_ETH_TX_OFFLOAD_MBUF_FAST_FREE)
 		conf.txmode.offloads |= SL_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
 	conf.rxmode.mtu = opts.mtu;
+	ret = port_intr_conf(p, &info, &conf);
+	if (ret < 0)
+		return ret;
+	if (conf.intr_conf.lsc) {
+		ret = sl_eth_dev_callback_register(p, SL_ETH_EVENT_INTR_LSC, link_event, NULL);
+		if (ret < 0)
+			return ret;
+	}
 	ret = sl_eth_dev_configure(p, (uint16_t)opts.nb_queues, (uint16_t)opts.nb_queues, &conf);
 	if (ret < 0)
 		return ret;

@@ -68,6 +68,12 @@ int e1000_dev_infos_get(struct sl_eth_dev *dev, struct sl_eth_dev_info *info)
 	info->tx_offload_capa = SL_ETH_TX_OFFLOAD_MULTI_SEGS;
 	info->rx_queue_offload_capa = 0;
 	info->tx_queue_offload_capa = 0;
+	if (adapter_of(dev)->pci != NULL &&
+	    (sl_pci_intr_count(adapter_of(dev)->pci, SL_PCI_INTR_INTX) > 0 ||
+	     sl_pci_intr_count(adapter_of(dev)->pci, SL_PCI_INTR_MSI) > 0)) {
+		info->intr_capa = SL_ETH_INTR_RXQ | SL_ETH_INTR_LSC;
+		info->max_rx_intr_queues = chip->nb_queues;
+	}
 	if (chip->rss_offloads != 0) {
 		info->reta_size = E1000E_RETA_ENTRIES;
 		info->hash_key_size = E1000E_RSS_KEY_LEN;
@@ -289,10 +295,14 @@ static void queues_drain(struct sl_eth_dev *dev)
 			e1000_tx_queue_drain(dev->data->tx_queues[q]);
 }
 
-void e1000_start_finish(struct sl_eth_dev *dev)
+int e1000_start_finish(struct sl_eth_dev *dev)
 {
+	int ret;
+
 	e1000_hw_irq_mask(adapter_of(dev)->hw);
 	e1000_link_update(dev, 0);
+	ret = e1000_intr_start(dev);
+	return ret < 0 ? e1000_start_failed(dev, ret) : 0;
 }
 
 int e1000_start_failed(struct sl_eth_dev *dev, int err)
@@ -308,6 +318,7 @@ int e1000_dev_stop(struct sl_eth_dev *dev)
 {
 	struct e1000_adapter *ad = adapter_of(dev);
 
+	e1000_intr_stop(dev);
 	ad->chip->quiesce(ad->hw);
 	sl_eth_stop_drain();
 	queues_drain(dev);

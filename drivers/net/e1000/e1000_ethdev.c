@@ -68,6 +68,5 @@ int e1000_8254x_dev_start(struct sl_eth_dev *dev)
 	 * RCTL write (set_rx_control's flush timer), so frames arriving just
 	 * after start wait in the backend, they are not lost. */
 	e1000_write(ad->hw, E1000_RCTL, rctl);
-	e1000_start_finish(dev);
-	return 0;
+	return e1000_start_finish(dev);
 }

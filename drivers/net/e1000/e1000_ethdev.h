@@ -68,6 +68,7 @@ struct e1000_rx_queue {
 	uint8_t csum;			/* RXCSUM on: report checksum status */
 	uint8_t rss;			/* RSS on (extended only): deliver the hash */
 	uint8_t stopped;		/* given up on the device: see e1000_rx.c */
+	uint8_t intr_armed;		/* its lcore sleeps on it: e1000_intr.c */
 	uint16_t idle_polls;		/* polls that found no DD, for the RDH check */
 	/* a frame spanning descriptors, across bursts */
 	struct sl_mbuf *pkt_first;
@@ -141,6 +142,7 @@ struct e1000_adapter {
 	uint8_t phy_loopback;		/* PHY left in loopback by the last start */
 	struct sl_ether_addr perm_addr;	/* from the EEPROM (or RAL/RAH) */
 	struct e1000_hw_stats stats;
+	uint8_t intr_on;		/* the vector is the interrupt thread's */
 };
 
 /* What differs between the chips where the shared code runs (the two are
@@ -266,6 +268,17 @@ int e1000_allmulticast_disable(struct sl_eth_dev *dev);
 int e1000_mac_addr_set(struct sl_eth_dev *dev, struct sl_ether_addr *mac);
 
 /* Every op but dev_start, which each chip has of its own. */
+/* e1000_intr.c: one vector (MSI where the device has it, else INTx) for
+ * every cause, on the EAL interrupt thread. */
+int e1000_intr_start(struct sl_eth_dev *dev);
+void e1000_intr_stop(struct sl_eth_dev *dev);
+/* What the handler does with an ICR value (tests call it directly). */
+void e1000_intr_causes(struct sl_eth_dev *dev, uint32_t icr);
+int e1000_rx_queue_intr_enable(struct sl_eth_dev *dev, uint16_t q);
+int e1000_rx_queue_intr_disable(struct sl_eth_dev *dev, uint16_t q);
+/* e1000_rx.c: whether the descriptor software looks at next is done. */
+int e1000_rx_queue_frame_ready(const struct e1000_rx_queue *rxq);
+
 #define E1000_SHARED_OPS                                                              \
 	.dev_configure = e1000_dev_configure, .dev_stop = e1000_dev_stop,             \
 	.dev_close = e1000_dev_close, .dev_infos_get = e1000_dev_infos_get,           \
@@ -277,7 +290,9 @@ int e1000_mac_addr_set(struct sl_eth_dev *dev, struct sl_ether_addr *mac);
 	.promiscuous_disable = e1000_promiscuous_disable,                             \
 	.allmulticast_enable = e1000_allmulticast_enable,                             \
 	.allmulticast_disable = e1000_allmulticast_disable,                           \
-	.mac_addr_set = e1000_mac_addr_set
+	.mac_addr_set = e1000_mac_addr_set,                                           \
+	.rx_queue_intr_enable = e1000_rx_queue_intr_enable,                           \
+	.rx_queue_intr_disable = e1000_rx_queue_intr_disable
 
 /* The pieces of a dev_start: every TX queue's ring programmed and enabled
  * and the transmit unit on (inter-packet gap ipgt); then every RX queue
@@ -287,8 +302,10 @@ int e1000_mac_addr_set(struct sl_eth_dev *dev, struct sl_ether_addr *mac);
  * offload bits in *rxcsum. 0, or an error already logged. */
 void e1000_tx_queues_start(struct sl_eth_dev *dev, uint32_t ipgt);
 int e1000_rx_queues_start(struct sl_eth_dev *dev, uint32_t *rctl, uint32_t *rxcsum);
-/* After the rings: interrupts masked, the link read. */
-void e1000_start_finish(struct sl_eth_dev *dev);
+/* After the rings: interrupts masked, the link read, then the vector
+ * wired if intr_conf asks (e1000_intr_start). 0, or an error already
+ * logged with the device quiesced (return e1000_start_failed's). */
+int e1000_start_finish(struct sl_eth_dev *dev);
 /* A start that failed after e1000_tx_queues_start: the device quiesced and
  * the rings emptied. Returns err. */
 int e1000_start_failed(struct sl_eth_dev *dev, int err);

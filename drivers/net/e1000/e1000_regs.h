@@ -172,6 +172,11 @@
 
 /* ---- interrupts (SDM 13.4.17 ..) ----------------------------------------- */
 #define E1000_IMC_ALL 0xffffffffu
+/* ICR / IMS / IMC bits */
+#define E1000_ICR_LSC (1u << 2)		/* link status change */
+#define E1000_ICR_RXDMT0 (1u << 4)	/* RX descriptors below the minimum threshold */
+#define E1000_ICR_RXO (1u << 6)		/* receiver overrun */
+#define E1000_ICR_RXT0 (1u << 7)	/* receiver timer: a frame written back */
 
 /* ---- RCTL (SDM 13.4.22) --------------------------------------------------- */
 #define E1000_RCTL_EN (1u << 1)		/* receiver enable */

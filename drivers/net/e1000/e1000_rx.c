@@ -456,3 +456,11 @@ void e1000_rx_queue_destroy(struct e1000_rx_queue *rxq)
 	sl_dma_free((void *)(uintptr_t)rxq->ring);
 	free(rxq);
 }
+
+int e1000_rx_queue_frame_ready(const struct e1000_rx_queue *rxq)
+{
+	uint32_t staterr = rxq->ext_desc ? rxq->ext_ring[rxq->next].wb.status_error
+					 : rxq->ring[rxq->next].status;
+
+	return !!(staterr & E1000_RXD_STAT_DD);
+}

@@ -106,6 +106,5 @@ int e1000e_dev_start(struct sl_eth_dev *dev)
 	e1000_write(hw, E1000_RXCSUM, rxcsum | (rss ? E1000E_RXCSUM_PCSD : 0));
 	e1000e_rss_start(dev, hw, rss);
 	e1000_write(hw, E1000_RCTL, rctl);
-	e1000_start_finish(dev);
-	return 0;
+	return e1000_start_finish(dev);
 }
