@@ -51,7 +51,13 @@ static struct {
 	uint64_t max_replies;		/* 0: no limit */
 	const char *stats_json;
 	bool verbose;
+	/* --rx-mode: -1 auto (interrupt where every port has RX interrupts,
+	 * else poll), 0 poll, 1 interrupt */
+	int rx_intr;
 } opts;
+
+/* A sleeping responder still wakes this often: signals, --duration. */
+#define SLEEP_TIMEOUT_MS 100
 
 static struct port_state ports[SL_MAX_ETHPORTS];
 static unsigned nb_ports;
@@ -77,6 +83,9 @@ static void usage(const char *prog)
 	       "  --duration S       stop after S seconds (decimals allowed)\n"
 	       "  --max-replies N    stop after N replies (ARP and echo) in total\n"
 	       "  --stats-json FILE  write the counters to FILE as JSON at exit\n"
+	       "  --rx-mode MODE     interrupt: sleep until a frame comes (the default where\n"
+	       "                     every port has RX interrupts: e1000, e1000e, virtio-net),\n"
+	       "                     poll: spin on the ports (the default for virtual ports)\n"
 	       "  -v, --verbose      one line per reply (slow: for demos and debugging)\n"
 	       "  -h, --help         this text\n"
 	       "\n"
@@ -102,7 +111,8 @@ static void eal_help(const char *prog)
 	X(IP, "ip", required_argument)                 \
 	X(DURATION, "duration", required_argument)     \
 	X(MAX_REPLIES, "max-replies", required_argument) \
-	X(STATS_JSON, "stats-json", required_argument)
+	X(STATS_JSON, "stats-json", required_argument) \
+	X(RX_MODE, "rx-mode", required_argument)
 
 enum { OPT_BELOW_LONG_ = 255, LONG_OPTS(APP_OPT_ID) };
 
@@ -123,6 +133,7 @@ static int parse_args(int argc, char **argv)
 	int opt;
 
 	optind = 0;	/* a fresh scan: the EAL used getopt before us */
+	opts.rx_intr = -1;
 	while ((opt = getopt_long(argc, argv, "+:p:vh", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_IP:
@@ -151,6 +162,12 @@ static int parse_args(int argc, char **argv)
 		case OPT_STATS_JSON:
 			opts.stats_json = optarg;
 			break;
+		case OPT_RX_MODE:
+			if (strcmp(optarg, "poll") != 0 && strcmp(optarg, "interrupt") != 0)
+				ARG_ERROR("--rx-mode '%s': poll or interrupt (default: interrupt where "
+					  "the ports have it)", optarg);
+			opts.rx_intr = strcmp(optarg, "interrupt") == 0;
+			break;
 		case 'v':
 			opts.verbose = true;
 			break;
@@ -176,7 +193,8 @@ static int port_init(struct port_state *ps, struct sl_mempool *pool)
 	char mac[SL_ETHER_ADDR_FMT_SIZE];
 	int ret;
 
-	ret = sl_eth_dev_configure(port, 1, 1, NULL);
+	ret = sl_eth_dev_configure(port, 1, 1, &(struct sl_eth_conf){
+						       .intr_conf.rxq = opts.rx_intr == 1 });
 	if (ret == 0)
 		ret = sl_eth_rx_queue_setup(port, 0, RING_SIZE, sl_eth_dev_socket_id(port), NULL, pool);
 	if (ret == 0)
@@ -254,21 +272,79 @@ static unsigned poll_port(struct port_state *ps)
 	return nb_tx;
 }
 
+/* --rx-mode: what auto becomes, checked against every port. 0, or
+ * -ENOTSUP after one line. */
+static int rx_mode_choose(void)
+{
+	bool all = true;
+
+	for (unsigned i = 0; i < nb_ports; i++) {
+		struct sl_eth_dev_info info;
+
+		if (sl_eth_dev_info_get(ports[i].port, &info) < 0 ||
+		    !(info.intr_capa & SL_ETH_INTR_RXQ)) {
+			all = false;
+			if (opts.rx_intr == 1) {
+				SL_LOG(ERR, RESPONDER, "--rx-mode interrupt: port %u (%s) has no RX "
+						       "interrupts: use --rx-mode poll",
+				       ports[i].port, sl_eth_dev_name(ports[i].port));
+				return -ENOTSUP;
+			}
+		}
+	}
+	if (opts.rx_intr == -1)
+		opts.rx_intr = all;
+	return 0;
+}
+
+/* Every port's queue armed, asleep until one has a frame (or the timeout),
+ * disarmed again. */
+static void ports_sleep(int timeout_ms)
+{
+	int fds[SL_MAX_ETHPORTS];
+
+	for (unsigned i = 0; i < nb_ports; i++) {
+		sl_eth_dev_rx_intr_enable(ports[i].port, 0);
+		fds[i] = sl_eth_dev_rx_intr_fd(ports[i].port, 0);
+	}
+	sl_eal_wait_fds(fds, nb_ports, timeout_ms);
+	for (unsigned i = 0; i < nb_ports; i++)
+		sl_eth_dev_rx_intr_disable(ports[i].port, 0);
+}
+
 static void respond_loop(void)
 {
 	uint64_t hz = sl_tsc_hz(), start = sl_tsc();
 	uint64_t deadline = opts.duration > 0 ? start + (uint64_t)(opts.duration * (double)hz) : 0;
-	uint64_t replies = 0;
+	uint64_t replies = 0, rx_before;
 	unsigned idle = 0;
 
 	while (!quit_signal) {
 		unsigned sent = 0;
 
+		rx_before = 0;
+		for (unsigned i = 0; i < nb_ports; i++)
+			rx_before += ports[i].rx;
 		for (unsigned i = 0; i < nb_ports; i++)
 			sent += poll_port(&ports[i]);
 		replies += sent;
 		if (opts.max_replies != 0 && replies >= opts.max_replies)
 			break;
+		if (opts.rx_intr == 1) {
+			uint64_t rx_after = 0, now;
+
+			for (unsigned i = 0; i < nb_ports; i++)
+				rx_after += ports[i].rx;
+			if (rx_after != rx_before)
+				continue;
+			now = sl_tsc();
+			if (deadline != 0 && now >= deadline)
+				break;
+			ports_sleep(deadline == 0 ? SLEEP_TIMEOUT_MS
+				    : (int)SL_MIN((uint64_t)SLEEP_TIMEOUT_MS,
+						  (deadline - now) * 1000 / hz + 1));
+			continue;
+		}
 		/* Reading the TSC on every empty pass costs nothing worth
 		 * saving; checking every 1024th keeps the loop tight anyway. */
 		if (deadline != 0 && (sent != 0 || (++idle & 1023) == 0) && sl_tsc() >= deadline)
@@ -375,14 +451,16 @@ int main(int argc, char **argv)
 	nb_mbufs = SL_MAX(MIN_MBUFS, nb_ports * (RING_SIZE + BURST) + MBUF_CACHE);
 	pool = sl_pktmbuf_pool_create("responder_mbufs", nb_mbufs, MBUF_CACHE, 0,
 				      SL_MBUF_DEFAULT_BUF_SIZE, sl_socket_id());
-	ret = pool == NULL ? -ENOMEM : 0;
+	ret = pool == NULL ? -ENOMEM : rx_mode_choose();
 	for (unsigned i = 0; i < nb_ports && ret == 0; i++)
 		ret = port_init(&ports[i], pool);
 	if (ret == 0) {
 		signal(SIGINT, on_signal);
 		signal(SIGTERM, on_signal);
-		printf("Answering ARP and ICMP echo for %s on %u port%s on lcore %u. Ctrl-C to stop.\n",
-		       opts.ip_text, nb_ports, nb_ports == 1 ? "" : "s", sl_lcore_id());
+		printf("Answering ARP and ICMP echo for %s on %u port%s on lcore %u (%s). Ctrl-C to "
+		       "stop.\n",
+		       opts.ip_text, nb_ports, nb_ports == 1 ? "" : "s", sl_lcore_id(),
+		       opts.rx_intr ? "RX on interrupts: asleep while no frame comes" : "polling");
 		if (sl_lcore_count() > 1)
 			printf("Note: only the main lcore works; the others stay idle.\n");
 		fflush(stdout);
