@@ -23,6 +23,8 @@
  *
  * Needs sl_eal_init --no-huge (locked memory): skipped (77) without it. */
 #include <check.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -939,6 +941,129 @@ START_TEST(tx_queue_stops_alone_after_repeated_faults)
 }
 END_TEST
 
+/* ---- interrupts (e1000_intr.c): the arm/disarm state a sleeping lcore
+ * relies on, on the simulated 82574 with both queues (the vector itself
+ * needs VFIO or UIO: vm-intr covers it). */
+
+static bool fd_signalled(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	uint64_t v;
+
+	if (poll(&p, 1, 0) != 1)
+		return false;
+	ck_assert_int_eq(read(fd, &v, sizeof(v)), (int)sizeof(v));
+	return true;
+}
+
+static int lsc_calls;
+
+static void count_lsc(uint16_t p, enum sl_eth_event_type event, void *arg)
+{
+	ck_assert_uint_eq(p, port);
+	ck_assert_int_eq(event, SL_ETH_EVENT_INTR_LSC);
+	(void)arg;
+	lsc_calls++;
+}
+
+START_TEST(intr_arm_disarm_and_wake)
+{
+	const uint32_t rx_wake = E1000_ICR_RXT0 | E1000_ICR_RXDMT0 | E1000_ICR_RXO;
+	struct sl_eth_dev *dev;
+	struct sl_mbuf *m;
+	static uint8_t frame[200];
+	int fd0, fd1;
+
+	port_setup(2, NULL);
+	dev = sl_eth_dev_get(port);
+	/* what ethdev sets up at start with intr_conf.rxq */
+	dev->data->rx_intr = calloc(2, sizeof(*dev->data->rx_intr));
+	ck_assert_int_eq(sl_eth_dev_rx_intr_fd_own(dev, 0), 0);
+	ck_assert_int_eq(sl_eth_dev_rx_intr_fd_own(dev, 1), 0);
+	fd0 = dev->data->rx_intr[0].fd;
+	fd1 = dev->data->rx_intr[1].fd;
+
+	/* armed on an empty ring: RX causes unmasked, nobody woken */
+	set_reg(E1000_IMS, 0);
+	ck_assert_int_eq(e1000_rx_queue_intr_enable(dev, 0), 0);
+	ck_assert_uint_eq(reg(E1000_IMS), rx_wake);
+	ck_assert_uint_eq(rxq(0)->intr_armed, 1);
+	ck_assert(!fd_signalled(fd0));
+	/* a cause: the armed queue wakes, the other does not */
+	e1000_intr_causes(dev, E1000_ICR_RXT0);
+	ck_assert(fd_signalled(fd0));
+	ck_assert(!fd_signalled(fd1));
+	/* a frame written back before the arming wakes at once (the re-check) */
+	ck_assert_int_eq(e1000_rx_queue_intr_disable(dev, 0), 0);
+	ck_assert_int_eq(dev_receive_on(0, frame, sizeof(frame), &honest, 0, 0), 0);
+	ck_assert_int_eq(e1000_rx_queue_intr_enable(dev, 0), 0);
+	ck_assert(fd_signalled(fd0));
+	/* disarming one queue while the other sleeps keeps the causes on */
+	ck_assert_int_eq(e1000_rx_queue_intr_enable(dev, 1), 0);
+	set_reg(E1000_IMC, 0);
+	ck_assert_int_eq(e1000_rx_queue_intr_disable(dev, 0), 0);
+	ck_assert_uint_eq(reg(E1000_IMC), 0);
+	e1000_intr_causes(dev, E1000_ICR_RXDMT0);
+	ck_assert(fd_signalled(fd1));
+	ck_assert(!fd_signalled(fd0));
+	/* the last one disarmed masks them */
+	ck_assert_int_eq(e1000_rx_queue_intr_disable(dev, 1), 0);
+	ck_assert_uint_eq(reg(E1000_IMC), rx_wake);
+	e1000_intr_causes(dev, E1000_ICR_RXT0);
+	ck_assert(!fd_signalled(fd0) && !fd_signalled(fd1));
+	m = take_one(0);
+	check_frame(m, frame, sizeof(frame));
+	sl_pktmbuf_free(m);
+
+	/* link: the callback runs when the link changed, not at every LSC */
+	lsc_calls = 0;
+	ck_assert_int_eq(sl_eth_dev_callback_register(port, SL_ETH_EVENT_INTR_LSC, count_lsc, NULL), 0);
+	e1000_intr_causes(dev, E1000_ICR_LSC);
+	ck_assert_int_eq(lsc_calls, 0);
+	set_reg(E1000_STATUS, reg(E1000_STATUS) & ~E1000_STATUS_LU);
+	e1000_intr_causes(dev, E1000_ICR_LSC);
+	ck_assert_int_eq(lsc_calls, 1);
+	set_reg(E1000_STATUS, reg(E1000_STATUS) | E1000_STATUS_LU);
+	e1000_intr_causes(dev, E1000_ICR_LSC | E1000_ICR_RXT0);
+	ck_assert_int_eq(lsc_calls, 2);
+	ck_assert_int_eq(sl_eth_dev_callback_unregister(port, SL_ETH_EVENT_INTR_LSC, count_lsc, NULL),
+			 0);
+	e1000_intr_causes(dev, E1000_ICR_LSC);
+	ck_assert_int_eq(lsc_calls, 2);
+	/* ethdev closes its eventfds at stop */
+	port_teardown();
+	ck_assert_ptr_null(dev->data->rx_intr);
+	ck_assert_int_eq(fcntl(fd0, F_GETFD), -1);
+}
+END_TEST
+
+/* A port whose device cannot interrupt (here: no vector behind the fake
+ * PCI device) refuses intr_conf in one line, and the RX calls refuse a
+ * port configured without it. */
+START_TEST(intr_conf_refused_without_vectors)
+{
+	const struct sl_eth_conf want_rxq = { .intr_conf.rxq = 1 };
+	const struct sl_eth_conf want_lsc = { .intr_conf.lsc = 1 };
+	const char *log;
+
+	sl_test_capture_begin(false);
+	ck_assert_int_eq(sl_eth_dev_configure(port, 1, 1, &want_rxq), -ENOTSUP);
+	ck_assert_int_eq(sl_eth_dev_configure(port, 1, 1, &want_lsc), -ENOTSUP);
+	log = sl_test_capture_end();
+	ck_assert_msg(strstr(log, "has no RX queue interrupts: set intr_conf.rxq = 0 and poll it") &&
+			      strstr(log, "has no link change interrupt: set intr_conf.lsc = 0"),
+		      "%s", log);
+	port_setup(1, NULL);
+	sl_test_capture_begin(false);
+	ck_assert_int_lt(sl_eth_dev_rx_intr_enable(port, 0), 0);
+	ck_assert_int_lt(sl_eth_dev_rx_intr_fd(port, 0), 0);
+	log = sl_test_capture_end();
+	ck_assert_msg(strstr(log, "was configured without RX interrupts: set intr_conf.rxq = 1") != NULL,
+		      "%s", log);
+	port_teardown();
+}
+END_TEST
+
 static Suite *e1000e_suite(void)
 {
 	Suite *s = suite_create("e1000e");
@@ -960,6 +1085,10 @@ static Suite *e1000e_suite(void)
 	tc = tcase_create("tx_faults");
 	tcase_add_test(tc, tx_fault_resets_that_queue_only);
 	tcase_add_test(tc, tx_queue_stops_alone_after_repeated_faults);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("intr");
+	tcase_add_test(tc, intr_arm_disarm_and_wake);
+	tcase_add_test(tc, intr_conf_refused_without_vectors);
 	suite_add_tcase(s, tc);
 	return s;
 }
