@@ -166,7 +166,7 @@ out:
 	return ret;
 }
 
-int sl_eal_intr_callback_unregister(int fd, sl_intr_cb_t cb, void *arg)
+int sl_eal_intr_callback_unregister(int fd, sl_intr_cb_t cb, const void *arg)
 {
 	int self, ret = -ENOENT;
 

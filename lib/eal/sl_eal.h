@@ -179,7 +179,7 @@ typedef void (*sl_intr_cb_t)(int fd, void *arg);
 int sl_eal_intr_callback_register(int fd, sl_intr_cb_t cb, void *arg);
 /* Removes the source; returns once its callback is not running (from the
  * callback itself: at once). 0 or -ENOENT. */
-int sl_eal_intr_callback_unregister(int fd, sl_intr_cb_t cb, void *arg);
+int sl_eal_intr_callback_unregister(int fd, sl_intr_cb_t cb, const void *arg);
 
 /* An lcore's sleep: until one of the eventfds (at most SL_EAL_WAIT_MAX_FDS,
  * e.g. sl_eth_dev_rx_intr_fd of each queue it owns) is signalled or

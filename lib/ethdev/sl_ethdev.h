@@ -370,7 +370,7 @@ typedef void (*sl_eth_dev_cb_fn)(uint16_t port_id, enum sl_eth_event_type event,
 int sl_eth_dev_callback_register(uint16_t port_id, enum sl_eth_event_type event,
 				 sl_eth_dev_cb_fn cb, void *cb_arg);
 int sl_eth_dev_callback_unregister(uint16_t port_id, enum sl_eth_event_type event,
-				   sl_eth_dev_cb_fn cb, void *cb_arg);
+				   sl_eth_dev_cb_fn cb, const void *cb_arg);
 
 int sl_eth_stats_get(uint16_t port_id, struct sl_eth_stats *stats);
 int sl_eth_stats_reset(uint16_t port_id);
