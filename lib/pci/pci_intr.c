@@ -12,8 +12,9 @@
  *
  * UIO (uio_pci_generic): INTx only. /dev/uioN is the vector: read() gives
  * the interrupt count, poll() says when it changed. The kernel's handler
- * masks INTx in the command register (pci_check_and_mask_intx); writing 1
- * to /dev/uioN unmasks it (uio_pci_generic's irqcontrol), 0 masks it.
+ * masks INTx in the command register (pci_check_and_mask_intx); clearing
+ * INTx Disable there unmasks it (uio_pci_generic has no irqcontrol: a
+ * write to /dev/uioN fails with ENOSYS).
  *
  * An eventfd can also be written from user space: a driver that sees work
  * already waiting when it arms a queue wakes the waiter itself (the
@@ -160,7 +161,7 @@ int sl_pci_intr_clear(const struct sl_pci_device *dev, unsigned vector)
 	return 1;
 }
 
-int sl_pci_intr_unmask(const struct sl_pci_device *dev)
+int sl_pci_intr_unmask(struct sl_pci_device *dev)
 {
 	if (!sl_pci_device_is_open(dev) || dev->priv->intr.mode != SL_PCI_INTR_INTX)
 		return 0;
@@ -204,7 +205,7 @@ int sl_pci_vfio_intr_set(struct sl_pci_device *dev, enum sl_pci_intr_mode mode, 
 	return ret;
 }
 
-int sl_pci_vfio_intr_unmask(const struct sl_pci_device *dev)
+int sl_pci_vfio_intr_unmask(struct sl_pci_device *dev)
 {
 	struct vfio_irq_set set = {
 		.argsz = sizeof(set),
@@ -219,9 +220,13 @@ int sl_pci_vfio_intr_unmask(const struct sl_pci_device *dev)
 
 /* ---- UIO ----------------------------------------------------------------- */
 
-static int uio_irqcontrol(const struct sl_pci_device *dev, int32_t on)
+/* uio_pci_generic has no irqcontrol (a write to /dev/uioN is ENOSYS): its
+ * handler masks the line with the command register's INTx Disable bit,
+ * and user space clears that bit to unmask (as DPDK does for it). */
+static int uio_intx_set(struct sl_pci_device *dev, int on)
 {
-	return write(dev->priv->uio.uio_fd, &on, sizeof(on)) == sizeof(on) ? 0 : -errno;
+	return sl_pci_command_update(dev, on ? 0 : SL_PCI_COMMAND_INTX_DISABLE,
+				     on ? SL_PCI_COMMAND_INTX_DISABLE : 0);
 }
 
 int sl_pci_uio_intr_set(struct sl_pci_device *dev, enum sl_pci_intr_mode mode, const int *fds,
@@ -234,14 +239,14 @@ int sl_pci_uio_intr_set(struct sl_pci_device *dev, enum sl_pci_intr_mode mode, c
 	flags = fcntl(fd, F_GETFL);
 	if (flags < 0 || fcntl(fd, F_SETFL, nb > 0 ? flags | O_NONBLOCK : flags & ~O_NONBLOCK) < 0)
 		return -errno;
-	ret = uio_irqcontrol(dev, nb > 0);
+	ret = uio_intx_set(dev, nb > 0);
 	if (ret < 0 && nb > 0)
-		SL_LOG(ERR, PCI, "%s: cannot unmask INTx through /dev/uio%d: %s", dev->name,
-		       dev->priv->uio.uio_index, strerror(-ret));
+		SL_LOG(ERR, PCI, "%s: cannot unmask INTx in the command register: %s", dev->name,
+		       strerror(-ret));
 	return ret;
 }
 
-int sl_pci_uio_intr_unmask(const struct sl_pci_device *dev)
+int sl_pci_uio_intr_unmask(struct sl_pci_device *dev)
 {
-	return uio_irqcontrol(dev, 1);
+	return uio_intx_set(dev, 1);
 }

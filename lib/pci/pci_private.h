@@ -141,16 +141,16 @@ struct sl_pci_backend {
 	 * the vector is the device file itself (UIO), not an eventfd. */
 	int (*intr_set)(struct sl_pci_device *dev, enum sl_pci_intr_mode mode, const int *fds,
 			unsigned nb);
-	int (*intr_unmask)(const struct sl_pci_device *dev);
+	int (*intr_unmask)(struct sl_pci_device *dev);
 	int intr_uses_dev_fd;
 };
 
 int sl_pci_vfio_intr_set(struct sl_pci_device *dev, enum sl_pci_intr_mode mode, const int *fds,
 			 unsigned nb);
-int sl_pci_vfio_intr_unmask(const struct sl_pci_device *dev);
+int sl_pci_vfio_intr_unmask(struct sl_pci_device *dev);
 int sl_pci_uio_intr_set(struct sl_pci_device *dev, enum sl_pci_intr_mode mode, const int *fds,
 			unsigned nb);
-int sl_pci_uio_intr_unmask(const struct sl_pci_device *dev);
+int sl_pci_uio_intr_unmask(struct sl_pci_device *dev);
 
 extern const struct sl_pci_backend sl_pci_vfio_backend;
 extern const struct sl_pci_backend sl_pci_uio_backend;

@@ -207,7 +207,7 @@ int sl_pci_intr_fd(const struct sl_pci_device *dev, unsigned vector);
 int sl_pci_intr_clear(const struct sl_pci_device *dev, unsigned vector);
 /* INTx: lets the line fire again. Clear the device's cause first, or the
  * still-asserted line fires at once. No-op for MSI and MSI-X. */
-int sl_pci_intr_unmask(const struct sl_pci_device *dev);
+int sl_pci_intr_unmask(struct sl_pci_device *dev);
 
 /* A function reset (VFIO_DEVICE_RESET; on UIO the sysfs reset file) when
  * the device has one: 0, -ENOTSUP or -errno. */

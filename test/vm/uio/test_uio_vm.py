@@ -18,6 +18,8 @@ this host; NIC4 (e1000) and NIC5 (virtio) cabled to each other.
   I  the same between NIC2 and NIC3 (transitional, ACCESS_PLATFORM);
   P  sl-pktgen TX NIC4 -> RX NIC5 through the crossover, no loss,
      duplicates or reordering, device counters agree;
+  R  sl-responder on NIC4 sleeps on INTx through /dev/uioN; the guest
+     kernel's virtio_net takes NIC5 and pings it 20 times (guest checks);
   K  sl-l2fwd NIC0 <-> NIC1 is killed with SIGKILL while this host sends;
      at once bus mastering is off on both, and frames sent into either
      NIC afterwards come out of neither (the devices no longer DMA); a new
