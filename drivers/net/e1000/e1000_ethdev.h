@@ -142,7 +142,8 @@ struct e1000_adapter {
 	uint8_t phy_loopback;		/* PHY left in loopback by the last start */
 	struct sl_ether_addr perm_addr;	/* from the EEPROM (or RAL/RAH) */
 	struct e1000_hw_stats stats;
-	uint8_t intr_on;		/* the vector is the interrupt thread's */
+	uint8_t intr_on;		/* the (other) vector is the interrupt thread's */
+	uint8_t intr_msix;		/* MSI-X: a vector per RX queue (82574) */
 };
 
 /* What differs between the chips where the shared code runs (the two are

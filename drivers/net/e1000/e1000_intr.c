@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause
- * Interrupts of both chips: one vector for every cause. QEMU's 82540EM
- * has INTx only (no MSI capability), as most 8254x parts; the 82574 has
- * MSI too, used when VFIO offers it. The ICR says which causes fired and
+ * Interrupts of both chips. The 82574 with MSI-X (VFIO; QEMU offers five
+ * vectors) takes one vector per RX queue, whose eventfd its lcore sleeps
+ * on directly, and one for link and the other causes, on the EAL
+ * interrupt thread (e1000e_regs.h has how QEMU routes them). Otherwise one
+ * vector serves every cause: QEMU's 82540EM has INTx only (no MSI
+ * capability), as most 8254x parts; the 82574 has MSI too. The ICR says which causes fired and
  * reading it clears them (SDM 13.4.17; 82574 datasheet 10.2.4.1: cleared
  * on read while INT_ASSERTED). Outside MSI-X the 82574 reports a frame on
  * either queue as RXT0, so every armed queue is woken.
@@ -21,6 +24,7 @@
 #include "sl_log.h"
 #include "e1000_ethdev.h"
 #include "e1000_regs.h"
+#include "e1000e_regs.h"
 
 /* What wakes RX: a frame written back (RXT0), the ring running low
  * (RXDMT0) or out (RXO), so a queue left armed never sleeps on a full ring. */
@@ -58,6 +62,61 @@ static void intr_handler(int fd, void *arg)
 	sl_pci_intr_unmask(ad->pci);
 }
 
+/* The link (other) vector under MSI-X: nothing to demultiplex. */
+static void msix_other_handler(int fd, void *arg)
+{
+	struct sl_eth_dev *dev = arg;
+	struct e1000_adapter *ad = adapter_of(dev);
+	uint32_t icr;
+
+	(void)fd;
+	sl_pci_intr_clear(ad->pci, dev->data->nb_rx_queues);
+	/* Under MSI-X with causes unmasked a read does not clear ICR (QEMU:
+	 * e1000e_mac_icr_read; ICR is write-1-to-clear): cleared here, or
+	 * LSC and OTHER stay set and the next link change raises nothing. */
+	icr = e1000_read(ad->hw, E1000_ICR);
+	e1000_write(ad->hw, E1000_ICR, icr & ~(E1000E_ICR_RXQ(0) | E1000E_ICR_RXQ(1)));
+	if (icr & E1000_ICR_LSC)
+		sl_eth_dev_lsc_event(dev);
+}
+
+/* 82574 MSI-X: vector q for RX queue q, vector nb_rx for the rest. */
+static int msix_start(struct sl_eth_dev *dev)
+{
+	struct e1000_adapter *ad = adapter_of(dev);
+	const struct sl_eth_conf *conf = &dev->data->dev_conf;
+	uint16_t nb_rx = dev->data->nb_rx_queues, q;
+	uint32_t ivar = (E1000E_IVAR_VALID | nb_rx) << E1000E_IVAR_OTHER_SHIFT, eiac = 0;
+	int ret;
+
+	ret = sl_pci_intr_enable(ad->pci, SL_PCI_INTR_MSIX, nb_rx + 1u);
+	if (ret < 0)
+		return ret;
+	for (q = 0; q < nb_rx; q++) {
+		ivar |= (E1000E_IVAR_VALID | q) << E1000E_IVAR_RXQ_SHIFT(q);
+		eiac |= E1000E_ICR_RXQ(q);
+		if (conf->intr_conf.rxq)
+			sl_eth_dev_rx_intr_fd_set(dev, q, sl_pci_intr_fd(ad->pci, q));
+	}
+	ret = sl_eal_intr_callback_register(sl_pci_intr_fd(ad->pci, nb_rx), msix_other_handler, dev);
+	if (ret < 0) {
+		sl_pci_intr_disable(ad->pci);
+		return ret;
+	}
+	for (q = 0; q <= nb_rx; q++)
+		e1000_write(ad->hw, E1000E_EITR(q), 0);
+	e1000_write(ad->hw, E1000E_IVAR, ivar);
+	e1000_write(ad->hw, E1000E_EIAC, eiac);
+	ad->intr_on = 1;
+	ad->intr_msix = 1;
+	(void)e1000_read(ad->hw, E1000_ICR);
+	if (conf->intr_conf.lsc)
+		e1000_write(ad->hw, E1000_IMS, E1000E_ICR_OTHER | E1000_ICR_LSC);
+	SL_LOG(DEBUG, E1000, "port %u: MSI-X, %u RX vector(s) and one for link changes",
+	       dev->data->port_id, nb_rx);
+	return 0;
+}
+
 int e1000_intr_start(struct sl_eth_dev *dev)
 {
 	struct e1000_adapter *ad = adapter_of(dev);
@@ -67,8 +126,12 @@ int e1000_intr_start(struct sl_eth_dev *dev)
 
 	for (uint16_t q = 0; q < dev->data->nb_rx_queues; q++)
 		((struct e1000_rx_queue *)dev->data->rx_queues[q])->intr_armed = 0;
+	ad->intr_msix = 0;
 	if (!conf->intr_conf.rxq && !conf->intr_conf.lsc)
 		return 0;
+	if (ad->chip->ext_rx_desc &&
+	    sl_pci_intr_count(ad->pci, SL_PCI_INTR_MSIX) > dev->data->nb_rx_queues)
+		return msix_start(dev);
 	mode = sl_pci_intr_count(ad->pci, SL_PCI_INTR_MSI) > 0 ? SL_PCI_INTR_MSI : SL_PCI_INTR_INTX;
 	ret = sl_pci_intr_enable(ad->pci, mode, 1);
 	if (ret < 0)
@@ -100,9 +163,17 @@ void e1000_intr_stop(struct sl_eth_dev *dev)
 		return;
 	/* returns once a running handler is done: nothing touches the
 	 * queues' eventfds after this */
-	sl_eal_intr_callback_unregister(sl_pci_intr_fd(ad->pci, 0), intr_handler, dev);
+	if (ad->intr_msix) {
+		sl_eal_intr_callback_unregister(sl_pci_intr_fd(ad->pci, dev->data->nb_rx_queues),
+						msix_other_handler, dev);
+		e1000_write(ad->hw, E1000E_IVAR, 0);
+		e1000_write(ad->hw, E1000E_EIAC, 0);
+	} else {
+		sl_eal_intr_callback_unregister(sl_pci_intr_fd(ad->pci, 0), intr_handler, dev);
+	}
 	sl_pci_intr_disable(ad->pci);
 	ad->intr_on = 0;
+	ad->intr_msix = 0;
 }
 
 int e1000_rx_queue_intr_enable(struct sl_eth_dev *dev, uint16_t q)
@@ -110,7 +181,9 @@ int e1000_rx_queue_intr_enable(struct sl_eth_dev *dev, uint16_t q)
 	struct e1000_rx_queue *rxq = dev->data->rx_queues[q];
 
 	__atomic_store_n(&rxq->intr_armed, 1, __ATOMIC_SEQ_CST);
-	e1000_write(adapter_of(dev)->hw, E1000_IMS, E1000_ICR_RX_WAKE);
+	/* MSI-X: the queue's own cause, one shot (EIAC) */
+	e1000_write(adapter_of(dev)->hw, E1000_IMS,
+		    adapter_of(dev)->intr_msix ? E1000E_ICR_RXQ(q) : E1000_ICR_RX_WAKE);
 	/* The IMS write is an uncached store, ordered before the ring is
 	 * read again: a frame written back before the arming is seen here,
 	 * any later one raises RXT0. */
@@ -134,6 +207,10 @@ int e1000_rx_queue_intr_disable(struct sl_eth_dev *dev, uint16_t q)
 	volatile uint8_t *hw = adapter_of(dev)->hw;
 
 	__atomic_store_n(&rxq->intr_armed, 0, __ATOMIC_SEQ_CST);
+	if (adapter_of(dev)->intr_msix) {
+		e1000_write(hw, E1000_IMC, E1000E_ICR_RXQ(q));
+		return 0;
+	}
 	/* The causes are shared by the queues: masked when none is armed, so
 	 * a busy port raises no interrupt per frame. The other queue may arm
 	 * between the look and the IMC: looking again and unmasking then

@@ -37,8 +37,12 @@
  *    halves of GORC/GOTC/TOR/TOT clear both halves, CRCERRS..MPC, RNBC and
  *    RLEC keep running (e1000_hw.c learns which kind each one is).
  *  - MSI-X has five vectors routed by IVAR (RXQ0, RXQ1, TXQ0, TXQ1 and
- *    other in 4-bit fields, bit 3 of each = valid); the driver polls and
- *    leaves IVAR 0 and every cause masked.
+ *    other in 4-bit fields, bit 3 of each = valid). With MSI-X on, a
+ *    frame on queue n raises ICR.RXQn (not RXT0); LSC and the other
+ *    non-queue causes raise ICR.OTHER too. A cause fires its vector when
+ *    it newly appears in IMS & ICR; EIAC bits are cleared from ICR when
+ *    the message goes out and, with CTRL_EXT.IAME off, from IMS too (one
+ *    shot: the driver arms again). EITR(n) = 0: no throttling.
  */
 #ifndef E1000E_REGS_H
 #define E1000E_REGS_H
@@ -53,6 +57,13 @@
 /* ---- general (datasheet 10.2.2) ------------------------------------------ */
 #define E1000E_CTRL_EXT_DRV_LOAD (1u << 28)	/* a driver owns the device (for firmware) */
 #define E1000E_IVAR 0x000e4			/* MSI-X interrupt vector allocation */
+#define E1000E_IVAR_VALID 0x8u			/* in each 4-bit field */
+#define E1000E_IVAR_RXQ_SHIFT(q) (4u * (q))	/* RXQ0 3:0, RXQ1 7:4 */
+#define E1000E_IVAR_OTHER_SHIFT 16u		/* other causes 19:16 */
+#define E1000E_EIAC 0x000dc			/* extended interrupt auto clear */
+#define E1000E_EITR(n) (0x000e8 + 4u * (n))	/* per-vector throttling */
+#define E1000E_ICR_RXQ(q) (1u << (20 + (q)))	/* MSI-X: queue q wrote back */
+#define E1000E_ICR_OTHER (1u << 24)		/* MSI-X: a non-queue cause */
 
 /* EERD on the 82574 (10.2.2.5): another layout than the 8254x's. */
 #define E1000E_EERD_START (1u << 0)

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Guest half of test_intr_vm.py (chrooted into the host root, cwd = the
 # results dir). Usage: guest_intr.sh NIC0 NIC1 NIC2 NIC3
-#   NIC0, NIC1: 82540EMs (e1000, INTx), NIC2, NIC3: 82574Ls (e1000e, MSI),
+#   NIC0, NIC1: 82540EMs (e1000, INTx), NIC2, NIC3: 82574Ls (e1000e, MSI-X),
 #   all on vfio-pci and cabled to the host.
 # One sl-l2fwd run per phase, driven by the host through run_app (ready_X,
 # stop_X, done_X):

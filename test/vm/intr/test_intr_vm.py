@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Interrupt-driven forwarding (issue 15) in a QEMU guest behind the virtual
 IOMMU, one boot: NIC0 and NIC1 82540EMs (e1000: INTx only), NIC2 and NIC3
-82574Ls (e1000e: MSI), all on vfio-pci and cabled to this host. For each
+82574Ls (e1000e: MSI-X, a vector per RX queue and one for link), all on
+vfio-pci and cabled to this host. For each
 pair, sl-l2fwd --rx-mode interrupt, then --rx-mode adaptive:
 
   - 500 frames each way, 3 s of silence, 500 more each way: every frame
