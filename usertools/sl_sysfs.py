@@ -38,6 +38,23 @@ VFIO_DRIVER = 'vfio-pci'
 UIO_DRIVER = 'uio_pci_generic'
 SLUICE_DRIVERS = (VFIO_DRIVER, UIO_DRIVER)
 
+# The PCI devices a Sluice PMD claims: the sl_pci_id tables of drivers/net
+# (test_usertools checks this against the C source).
+SLUICE_PMDS = {
+    ('8086', '100e'): 'net_e1000',      # 82540EM (QEMU e1000)
+    ('8086', '100f'): 'net_e1000',      # 82545EM copper
+    ('8086', '1008'): 'net_e1000',      # 82544EI copper
+    ('8086', '100c'): 'net_e1000',      # 82544GC copper
+    ('8086', '10d3'): 'net_e1000e',     # 82574L (QEMU e1000e, q35's default NIC)
+    ('1af4', '1041'): 'net_virtio',     # virtio-net, modern
+    ('1af4', '1000'): 'net_virtio',     # virtio-net, transitional
+}
+
+
+def sluice_pmd(dev):
+    """The Sluice driver for a PCI device, None when there is none."""
+    return SLUICE_PMDS.get((dev.vendor, dev.device))
+
 # IOMMU group types (/sys/kernel/iommu_groups/N/type) whose default domain
 # translates DMA: a device there reaches only what the kernel mapped for it,
 # so a UIO device cannot DMA to the physical addresses Sluice gives it.

@@ -499,6 +499,19 @@ class DoctorTest(DoctorTestCase):
         self.assertIn('(eth0)', out)
         self.assertIn('carries routes', out)
 
+    def test_nic_without_a_sluice_driver(self):
+        """A vmxnet3 on vfio-pci gives no port: sl-doctor says so and does
+        not count it as ready."""
+        self.healthy()
+        self.m.add_device('0000:00:07.0', ('15ad', '07b0'), test_devbind.CLASS_ETHERNET,
+                          'vfio-pci', group=7, supports=['vmxnet3'], override='vfio-pci')
+        self.m.add_group_node(7)
+        status, out, _ = self.doc()
+        self.assertEqual(status, 0, out)
+        self.assertIn('no Sluice driver for 15ad:07b0 yet (Sluice drives 8254x (e1000), 82574L '
+                      '(e1000e) and virtio-net)', out)
+        self.assertNotIn('[ ok ] 0000:00:07.0', out)
+
     def test_nothing_set_up(self):
         self.m.add_device('0000:00:02.0', test_devbind.E1000, test_devbind.CLASS_ETHERNET,
                           'e1000', ['eth0'], group=2, supports=['e1000'])
@@ -905,6 +918,36 @@ class VirtualMachineTest(unittest.TestCase):
         self.assertIsNone(self.vm())
         self.m.set_cpu('GenuineIntel', 'Intel Xeon Processor', CPUINFO_FLAGS + ' hypervisor')
         self.assertEqual(self.vm(), "CPU flag 'hypervisor'")
+
+
+class SluicePmdTableTest(unittest.TestCase):
+    def test_table_matches_the_drivers(self):
+        """SLUICE_PMDS lists exactly the sl_pci_id entries of drivers/net."""
+        import re
+        src = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'drivers',
+                           'net')
+        defines, want = {}, {}
+        for root, _, files in os.walk(src):
+            for f in files:
+                if f.endswith(('.h', '.c')):
+                    with open(os.path.join(root, f)) as fh:
+                        text = fh.read()
+                    defines.update(re.findall(r'#define (\w+) 0x([0-9a-fA-F]{4})\b', text))
+        names = {'e1000_pci_ids': 'net_e1000', 'e1000e_pci_ids': 'net_e1000e',
+                 'virtio_pci_ids': 'net_virtio'}
+        for root, _, files in os.walk(src):
+            for f in files:
+                if not f.endswith('.c'):
+                    continue
+                with open(os.path.join(root, f)) as fh:
+                    text = fh.read()
+                for table, body in re.findall(
+                        r'struct sl_pci_id (\w+)\[\] = \{(.*?)\n\};', text, re.S):
+                    for ven, dev in re.findall(r'\{ (\w+), (\w+) \}', body):
+                        if ven != '0':
+                            want[(defines[ven].lower(), defines[dev].lower())] = names[table]
+        self.assertTrue(want)
+        self.assertEqual(sl_sysfs.SLUICE_PMDS, want)
 
 
 class SysfsHelpersTest(unittest.TestCase):
