@@ -6,7 +6,8 @@
 # One sl-l2fwd run per phase, driven by the host through run_app (ready_X,
 # stop_X, done_X):
 #   EI e1000 pair, --rx-mode interrupt;  EA the same, adaptive;
-#   XI e1000e pair, --rx-mode interrupt; XA the same, adaptive.
+#   XI e1000e pair, --rx-mode interrupt; XA the same, adaptive;
+#   XQ e1000e pair, two queue pairs on two lcores, interrupt.
 # Each prints how the vector was wired (log level debug for PCI). Exit
 # status: the number of failed checks.
 set -u
@@ -25,4 +26,8 @@ for phase in EI/interrupt/$nic0/$nic1 EA/adaptive/$nic0/$nic1 XI/interrupt/$nic2
 	run_app "$name" "lcore 0: RX port" 2 "$l2fwd" -l 0 -a "$a" -a "$b" -- -p 0x3 -q 2 -T 0 \
 		--rx-mode "$mode" || exit $fails
 done
+# XQ: two queue pairs per port on two lcores, each RX queue its own MSI-X
+# vector and lcore
+run_app XQ "lcore 1: RX port" 2 "$l2fwd" -l 0-1 -a "$nic2" -a "$nic3" -- -p 0x3 -q 2 -T 0 \
+	--queues 2 --no-mac-updating --rx-mode interrupt || exit $fails
 exit $fails
