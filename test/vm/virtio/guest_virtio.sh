@@ -8,6 +8,8 @@
 # Steps, in the order the host follows them (each signals through files in
 # the results dir; the host creates the stop/command files):
 #   A  sl-l2fwd NIC0 (e1000) <-> NIC1 (virtio), stopped by SIGINT at stop_A;
+#   G  sl-l2fwd --rx-mode interrupt NIC1 <-> NIC2 (MSI-X), stopped at stop_G;
+#      /proc/interrupts copied into G/ whenever the host asks (irq_snapshots);
 #   B  virtio_fwd NIC1 <-> NIC2 with MTU 9000 on 2 KiB mbufs (jumbo frames
 #      as chains), then, in the same run, promiscuous on/off through the
 #      control queue and the link going down and up (files in B/);
@@ -34,6 +36,14 @@ exit_if_failed
 
 # ---- A: sl-l2fwd e1000 <-> virtio
 run_app A "lcore 0: RX port" 2 "$l2fwd" -l 0 -a "$nic0" -a "$nic1" -- -p 0x3 -q 2 -T 2 || exit $fails
+
+# ---- G: sl-l2fwd sleeping on interrupts between the two virtio NICs (MSI-X)
+mkdir -p "$R/G"
+irq_snapshots "$R/G" "$R/done_G" &
+snap_pid=$!
+run_app G "lcore 0: RX port" 2 "$l2fwd" -l 0 -a "$nic1" -a "$nic2" -- -p 0x3 -q 2 -T 0 \
+	--rx-mode interrupt
+wait $snap_pid
 
 run_fwd() {	# name (= ctl dir), EAL options, --, app options
 	name=$1; shift
