@@ -12,8 +12,10 @@
  *
  * UIO (uio_pci_generic): INTx only. /dev/uioN is the vector: read() gives
  * the interrupt count, poll() says when it changed. The kernel's handler
- * masks INTx in the command register (pci_check_and_mask_intx); writing 1
- * to /dev/uioN unmasks it (uio_pci_generic's irqcontrol), 0 masks it.
+ * masks INTx by setting Interrupt Disable in the command register
+ * (pci_check_and_mask_intx) and uio_pci_generic has no irqcontrol (a
+ * write to /dev/uioN fails with ENOSYS): the driver unmasks by clearing
+ * the bit through config space, and sets it again when it is done.
  *
  * An eventfd can also be written from user space: a driver that sees work
  * already waiting when it arms a queue wakes the waiter itself (the
@@ -219,9 +221,10 @@ int sl_pci_vfio_intr_unmask(const struct sl_pci_device *dev)
 
 /* ---- UIO ----------------------------------------------------------------- */
 
-static int uio_irqcontrol(const struct sl_pci_device *dev, int32_t on)
+static int uio_irqcontrol(const struct sl_pci_device *dev, int on)
 {
-	return write(dev->priv->uio.uio_fd, &on, sizeof(on)) == sizeof(on) ? 0 : -errno;
+	return on ? sl_pci_command_update(dev, 0, SL_PCI_COMMAND_INTX_DISABLE)
+		  : sl_pci_command_update(dev, SL_PCI_COMMAND_INTX_DISABLE, 0);
 }
 
 int sl_pci_uio_intr_set(struct sl_pci_device *dev, enum sl_pci_intr_mode mode, const int *fds,
@@ -236,8 +239,8 @@ int sl_pci_uio_intr_set(struct sl_pci_device *dev, enum sl_pci_intr_mode mode, c
 		return -errno;
 	ret = uio_irqcontrol(dev, nb > 0);
 	if (ret < 0 && nb > 0)
-		SL_LOG(ERR, PCI, "%s: cannot unmask INTx through /dev/uio%d: %s", dev->name,
-		       dev->priv->uio.uio_index, strerror(-ret));
+		SL_LOG(ERR, PCI, "%s: cannot unmask INTx in the command register (sysfs config): %s",
+		       dev->name, strerror(-ret));
 	return ret;
 }
 
