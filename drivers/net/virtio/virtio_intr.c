@@ -48,14 +48,13 @@ void virtio_intr_info(const struct virtio_adapter *ad, struct sl_eth_dev_info *i
 	/* 5.1.4.2: without VIRTIO_NET_F_STATUS the link is always up */
 	if (virtio_has(&ad->hw, VIRTIO_NET_F_STATUS))
 		info->intr_capa |= SL_ETH_INTR_LSC;
-	if (mode == SL_PCI_INTR_MSIX) {
-		if (msix < 2)
-			return;
+	/* With MSI-X the vectors bound the queues (0 with one vector: the
+	 * configure then says how to get more). */
+	if (mode == SL_PCI_INTR_MSIX)
 		info->max_rx_intr_queues =
 			(uint16_t)SL_MIN(SL_MIN(msix, SL_PCI_MAX_VECTORS) - 1, info->max_rx_queues);
-	} else {
+	else
 		info->max_rx_intr_queues = info->max_rx_queues;
-	}
 	info->intr_capa |= SL_ETH_INTR_RXQ;
 }
 
