@@ -386,6 +386,15 @@ def vfio_msix_counts(irqs, bdf):
     return out
 
 
+def vfio_intx_count(irqs, bdf):
+    """Interrupts of the IRQ line the device's INTx has under vfio-pci (a
+    line may be shared: its count is everyone's), None when it has none."""
+    for count, names in irqs.values():
+        if 'vfio-intx(%s)' % bdf in names:
+            return count
+    return None
+
+
 def built(*path):
     """The path of a program in the build tree (path relative to it), or
     SkipTest when it is not built."""
