@@ -141,7 +141,7 @@ struct virtio_adapter {
 	struct virtio_ctrl *ctrl;	/* NULL without VIRTIO_NET_F_CTRL_VQ */
 	/* while started with interrupts: virtio_intr.c */
 	enum sl_pci_intr_mode intr_mode;	/* the vectors wired, NONE if none */
-	sl_intr_cb_t intr_handler;	/* on the EAL interrupt thread, or NULL */
+	uint8_t intr_handler_on;	/* vector 0 is the EAL interrupt thread's */
 };
 
 static inline struct virtio_adapter *virtio_adapter_of(struct sl_eth_dev *dev)

@@ -135,47 +135,48 @@ uint16_t virtio_intr_rx_vector(const struct sl_eth_dev *dev, uint16_t q)
 		       : VIRTIO_MSI_NO_VECTOR;
 }
 
+/* The ISR status does not say which queue: every armed one looks. */
+static void wake_armed_queues(struct sl_eth_dev *dev)
+{
+	void *const *rxqs = dev->data->rx_queues;
+
+	for (uint16_t q = 0; q < dev->data->nb_rx_queues; q++)
+		if (__atomic_load_n(&((struct virtio_rx_queue *)rxqs[q])->intr_armed,
+				    __ATOMIC_ACQUIRE))
+			sl_eth_dev_rx_intr_signal(dev, q);
+}
+
 void virtio_intr_causes(struct sl_eth_dev *dev, uint8_t isr)
 {
-	if ((isr & VIRTIO_PCI_ISR_QUEUE) && dev->data->dev_conf.intr_conf.rxq) {
-		for (uint16_t q = 0; q < dev->data->nb_rx_queues; q++) {
-			struct virtio_rx_queue *rxq = dev->data->rx_queues[q];
-
-			if (__atomic_load_n(&rxq->intr_armed, __ATOMIC_ACQUIRE))
-				sl_eth_dev_rx_intr_signal(dev, q);
-		}
-	}
+	if ((isr & VIRTIO_PCI_ISR_QUEUE) && dev->data->dev_conf.intr_conf.rxq)
+		wake_armed_queues(dev);
 	if ((isr & VIRTIO_PCI_ISR_CONFIG) && dev->data->dev_conf.intr_conf.lsc)
 		sl_eth_dev_lsc_event(dev);
 }
 
-static void intx_handler(int fd, void *arg)
+/* Vector 0: configuration changes alone with MSI-X, every cause with
+ * INTx. */
+static void vector0_handler(int fd, void *arg)
 {
 	struct sl_eth_dev *dev = arg;
 	struct virtio_adapter *ad = virtio_adapter_of(dev);
 
 	(void)fd;
 	sl_pci_intr_clear(ad->pci, 0);
+	if (ad->intr_mode == SL_PCI_INTR_MSIX) {
+		sl_eth_dev_lsc_event(dev);
+		return;
+	}
 	/* The read deasserts the line, before the unmask: a level still
 	 * high would fire again at once. */
 	virtio_intr_causes(dev, virtio_pci_isr_read(&ad->hw));
 	sl_pci_intr_unmask(ad->pci);
 }
 
-static void config_handler(int fd, void *arg)
-{
-	struct sl_eth_dev *dev = arg;
-
-	(void)fd;
-	sl_pci_intr_clear(virtio_adapter_of(dev)->pci, 0);
-	sl_eth_dev_lsc_event(dev);
-}
-
 int virtio_intr_start(struct sl_eth_dev *dev)
 {
 	struct virtio_adapter *ad = virtio_adapter_of(dev);
 	const struct sl_eth_conf *conf = &dev->data->dev_conf;
-	sl_intr_cb_t handler;
 	int ret = 0;
 
 	for (uint16_t q = 0; q < dev->data->nb_rx_queues; q++)
@@ -190,17 +191,16 @@ int virtio_intr_start(struct sl_eth_dev *dev)
 	}
 	if (ret < 0)
 		return ret;
-	handler = ad->intr_mode == SL_PCI_INTR_INTX ? intx_handler
-		  : conf->intr_conf.lsc		   ? config_handler
-						   : NULL;
-	if (handler != NULL) {
-		ret = sl_eal_intr_callback_register(sl_pci_intr_fd(ad->pci, 0), handler, dev);
+	/* MSI-X without link events leaves vector 0 unused */
+	if (ad->intr_mode == SL_PCI_INTR_INTX || conf->intr_conf.lsc) {
+		ret = sl_eal_intr_callback_register(sl_pci_intr_fd(ad->pci, 0), vector0_handler,
+						    dev);
 		if (ret < 0) {
 			SL_LOG(ERR, VIRTIO, "port %u (%s): no room on the interrupt thread (%s)",
 			       dev->data->port_id, ad->pci->name, strerror(-ret));
 			return ret;
 		}
-		ad->intr_handler = handler;
+		ad->intr_handler_on = 1;
 	}
 	SL_LOG(DEBUG, VIRTIO, "port %u: %s interrupts for%s%s", dev->data->port_id,
 	       sl_pci_intr_mode_name(ad->intr_mode), conf->intr_conf.rxq ? " RX" : "",
@@ -212,11 +212,11 @@ void virtio_intr_stop(struct sl_eth_dev *dev)
 {
 	struct virtio_adapter *ad = virtio_adapter_of(dev);
 
-	if (ad->intr_handler == NULL)
+	if (!ad->intr_handler_on)
 		return;
 	/* returns once a running handler is done */
-	sl_eal_intr_callback_unregister(sl_pci_intr_fd(ad->pci, 0), ad->intr_handler, dev);
-	ad->intr_handler = NULL;
+	sl_eal_intr_callback_unregister(sl_pci_intr_fd(ad->pci, 0), vector0_handler, dev);
+	ad->intr_handler_on = 0;
 }
 
 void virtio_intr_teardown(struct sl_eth_dev *dev)
