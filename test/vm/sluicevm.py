@@ -67,6 +67,8 @@ NIC_MODELS = {
     'virtio-noplat': 'virtio-net-pci,disable-legacy=on',
     # Transitional (0.9.5 legacy I/O BAR plus the modern capabilities), 1af4:1000.
     'virtio-transitional': 'virtio-net-pci,disable-legacy=off',
+    # No MSI-X capability (vectors=0): the device interrupts through INTx.
+    'virtio-intx': 'virtio-net-pci,disable-legacy=on,iommu_platform=on,vectors=0',
     'e1000e': 'e1000e',                  # 82574L, 8086:10d3
     'vmxnet3': 'vmxnet3',                # 15ad:07b0
 }

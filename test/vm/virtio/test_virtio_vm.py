@@ -60,8 +60,6 @@ FOREIGN_MAC = '02:00:00:00:99:99'
 # QEMU refuses iommu_platform on those, so its DMA bypasses the vIOMMU.
 sluicevm.NIC_MODELS.setdefault('virtio-transitional',
                                'virtio-net-pci,disable-legacy=off,disable-modern=off')
-# No MSI-X capability at all: the device interrupts through INTx.
-sluicevm.NIC_MODELS.setdefault('virtio-intx', sluicevm.NIC_MODELS['virtio'] + ',vectors=0')
 
 
 def l2fwd_counters(log):
