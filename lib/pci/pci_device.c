@@ -161,7 +161,7 @@ ssize_t sl_pci_bar_write(const struct sl_pci_device *dev, int bar, const void *b
 	return region_rw(dev, (unsigned)bar, (void *)(uintptr_t)buf, len, offset, 1);
 }
 
-int sl_pci_command_update(struct sl_pci_device *dev, uint16_t set, uint16_t clear)
+int sl_pci_command_update(const struct sl_pci_device *dev, uint16_t set, uint16_t clear)
 {
 	uint16_t cmd, want;
 	ssize_t n;

@@ -188,7 +188,7 @@ void sl_pci_device_close(struct sl_pci_device *dev);
 /* The backend's dma_map for dev (0 when it has none). */
 int sl_pci_device_dma_map(const struct sl_pci_device *dev);
 /* Read-modify-write of the command register. 0 or -errno. */
-int sl_pci_command_update(struct sl_pci_device *dev, uint16_t set, uint16_t clear);
+int sl_pci_command_update(const struct sl_pci_device *dev, uint16_t set, uint16_t clear);
 
 /* Re-reads sysfs (sl_pci_sysfs_root()/bus/pci/devices). Devices in use
  * (open or probed) keep their struct. The number of devices, or -errno. */

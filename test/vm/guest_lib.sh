@@ -128,6 +128,21 @@ wait_for() {
 	done
 }
 
+# irq_snapshots DIR STOPFILE, in the background: until STOPFILE exists, each
+# DIR/NAME.want the host creates becomes DIR/NAME.txt, a copy of
+# /proc/interrupts taken then (sluicevm.Guest.interrupts).
+irq_snapshots() {
+	while [ ! -e "$2" ]; do
+		for _want in "$1"/*.want; do
+			[ -e "$_want" ] || continue
+			cp /proc/interrupts "${_want%.want}.tmp"
+			mv "${_want%.want}.tmp" "${_want%.want}.txt"
+			rm -f "$_want"
+		done
+		sleep 0.1
+	done
+}
+
 # ---- programs in the background ----------------------------------------------------
 # spawn LOG COMMAND...: COMMAND in the background, stdout and stderr
 # line-buffered into LOG (so wait_for sees each line as it is printed); its

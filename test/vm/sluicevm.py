@@ -67,6 +67,8 @@ NIC_MODELS = {
     'virtio-noplat': 'virtio-net-pci,disable-legacy=on',
     # Transitional (0.9.5 legacy I/O BAR plus the modern capabilities), 1af4:1000.
     'virtio-transitional': 'virtio-net-pci,disable-legacy=off',
+    # No MSI-X capability (vectors=0): the device interrupts through INTx.
+    'virtio-intx': 'virtio-net-pci,disable-legacy=on,iommu_platform=on,vectors=0',
     'e1000e': 'e1000e',                  # 82574L, 8086:10d3
     'vmxnet3': 'vmxnet3',                # 15ad:07b0
 }
@@ -348,6 +350,51 @@ def check_l2fwd_counters(g, phase, count, rev):
             phase, port, drv[port], want)
     log('%s: sl-l2fwd and driver counters match (%d/%d, %d/%d)' % (
         phase, count, rev, rev, count))
+
+
+def l2fwd_asleep(text):
+    """sl-l2fwd's summary lines for --rx-mode interrupt/adaptive as
+    {lcore: (percent asleep, wake-ups)}."""
+    return {int(l): (float(pct), int(wakes)) for l, pct, wakes in re.findall(
+        r'^lcore (\d+): asleep ([\d.]+)% of [\d.]+ s \(--rx-mode \w+\), (\d+) wake-ups$',
+        text, re.M)}
+
+
+def proc_interrupts(text):
+    """A copy of the guest's /proc/interrupts as {irq: (count, names)}:
+    count summed over the CPUs, names what follows the counts (chip, type
+    and the handlers, e.g. 'IR-PCI-MSIX-0000:00:04.0 1-edge
+    vfio-msix[1](0000:00:04.0)')."""
+    lines = text.splitlines()
+    ncpu = len(lines[0].split()) if lines else 0
+    out = {}
+    for line in lines[1:]:
+        irq, _, rest = line.partition(':')
+        fields = rest.split()
+        if len(fields) < ncpu or not all(c.isdigit() for c in fields[:ncpu]):
+            continue
+        out[irq.strip()] = (sum(int(c) for c in fields[:ncpu]), ' '.join(fields[ncpu:]))
+    return out
+
+
+def vfio_msix_counts(irqs, bdf):
+    """{vector: interrupts} of the device's MSI-X vectors under vfio-pci
+    (proc_interrupts' result)."""
+    out = {}
+    for count, names in irqs.values():
+        m = re.search(r'vfio-msix\[(\d+)\]\(%s\)' % re.escape(bdf), names)
+        if m:
+            out[int(m.group(1))] = count
+    return out
+
+
+def vfio_intx_count(irqs, bdf):
+    """Interrupts of the IRQ line the device's INTx has under vfio-pci (a
+    line may be shared: its count is everyone's), None when it has none."""
+    for count, names in irqs.values():
+        if 'vfio-intx(%s)' % bdf in names:
+            return count
+    return None
 
 
 def built(*path):
@@ -1075,6 +1122,32 @@ class Guest:
     def read_result(self, name):
         with open(self.result_path(name)) as f:
             return f.read()
+
+    def wait_for_result_line(self, name, regex, timeout=30):
+        """Wait until results/<name> (a log a guest program is still
+        writing) has a line matching regex; returns the re.Match."""
+        pattern = re.compile(regex, re.M)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                m = pattern.search(self.read_result(name))
+            except FileNotFoundError:
+                m = None
+            if m:
+                return m
+            with self._cond:
+                self._check_alive()
+            if self.exit_status is not None or time.monotonic() > deadline:
+                raise self._failed('%s has no line matching /%s/ within %d s'
+                                   % (name, regex, timeout))
+            time.sleep(0.1)
+
+    def interrupts(self, ctl_dir, name, timeout=30):
+        """The guest's /proc/interrupts now, as proc_interrupts(): asked of
+        the guest script's irq_snapshots (guest_lib.sh) serving ctl_dir."""
+        self.touch('%s/%s.want' % (ctl_dir, name))
+        with open(self.wait_for_file('%s/%s.txt' % (ctl_dir, name), timeout)) as f:
+            return proc_interrupts(f.read())
 
     # -- monitor
 

@@ -7,8 +7,9 @@
  * Device life. Probe negotiates once to learn what the device offers and
  * reads its configuration (MAC, queue pairs, MTU, queue sizes), then
  * resets it. Every start runs the whole 3.1.1 sequence again from a reset:
- * ACKNOWLEDGE, DRIVER, features, FEATURES_OK (checked), queues (sizes,
- * ring IOVAs, enable), DRIVER_OK, then the control-queue commands that
+ * ACKNOWLEDGE, DRIVER, features, FEATURES_OK (checked), interrupt vectors
+ * if asked for (virtio_intr.c), queues (sizes, ring IOVAs, MSI-X vector,
+ * enable), DRIVER_OK, then the control-queue commands that
  * only work on a live device. Stop and close reset the device (it stops
  * all DMA before reading back 0), so whatever state a previous process
  * left, even one killed mid-traffic, and the kernel's virtio-net can take
@@ -26,27 +27,30 @@
 
 /* ---- link ------------------------------------------------------------------------ */
 
-static int virtio_link_update(struct sl_eth_dev *dev, int wait_to_complete)
+/* What the live device says (DRIVER_OK set). */
+static void link_read_live(struct sl_eth_dev *dev, struct sl_eth_link *link)
 {
 	struct virtio_adapter *ad = virtio_adapter_of(dev);
-	struct sl_eth_link link;
+	uint8_t status = virtio_pci_get_status(&ad->hw);
+
+	if ((status & VIRTIO_CONFIG_S_DEVICE_NEEDS_RESET) && !ad->warned_reset) {
+		ad->warned_reset = 1;
+		SL_LOG(ERR, VIRTIO,
+		       "port %u (%s): the device reports DEVICE_NEEDS_RESET (status 0x%x): "
+		       "stop and start the port",
+		       dev->data->port_id, ad->pci->name, status);
+	}
+	virtio_link_read(ad, link);
+}
+
+static int virtio_link_update(struct sl_eth_dev *dev, int wait_to_complete)
+{
+	struct sl_eth_link link = { .val64 = 0 };
 
 	/* A virtual link has no negotiation to wait for. */
 	(void)wait_to_complete;
-	if (dev->data->dev_started) {
-		uint8_t status = virtio_pci_get_status(&ad->hw);
-
-		if ((status & VIRTIO_CONFIG_S_DEVICE_NEEDS_RESET) && !ad->warned_reset) {
-			ad->warned_reset = 1;
-			SL_LOG(ERR, VIRTIO,
-			       "port %u (%s): the device reports DEVICE_NEEDS_RESET (status 0x%x): "
-			       "stop and start the port",
-			       dev->data->port_id, ad->pci->name, status);
-		}
-		virtio_link_read(ad, &link);
-	} else {
-		link.val64 = 0;
-	}
+	if (dev->data->dev_started)
+		link_read_live(dev, &link);
 	sl_eth_dev_link_set(dev, &link);
 	return 0;
 }
@@ -68,7 +72,7 @@ static int virtio_dev_configure(struct sl_eth_dev *dev)
 		       dev->data->port_id);
 		return -ENOTSUP;
 	}
-	return 0;
+	return virtio_intr_configure(dev);
 }
 
 static int virtio_dev_infos_get(struct sl_eth_dev *dev, struct sl_eth_dev_info *info)
@@ -103,16 +107,18 @@ static int virtio_dev_infos_get(struct sl_eth_dev *dev, struct sl_eth_dev_info *
 	info->default_txportconf.burst_size = VIRTIO_DEFAULT_BURST;
 	info->default_txportconf.ring_size = ad->tx_size_max;
 	info->default_txportconf.nb_queues = 1;
+	virtio_intr_info(ad, info);
 	return 0;
 }
 
 /* ---- start / stop / close ----------------------------------------------------------- */
 
-static int setup_vq(struct virtio_adapter *ad, struct virtqueue *vq, uint16_t index)
+static int setup_vq(struct virtio_adapter *ad, struct virtqueue *vq, uint16_t index,
+		    uint16_t vector)
 {
 	vq->index = index;
 	return virtio_pci_queue_setup(&ad->hw, index, vq->size, vq->desc_iova, vq->avail_iova,
-				      vq->used_iova, &vq->notify);
+				      vq->used_iova, vector, &vq->notify);
 }
 
 static void drain_all(struct sl_eth_dev *dev)
@@ -183,6 +189,7 @@ static int virtio_dev_start(struct sl_eth_dev *dev)
 	struct virtio_adapter *ad = virtio_adapter_of(dev);
 	struct sl_eth_dev_data *data = dev->data;
 	uint16_t q, pairs = (uint16_t)SL_MAX(data->nb_rx_queues, data->nb_tx_queues);
+	struct sl_eth_link link;
 	int ret;
 
 	for (q = 0; q < data->nb_rx_queues; q++) {
@@ -191,6 +198,8 @@ static int virtio_dev_start(struct sl_eth_dev *dev)
 			return ret;
 	}
 	ret = virtio_negotiate(ad);
+	if (ret == 0)
+		ret = virtio_intr_setup(dev);
 	if (ret < 0)
 		goto fail;
 	for (q = 0; q < data->nb_rx_queues; q++) {
@@ -200,7 +209,7 @@ static int virtio_dev_start(struct sl_eth_dev *dev)
 			ret = sl_eth_rx_pool_short(dev, q, rxq->mp, rxq->vq.size);
 			goto fail;
 		}
-		ret = setup_vq(ad, &rxq->vq, (uint16_t)(2 * q));
+		ret = setup_vq(ad, &rxq->vq, (uint16_t)(2 * q), virtio_intr_rx_vector(dev, q));
 		if (ret < 0)
 			goto fail;
 	}
@@ -208,14 +217,15 @@ static int virtio_dev_start(struct sl_eth_dev *dev)
 		struct virtio_tx_queue *txq = data->tx_queues[q];
 
 		virtio_tx_queue_drain(txq);
-		ret = setup_vq(ad, &txq->vq, (uint16_t)(2 * q + 1));
+		ret = setup_vq(ad, &txq->vq, (uint16_t)(2 * q + 1), VIRTIO_MSI_NO_VECTOR);
 		if (ret < 0)
 			goto fail;
 	}
 	if (ad->ctrl != NULL) {
 		virtqueue_reinit(&ad->ctrl->vq);
 		/* 5.1.2: the control queue follows the device's last pair */
-		ret = setup_vq(ad, &ad->ctrl->vq, (uint16_t)(2 * ad->max_pairs));
+		ret = setup_vq(ad, &ad->ctrl->vq, (uint16_t)(2 * ad->max_pairs),
+			       VIRTIO_MSI_NO_VECTOR);
 		if (ret < 0)
 			goto fail;
 	}
@@ -229,15 +239,22 @@ static int virtio_dev_start(struct sl_eth_dev *dev)
 	}
 
 	ret = virtio_live_config(dev, ad, pairs);
+	if (ret == 0)
+		ret = virtio_intr_start(dev);
 	if (ret < 0)
 		goto fail;
 	/* The rings were filled before DRIVER_OK, when no doorbell may ring. */
 	for (q = 0; q < data->nb_rx_queues; q++)
 		virtqueue_notify(&((struct virtio_rx_queue *)data->rx_queues[q])->vq);
-	virtio_link_update(dev, 0);
+	/* the state a link-change event compares with (dev_started is not
+	 * set yet, so not through virtio_link_update) */
+	link_read_live(dev, &link);
+	sl_eth_dev_link_set(dev, &link);
 	return 0;
 fail:
+	virtio_intr_stop(dev);
 	virtio_pci_reset(&ad->hw);
+	virtio_intr_teardown(dev);
 	drain_all(dev);
 	return ret;
 }
@@ -271,10 +288,14 @@ static int virtio_dev_stop(struct sl_eth_dev *dev)
 {
 	struct virtio_adapter *ad = virtio_adapter_of(dev);
 
-	/* 4.1.4.3.2: once status reads back 0 the device uses no queue */
+	/* the interrupt thread leaves the port alone first */
+	virtio_intr_stop(dev);
+	/* 4.1.4.3.2: once status reads back 0 the device uses no queue and
+	 * has no vector left to signal */
 	if (virtio_pci_reset(&ad->hw) < 0)
 		SL_LOG(WARNING, VIRTIO, "port %u (%s): the device did not finish its reset",
 		       dev->data->port_id, ad->pci->name);
+	virtio_intr_teardown(dev);
 	sl_eth_stop_drain();
 	log_queue_counters(dev);
 	drain_all(dev);
@@ -384,6 +405,8 @@ static const struct sl_eth_dev_ops virtio_ops = {
 	.allmulticast_enable = virtio_allmulticast_enable,
 	.allmulticast_disable = virtio_allmulticast_disable,
 	.mac_addr_set = virtio_mac_addr_set,
+	.rx_queue_intr_enable = virtio_rx_queue_intr_enable,
+	.rx_queue_intr_disable = virtio_rx_queue_intr_disable,
 };
 
 static const struct sl_eth_driver virtio_eth_driver = {

@@ -12,12 +12,14 @@
  * negotiation and the device's configuration), virtio_ctrl.c (the control
  * virtqueue), virtio_queue.c (queue objects and their setup),
  * virtio_ethdev.c (ethdev ops: start/stop, link, stats, filters; PCI
- * probe/remove), virtio_rxtx.c (the fast path). */
+ * probe/remove), virtio_intr.c (MSI-X and INTx interrupts), virtio_rxtx.c
+ * (the fast path). */
 #ifndef VIRTIO_ETHDEV_H
 #define VIRTIO_ETHDEV_H
 
 #include <stdint.h>
 
+#include "sl_eal.h"
 #include "sl_ethdev_driver.h"
 #include "sl_io.h"
 #include "sl_pci.h"
@@ -60,6 +62,7 @@ struct virtio_rx_queue {
 	uint8_t scatter;		/* deliver those as chains (else drop them) */
 	uint8_t discard;		/* dropping the rest of a frame */
 	uint8_t warned;			/* VIRTIO_WARN_* already logged */
+	uint8_t intr_armed;		/* its lcore sleeps on it: virtio_intr.c */
 	/* a frame spanning buffers, across bursts */
 	struct sl_mbuf *pkt_first;
 	struct sl_mbuf *pkt_last;
@@ -136,6 +139,9 @@ struct virtio_adapter {
 	uint16_t active_pairs;		/* told to the device at start */
 	uint8_t warned_reset;		/* DEVICE_NEEDS_RESET logged */
 	struct virtio_ctrl *ctrl;	/* NULL without VIRTIO_NET_F_CTRL_VQ */
+	/* while started with interrupts: virtio_intr.c */
+	enum sl_pci_intr_mode intr_mode;	/* the vectors wired, NONE if none */
+	uint8_t intr_handler_on;	/* vector 0 is the EAL interrupt thread's */
 };
 
 static inline struct virtio_adapter *virtio_adapter_of(struct sl_eth_dev *dev)
@@ -177,6 +183,28 @@ void virtio_tx_queue_release(struct sl_eth_dev *dev, uint16_t q);
  * none); the unit test calls these on queues it drives. */
 int virtio_stats_get(struct sl_eth_dev *dev, struct sl_eth_stats *st);
 int virtio_stats_reset(struct sl_eth_dev *dev);
+
+/* virtio_intr.c. info: intr_capa and max_rx_intr_queues. configure: the
+ * MSI-X vectors are enough for the RX queues (vectors_check: one line
+ * naming QEMU's vectors= property when they are not). A start wires the
+ * vectors after negotiation (setup; msix_config checked), gives each RX
+ * virtqueue its vector (rx_vector, for virtio_pci_queue_setup), then the
+ * queues' fds and the handler (start). A stop takes the handler off before
+ * the reset (stop) and the vectors after it (teardown). All 0 or -errno
+ * after one log line. */
+void virtio_intr_info(const struct virtio_adapter *ad, struct sl_eth_dev_info *info);
+int virtio_intr_vectors_check(uint16_t port, const char *pci_name, unsigned msix,
+			      uint16_t nb_rxq);
+int virtio_intr_configure(struct sl_eth_dev *dev);
+int virtio_intr_setup(struct sl_eth_dev *dev);
+uint16_t virtio_intr_rx_vector(const struct sl_eth_dev *dev, uint16_t q);
+int virtio_intr_start(struct sl_eth_dev *dev);
+void virtio_intr_stop(struct sl_eth_dev *dev);
+void virtio_intr_teardown(struct sl_eth_dev *dev);
+/* What the INTx handler does with an ISR status value (tests call it). */
+void virtio_intr_causes(struct sl_eth_dev *dev, uint8_t isr);
+int virtio_rx_queue_intr_enable(struct sl_eth_dev *dev, uint16_t q);
+int virtio_rx_queue_intr_disable(struct sl_eth_dev *dev, uint16_t q);
 
 /* virtio_rxtx.c */
 uint16_t virtio_recv_pkts(void *rxq, struct sl_mbuf **pkts, uint16_t nb_pkts);

@@ -247,16 +247,32 @@ static void write64_split(volatile uint32_t *lo, volatile uint32_t *hi, uint64_t
 	sl_write32((uint32_t)(v >> 32), hi);
 }
 
+uint16_t virtio_pci_config_vector_set(struct virtio_hw *hw, uint16_t vector)
+{
+	sl_write16(vector, &hw->common->msix_config);
+	return sl_read16(&hw->common->msix_config);
+}
+
 int virtio_pci_queue_setup(struct virtio_hw *hw, uint16_t idx, uint16_t size, sl_iova_t desc,
-			   sl_iova_t avail, sl_iova_t used, volatile uint16_t **notify)
+			   sl_iova_t avail, sl_iova_t used, uint16_t vector,
+			   volatile uint16_t **notify)
 {
 	volatile struct virtio_pci_common_cfg *c = hw->common;
+	uint16_t got;
 	uint64_t off;
 
 	sl_write16(idx, &c->queue_select);
 	sl_write16(size, &c->queue_size);
-	/* poll mode: no interrupt vector for the queue */
-	sl_write16(VIRTIO_MSI_NO_VECTOR, &c->queue_msix_vector);
+	/* 4.1.5.1.2: a vector the device cannot map reads back as none */
+	sl_write16(vector, &c->queue_msix_vector);
+	got = sl_read16(&c->queue_msix_vector);
+	if (got != vector) {
+		SL_LOG(ERR, VIRTIO,
+		       "%s: queue %u refused MSI-X vector %u (reads back 0x%x): the device has "
+		       "fewer vectors than it said, or MSI-X is off",
+		       hw->pci->name, idx, vector, got);
+		return -EIO;
+	}
 	write64_split(&c->queue_desc_lo, &c->queue_desc_hi, desc);
 	write64_split(&c->queue_driver_lo, &c->queue_driver_hi, avail);
 	write64_split(&c->queue_device_lo, &c->queue_device_hi, used);

@@ -57,10 +57,20 @@ int virtio_pci_read_dev_cfg(const struct virtio_hw *hw, uint32_t offset, void *b
 uint16_t virtio_pci_num_queues(const struct virtio_hw *hw);
 /* The maximum size the device offers for queue idx (0: queue absent). */
 uint16_t virtio_pci_queue_max_size(struct virtio_hw *hw, uint16_t idx);
-/* Programs queue idx (size, ring addresses, no MSI-X vector) and enables
- * it; *notify receives the queue's doorbell. 0, or -EINVAL when the
- * device's notify offset falls outside the notify structure (logged). */
+/* Programs queue idx (size, ring addresses, MSI-X vector or
+ * VIRTIO_MSI_NO_VECTOR) and enables it; *notify receives the queue's
+ * doorbell. 0, -EINVAL when the device's notify offset falls outside the
+ * notify structure, -EIO when it refused the vector (both logged). */
 int virtio_pci_queue_setup(struct virtio_hw *hw, uint16_t idx, uint16_t size, sl_iova_t desc,
-			   sl_iova_t avail, sl_iova_t used, volatile uint16_t **notify);
+			   sl_iova_t avail, sl_iova_t used, uint16_t vector,
+			   volatile uint16_t **notify);
+/* The MSI-X vector of configuration changes (or VIRTIO_MSI_NO_VECTOR):
+ * what the device reads back, VIRTIO_MSI_NO_VECTOR if it refused. */
+uint16_t virtio_pci_config_vector_set(struct virtio_hw *hw, uint16_t vector);
+/* Reads (and so clears) the ISR status, VIRTIO_PCI_ISR_* bits. */
+static inline uint8_t virtio_pci_isr_read(const struct virtio_hw *hw)
+{
+	return sl_read8(hw->isr);
+}
 
 #endif /* VIRTIO_PCI_H */

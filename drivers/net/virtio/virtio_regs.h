@@ -81,7 +81,14 @@ struct virtio_pci_common_cfg {
 };
 SL_STATIC_ASSERT(sizeof(struct virtio_pci_common_cfg) == 0x38, "4.1.4.3 layout");
 
+/* 4.1.4.3 / 4.1.5.1.2: msix_config and queue_msix_vector; the device
+ * reads back this instead of a vector it cannot use. */
 #define VIRTIO_MSI_NO_VECTOR 0xffff
+
+/* 4.1.4.5: the ISR status byte (INTx). Reading it clears it and deasserts
+ * the line. */
+#define VIRTIO_PCI_ISR_QUEUE 0x1	/* a used buffer notification */
+#define VIRTIO_PCI_ISR_CONFIG 0x2	/* the device configuration changed */
 
 /* ---- 2.1 device status -------------------------------------------------- */
 

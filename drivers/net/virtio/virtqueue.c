@@ -79,8 +79,6 @@ void virtqueue_reinit(struct virtqueue *vq)
 	vq->nb_free = vq->size;
 	vq->avail_idx = vq->kick_idx = vq->used_idx = 0;
 	vq->broken = 0;
-	/* Poll mode wants no interrupts. Without EVENT_IDX the flag says so
-	 * (2.7.7); with it flags must stay 0 and used_event, left at 0,
-	 * asks for one interrupt per 65536 completions. */
-	vq->avail->flags = vq->event_idx ? 0 : VRING_AVAIL_F_NO_INTERRUPT;
+	/* polling until an RX queue's lcore asks for interrupts */
+	virtqueue_intr_off(vq);
 }

@@ -38,6 +38,23 @@
  * there) is enough for them to be at least as new as the index; buffers
  * the entries name are read after the entries, so the same holds.
  *
+ * Used buffer notifications (2.7.7, 2.7.10): the interrupts a queue asks
+ * for. Off is every queue's normal state (polling, TX, the control queue).
+ * Without EVENT_IDX the VRING_AVAIL_F_NO_INTERRUPT flag says so. With it
+ * the flag must stay 0 and the device interrupts when it writes the used
+ * entry at index used_event; off puts used_event just behind the driver,
+ * at used_idx - 1. The device only writes entries for buffers made
+ * available, all below used_idx + size, so that index is 65535 - size
+ * entries beyond its reach, and virtqueue_publish moves it along before
+ * the driver has read 32768 more: for any size up to 32768 the device
+ * never gets there (left at a fixed value it would, once per 65536
+ * completions). On asks for an interrupt at the next used entry: the flag
+ * cleared, or used_event = used_idx. The device may have written that
+ * entry already, before it could see the request: virtqueue_intr_on says
+ * whether it did, after a full fence (the device reads our request after
+ * its used->idx store, we read used->idx after our request; either one
+ * of us sees the other's store, or both would wait).
+ *
  * Trust. Everything in used memory comes from the device. used->idx is
  * checked against the buffers in flight before any entry is read; ids are
  * the wrapper's to check (it knows which are chain heads).
@@ -66,7 +83,9 @@ struct virtqueue {
 	uint16_t free_head;
 	uint16_t nb_free;
 	uint16_t index;			/* the virtqueue's number: written to notify */
+	uint16_t quiet_from;		/* used_idx when used_event was last put behind it */
 	uint8_t event_idx;		/* VIRTIO_F_EVENT_IDX negotiated */
+	uint8_t intr_on;		/* used buffer notifications asked for */
 	uint8_t broken;			/* the device wrote nonsense: queue stopped */
 	uint64_t notifications;		/* doorbell writes */
 	uint64_t publishes;		/* avail index updates */
@@ -107,6 +126,48 @@ static __sl_always_inline void virtqueue_push_free(struct virtqueue *vq, uint16_
 	vq->nb_free = (uint16_t)(vq->nb_free + n);
 }
 
+/* ---- used buffer notifications (above) ---- */
+
+/* The driver reads this many used entries at most before used_event is
+ * moved behind it again (while off, with EVENT_IDX). */
+#define VIRTQUEUE_QUIET_RENEW 0x8000
+
+/* Off: no interrupt for any used entry. */
+static inline void virtqueue_intr_off(struct virtqueue *vq)
+{
+	vq->intr_on = 0;
+	if (vq->event_idx) {
+		*vq->used_event = (uint16_t)(vq->used_idx - 1);
+		vq->quiet_from = vq->used_idx;
+	} else {
+		vq->avail->flags = VRING_AVAIL_F_NO_INTERRUPT;
+	}
+}
+
+/* On: an interrupt at the next used entry. Returns whether one is there
+ * already (the device may have raised nothing for it): the caller wakes
+ * its waiter itself then. */
+static inline int virtqueue_intr_on(struct virtqueue *vq)
+{
+	vq->intr_on = 1;
+	if (vq->event_idx)
+		*vq->used_event = vq->used_idx;
+	else
+		vq->avail->flags = 0;
+	sl_mb();
+	return vq->used->idx != vq->used_idx;
+}
+
+/* While off with EVENT_IDX: used_event moved behind the driver again
+ * before the device's reach catches up with it (one compare per publish,
+ * a store once per 32768 entries). */
+static __sl_always_inline void virtqueue_intr_keep_off(struct virtqueue *vq)
+{
+	if (vq->event_idx && !vq->intr_on &&
+	    sl_unlikely((uint16_t)(vq->used_idx - vq->quiet_from) >= VIRTQUEUE_QUIET_RENEW))
+		virtqueue_intr_off(vq);
+}
+
 /* ---- driver to device ---- */
 
 /* Chain head into the next available entry; the device sees it at the
@@ -119,11 +180,14 @@ static __sl_always_inline void virtqueue_avail_add(struct virtqueue *vq, uint16_
 
 /* Makes avail_idx visible to the device and notifies it only if it asked
  * (2.7.7.2 without EVENT_IDX: VRING_USED_F_NO_NOTIFY clear; 2.7.10 with
- * it: avail_event passed since the last decision). Ordering: above. */
+ * it: avail_event passed since the last decision). Ordering: above; a
+ * used_event moved here is visible before the buffers that extend the
+ * device's reach. */
 static __sl_always_inline void virtqueue_publish(struct virtqueue *vq)
 {
 	int notify;
 
+	virtqueue_intr_keep_off(vq);
 	sl_io_wmb();
 	vq->avail->idx = vq->avail_idx;
 	vq->publishes++;

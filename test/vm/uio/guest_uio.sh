@@ -13,6 +13,9 @@
 #   H  sl-l2fwd NIC0 <-> NIC1 (host-driven); one "IOVA mode pa" warning;
 #      HugePages_Free back after SIGINT;
 #   I  sl-l2fwd NIC2 <-> NIC3;
+#   J  the same with --rx-mode interrupt (INTx through /dev/uioN); the two
+#      NICs' IRQ lines in J/irqs, /proc/interrupts copied into J/ whenever
+#      the host asks (irq_snapshots);
 #   P  sl-pktgen TX NIC4 -> RX NIC5 through the crossover, --expect-no-loss;
 #   R  sl-responder on NIC4 on INTx (/dev/uioN), pinged by the kernel's
 #      virtio_net on NIC5;
@@ -73,6 +76,14 @@ check "H: $nic1 bus mastering off after exit" not bus_master_on "$nic1"
 
 run_app I "lcore 0: RX port" 2 "$l2fwd" -l 0 -a "$nic2" -a "$nic3" -- -p 0x3 -q 2 -P -T 0 ||
 	exit $fails
+
+mkdir -p "$R/J"
+cat "$(pci_dev "$nic2")/irq" "$(pci_dev "$nic3")/irq" > "$R/J/irqs"
+irq_snapshots "$R/J" "$R/done_J" &
+snap_pid=$!
+run_app J "lcore 0: RX port" 2 "$l2fwd" -l 0 -a "$nic2" -a "$nic3" -- -p 0x3 -q 2 -P -T 0 \
+	--rx-mode interrupt
+wait $snap_pid
 
 echo "== P: sl-pktgen TX $nic4 -> RX $nic5"
 "$pktgen" -l 0-1 -a "$nic4" -a "$nic5" -- --tx 0 --rx 1 --count "$pg_frames" --rate "$pg_rate" \

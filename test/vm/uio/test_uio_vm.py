@@ -16,6 +16,11 @@ this host; NIC4 (e1000) and NIC5 (virtio) cabled to each other.
      those counts; one warning line that DMA is not confined; after SIGINT
      every hugepage is free and bus mastering is off;
   I  the same between NIC2 and NIC3 (transitional, ACCESS_PLATFORM);
+  J  NIC2 <-> NIC3 again with --rx-mode interrupt, virtio on INTx (the
+     ISR status says why): 100 frames, 2 s idle, 100 more, each way,
+     intact; both NICs' IRQ lines count interrupts meanwhile; QEMU's
+     set_link off/on is printed by l2fwd's link callback; counters match
+     and the lcore slept more than half of the run;
   P  sl-pktgen TX NIC4 -> RX NIC5 through the crossover, no loss,
      duplicates or reordering, device counters agree;
   R  sl-responder on NIC4 sleeps on INTx through /dev/uioN; the guest
@@ -58,6 +63,48 @@ def l2fwd_phase(g, phase, pair, count, rev, base_seq):
         sluicevm.check_l2fwd_macs(got, pair.index(dst.index), dst.mac, what)
     g.touch('stop_' + phase)
     sluicevm.check_l2fwd_counters(g, phase, count, rev)
+
+
+def intx_phase(g, phase, pair, base_seq):
+    """sl-l2fwd --rx-mode interrupt between pair, on INTx."""
+    a, b = g.nics[pair[0]], g.nics[pair[1]]
+    g.wait_for_file('ready_' + phase, timeout=300)
+    lines = g.read_result(phase + '/irqs').split()
+    before = g.interrupts(phase, 'start')
+    seq = base_seq
+    for src, dst in ((a, b), (b, a)):
+        src.port.drain()
+        dst.port.drain()
+        for part in range(2):
+            if part:
+                time.sleep(2)
+            frames = make_frames(100, first_seq=seq)
+            seq += 100
+            got = src.port.exchange(frames, dst.port, pps=PPS)
+            what = '%s: host -> %s -> sl-l2fwd --rx-mode interrupt -> %s -> host%s' % (
+                phase, src.pci, dst.pci, ' after 2 s idle' if part else '')
+            assert_frames(frames, got, what, ignore_macs=True)
+            sluicevm.check_l2fwd_macs(got, pair.index(dst.index), dst.mac, what)
+    after = g.interrupts(phase, 'end')
+    fired = []
+    for nic, irq in zip((a, b), lines):
+        c0, c1 = before[irq][0], after[irq][0]
+        assert 'uio_pci_generic' in after[irq][1] and c1 > c0, \
+            '%s: IRQ %s of %s (%s): %d -> %d interrupts while frames came in' % (
+                phase, irq, nic.pci, after[irq][1], c0, c1)
+        fired.append('IRQ %s %d' % (irq, c1 - c0))
+    g.set_link(a.index, False)
+    g.wait_for_result_line('app_%s.log' % phase, r'^Port 0: Link down \(link change interrupt\)$')
+    g.set_link(a.index, True)
+    g.wait_for_result_line('app_%s.log' % phase, r'^Port 0: Link up .*\(link change interrupt\)$')
+    g.touch('stop_' + phase)
+    sluicevm.check_l2fwd_counters(g, phase, 200, 200)
+    asleep = sluicevm.l2fwd_asleep(g.read_result('app_%s.log' % phase))
+    assert 0 in asleep and asleep[0][0] > 50, '%s: lcore 0 asleep %s, expected more than 50%%' \
+        % (phase, asleep)
+    sluicevm.log('%s: INTx (%s interrupts): 200 frames each way across 2 s gaps, link down/up '
+                 'from the ISR, lcore 0 asleep %.1f%%, %d wake-ups'
+                 % (phase, ', '.join(fired), asleep[0][0], asleep[0][1]))
 
 
 def pktgen_phase(g):
@@ -132,6 +179,7 @@ def main():
                 [n.pci for n in g.nics] + [str(PG_FRAMES), PG_RATE])
         l2fwd_phase(g, 'H', (0, 1), 10000, 10000, 0)
         l2fwd_phase(g, 'I', (2, 3), 10000, 10000, 1000000)
+        intx_phase(g, 'J', (2, 3), 1100000)
         pktgen_phase(g)
         kill_phase(g, 3000000)
         again = g.nics[0].port.recv_frames(100, timeout=180, idle=60)

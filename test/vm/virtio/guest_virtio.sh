@@ -1,13 +1,17 @@
 #!/bin/sh
 # Guest half of test_virtio_vm.py (inside the guest, chrooted into the host
-# root, cwd = results dir). Usage: guest_virtio.sh NIC0 NIC1 NIC2 NIC3 NIC4
+# root, cwd = results dir). Usage: guest_virtio.sh NIC0 NIC1 NIC2 NIC3 NIC4 NIC5
 #   NIC0: an e1000 on vfio-pci; NIC1, NIC2: virtio-net on vfio-pci;
 #   NIC3: virtio-net left on the kernel's virtio-pci/virtio_net;
 #   NIC4: a transitional virtio-net (1af4:1000) without iommu_platform, on
-#   vfio-pci; all cabled to the host.
+#   vfio-pci; NIC5: a virtio-net without MSI-X on vfio-pci; all cabled to
+#   the host.
 # Steps, in the order the host follows them (each signals through files in
 # the results dir; the host creates the stop/command files):
 #   A  sl-l2fwd NIC0 (e1000) <-> NIC1 (virtio), stopped by SIGINT at stop_A;
+#   G  sl-l2fwd --rx-mode interrupt NIC1 <-> NIC2 (MSI-X), stopped at stop_G;
+#      /proc/interrupts copied into G/ whenever the host asks (irq_snapshots);
+#   H  the same NIC2 <-> NIC5 (INTx), files in H/;
 #   B  virtio_fwd NIC1 <-> NIC2 with MTU 9000 on 2 KiB mbufs (jumbo frames
 #      as chains), then, in the same run, promiscuous on/off through the
 #      control queue and the link going down and up (files in B/);
@@ -22,18 +26,30 @@
 # Exit status: the number of failed checks.
 set -u
 . "$SLUICE_SOURCE_DIR/test/vm/guest_lib.sh"
-nic0=$1 nic1=$2 nic2=$3 nic3=$4 nic4=$5
+nic0=$1 nic1=$2 nic2=$3 nic3=$4 nic4=$5 nic5=$6
 fwd=$B/test/vm/virtio/virtio_fwd
 l2fwd=$B/examples/l2fwd/sl-l2fwd
 devbind=$S/usertools/sl-devbind
 
 check_built "$fwd" "$l2fwd"
-check_on vfio-pci "$nic0" "$nic1" "$nic2" "$nic4"
+check_on vfio-pci "$nic0" "$nic1" "$nic2" "$nic4" "$nic5"
 check_on virtio-pci "$nic3"
 exit_if_failed
 
 # ---- A: sl-l2fwd e1000 <-> virtio
 run_app A "lcore 0: RX port" 2 "$l2fwd" -l 0 -a "$nic0" -a "$nic1" -- -p 0x3 -q 2 -T 2 || exit $fails
+
+# ---- G, H: sl-l2fwd sleeping on interrupts, MSI-X both (G), MSI-X and INTx (H)
+run_intr() {	# phase, NIC, NIC
+	mkdir -p "$R/$1"
+	irq_snapshots "$R/$1" "$R/done_$1" &
+	snap_pid=$!
+	run_app "$1" "lcore 0: RX port" 2 "$l2fwd" -l 0 -a "$2" -a "$3" -- -p 0x3 -q 2 -T 0 \
+		--rx-mode interrupt
+	wait $snap_pid
+}
+run_intr G "$nic1" "$nic2"
+run_intr H "$nic2" "$nic5"
 
 run_fwd() {	# name (= ctl dir), EAL options, --, app options
 	name=$1; shift

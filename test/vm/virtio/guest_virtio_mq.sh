@@ -5,6 +5,8 @@
 # port, each lcore polling its own queue q of both ports and sending on
 # queue q of the other (run to completion, nothing shared): ready_MQ once
 # it forwards, SIGINT at stop_MQ, done_MQ after its summary is in app_MQ.log.
+# Then MQI, the same with --rx-mode interrupt, /proc/interrupts copied into
+# MQI/ whenever the host asks (irq_snapshots).
 # Exit status: the number of failed checks.
 set -u
 . "$SLUICE_SOURCE_DIR/test/vm/guest_lib.sh"
@@ -17,4 +19,10 @@ exit_if_failed
 
 run_app MQ "lcore 1: RX port" 0 "$l2fwd" -l 0-1 -a "$nic0" -a "$nic1" --log-level debug -- \
 	-p 0x3 --queues 2 -q 2 -T 2 --no-mac-updating
+mkdir -p "$R/MQI"
+irq_snapshots "$R/MQI" "$R/done_MQI" &
+snap_pid=$!
+run_app MQI "lcore 1: RX port" 0 "$l2fwd" -l 0-1 -a "$nic0" -a "$nic1" -- \
+	-p 0x3 --queues 2 -q 2 -T 0 --no-mac-updating --rx-mode interrupt
+wait $snap_pid
 exit $fails

@@ -13,6 +13,11 @@ byte (l2fwd --no-mac-updating); both RX queues of each port carried
 traffic; each port's queue q sent what its partner's queue q received;
 the driver and l2fwd counters match.
 
+MQI: the same with --rx-mode interrupt (MSI-X: vector 0 for the config,
+1 + q for RX queue q), 1000 frames each way with 2 s idle half-way: as
+above, and both RX queue vectors of each NIC fired (the guest's
+/proc/interrupts), both lcores slept more than half of the run.
+
 Needs root and /dev/net/tun for the taps (else skipped).
 Guest half: guest_virtio_mq.sh.
 """
@@ -21,6 +26,7 @@ import os
 import re
 import struct
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
@@ -30,6 +36,7 @@ from sluicevm import Guest, Nic  # noqa: E402
 PPS = int(os.environ.get('SLUICE_VM_PPS', '4000'))
 FLOWS = 32
 COUNT = 3000
+COUNT_INTR = 1000
 MAGIC = b'SLmq'
 
 
@@ -89,6 +96,85 @@ def check_mq(sent, got, what):
                                                                '\n  '.join(problems))
 
 
+def mq_traffic(g, phase, count, first, gap=0):
+    """count frames of FLOWS flows each way through the sl-l2fwd run
+    phase, in two halves gap seconds apart when gap is set: every one once,
+    each flow in order, intact."""
+    g.wait_for_file('ready_' + phase, timeout=300)
+    for src, dst, base in ((g.nics[0], g.nics[1], first), (g.nics[1], g.nics[0], first + 1000000)):
+        frames = [mq_frame(base + i, i % FLOWS, src.mac, '02:00:00:00:00:01')
+                  for i in range(count)]
+        src.port.drain()
+        dst.port.drain()
+        got = []
+        for part in ((frames[:count // 2], frames[count // 2:]) if gap else (frames,)):
+            if got:
+                time.sleep(gap)
+            got += src.port.exchange_chunked(part, dst.port, pps=PPS, ethertype=0x0800,
+                                             keep=lambda f: mq_seq(f)[0] is not None)
+        try:
+            check_mq(frames, got, '%s: tap -> %s -> sl-l2fwd (2 lcores) -> %s -> tap'
+                     % (phase, src.pci, dst.pci))
+        except AssertionError:
+            for n in g.nics:
+                st = {}
+                for k in ('tx_packets', 'tx_dropped', 'rx_packets', 'rx_dropped'):
+                    try:
+                        with open('/sys/class/net/%s/statistics/%s' % (n.port.ifname, k)) as f:
+                            st[k] = int(f.read())
+                    except OSError:
+                        pass
+                sluicevm.log('host tap %s (%s): %s' % (n.port.ifname, n.pci, st))
+            # l2fwd's summary (per queue) says where the frames stopped
+            g.touch('stop_' + phase)
+            try:
+                g.wait_for_file('done_' + phase, timeout=60)
+            except sluicevm.GuestError:
+                pass
+            raise
+        sluicevm.log('%s: %d frames of %d flows %s -> %s%s: all once, flows in order, intact'
+                     % (phase, count, FLOWS, src.pci, dst.pci,
+                        ' (%g s idle half-way)' % gap if gap else ''))
+
+
+def mq_finish(g, phase, count):
+    """sl-l2fwd stopped; its per-queue and the driver counters. Returns its log."""
+    g.touch('stop_' + phase)
+    g.wait_for_file('done_' + phase, timeout=120)
+    log = g.read_result('app_%s.log' % phase)
+    q = {(int(p), int(qq)): (int(i), int(o)) for p, qq, i, o in re.findall(
+        r'Port (\d+) queue (\d+): ipackets (\d+) opackets (\d+)', log)}
+    assert len(q) == 4, '%s: per-queue counters missing from sl-l2fwd\'s summary: %s' % (phase, q)
+    for p in (0, 1):
+        rx = [q[(p, 0)][0], q[(p, 1)][0]]
+        assert sum(rx) == count and min(rx) > 0, \
+            '%s: port %d received %s on its 2 queues: expected %d frames over both' % (
+                phase, p, rx, count)
+        for qq in (0, 1):
+            assert q[(1 - p, qq)][1] == q[(p, qq)][0], \
+                '%s: port %d queue %d received %d but port %d queue %d sent %d' % (
+                    phase, p, qq, q[(p, qq)][0], 1 - p, qq, q[(1 - p, qq)][1])
+    drv = re.findall(r'Port (\d+) driver counters: ipackets (\d+) opackets (\d+) imissed (\d+) '
+                     r'ierrors (\d+) oerrors (\d+) rx_nombuf (\d+)', log)
+    assert len(drv) == 2 and all(d[1:] == (str(count), str(count), '0', '0', '0', '0')
+                                 for d in drv), '%s: driver counters %s' % (phase, drv)
+    sluicevm.log('%s: queues carried %s (port 0) and %s (port 1)' % (
+        phase, [q[(0, 0)][0], q[(0, 1)][0]], [q[(1, 0)][0], q[(1, 1)][0]]))
+    return log
+
+
+def mq_vectors(g, before, after):
+    """Each NIC has vector 0 (config) and one per RX queue (1, 2), and
+    both queues' vectors fired."""
+    for n in g.nics:
+        c0, c1 = (sluicevm.vfio_msix_counts(i, n.pci) for i in (before, after))
+        assert sorted(c1) == [0, 1, 2], 'MQI: %s MSI-X vectors %s, expected 0 (config), 1 and ' \
+            '2 (RX queues)' % (n.pci, c1)
+        fired = [c1[v] - c0[v] for v in (1, 2)]
+        assert min(fired) > 0, 'MQI: %s RX vectors 1 and 2 fired %s times' % (n.pci, fired)
+        sluicevm.log('MQI: %s RX queue vectors fired %d and %d times' % ((n.pci,) + tuple(fired)))
+
+
 def main():
     l2fwd = os.path.join(sluicevm.build_dir(), 'examples', 'l2fwd', 'sl-l2fwd')
     if not os.access(l2fwd, os.X_OK):
@@ -96,57 +182,17 @@ def main():
     nics = [Nic('virtio-mq', queues=2), Nic('virtio-mq', queues=2)]
     with Guest(nics, name='virtio-mq', vfio=[0, 1]) as g:
         g.start(os.path.join(HERE, 'guest_virtio_mq.sh'), [n.pci for n in g.nics])
-        g.wait_for_file('ready_MQ', timeout=300)
-        for src, dst, first in ((g.nics[0], g.nics[1], 0), (g.nics[1], g.nics[0], 1000000)):
-            frames = [mq_frame(first + i, i % FLOWS, src.mac, '02:00:00:00:00:01')
-                      for i in range(COUNT)]
-            src.port.drain()
-            dst.port.drain()
-            got = src.port.exchange_chunked(frames, dst.port, pps=PPS, ethertype=0x0800,
-                                            keep=lambda f: mq_seq(f)[0] is not None)
-            try:
-                check_mq(frames, got, 'MQ: tap -> %s -> sl-l2fwd (2 lcores) -> %s -> tap'
-                         % (src.pci, dst.pci))
-            except AssertionError:
-                for n in g.nics:
-                    st = {}
-                    for k in ('tx_packets', 'tx_dropped', 'rx_packets', 'rx_dropped'):
-                        try:
-                            with open('/sys/class/net/%s/statistics/%s' % (n.port.ifname, k)) as f:
-                                st[k] = int(f.read())
-                        except OSError:
-                            pass
-                    sluicevm.log('host tap %s (%s): %s' % (n.port.ifname, n.pci, st))
-                # l2fwd's summary (per queue) says where the frames stopped
-                g.touch('stop_MQ')
-                try:
-                    g.wait_for_file('done_MQ', timeout=60)
-                except sluicevm.GuestError:
-                    pass
-                raise
-            sluicevm.log('MQ: %d frames of %d flows %s -> %s: all once, flows in order, intact'
-                         % (COUNT, FLOWS, src.pci, dst.pci))
-        g.touch('stop_MQ')
-        g.wait_for_file('done_MQ', timeout=120)
-        log = g.read_result('app_MQ.log')
-        q = {(int(p), int(qq)): (int(i), int(o)) for p, qq, i, o in re.findall(
-            r'Port (\d+) queue (\d+): ipackets (\d+) opackets (\d+)', log)}
-        assert len(q) == 4, 'MQ: per-queue counters missing from sl-l2fwd\'s summary: %s' % q
-        for p in (0, 1):
-            rx = [q[(p, 0)][0], q[(p, 1)][0]]
-            assert sum(rx) == COUNT and min(rx) > 0, \
-                'MQ: port %d received %s on its 2 queues: expected %d frames over both' % (
-                    p, rx, COUNT)
-            for qq in (0, 1):
-                assert q[(1 - p, qq)][1] == q[(p, qq)][0], \
-                    'MQ: port %d queue %d received %d but port %d queue %d sent %d' % (
-                        p, qq, q[(p, qq)][0], 1 - p, qq, q[(1 - p, qq)][1])
-        drv = re.findall(r'Port (\d+) driver counters: ipackets (\d+) opackets (\d+) imissed (\d+) '
-                         r'ierrors (\d+) oerrors (\d+) rx_nombuf (\d+)', log)
-        assert len(drv) == 2 and all(d[1:] == (str(COUNT), str(COUNT), '0', '0', '0', '0')
-                                     for d in drv), 'MQ: driver counters %s' % drv
-        sluicevm.log('MQ: queues carried %s (port 0) and %s (port 1)' % (
-            [q[(0, 0)][0], q[(0, 1)][0]], [q[(1, 0)][0], q[(1, 1)][0]]))
+        mq_traffic(g, 'MQ', COUNT, 0)
+        mq_finish(g, 'MQ', COUNT)
+
+        g.wait_for_file('ready_MQI', timeout=300)
+        before = g.interrupts('MQI', 'start')
+        mq_traffic(g, 'MQI', COUNT_INTR, 2000000, gap=2)
+        mq_vectors(g, before, g.interrupts('MQI', 'end'))
+        asleep = sluicevm.l2fwd_asleep(mq_finish(g, 'MQI', COUNT_INTR))
+        assert sorted(asleep) == [0, 1] and min(a[0] for a in asleep.values()) > 50, \
+            'MQI: lcores asleep %s, expected both more than 50%%' % (asleep,)
+        sluicevm.log('MQI: lcores asleep %.1f%% and %.1f%%' % (asleep[0][0], asleep[1][0]))
         g.finish()
 
 
