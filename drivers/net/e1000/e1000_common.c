@@ -32,7 +32,7 @@ static struct e1000_adapter *adapter_of(struct sl_eth_dev *dev)
 
 /* ---- configuration ------------------------------------------------------- */
 
-int e1000_dev_configure(struct sl_eth_dev *dev)
+static int e1000_dev_configure(struct sl_eth_dev *dev)
 {
 	const struct e1000_chip *chip = adapter_of(dev)->chip;
 	const struct sl_eth_conf *conf = &dev->data->dev_conf;
@@ -52,7 +52,7 @@ int e1000_dev_configure(struct sl_eth_dev *dev)
 	return 0;
 }
 
-int e1000_dev_infos_get(struct sl_eth_dev *dev, struct sl_eth_dev_info *info)
+static int e1000_dev_infos_get(struct sl_eth_dev *dev, struct sl_eth_dev_info *info)
 {
 	const struct e1000_chip *chip = adapter_of(dev)->chip;
 
@@ -121,7 +121,7 @@ static int queue_create_failed(const struct e1000_chip *chip, uint16_t port, con
 	return err;
 }
 
-int e1000_rx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_desc, int socket,
+static int e1000_rx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_desc, int socket,
 			 const struct sl_eth_rxconf *conf, struct sl_mempool *mp)
 {
 	struct e1000_adapter *ad = adapter_of(dev);
@@ -164,7 +164,7 @@ int e1000_rx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_desc, i
 	return 0;
 }
 
-int e1000_tx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_desc, int socket,
+static int e1000_tx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_desc, int socket,
 			 const struct sl_eth_txconf *conf)
 {
 	struct e1000_adapter *ad = adapter_of(dev);
@@ -194,12 +194,12 @@ int e1000_tx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_desc, i
 	return 0;
 }
 
-void e1000_rx_queue_release(struct sl_eth_dev *dev, uint16_t q)
+static void e1000_rx_queue_release(struct sl_eth_dev *dev, uint16_t q)
 {
 	e1000_rx_queue_destroy(dev->data->rx_queues[q]);
 }
 
-void e1000_tx_queue_release(struct sl_eth_dev *dev, uint16_t q)
+static void e1000_tx_queue_release(struct sl_eth_dev *dev, uint16_t q)
 {
 	e1000_tx_queue_destroy(dev->data->tx_queues[q]);
 }
@@ -314,7 +314,7 @@ int e1000_start_failed(struct sl_eth_dev *dev, int err)
 	return err;
 }
 
-int e1000_dev_stop(struct sl_eth_dev *dev)
+static int e1000_dev_stop(struct sl_eth_dev *dev)
 {
 	struct e1000_adapter *ad = adapter_of(dev);
 
@@ -325,7 +325,7 @@ int e1000_dev_stop(struct sl_eth_dev *dev)
 	return 0;
 }
 
-int e1000_dev_close(struct sl_eth_dev *dev)
+static int e1000_dev_close(struct sl_eth_dev *dev)
 {
 	struct e1000_adapter *ad = adapter_of(dev);
 
@@ -577,6 +577,21 @@ const struct e1000_chip e1000_chip_82574 = {
 	.tx_enable_bit = E1000E_TARC_ENABLE,
 	.obytes_from_queues = 1,
 };
+
+#define E1000_SHARED_OPS                                                              \
+	.dev_configure = e1000_dev_configure, .dev_stop = e1000_dev_stop,             \
+	.dev_close = e1000_dev_close, .dev_infos_get = e1000_dev_infos_get,           \
+	.rx_queue_setup = e1000_rx_queue_setup, .tx_queue_setup = e1000_tx_queue_setup, \
+	.rx_queue_release = e1000_rx_queue_release,                                   \
+	.tx_queue_release = e1000_tx_queue_release, .link_update = e1000_link_update, \
+	.stats_get = e1000_stats_get, .stats_reset = e1000_stats_reset,               \
+	.promiscuous_enable = e1000_promiscuous_enable,                               \
+	.promiscuous_disable = e1000_promiscuous_disable,                             \
+	.allmulticast_enable = e1000_allmulticast_enable,                             \
+	.allmulticast_disable = e1000_allmulticast_disable,                           \
+	.mac_addr_set = e1000_mac_addr_set,                                           \
+	.rx_queue_intr_enable = e1000_rx_queue_intr_enable,                           \
+	.rx_queue_intr_disable = e1000_rx_queue_intr_disable
 
 static const struct sl_eth_dev_ops e1000_ops = {
 	E1000_SHARED_OPS,

@@ -249,16 +249,6 @@ unsigned e1000_tx_queue_drain(struct e1000_tx_queue *txq);
 
 /* ---- shared control path: e1000_common.c ------------------------------------- */
 
-int e1000_dev_configure(struct sl_eth_dev *dev);
-int e1000_dev_infos_get(struct sl_eth_dev *dev, struct sl_eth_dev_info *info);
-int e1000_rx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_desc, int socket,
-			 const struct sl_eth_rxconf *conf, struct sl_mempool *mp);
-int e1000_tx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_desc, int socket,
-			 const struct sl_eth_txconf *conf);
-void e1000_rx_queue_release(struct sl_eth_dev *dev, uint16_t q);
-void e1000_tx_queue_release(struct sl_eth_dev *dev, uint16_t q);
-int e1000_dev_stop(struct sl_eth_dev *dev);
-int e1000_dev_close(struct sl_eth_dev *dev);
 int e1000_link_update(struct sl_eth_dev *dev, int wait_to_complete);
 int e1000_stats_get(struct sl_eth_dev *dev, struct sl_eth_stats *st);
 int e1000_stats_reset(struct sl_eth_dev *dev);
@@ -280,20 +270,6 @@ int e1000_rx_queue_intr_disable(struct sl_eth_dev *dev, uint16_t q);
 /* e1000_rx.c: whether the descriptor software looks at next is done. */
 int e1000_rx_queue_frame_ready(const struct e1000_rx_queue *rxq);
 
-#define E1000_SHARED_OPS                                                              \
-	.dev_configure = e1000_dev_configure, .dev_stop = e1000_dev_stop,             \
-	.dev_close = e1000_dev_close, .dev_infos_get = e1000_dev_infos_get,           \
-	.rx_queue_setup = e1000_rx_queue_setup, .tx_queue_setup = e1000_tx_queue_setup, \
-	.rx_queue_release = e1000_rx_queue_release,                                   \
-	.tx_queue_release = e1000_tx_queue_release, .link_update = e1000_link_update, \
-	.stats_get = e1000_stats_get, .stats_reset = e1000_stats_reset,               \
-	.promiscuous_enable = e1000_promiscuous_enable,                               \
-	.promiscuous_disable = e1000_promiscuous_disable,                             \
-	.allmulticast_enable = e1000_allmulticast_enable,                             \
-	.allmulticast_disable = e1000_allmulticast_disable,                           \
-	.mac_addr_set = e1000_mac_addr_set,                                           \
-	.rx_queue_intr_enable = e1000_rx_queue_intr_enable,                           \
-	.rx_queue_intr_disable = e1000_rx_queue_intr_disable
 
 /* The pieces of a dev_start: every TX queue's ring programmed and enabled
  * and the transmit unit on (inter-packet gap ipgt); then every RX queue
