@@ -11,7 +11,7 @@
 #   A  sl-l2fwd NIC0 (e1000) <-> NIC1 (virtio), stopped by SIGINT at stop_A;
 #   G  sl-l2fwd --rx-mode interrupt NIC1 <-> NIC2 (MSI-X), stopped at stop_G;
 #      /proc/interrupts copied into G/ whenever the host asks (irq_snapshots);
-#   H  the same NIC2 <-> NIC5 (INTx), files in H/;
+#   H  the same NIC2 <-> NIC5 (INTx) in --rx-mode adaptive, files in H/;
 #   B  virtio_fwd NIC1 <-> NIC2 with MTU 9000 on 2 KiB mbufs (jumbo frames
 #      as chains), then, in the same run, promiscuous on/off through the
 #      control queue and the link going down and up (files in B/);
@@ -40,16 +40,16 @@ exit_if_failed
 run_app A "lcore 0: RX port" 2 "$l2fwd" -l 0 -a "$nic0" -a "$nic1" -- -p 0x3 -q 2 -T 2 || exit $fails
 
 # ---- G, H: sl-l2fwd sleeping on interrupts, MSI-X both (G), MSI-X and INTx (H)
-run_intr() {	# phase, NIC, NIC
+run_intr() {	# phase, NIC, NIC, --rx-mode
 	mkdir -p "$R/$1"
 	irq_snapshots "$R/$1" "$R/done_$1" &
 	snap_pid=$!
 	run_app "$1" "lcore 0: RX port" 2 "$l2fwd" -l 0 -a "$2" -a "$3" -- -p 0x3 -q 2 -T 0 \
-		--rx-mode interrupt
+		--rx-mode "$4"
 	wait $snap_pid
 }
-run_intr G "$nic1" "$nic2"
-run_intr H "$nic2" "$nic5"
+run_intr G "$nic1" "$nic2" interrupt
+run_intr H "$nic2" "$nic5" adaptive
 
 run_fwd() {	# name (= ctl dir), EAL options, --, app options
 	name=$1; shift

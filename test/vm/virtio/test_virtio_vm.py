@@ -18,8 +18,9 @@ Everything is cabled to this host over UDP.
      config vector ("Port 0: Link down/up ... (link change interrupt)"),
      frames flow after it; the counters match and the lcore slept more
      than half of the run;
-  H  the same between NIC2 and NIC5, a virtio-net without MSI-X (QEMU
-     vectors=0), which interrupts through INTx under vfio-pci: 100 frames,
+  H  the same in --rx-mode adaptive between NIC2 and NIC5, a virtio-net
+     without MSI-X (QEMU vectors=0), which interrupts through INTx under
+     vfio-pci: 100 frames,
      2 s idle, 100 more, each way; its INTx line counts interrupts
      meanwhile and for a link down and up (the ISR status says which);
   B  MTU 9000 on both virtio ports, 2 KiB mbufs: frames up to 9014 bytes
@@ -208,8 +209,8 @@ def phase_g(g, a, b):
 
 
 def phase_h(g, a, b):
-    """sl-l2fwd --rx-mode interrupt, port 0 a on MSI-X, port 1 b without
-    MSI-X (INTx through vfio-pci)."""
+    """sl-l2fwd --rx-mode adaptive (sleeps after 300 empty polls), port 0 a
+    on MSI-X, port 1 b without MSI-X (INTx through vfio-pci)."""
     run = L2fwdRun(g, 'H', a, b, 1300000)
     before = g.interrupts('H', 'start')
     assert not sluicevm.vfio_msix_counts(before, b.pci) and \
