@@ -323,7 +323,7 @@ static void respond_loop(void)
 		unsigned sent = 0;
 
 		rx_before = 0;
-		for (unsigned i = 0; i < nb_ports; i++)
+		for (unsigned i = 0; opts.rx_intr == 1 && i < nb_ports; i++)
 			rx_before += ports[i].rx;
 		for (unsigned i = 0; i < nb_ports; i++)
 			sent += poll_port(&ports[i]);
