@@ -17,6 +17,11 @@ over --window seconds: that count / window is the rate.
              sl-l2fwd --no-mac-updating     vs  dpdk-testpmd --forward-mode=io
   txonly     60-byte frames out of NIC1, nothing received:
              sl-pktgen --rx none --size 60  vs  dpdk-testpmd --forward-mode=txonly --txpkts=60
+  fwd-io-2q  (--kinds fwd-io-2q; the guest gets a third vCPU) as fwd-io with two queue
+             pairs per port and two lcores (vCPUs 1 and 2), the generator's frames
+             from 64 source addresses so that RSS spreads them: sl-l2fwd --queues 2 -q 2.
+             Sluice only (DPDK's em driver runs one queue); the ratio printed is
+             against fwd-io's single queue when both ran.
 
 --no-iommu: the guest has no virtual IOMMU and the three NICs are on
 uio_pci_generic; both sides DMA to physical addresses (Sluice's auto IOVA
@@ -45,11 +50,15 @@ sys.path.insert(0, os.path.join(SOURCE, 'test', 'vm'))
 import sluicevm  # noqa: E402
 from sluicevm import Guest, Nic  # noqa: E402
 
-KINDS = {   # kind: (Sluice program, DPDK program), as the table shows them
+KINDS = {   # kind: (Sluice program, DPDK program or None), as the table shows them
     'fwd-l2fwd': ('sl-l2fwd', 'dpdk-l2fwd'),
     'fwd-io': ('sl-l2fwd --no-mac-updating', 'testpmd io'),
     'txonly': ('sl-pktgen', 'testpmd txonly'),
+    # DPDK 22.11's em driver runs the 82574L with one queue: nothing to compare.
+    'fwd-io-2q': ('sl-l2fwd --queues 2, 2 lcores', None),
 }
+DEFAULT_KINDS = ('fwd-l2fwd', 'fwd-io', 'txonly')
+SMP_2Q = 3      # vCPU 0 the generator, vCPUs 1 and 2 a queue each
 MODELS = ('e1000', 'virtio', 'e1000e')
 
 
@@ -84,7 +93,7 @@ def plan(kinds, rounds):
     for r in range(rounds):
         for kind in kinds:
             impls = ('sluice', 'dpdk') if r % 2 == 0 else ('dpdk', 'sluice')
-            runs += [(kind, impl) for impl in impls]
+            runs += [(kind, impl) for impl in impls if impl == 'sluice' or KINDS[kind][1]]
     return runs
 
 
@@ -100,8 +109,9 @@ def main():
     ap.add_argument('--window', type=float, default=5.0, help='seconds counted per run (default 5)')
     ap.add_argument('--settle', type=float, default=2.0,
                     help='seconds between "running" and counting (default 2)')
-    ap.add_argument('--kinds', default=','.join(KINDS),
-                    help='comma-separated subset of %s' % ', '.join(KINDS))
+    ap.add_argument('--kinds', default=','.join(DEFAULT_KINDS),
+                    help='comma-separated subset of %s (default %s)' % (
+                        ', '.join(KINDS), ','.join(DEFAULT_KINDS)))
     ap.add_argument('--dpdk-eal', default='',
                     help="extra EAL options for the DPDK programs (e.g. '--iova-mode=pa')")
     ap.add_argument('--no-iommu', action='store_true',
@@ -131,8 +141,9 @@ def main():
     bound = {'iommu': False, 'uio': [0, 1, 2]} if args.no_iommu else {'vfio': [0, 1, 2]}
     # 1 GB of hugepages: DPDK takes what it needs at start, the generator
     # and the Sluice programs theirs.
+    smp = SMP_2Q if 'fwd-io-2q' in kinds else 2
     with Guest(nics, name='bench-vm-%s' % setup, hugepages=512, memory=3072, env=env,
-               verbose=not args.quiet, **bound) as g:
+               smp=smp, verbose=not args.quiet, **bound) as g:
         g.start(os.path.join(HERE, 'guest_bench.sh'),
                 [n.pci for n in g.nics] + ['%g' % args.settle] + specs)
         far = g.nics[1].port
@@ -170,11 +181,14 @@ def main():
         s, d = med.get('sluice'), med.get('dpdk')
         fmt = lambda v: '%10.1f' % v if v is not None else '%10s' % '-'  # noqa: E731
         print('%-10s %-28s %s   %-16s %s   %s' % (
-            kind, KINDS[kind][0], fmt(s), KINDS[kind][1], fmt(d),
+            kind, KINDS[kind][0], fmt(s), KINDS[kind][1] or '(none)', fmt(d),
             '%.2f' % (s / d) if s and d else '-'))
         print('%-10s runs: Sluice %s | DPDK %s' % (
             '', ' '.join('%.1f' % v for v in rates[(kind, 'sluice')]) or '-',
             ' '.join('%.1f' % v for v in rates[(kind, 'dpdk')]) or '-'))
+    one, two = table_rate(table, 'fwd-io'), table_rate(table, 'fwd-io-2q')
+    if one and two:
+        print('fwd-io-2q / fwd-io (two queues on two lcores against one): %.2f' % (two / one))
     print('(%s%s, %d round(s), %g s windows, 60-byte frames; rates counted by the host on NIC1)'
           % (model if gen_model == model else '%s, generator %s' % (model, gen_model),
              ', uio_pci_generic without an IOMMU' if args.no_iommu else '',
@@ -185,6 +199,10 @@ def main():
             print('  ' + f)
         return 1
     return 0
+
+
+def table_rate(table, kind):
+    return next((med.get('sluice') for k, med in table if k == kind), None)
 
 
 def wait_any(g, names, timeout):

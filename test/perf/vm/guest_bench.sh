@@ -3,7 +3,7 @@
 # dir). Usage: guest_bench.sh NIC0 NIC1 NIC2 SETTLE_S RUN...
 #   NIC0: DUT port 0, crossover to NIC2 (the generator's NIC)
 #   NIC1: DUT port 1, cabled to the host, which counts what leaves it
-#   RUN:  N:KIND:IMPL, KIND fwd-l2fwd | fwd-io | txonly, IMPL sluice | dpdk
+#   RUN:  N:KIND:IMPL, KIND fwd-l2fwd | fwd-io | txonly | fwd-io-2q, IMPL sluice | dpdk
 # Per run: start the DUT (on lcore/vCPU 1), for fwd-* also the generator
 # (sl-pktgen on NIC2, lcore/vCPU 0, 60-byte frames as fast as it can),
 # wait until both say they run, SETTLE_S more seconds, then create
@@ -36,6 +36,11 @@ for spec in "$@"; do
 	fwd-io-sluice)
 		set -- "$sl_l2fwd" -l 1 -a "$nic0" -a "$nic1" -- -p 0x3 -q 2 -T 0 --no-mac-updating
 		marker="lcore [0-9]*: RX port" ;;
+	fwd-io-2q-sluice)
+		# a queue pair per lcore: 2 ports x 2 RX queues over 2 lcores, 2 slots each
+		set -- "$sl_l2fwd" -l 1-2 -a "$nic0" -a "$nic1" -- -p 0x3 --queues 2 -q 2 -T 0 \
+			--no-mac-updating
+		marker="RX port 1 queue 1" ;;
 	txonly-sluice)
 		set -- "$sl_pktgen" -l 1 -a "$nic1" -- --tx 0 --rx none --size 60
 		marker="] port 0 " ;;
@@ -70,7 +75,10 @@ for spec in "$@"; do
 		continue
 	fi
 	if [ "$kind" != txonly ]; then
-		spawn "$R/run_${n}_gen.log" "$sl_pktgen" -l 0 -a "$nic2" -- --tx 0 --rx none --size 60
+		flows=
+		# the 82574L's RSS hashes IPv4 addresses (not UDP ports): vary the source
+		[ "$kind" = fwd-io-2q ] && flows="--src-ip 198.18.0.1-198.18.0.64"
+		spawn "$R/run_${n}_gen.log" "$sl_pktgen" -l 0 -a "$nic2" -- --tx 0 --rx none --size 60 $flows
 		gen=$pid
 		if ! wait_for "$R/run_${n}_gen.log" "] port 0 " 120 $gen; then
 			tail -n 15 "$R/run_${n}_gen.log"
