@@ -31,6 +31,7 @@ struct pg_trial {
 	uint64_t stale;			/* frames of an earlier trial that came late */
 	double loss_pct;
 	bool pass;			/* loss within what --search allows */
+	bool sender_short;		/* sent below the rate: the trial is run again */
 	double start_s;			/* since the first trial */
 	double duration_s;		/* sending time */
 };

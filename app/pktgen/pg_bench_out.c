@@ -143,9 +143,10 @@ static void json_trials(FILE *f, const struct pg_bench *b)
 			fprintf(f, "\"load_pct\": null, ");
 		json_num_or_null(f, "offered_pps", t->offered_pps, t->offered_pps > 0);
 		fprintf(f, ", \"tx_pps\": %.1f, \"rx_pps\": %.1f, \"sent\": %" PRIu64 ", \"received\": %" PRIu64
-			", \"stale\": %" PRIu64 ", \"loss_pct\": %.6f, \"pass\": %s, \"start_s\": %.3f, \"duration_s\": %.3f}",
+			", \"stale\": %" PRIu64 ", \"loss_pct\": %.6f, \"pass\": %s, \"sender_short\": %s, \"start_s\": %.3f, \"duration_s\": %.3f}",
 			t->tx_pps, t->rx_pps, t->sent, t->received, t->stale, t->loss_pct,
-			t->pass ? "true" : "false", t->start_s, t->duration_s);
+			t->pass ? "true" : "false", t->sender_short ? "true" : "false", t->start_s,
+			t->duration_s);
 	}
 	fprintf(f, "\n  ],\n");
 }

@@ -101,7 +101,8 @@ def check_trials(doc, r):
     loss_ok = doc["search"]["loss_pct"]
     for t in doc["trials"]:
         for k in ("trial", "frame_size", "phase", "offered_pps", "tx_pps", "rx_pps", "sent",
-                  "received", "stale", "loss_pct", "pass", "start_s", "duration_s"):
+                  "received", "stale", "loss_pct", "pass", "sender_short", "start_s",
+                  "duration_s"):
             expect(k in t, "trial key %s missing: %r" % (k, t), r)
         lost = max(0, t["sent"] - t["received"])
         expect(abs(t["loss_pct"] - (100.0 * lost / t["sent"] if t["sent"] else 0)) < 1e-4,
@@ -118,8 +119,13 @@ def check_trials(doc, r):
                (size, res["trials"], len(search)), r)
         if not res["found"]:
             continue
-        passed = [t["offered_pps"] or t["tx_pps"] for t in search if t["pass"]]
-        expect(passed and abs(max(passed) - res["rate_pps"]) < 0.5,
+        # a trial whose sender fell short of its rate is run again, so its
+        # verdict stands only when every try fell short
+        rate = lambda t: t["offered_pps"] or t["tx_pps"]
+        passed = [rate(t) for t in search if t["pass"]]
+        firm = [rate(t) for t in search if t["pass"] and not t["sender_short"]]
+        expect(any(abs(p - res["rate_pps"]) < 0.5 for p in passed) and
+               all(p <= res["rate_pps"] + 0.5 for p in firm),
                "%d B: result %r is not the highest rate that passed %r" %
                (size, res["rate_pps"], passed), r)
         lo, hi = res["bracket_pps"]
@@ -127,16 +133,32 @@ def check_trials(doc, r):
                (size, res["bracket_pps"], PRECISION), r)
 
 
-def within(found, rate, what, r):
+def sender_short(doc, size):
+    """Whether a verdict of the search at size stood although the sender
+    fell short of the rate in every try (pg_bench.c retries such trials):
+    on a machine that busy the answer says nothing about the device."""
+    search = [t for t in doc["trials"] if t["frame_size"] == size and t["phase"] == "search"]
+    return any(t["sender_short"] and (i + 1 == len(search) or
+                                      search[i + 1]["offered_pps"] != t["offered_pps"])
+               for i, t in enumerate(search))
+
+
+def within(found, rate, what, r, doc=None, size=None):
     """The search's answer against the device's capacity: at most the
     precision below it, and above it at most the precision plus the frames
-    the bucket's depth lets through in one trial."""
+    the bucket's depth lets through in one trial. False (not judged) when
+    the sender could not keep a rate (see sender_short)."""
+    if doc is not None and sender_short(doc, size):
+        sltest.log("NOTE: %s: the sender fell short of a rate in every try (machine busy); "
+                   "found %.0f pps, accuracy not judged" % (what, found))
+        return False
     low = rate * (1 - PRECISION)
     high = rate * (1 + PRECISION) + rate * DEPTH_MS / 1000.0 / TRIAL_S
     sltest.log("%s: found %.0f pps, device %d pps (accepted %.0f..%.0f)" %
                (what, found, rate, low, high))
     expect(low <= found <= high, "%s: found %.0f pps, the device forwards %d (want %.0f..%.0f)"
            % (what, found, rate, low, high), r)
+    return True
 
 
 def case_ndr(tmp):
@@ -149,7 +171,10 @@ def case_ndr(tmp):
             expect(len(doc["results"]) == 2 and all(x["found"] for x in doc["results"]),
                    "both sizes found: %r" % doc["results"], r)
             for res in doc["results"]:
-                within(res["rate_pps"], RATE, "run %d, %d B" % (i, res["frame_size"]), r)
+                judged = within(res["rate_pps"], RATE, "run %d, %d B" % (i, res["frame_size"]),
+                                r, doc, res["frame_size"])
+                if res["frame_size"] == 64 and judged:
+                    found.append(res["rate_pps"])
                 expect([p["load_pct"] for p in res["latency"]] == [50, 100],
                        "latency loads %r" % res["latency"], r)
                 for p in res["latency"]:
@@ -159,10 +184,9 @@ def case_ndr(tmp):
                 expect(hist == res["latency"][-1]["latency_ns"]["samples"],
                        "histogram holds %d samples, latency %d" %
                        (hist, res["latency"][-1]["latency_ns"]["samples"]), r)
-            found.append(doc["results"][0]["rate_pps"])
             expect("trial 1 " in r.err and "64 B: NDR" in r.err, "progress lines", r)
         # repeatable: the two runs' answers lie within the tolerance of each other
-        expect(abs(found[0] - found[1]) <= 2 * PRECISION * RATE + RATE * DEPTH_MS / 1000 / TRIAL_S,
+        expect(len(found) < 2 or abs(found[0] - found[1]) <= 2 * PRECISION * RATE + RATE * DEPTH_MS / 1000 / TRIAL_S,
                "two runs found %r" % found)
     finally:
         b.close()
@@ -180,7 +204,7 @@ def case_pdr(tmp):
         expect(doc["search"]["kind"] == "pdr" and doc["search"]["loss_pct"] == 0.5,
                "search parameters %r" % doc["search"], r)
         expect(pdr["found"], "PDR found a rate: %r" % pdr, r)
-        within(pdr["rate_pps"], RATE, "PDR 0.5%", r)
+        within(pdr["rate_pps"], RATE, "PDR 0.5%", r, doc, 64)
         ndr_rate = ndr["rate_pps"] if ndr["found"] else 0
         sltest.log("NDR %.0f pps, PDR(0.5%%) %.0f pps" % (ndr_rate, pdr["rate_pps"]))
         expect(pdr["rate_pps"] > ndr_rate, "PDR %.0f must be above NDR %.0f" %
