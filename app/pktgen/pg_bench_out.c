@@ -11,7 +11,7 @@
 #include "pg_app.h"
 #include "pg_bench.h"
 
-static double elapsed(const struct pg_bench *b)
+static double search_seconds(const struct pg_bench *b)
 {
 	const struct pg_trial *last = b->nb_trials ? &b->trials[b->nb_trials - 1] : NULL;
 
@@ -58,7 +58,7 @@ void pg_bench_table(const struct pg_bench *b, FILE *out)
 	const struct pg_search_opts *o = b->opts;
 
 	fprintf(out, "\nsl-pktgen %s search (loss allowed %g %%): %u frame size(s), %u trials in %.1f s%s\n",
-		pg_bench_kind_name(o), o->loss_pct, b->nb_results, b->nb_trials, elapsed(b),
+		pg_bench_kind_name(o), o->loss_pct, b->nb_results, b->nb_trials, search_seconds(b),
 		b->interrupted ? " (interrupted)" : "");
 	fprintf(out, "rates per TX port (%u); sizes with FCS; Gbit/s on the wire (L1: + preamble, SFD, gap)\n\n",
 		b->nb_tx);
@@ -210,7 +210,7 @@ int pg_bench_json(const struct pg_bench *b, const struct pg_app *a, const char *
 	}
 	fprintf(f, "{\n  \"version\": 1,\n  \"mode\": \"search\",\n  \"tsc_hz\": %" PRIu64 ",\n", b->hz);
 	fprintf(f, "  \"started_unix_s\": %lld,\n  \"duration_s\": %.3f,\n  \"interrupted\": %s,\n",
-		(long long)b->wall.tv_sec, elapsed(b), b->interrupted ? "true" : "false");
+		(long long)b->wall.tv_sec, search_seconds(b), b->interrupted ? "true" : "false");
 	json_params(f, b, a);
 	json_trials(f, b);
 	fprintf(f, "  \"results\": [");
