@@ -24,6 +24,24 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+static void usage_search(void)
+{
+	printf(
+	       "Throughput search (RFC 2544 26.1; app/pktgen/README.md):\n"
+	       "  --search ndr|pdr[=LOSS%%]  per frame size, the highest rate per TX port whose\n"
+	       "                       trials lose nothing (ndr) or at most LOSS%% (pdr: 0.1%%),\n"
+	       "                       then latency at shares of it; results to stdout, --json\n"
+	       "  --search-sizes LIST  frame sizes with FCS (default 64,128,256,512,1024,1280,1518)\n"
+	       "  --search-min RATE    lowest rate tried (default 1kpps; pps, bps or %% forms)\n"
+	       "  --search-max RATE    first trial (default max: as fast as the sender goes)\n"
+	       "  --search-precision P stop when the bracket is within P: 1%% (default) or 1kpps\n"
+	       "  --search-trial S     seconds per trial (default 10); --drain-ms waits after each\n"
+	       "  --search-reps N      trials per rate, all must pass (default 1)\n"
+	       "  --search-latency L   latency trials at these %% of the rate (default 10,50,90,100)\n"
+	       "  --report FILE.html   the results as a page with charts (no network needed)\n"
+	       "\n");
+}
+
 void pg_opts_usage(const char *prog)
 {
 	printf("Usage: %s [EAL options] -- [options]\n"
@@ -82,19 +100,9 @@ void pg_opts_usage(const char *prog)
 	       "  --rx-pcap-snaplen N  bytes kept per frame (default 2048)\n"
 	       "  --expect-no-loss     exit status 2 when any frame sent was not received\n"
 	       "\n"
-	       "Throughput search (RFC 2544 26.1; app/pktgen/README.md):\n"
-	       "  --search ndr|pdr[=LOSS%%]  per frame size, the highest rate per TX port whose\n"
-	       "                       trials lose nothing (ndr) or at most LOSS%% (pdr: 0.1%%),\n"
-	       "                       then latency at shares of it; results to stdout, --json\n"
-	       "  --search-sizes LIST  frame sizes with FCS (default 64,128,256,512,1024,1280,1518)\n"
-	       "  --search-min RATE    lowest rate tried (default 1kpps; pps, bps or %% forms)\n"
-	       "  --search-max RATE    first trial (default max: as fast as the sender goes)\n"
-	       "  --search-precision P stop when the bracket is within P: 1%% (default) or 1kpps\n"
-	       "  --search-trial S     seconds per trial (default 10); --drain-ms waits after each\n"
-	       "  --search-reps N      trials per rate, all must pass (default 1)\n"
-	       "  --search-latency L   latency trials at these %% of the rate (default 10,50,90,100)\n"
-	       "  --report FILE.html   the results as a page with charts (no network needed)\n"
-	       "\n"
+	       , prog, PG_MAX_TXQ, PG_MAX_RXQ, PG_MAX_BURST);
+	usage_search();
+	printf(
 	       "Other:\n"
 	       "  --config FILE        streams, one per line: port=P [stream options as key=value]\n"
 	       "  --seed N             seed of random sizes and flows (default 1)\n"
@@ -110,7 +118,7 @@ void pg_opts_usage(const char *prog)
 	       "      --count 1000000 --expect-no-loss --json out.json\n"
 	       "  %s -l 0-1 --vdev net_af_packet0,iface=veth0 -- --rate 20kpps --duration 10 \\\n"
 	       "      --src-ip 10.0.0.1-10.0.0.100 --size 60-1514/random\n",
-	       prog, PG_MAX_TXQ, PG_MAX_RXQ, PG_MAX_BURST, prog, prog, prog);
+	       prog, prog, prog);
 }
 
 /* The options that take a whole number into an unsigned of struct

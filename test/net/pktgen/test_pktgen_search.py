@@ -198,15 +198,20 @@ def case_pdr(tmp):
         doc, r = b.search(["--search", "ndr", "--search-sizes", "64", "--search-latency", "none",
                            "--search-min", "2kpps"], tmp, "ndr")
         ndr = doc["results"][0]
+        ndr_busy = sender_short(doc, 64)
         doc, r = b.search(["--search", "pdr=0.5%", "--search-sizes", "64",
                            "--search-latency", "none"], tmp, "pdr")
         pdr = doc["results"][0]
         expect(doc["search"]["kind"] == "pdr" and doc["search"]["loss_pct"] == 0.5,
                "search parameters %r" % doc["search"], r)
         expect(pdr["found"], "PDR found a rate: %r" % pdr, r)
-        within(pdr["rate_pps"], RATE, "PDR 0.5%", r, doc, 64)
+        judged = within(pdr["rate_pps"], RATE, "PDR 0.5%", r, doc, 64)
         ndr_rate = ndr["rate_pps"] if ndr["found"] else 0
         sltest.log("NDR %.0f pps, PDR(0.5%%) %.0f pps" % (ndr_rate, pdr["rate_pps"]))
+        if not judged or ndr_busy:
+            sltest.log("NOTE: a search ran with its sender short of the rate (machine busy): "
+                       "PDR against NDR not judged")
+            return
         expect(pdr["rate_pps"] > ndr_rate, "PDR %.0f must be above NDR %.0f" %
                (pdr["rate_pps"], ndr_rate), r)
     finally:
