@@ -124,7 +124,7 @@ static double collect(const struct pg_app *a, struct pg_trial *tr, struct pg_lat
 	return end > a->t_start ? (double)(end - a->t_start) / (double)a->hz : a->run_s;
 }
 
-static void progress(const struct pg_bench *b, const struct pg_trial *tr)
+static void progress(const struct pg_trial *tr)
 {
 	char off[32], tx[32], rx[32];
 
@@ -138,7 +138,6 @@ static void progress(const struct pg_bench *b, const struct pg_trial *tr)
 		tr->start_s, tr->n, tr->size, tr->latency ? "latency at" : "rate", off, tr->sent, tx,
 		tr->received, rx, tr->loss_pct, tr->pass ? "pass" : "FAIL",
 		tr->sender_short ? "  (the sender fell short of the rate)" : "");
-	(void)b;
 }
 
 static struct pg_trial *new_trial(struct pg_bench *b)
@@ -201,7 +200,7 @@ static int run_trial(struct pg_app *a, struct pg_bench *b, uint32_t size, double
 	out->n = b->nb_trials;
 	*tr = *out;
 	if (!a->opts.quiet)
-		progress(b, tr);
+		progress(tr);
 	return 0;
 }
 
