@@ -110,6 +110,9 @@ struct pg_rx_task {
 	/* [port * 256 + stream]: TX queues sending that stream in this
 	 * process (0: not ours). A flow is local if its queue is below. */
 	const uint8_t *local_txq;
+	/* [stream * PG_MAX_TXQ + queue]: the first sequence number of the
+	 * current run of a local flow (a --search trial); NULL: 0 */
+	const uint64_t *seq_base;
 	struct pg_rxcap *cap;		/* --rx-pcap, NULL if off or full */
 	/* flows, found by key through an open-addressing table */
 	uint32_t slot_key[PG_RX_HASH_SLOTS];	/* key + 1, 0: empty */
@@ -182,6 +185,14 @@ struct pg_app {
 	uint64_t t_start, t_tx_end, t_end, t_status;
 	struct timespec wall_start;
 	bool interrupted;
+	/* one run (pg_run.c): a plain run, or a trial of a --search */
+	double run_s;			/* sending time, 0: until the limits or SIGINT */
+	bool status_lines;		/* the line per second on stderr */
+	bool ran;			/* --start-delay-ms is waited once */
+	/* --search trials number every flow on from the previous trial:
+	 * frames numbered below seq_base are stale (pg_bench.c) */
+	uint64_t seq_base[PG_MAX_STREAMS * PG_MAX_TXQ];
+	uint64_t accounted_base;	/* sum of seq_base over the local flows */
 };
 
 /* ---- reports (pg_stats.c) ---- */
@@ -210,6 +221,25 @@ void pg_stats_accounted(const struct pg_app *app, uint64_t *sent, uint64_t *rece
 void pg_stats_status(struct pg_app *app, uint64_t now);
 void pg_stats_summary(const struct pg_app *app, FILE *out);
 int pg_stats_json(const struct pg_app *app, const char *path);
+/* Pieces of the JSON and the tables that pg_bench_out.c shares. */
+void pg_stats_json_lat(FILE *f, const struct pg_lat *l);	/* null when empty */
+void pg_stats_json_str(FILE *f, const char *s);
+void pg_fmt_pps(char *buf, size_t len, double pps);		/* "1.488 Mpps" */
+void pg_fmt_ns(char *buf, size_t len, double ns);		/* "3.2 us" */
+
+/* ---- runs (pg_run.c) ---- */
+
+/* SIGINT and SIGTERM end a run (a second one ends the drain). */
+void pg_run_catch_signals(void);
+int pg_run_signals(void);
+/* Sends for run_s (or to the limits), drains, and stops every lcore. */
+void pg_run_traffic(struct pg_app *a);
+
+/* ---- --search (pg_bench.c) ---- */
+
+/* Runs the search over every frame size, prints and writes the results:
+ * 0, or -errno after one error line (a file that cannot be written). */
+int pg_bench_run(struct pg_app *a);
 
 /* One poll of a task. */
 void pg_tx_poll(struct pg_tx_task *t);

@@ -18,12 +18,10 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "sl_eal.h"
 #include "sl_ethdev.h"
@@ -35,23 +33,8 @@
 #define EXIT_LOSS 2
 #define POOL_CACHE 256
 #define MIN_POOL_MBUFS 4096u
-#define CONTROL_PERIOD_US 1000
 
 static struct pg_app app;
-static int signals_seen;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	/* lock-free atomics are async-signal-safe */
-	__atomic_add_fetch(&signals_seen, 1, __ATOMIC_RELAXED);
-}
-
-static int signal_count(void)
-{
-	return __atomic_load_n(&signals_seen, __ATOMIC_RELAXED);
-}
-
 /* ---- ports -------------------------------------------------------------------- */
 
 static void list_ports(char *buf, size_t len)
@@ -110,6 +93,10 @@ static int check_roles(const struct pg_opts *o, uint32_t exist, uint32_t *tx, ui
 	*rx = o->rx_all ? exist : o->rx_mask;
 	if (*tx == 0 && *rx == 0) {
 		SL_LOG(ERR, PKTGEN, "--tx none and --rx none: nothing to do");
+		return -EINVAL;
+	}
+	if (o->search.kind != PG_SEARCH_OFF && (*rx == 0 || *tx == 0)) {
+		SL_LOG(ERR, PKTGEN, "--search needs a port that sends and one that receives (--tx, --rx)");
 		return -EINVAL;
 	}
 	if (o->expect_no_loss && *rx == 0) {
@@ -181,7 +168,10 @@ static int check_stream_frames(const struct pg_app *a)
 		else
 			snprintf(where, sizeof(where), "port %d", s->port);
 		if (want > max) {
-			if (s->cap)
+			if (o->search.kind != PG_SEARCH_OFF)
+				SL_LOG(ERR, PKTGEN, "--search-sizes: %u-byte frames (FCS included) are above the %u bytes port %d's MTU %u allows; raise --mtu or leave that size out",
+				       want + PG_RATE_L2_OVERHEAD, max + PG_RATE_L2_OVERHEAD, s->port, pp->mtu);
+			else if (s->cap)
 				SL_LOG(ERR, PKTGEN, "%s: --pcap %s has a %u-byte frame, above the %u bytes port %d's MTU %u allows; raise --mtu",
 				       where, s->pcap, want, max, s->port, pp->mtu);
 			else
@@ -515,143 +505,6 @@ static int assign_lcores(struct pg_app *a)
 	return 0;
 }
 
-/* ---- run ------------------------------------------------------------------------ */
-
-static __sl_always_inline void poll_tasks(struct pg_lcore *l)
-{
-	for (unsigned i = 0; i < l->nb_tasks; i++) {
-		if (l->tasks[i].kind == PG_TASK_TX)
-			pg_tx_poll(l->tasks[i].task);
-		else
-			pg_rx_poll(l->tasks[i].task);
-	}
-}
-
-static int lcore_loop(void *arg)
-{
-	struct pg_lcore *l = arg;
-
-	while (!__atomic_load_n(&pg_run.rx_stop, __ATOMIC_RELAXED))
-		poll_tasks(l);
-	return 0;
-}
-
-static bool all_tx_finished(const struct pg_app *a)
-{
-	for (unsigned i = 0; i < a->nb_tx_tasks; i++)
-		if (!__atomic_load_n(&a->tx_tasks[i]->finished, __ATOMIC_ACQUIRE))
-			return false;
-	return true;
-}
-
-enum phase { PHASE_SEND, PHASE_STOPPING, PHASE_DRAIN, PHASE_DONE };
-
-/* The main lcore's checks, every CONTROL_PERIOD_US: limits, signals,
- * phase changes and the status line. Returns the phase. */
-static enum phase control(struct pg_app *a, enum phase ph, uint64_t now, uint64_t *drain_end)
-{
-	const struct pg_opts *o = &a->opts;
-	int sigs = signal_count();
-
-	if (!o->quiet && now - a->t_status >= a->hz)
-		pg_stats_status(a, now);
-	if (sigs)
-		a->interrupted = true;
-	switch (ph) {
-	case PHASE_SEND:
-		if (sigs || (o->duration > 0 && (int64_t)(now - pg_run.tx_deadline) >= 0) ||
-		    (a->nb_tx_tasks && all_tx_finished(a))) {
-			__atomic_store_n(&pg_run.tx_stop, 1, __ATOMIC_RELAXED);
-			return PHASE_STOPPING;
-		}
-		return ph;
-	case PHASE_STOPPING:
-		if (!all_tx_finished(a))
-			return ph;
-		a->t_tx_end = now;
-		if (a->nb_rx_tasks == 0 || a->nb_tx_tasks == 0)
-			return PHASE_DONE;
-		*drain_end = now + a->hz / 1000 * o->drain_ms;
-		return PHASE_DRAIN;
-	case PHASE_DRAIN: {
-		uint64_t sent, got;
-
-		if (sigs > 1 || (int64_t)(now - *drain_end) >= 0)
-			return PHASE_DONE;
-		pg_stats_accounted(a, &sent, &got);
-		return got >= sent ? PHASE_DONE : ph;
-	}
-	case PHASE_DONE:
-	default:
-		return PHASE_DONE;
-	}
-}
-
-/* --start-delay-ms: QEMU's e1000 model, for one, holds received frames
- * back for about a second after every RCTL write (set_rx_control's flush
- * timer); frames sent into that window reach the RX port late (latency
- * samples of a second) or overflow whatever queues them. A signal cuts the
- * wait short; control() then stops at once. */
-static void start_delay(const struct pg_app *a)
-{
-	uint64_t end = sl_tsc() + a->hz / 1000 * a->opts.start_delay_ms;
-
-	while ((int64_t)(sl_tsc() - end) < 0 && signal_count() == 0)
-		usleep(CONTROL_PERIOD_US);
-}
-
-static void run(struct pg_app *a)
-{
-	unsigned main_lcore = sl_get_main_lcore(), i;
-	struct pg_lcore *ml = &a->lcores[main_lcore];
-	uint64_t period = a->hz / 1000000 * CONTROL_PERIOD_US, next, drain_end = 0;
-	enum phase ph = PHASE_SEND;
-
-	if (a->opts.start_delay_ms > 0)
-		start_delay(a);
-	a->t_start = sl_tsc();
-	a->t_status = a->t_start;
-	if (a->opts.duration > 0)
-		pg_run.tx_deadline = a->t_start + (uint64_t)(a->opts.duration * (double)a->hz);
-	clock_gettime(CLOCK_REALTIME, &a->wall_start);
-	for (unsigned t = 0; t < a->nb_tx_tasks; t++) {
-		struct pg_tx_task *tt = a->tx_tasks[t];
-
-		for (unsigned k = 0; k < tt->nb_streams; k++) {
-			tt->streams[k].rate.base = a->t_start;
-			tt->streams[k].loop_base = a->t_start;
-		}
-	}
-	SL_LCORE_FOREACH_WORKER(i) {
-		if (a->lcores[i].nb_tasks)
-			sl_eal_remote_launch(lcore_loop, &a->lcores[i], i);
-	}
-	next = sl_tsc() + period;
-	while (ph != PHASE_DONE) {
-		uint64_t now;
-
-		if (ml->nb_tasks) {
-			poll_tasks(ml);
-			now = sl_tsc();
-			if ((int64_t)(now - next) < 0)
-				continue;
-		} else {
-			usleep(CONTROL_PERIOD_US);
-			now = sl_tsc();
-		}
-		next = now + period;
-		ph = control(a, ph, now, &drain_end);
-	}
-	a->t_end = sl_tsc();
-	if (a->t_tx_end == 0)
-		a->t_tx_end = a->t_end;
-	__atomic_store_n(&pg_run.tx_stop, 1, __ATOMIC_RELAXED);
-	__atomic_store_n(&pg_run.rx_stop, 1, __ATOMIC_RELAXED);
-	sl_eal_mp_wait_lcore();
-	if (!a->opts.quiet)
-		pg_stats_status(a, a->t_end);
-}
-
 static void teardown(struct pg_app *a)
 {
 	for (unsigned i = 0; i < a->nb_tx_tasks; i++) {
@@ -700,7 +553,6 @@ static int parse_opts(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	struct sigaction sa;
 	int status;
 
 	if (!app_start(argc, argv, pg_opts_usage, parse_opts, &status))
@@ -724,16 +576,20 @@ int main(int argc, char **argv)
 		if (s->rate.kind == PG_RATE_PERCENT && app.ports[s->port].link_mbps == 0)
 			app.ports[s->port].link_mbps = port_link_mbps((unsigned)s->port);
 	}
+	for (unsigned p = 0; p < PG_MAX_PORTS; p++)
+		if (app.ports[p].used && app.opts.search.kind != PG_SEARCH_OFF)
+			app.ports[p].link_mbps = port_link_mbps(p);
 	if (build_tasks(&app) < 0 || assign_lcores(&app) < 0)
 		goto out;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-
-	run(&app);
+	pg_run_catch_signals();
+	if (app.opts.search.kind != PG_SEARCH_OFF) {
+		status = pg_bench_run(&app) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+		goto out;
+	}
+	app.run_s = app.opts.duration;
+	app.status_lines = !app.opts.quiet;
+	pg_run_traffic(&app);
 
 	pg_stats_summary(&app, stdout);
 	status = EXIT_SUCCESS;

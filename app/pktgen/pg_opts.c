@@ -24,6 +24,24 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+static void usage_search(void)
+{
+	printf(
+	       "Throughput search (RFC 2544 26.1; app/pktgen/README.md):\n"
+	       "  --search ndr|pdr[=LOSS%%]  per frame size, the highest rate per TX port whose\n"
+	       "                       trials lose nothing (ndr) or at most LOSS%% (pdr: 0.1%%),\n"
+	       "                       then latency at shares of it; results to stdout, --json\n"
+	       "  --search-sizes LIST  frame sizes with FCS (default 64,128,256,512,1024,1280,1518)\n"
+	       "  --search-min RATE    lowest rate tried (default 1kpps; pps, bps or %% forms)\n"
+	       "  --search-max RATE    first trial (default max: as fast as the sender goes)\n"
+	       "  --search-precision P stop when the bracket is within P: 1%% (default) or 1kpps\n"
+	       "  --search-trial S     seconds per trial (default 10); --drain-ms waits after each\n"
+	       "  --search-reps N      trials per rate, all must pass (default 1)\n"
+	       "  --search-latency L   latency trials at these %% of the rate (default 10,50,90,100)\n"
+	       "  --report FILE.html   the results as a page with charts (no network needed)\n"
+	       "\n");
+}
+
 void pg_opts_usage(const char *prog)
 {
 	printf("Usage: %s [EAL options] -- [options]\n"
@@ -82,6 +100,9 @@ void pg_opts_usage(const char *prog)
 	       "  --rx-pcap-snaplen N  bytes kept per frame (default 2048)\n"
 	       "  --expect-no-loss     exit status 2 when any frame sent was not received\n"
 	       "\n"
+	       , prog, PG_MAX_TXQ, PG_MAX_RXQ, PG_MAX_BURST);
+	usage_search();
+	printf(
 	       "Other:\n"
 	       "  --config FILE        streams, one per line: port=P [stream options as key=value]\n"
 	       "  --seed N             seed of random sizes and flows (default 1)\n"
@@ -97,7 +118,7 @@ void pg_opts_usage(const char *prog)
 	       "      --count 1000000 --expect-no-loss --json out.json\n"
 	       "  %s -l 0-1 --vdev net_af_packet0,iface=veth0 -- --rate 20kpps --duration 10 \\\n"
 	       "      --src-ip 10.0.0.1-10.0.0.100 --size 60-1514/random\n",
-	       prog, PG_MAX_TXQ, PG_MAX_RXQ, PG_MAX_BURST, prog, prog, prog);
+	       prog, prog, prog);
 }
 
 /* The options that take a whole number into an unsigned of struct
@@ -116,6 +137,24 @@ static const struct uint_opt {
 	{ OPT_MTU, 68, 16000, offsetof(struct pg_opts, mtu) },
 	{ OPT_MBUFS, 64, 1u << 24, offsetof(struct pg_opts, mbufs) },
 };
+
+/* --search-min/--search-max RATE: a rate as --rate takes it ("max" only
+ * for the upper bound). */
+static int parse_search_bound(struct pg_rate_spec *r, const char *name, const char *arg,
+			      bool max_ok, char *err, size_t errlen)
+{
+	char why[PG_ERR_LEN];
+
+	if (pg_parse_rate(arg, r, why, sizeof(why)) < 0)
+		return pg_opts_fail(err, errlen, "%s %s: %s", name, arg,
+				    "expected a rate such as 10kpps, 1.5Mpps, 1Gbps, 1Gbps/l1 or 50%");
+	if (r->kind == PG_RATE_UNLIMITED && !max_ok)
+		return pg_opts_fail(err, errlen, "%s %s: the lowest rate must be a number, e.g. 1kpps", name, arg);
+	return 0;
+}
+
+static int apply_search_opt(struct pg_search_opts *s, int opt, const char *name, char *arg,
+			    char *err, size_t errlen);
 
 /* One option that is not a stream's; name is "--tx" etc. 0, or -EINVAL
  * with the reason in err. */
@@ -167,6 +206,43 @@ static int apply_global_opt(struct pg_opts *o, int opt, const char *name, char *
 		o->faults_on = true;
 		return pg_parse_faults(arg, &o->faults, err, errlen);
 	default:
+		return apply_search_opt(&o->search, opt, name, arg, err, errlen);
+	}
+}
+
+/* The --search options. */
+static int apply_search_opt(struct pg_search_opts *s, int opt, const char *name, char *arg,
+			    char *err, size_t errlen)
+{
+	uint64_t u;
+	int ret;
+
+	switch (opt) {
+	case OPT_SEARCH:
+		return pg_parse_search(arg, s, err, errlen);
+	case OPT_SEARCH_SIZES:
+		return pg_parse_search_sizes(arg, s, err, errlen);
+	case OPT_SEARCH_MIN:
+	case OPT_SEARCH_MAX:
+		return parse_search_bound(opt == OPT_SEARCH_MIN ? &s->min : &s->max, name, arg,
+					  opt == OPT_SEARCH_MAX, err, errlen);
+	case OPT_SEARCH_PRECISION:
+		return pg_parse_search_precision(arg, s, err, errlen);
+	case OPT_SEARCH_TRIAL:
+		ret = pg_opts_parse_real(name, arg, 0, 86400, &s->trial_s, err, errlen);
+		if (ret == 0 && s->trial_s < 0.01)
+			ret = pg_opts_fail(err, errlen, "%s %s: at least 0.01 s", name, arg);
+		return ret;
+	case OPT_SEARCH_REPS:
+		ret = pg_opts_parse_uint(name, arg, 1, 1000, &u, err, errlen);
+		s->reps = (unsigned)u;
+		return ret;
+	case OPT_SEARCH_LATENCY:
+		return pg_parse_search_loads(arg, s, err, errlen);
+	case OPT_REPORT:
+		s->report = arg;
+		return 0;
+	default:
 		return pg_opts_fail(err, errlen, "option %s not handled", name);
 	}
 }
@@ -183,6 +259,8 @@ static int apply_opt(struct pg_opts *o, int opt, int idx, char *arg)
 		SL_LOG(ERR, PKTGEN, "--port is a --config key; on the command line use --tx PORTS");
 		return -EINVAL;
 	}
+	if (opt == OPT_SIZE || opt == OPT_IMIX)
+		o->size_given = true;
 	if (opt < OPT_STREAM_LAST_)
 		ret = pg_stream_apply(&o->defaults, opt, name, arg, err, sizeof(err));
 	else
@@ -194,9 +272,49 @@ static int apply_opt(struct pg_opts *o, int opt, int idx, char *arg)
 	return 0;
 }
 
+/* --search chooses rates, sizes and lengths itself: the options that
+ * would set them are refused, and --report needs it. The stream is sized
+ * for the largest frame so that the pools and the MTU check cover it. */
+static int check_search(struct pg_opts *o)
+{
+	const struct pg_search_opts *s = &o->search;
+	const char *bad = NULL;
+	uint32_t max = 0;
+
+	if (s->kind == PG_SEARCH_OFF) {
+		if (s->report) {
+			SL_LOG(ERR, PKTGEN, "--report shows the results of a --search; add --search ndr (or pdr)");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (o->defaults.rate.kind != PG_RATE_UNLIMITED)
+		bad = "--rate (bound the search with --search-min/--search-max)";
+	else if (o->size_given)
+		bad = "--size (give the frame sizes with --search-sizes)";
+	else if (o->defaults.count || o->duration > 0)
+		bad = o->duration > 0 ? "--duration (a trial lasts --search-trial)" :
+					"--count (a trial lasts --search-trial)";
+	else if (o->config || o->defaults.pcap)
+		bad = o->config ? "--config (the search sends one stream per TX port)" :
+				  "--pcap (the search sends built frames)";
+	else if (o->expect_no_loss)
+		bad = "--expect-no-loss (the search looks for the loss it allows)";
+	if (bad) {
+		SL_LOG(ERR, PKTGEN, "--search does not go with %s", bad);
+		return -EINVAL;
+	}
+	for (unsigned i = 0; i < s->nb_sizes; i++)
+		max = SL_MAX(max, s->sizes[i]);
+	o->defaults.size.min = o->defaults.size.max = max - PG_RATE_L2_OVERHEAD;
+	return 0;
+}
+
 /* After the command line: --config's streams, and every capture loaded. */
 static int finish(struct pg_opts *o)
 {
+	if (check_search(o) < 0)
+		return -EINVAL;
 	if (o->defaults.pcap_speed > 0 && o->defaults.rate.kind != PG_RATE_UNLIMITED) {
 		SL_LOG(ERR, PKTGEN, "--pcap-speed and --rate both set the replay pace; give one");
 		return -EINVAL;
@@ -243,6 +361,7 @@ int pg_opts_parse(struct pg_opts *o, int argc, char **argv)
 		.seed = 1,
 	};
 	pg_stream_defaults(&o->defaults);
+	pg_search_opts_defaults(&o->search);
 
 	/* 0, not 1: glibc then also forgets the rest of a cluster an earlier
 	 * scan stopped in ("-hz" returns at 'h'), which it would otherwise

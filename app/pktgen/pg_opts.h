@@ -16,6 +16,7 @@
 #include "pg_flow.h"
 #include "pg_frame.h"
 #include "pg_rate.h"
+#include "pg_search.h"
 #include "pg_size.h"
 
 #define PG_MAX_STREAMS 64
@@ -82,6 +83,8 @@ struct pg_opts {
 	uint64_t seed;
 	bool faults_on;
 	struct pg_faults faults;
+	struct pg_search_opts search;	/* --search and its companions */
+	bool size_given;		/* --size or --imix */
 	struct pg_stream_opts defaults;	/* stream options of the command line */
 	unsigned nb_streams;
 	struct pg_stream_opts streams[PG_MAX_STREAMS];

@@ -56,6 +56,15 @@
 	X(MBUFS, "mbufs")                    \
 	X(SEED, "seed")                      \
 	X(TEST_FAULTS, "test-faults")        \
+	X(SEARCH, "search")                  \
+	X(SEARCH_SIZES, "search-sizes")      \
+	X(SEARCH_MIN, "search-min")          \
+	X(SEARCH_MAX, "search-max")          \
+	X(SEARCH_PRECISION, "search-precision") \
+	X(SEARCH_TRIAL, "search-trial")      \
+	X(SEARCH_REPS, "search-reps")        \
+	X(SEARCH_LATENCY, "search-latency")  \
+	X(REPORT, "report")                  \
 	X(HELP, "help")
 
 #define PG_OPT_ID(id, name) OPT_##id,

@@ -53,7 +53,7 @@ static struct pg_rx_flow *flow_new(struct pg_rx_task *t, uint32_t key, unsigned 
 	/* Our own streams number from 0: frames lost before the first one
 	 * that arrives still count. */
 	if (f->local)
-		pg_seq_init(&f->seq, true, 0);
+		pg_seq_init(&f->seq, true, t->seq_base ? t->seq_base[stream * PG_MAX_TXQ + queue] : 0);
 	t->slot_key[slot] = key + 1;
 	t->slot_flow[slot] = (uint16_t)t->nb_flows;
 	/* Release: a reader that sees the count sees the flow's fields. */
@@ -122,7 +122,7 @@ void pg_rx_poll(struct pg_rx_task *t)
 			continue;
 		}
 		sl_counter_add(&f->bytes, len);
-		if (pg_seq_update(&f->seq, pg_seq_extend(&f->seq, sig.seq)) != PG_SEQ_DUP &&
+		if (pg_seq_update(&f->seq, pg_seq_extend(&f->seq, sig.seq)) <= PG_SEQ_LATE &&
 		    f->local) {
 			uint64_t ticks = (now40 - sig.tsc) & PG_TSC_MASK;
 

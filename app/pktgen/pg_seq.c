@@ -8,6 +8,7 @@ void pg_seq_init(struct pg_seq *s, bool anchored, uint64_t base)
 {
 	memset(s, 0, sizeof(*s));
 	s->anchored = anchored;
+	s->base_given = anchored;
 	s->base = base;
 	s->next = base;
 }

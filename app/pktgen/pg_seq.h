@@ -10,6 +10,8 @@
  *                             and the gap it left is closed
  *   seq < next - W            too old to tell a duplicate from a late
  *                             frame: counted as late (and in too_old)
+ *   seq < base, base given    stale: sent before this count started (a
+ *                             frame of an earlier --search trial)
  * Loss is what never came: frames sent minus unique frames received when
  * the sender is known (same process), or the open gaps (next - base -
  * received) when it is not.
@@ -33,6 +35,7 @@ enum pg_seq_verdict {
 	PG_SEQ_NEW = 0,		/* in order or ahead (a gap opened) */
 	PG_SEQ_LATE,		/* behind the highest, first time seen */
 	PG_SEQ_DUP,
+	PG_SEQ_STALE,		/* below the base the tracker was given */
 };
 
 struct pg_seq {
@@ -42,12 +45,15 @@ struct pg_seq {
 	uint64_t dups;
 	uint64_t late;		/* reordered: arrived after a higher number */
 	uint64_t too_old;	/* of late: beyond the window */
+	uint64_t stale;		/* below a given base, not counted otherwise */
 	bool anchored;		/* base known (or set by the first frame) */
+	bool base_given;	/* by pg_seq_init: numbers below it are stale */
 	uint64_t bits[PG_SEQ_WORDS];
 };
 
 /* anchored: the sender starts at base (a stream of this process starts
- * at 0); otherwise the first frame received sets base. */
+ * at 0, or where the previous trial ended); otherwise the first frame
+ * received sets base. */
 void pg_seq_init(struct pg_seq *s, bool anchored, uint64_t base);
 
 static inline void pg_seq_store_(uint64_t *c, uint64_t v)
@@ -98,6 +104,10 @@ static __sl_always_inline enum pg_seq_verdict pg_seq_update(struct pg_seq *s, ui
 		pg_seq_store_(&s->next, seq + 1);
 		pg_seq_store_(&s->received, s->received + 1);
 		return PG_SEQ_NEW;
+	}
+	if (sl_unlikely(seq < s->base) && s->base_given) {
+		pg_seq_store_(&s->stale, s->stale + 1);
+		return PG_SEQ_STALE;
 	}
 	age = s->next - seq;
 	if (sl_unlikely(age > PG_SEQ_WINDOW)) {

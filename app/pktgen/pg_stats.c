@@ -169,9 +169,10 @@ void pg_stats_accounted(const struct pg_app *app, uint64_t *sent, uint64_t *rece
 			if (t->flows[f].local)
 				*received += pg_seq_load_(&t->flows[f].seq.received);
 	}
+	*sent -= app->accounted_base;
 }
 
-static void fmt_pps(char *buf, size_t len, double pps)
+void pg_fmt_pps(char *buf, size_t len, double pps)
 {
 	if (pps >= 1e6)
 		snprintf(buf, len, "%.3f Mpps", pps / 1e6);
@@ -181,7 +182,7 @@ static void fmt_pps(char *buf, size_t len, double pps)
 		snprintf(buf, len, "%.0f pps", pps);
 }
 
-static void fmt_ns(char *buf, size_t len, double ns)
+void pg_fmt_ns(char *buf, size_t len, double ns)
 {
 	if (ns >= 1e6)
 		snprintf(buf, len, "%.2f ms", ns / 1e6);
@@ -254,9 +255,9 @@ void pg_stats_status(struct pg_app *app, uint64_t now)
 			}
 		}
 		if (merged.count)
-			fmt_ns(p99, sizeof(p99), (double)pg_lat_percentile(&merged, 0.99));
-		fmt_pps(tx_pps, sizeof(tx_pps), (double)(txf - pp->st_tx_frames) / dt);
-		fmt_pps(rx_pps, sizeof(rx_pps), (double)(rxf - pp->st_rx_frames) / dt);
+			pg_fmt_ns(p99, sizeof(p99), (double)pg_lat_percentile(&merged, 0.99));
+		pg_fmt_pps(tx_pps, sizeof(tx_pps), (double)(txf - pp->st_tx_frames) / dt);
+		pg_fmt_pps(rx_pps, sizeof(rx_pps), (double)(rxf - pp->st_rx_frames) / dt);
 		fprintf(stderr,
 			"[%6.1fs] port %u %-12s TX %12s %9.1f Mbit/s | RX %12s %9.1f Mbit/s | lost %" PRIu64 " | p99 %s\n",
 			t, p, pp->name, pp->tx_role ? tx_pps : "-",
@@ -317,12 +318,12 @@ void pg_stats_summary(const struct pg_app *app, FILE *out)
 		for (int k = 0; k < 6; k++)
 			strcpy(v[k], "-");
 		if (s->lat.count) {
-			fmt_ns(v[0], sizeof(v[0]), (double)s->lat.min);
-			fmt_ns(v[1], sizeof(v[1]), pg_lat_mean(&s->lat));
-			fmt_ns(v[2], sizeof(v[2]), (double)s->lat.max);
-			fmt_ns(v[3], sizeof(v[3]), (double)pg_lat_percentile(&s->lat, 0.5));
-			fmt_ns(v[4], sizeof(v[4]), (double)pg_lat_percentile(&s->lat, 0.99));
-			fmt_ns(v[5], sizeof(v[5]), (double)pg_lat_percentile(&s->lat, 0.999));
+			pg_fmt_ns(v[0], sizeof(v[0]), (double)s->lat.min);
+			pg_fmt_ns(v[1], sizeof(v[1]), pg_lat_mean(&s->lat));
+			pg_fmt_ns(v[2], sizeof(v[2]), (double)s->lat.max);
+			pg_fmt_ns(v[3], sizeof(v[3]), (double)pg_lat_percentile(&s->lat, 0.5));
+			pg_fmt_ns(v[4], sizeof(v[4]), (double)pg_lat_percentile(&s->lat, 0.99));
+			pg_fmt_ns(v[5], sizeof(v[5]), (double)pg_lat_percentile(&s->lat, 0.999));
 		}
 		fprintf(out, "%-6u %-4u %-6s %14" PRIu64 " %14" PRIu64 " %10s %8" PRIu64 " %8" PRIu64
 			" %10s %10s %10s %10s %10s %10s\n",
@@ -332,7 +333,7 @@ void pg_stats_summary(const struct pg_app *app, FILE *out)
 		if (s->lat.jitter_n) {
 			char jit[16];
 
-			fmt_ns(jit, sizeof(jit), pg_lat_jitter(&s->lat));
+			pg_fmt_ns(jit, sizeof(jit), pg_lat_jitter(&s->lat));
 			fprintf(out, "       jitter %s over %" PRIu64 " latency samples\n", jit, s->lat.count);
 		}
 	}
@@ -340,19 +341,21 @@ void pg_stats_summary(const struct pg_app *app, FILE *out)
 	free(sums);
 }
 
-static void json_lat(FILE *f, const struct pg_lat *l)
+void pg_stats_json_lat(FILE *f, const struct pg_lat *l)
 {
 	if (l->count == 0) {
 		fprintf(f, "null");
 		return;
 	}
 	fprintf(f, "{\"samples\": %" PRIu64 ", \"min\": %" PRIu64 ", \"avg\": %.1f, \"max\": %" PRIu64
-		", \"p50\": %" PRIu64 ", \"p99\": %" PRIu64 ", \"p999\": %" PRIu64 ", \"jitter\": %.1f}",
+		", \"p50\": %" PRIu64 ", \"p90\": %" PRIu64 ", \"p99\": %" PRIu64 ", \"p999\": %" PRIu64
+		", \"jitter\": %.1f}",
 		l->count, l->min, pg_lat_mean(l), l->max, pg_lat_percentile(l, 0.5),
-		pg_lat_percentile(l, 0.99), pg_lat_percentile(l, 0.999), pg_lat_jitter(l));
+		pg_lat_percentile(l, 0.9), pg_lat_percentile(l, 0.99), pg_lat_percentile(l, 0.999),
+		pg_lat_jitter(l));
 }
 
-static void json_str(FILE *f, const char *s)
+void pg_stats_json_str(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (; *s; s++) {
@@ -384,9 +387,9 @@ static void json_ports(FILE *f, const struct pg_app *app, double win)
 		memset(&es, 0, sizeof(es));
 		sl_eth_stats_get((uint16_t)p, &es);
 		fprintf(f, "%s\n    {\"port\": %u, \"name\": ", first ? "" : ",", p);
-		json_str(f, pp->name);
+		pg_stats_json_str(f, pp->name);
 		fprintf(f, ", \"driver\": ");
-		json_str(f, pp->driver ? pp->driver : "");
+		pg_stats_json_str(f, pp->driver ? pp->driver : "");
 		fprintf(f, ", \"tx_role\": %s, \"rx_role\": %s, \"tx_queues\": %u,\n",
 			pp->tx_role ? "true" : "false", pp->rx_role ? "true" : "false", pp->nb_txq);
 		fprintf(f, "     \"tx\": {\"frames\": %" PRIu64 ", \"bytes\": %" PRIu64 ", \"pps\": %.1f, \"mbps_l2\": %.3f, \"mbps_l1\": %.3f, \"rate_stalls\": %" PRIu64 "},\n",
@@ -427,7 +430,7 @@ static void json_streams(FILE *f, const struct pg_stream_sum *sums, unsigned n,
 			fprintf(f, "\"lost\": %" PRId64 ", ", s->lost);
 		fprintf(f, "\"duplicates\": %" PRIu64 ", \"reordered\": %" PRIu64 ",\n     \"latency_ns\": ",
 			s->dups, s->late);
-		json_lat(f, &s->lat);
+		pg_stats_json_lat(f, &s->lat);
 		fprintf(f, "}");
 		t->tx += s->tx_frames;
 		t->rx += s->rx_frames;

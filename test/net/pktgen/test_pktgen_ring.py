@@ -93,6 +93,11 @@ def case_args(tmp):
         (["--config", cfg], "port=N"),
         (["--rx", "none", "--expect-no-loss"], "--expect-no-loss"),
         (["--tx", "none", "--rx", "none"], "nothing to do"),
+        (["--search", "fast"], "--search"),
+        (["--search", "ndr", "--rate", "1kpps"], "--rate"),
+        (["--search", "ndr", "--search-sizes", "9018"], "MTU"),
+        (["--search", "ndr", "--search-precision", "1Gbps"], "--search-precision"),
+        (["--report", os.path.join(tmp, "r.html")], "--search"),
     ]
     for args, needle in cases:
         r = pg.run(EAL2, args, timeout=60)
