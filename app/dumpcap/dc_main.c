@@ -76,6 +76,8 @@ static int make_ring(const struct dc_opts *o, struct sl_capture_geom *g, size_t 
 	struct sl_capture_ring *r;
 	int fd;
 
+	/* slots are sized for snaplen but a frame touches only its own
+	 * pages of one: the memory used follows the frames held, not -B */
 	while ((uint64_t)nb * 2 * slot <= want && nb < (1u << 24))
 		nb *= 2;
 	*len = (size_t)sl_capture_ring_size(nb, slot);

@@ -8,7 +8,7 @@
 #include "dc_main.h"
 
 #define DEFAULT_SNAPLEN 65535
-#define DEFAULT_BUFFER_MB 16
+#define DEFAULT_BUFFER_MB 256
 
 enum { OPT_FILE_PREFIX = 256, OPT_SOCKET, OPT_DIRECTION };
 
@@ -36,7 +36,8 @@ static void usage(void)
 	       "  -s SNAPLEN           bytes kept of each frame (default and max %d)\n"
 	       "  -f FILTER            capture filter in libpcap syntax, run in the app\n"
 	       "  --direction rx|tx|both  which bursts to capture (default both)\n"
-	       "  -B MB                capture buffer shared with the app (default %d)\n"
+	       "  -B MB                capture buffer shared with the app (default %d; only\n"
+	       "                       the pages frames occupy are used)\n"
 	       "  -q                   no counts on stderr\n"
 	       "  --file-prefix NAME   the app's --file-prefix (default rte)\n"
 	       "  --socket PATH        the telemetry socket itself\n\n"
@@ -114,7 +115,7 @@ static int one_opt(struct dc_opts *o, int c, const char *arg)
 		o->snaplen = v == 0 ? DEFAULT_SNAPLEN : (uint32_t)v;
 		return 0;
 	case 'B':
-		if (parse_u64("-B", arg, 1, 2048, &v) < 0)
+		if (parse_u64("-B", arg, 1, 16384, &v) < 0)
 			return -1;
 		o->buffer_mb = (unsigned)v;
 		return 0;
