@@ -262,6 +262,7 @@ static void report(const struct dc_opts *o, const struct dc_stats *st)
 static FILE *open_output(struct dc_opts *o)
 {
 	FILE *f;
+	int fd;
 
 	if (o->out_path == NULL) {
 		snprintf(o->tmp_path, sizeof(o->tmp_path), "/tmp/sl-dumpcap_%ld.pcapng",
@@ -270,7 +271,10 @@ static FILE *open_output(struct dc_opts *o)
 	}
 	if (strcmp(o->out_path, "-") == 0)
 		return stdout;
-	f = fopen(o->out_path, "wb");
+	fd = open(o->out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+	if (f == NULL && fd >= 0)
+		close(fd);
 	if (f == NULL)
 		fprintf(stderr, "sl-dumpcap: -w %s: %s\n", o->out_path, strerror(errno));
 	return f;

@@ -47,7 +47,7 @@ const char *sl_telemetry_socket_path(void)
 
 /* DPDK's runtime directory: $RUNTIME_DIRECTORY, else /var/run for root
  * and $XDG_RUNTIME_DIR (or /tmp) for others, then dpdk/<prefix>. Created
- * 0700; one we own already is made 0700. */
+ * 0700; an existing one must be ours and closed to others. */
 static int make_runtime_dir(const char *prefix)
 {
 	const char *base = getenv("RUNTIME_DIRECTORY");
@@ -76,11 +76,16 @@ static int make_runtime_dir(const char *prefix)
 		       "RUNTIME_DIRECTORY a writable directory", srv.dir, strerror(errno));
 		return -errno;
 	}
-	if (stat(srv.dir, &st) < 0 || st.st_uid != getuid() ||
-	    ((st.st_mode & 0777) != 0700 && chmod(srv.dir, 0700) < 0)) {
+	if (stat(srv.dir, &st) < 0 || st.st_uid != getuid()) {
 		SL_LOG(ERR, TELEMETRY, "%s belongs to uid %u, not to this user (%u): use another "
 		       "--file-prefix or --no-telemetry", srv.dir, (unsigned)st.st_uid,
 		       (unsigned)getuid());
+		return -EPERM;
+	}
+	if ((st.st_mode & 077) != 0) {
+		SL_LOG(ERR, TELEMETRY, "%s is mode %03o: others could reach the telemetry socket; "
+		       "chmod 700 it, or use another --file-prefix", srv.dir,
+		       (unsigned)(st.st_mode & 0777));
 		return -EPERM;
 	}
 	return 0;
@@ -140,6 +145,7 @@ static int open_socket(void)
 		unlink(srv.path);
 		ret = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
 	}
+	/* bind made it 0777 & ~umask: the owner alone may connect */
 	if (ret < 0 || chmod(srv.path, 0600) < 0 || listen(fd, MAX_CLIENTS) < 0) {
 		int err = errno;
 
