@@ -157,12 +157,5 @@ static Suite *telemetry_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(telemetry_suite());
-	int failed;
-
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return sl_test_run_suite(telemetry_suite()) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
