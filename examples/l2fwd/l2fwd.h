@@ -88,6 +88,8 @@ struct lcore_stats {
 	uint64_t sleep_tsc;		/* TSC cycles spent asleep (--rx-mode) */
 	uint64_t wakeups;
 	uint64_t loop_tsc;		/* TSC cycles in the forwarding loop */
+	uint64_t start_tsc;		/* when the loop started, 0 before */
+	uint64_t busy_tsc;		/* cycles of passes that got frames (~100 us late) */
 } __sl_cache_aligned;
 SL_STATIC_ASSERT(sizeof(struct lcore_stats) % SL_CACHE_LINE_SIZE == 0, "stats per lcore on own lines");
 
@@ -130,5 +132,7 @@ void l2fwd_forward(void);
 void l2fwd_control_init(uint64_t start_tsc);
 void l2fwd_control_tick(uint64_t now);
 void l2fwd_summary(uint64_t elapsed_tsc);
+/* The telemetry command /l2fwd/stats and the lcores' busy cycles. */
+void l2fwd_telemetry_init(void);
 
 #endif /* L2FWD_H */

@@ -80,16 +80,23 @@ static void fwd_loop(struct lcore_conf *lc, struct lcore_stats *st, bool is_main
 									 : ADAPTIVE_IDLE_POLLS;
 	struct sl_mbuf *pkts[MAX_BURST];
 	int fds[MAX_SLOTS_PER_LCORE];
-	uint64_t prev_tsc = sl_tsc(), start_tsc = prev_tsc;
+	uint64_t prev_tsc = sl_tsc(), start_tsc = prev_tsc, iter_tsc = prev_tsc, busy = 0;
 	unsigned idle = 0;
+	bool got = false;
 
 	for (unsigned i = 0; sleep_after != UINT32_MAX && i < nb_slots; i++)
 		fds[i] = sl_eth_dev_rx_intr_fd(lc->slots[i].rx_port, lc->slots[i].queue);
+	__atomic_store_n(&st->start_tsc, start_tsc, __ATOMIC_RELAXED);
 	while (!quit_requested()) {
 		uint64_t now = sl_tsc();
-		bool got = false;
 
+		/* busy: the cycles of passes that forwarded something */
+		busy += got ? now - iter_tsc : 0;
+		iter_tsc = now;
+		got = false;
 		if (sl_unlikely(now - prev_tsc > drain_tsc)) {
+			sl_counter_add(&st->busy_tsc, busy);
+			busy = 0;
 			for (unsigned i = 0; i < nb_slots; i++)
 				slot_flush(st, &lc->slots[i]);
 			if (is_main)

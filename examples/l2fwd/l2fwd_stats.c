@@ -2,6 +2,7 @@
  * sl-l2fwd's statistics: the per-lcore counters summed, printed every -T
  * PERIOD in DPDK l2fwd's layout, the --max-packets / --duration limits the
  * main lcore checks, and the summary at the end. */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 
 #include "app_common.h"
 #include "l2fwd.h"
+#include "sl_telemetry.h"
 
 static void stats_sum(struct port_counters sum[SL_MAX_ETHPORTS])
 {
@@ -151,3 +153,51 @@ void l2fwd_summary(uint64_t elapsed_tsc)
 	fflush(stdout);
 }
 
+
+/* /l2fwd/stats: what the -T printout shows, per port, since the start. */
+static int tel_stats(const char *cmd, const char *params, struct sl_tel_json *j)
+{
+	struct port_counters sum[SL_MAX_ETHPORTS];
+	char key[16];
+
+	(void)cmd;
+	(void)params;
+	stats_sum(sum);
+	sl_tel_obj_begin(j, NULL);
+	for (uint16_t p = 0; p < SL_MAX_ETHPORTS; p++) {
+		if ((opts.portmask & (1u << p)) == 0 || !sl_eth_dev_is_valid_port(p))
+			continue;
+		snprintf(key, sizeof(key), "%u", p);
+		sl_tel_obj_begin(j, key);
+		sl_tel_u64(j, "rx", sum[p].rx);
+		sl_tel_u64(j, "tx", sum[p].tx);
+		sl_tel_u64(j, "dropped", sum[p].dropped);
+		sl_tel_u64(j, "dst_port", dst_port[p]);
+		sl_tel_obj_end(j);
+	}
+	sl_tel_obj_end(j);
+	return 0;
+}
+
+static int lcore_usage(unsigned lcore, struct sl_lcore_usage *u)
+{
+	uint64_t start;
+
+	if (lcore >= nb_lcores)
+		return -EINVAL;
+	start = __atomic_load_n(&lcore_stats[lcore].start_tsc, __ATOMIC_RELAXED);
+	if (start == 0)
+		return -EINVAL;
+	u->total_cycles = sl_tsc() - start;
+	u->busy_cycles = sl_counter_read(&lcore_stats[lcore].busy_tsc);
+	if (u->busy_cycles > u->total_cycles)
+		u->busy_cycles = u->total_cycles;
+	return 0;
+}
+
+void l2fwd_telemetry_init(void)
+{
+	sl_telemetry_register_cmd("/l2fwd/stats", tel_stats,
+				  "sl-l2fwd's counters per port: rx, tx, dropped. Takes no parameters");
+	sl_lcore_register_usage_cb(lcore_usage);
+}

@@ -437,6 +437,7 @@ int main(int argc, char **argv)
 	exit_code = EXIT_FAILURE;
 	if (alloc_lcores() < 0 || plan_and_check() < 0 || create_pool() < 0)
 		goto out;
+	l2fwd_telemetry_init();
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	printf("MAC updating %s\n", opts.mac_updating ? "enabled" : "disabled");
@@ -461,9 +462,10 @@ out_ports:
 out:
 	if (pool != NULL)
 		sl_mempool_free(pool);
+	/* the telemetry thread reads the counters until cleanup stops it */
+	sl_eal_cleanup();
 	free(lcore_conf);
 	free(lcore_stats);
-	sl_eal_cleanup();
 	if (exit_code == EXIT_SUCCESS)
 		printf("Bye...\n");
 	return exit_code;

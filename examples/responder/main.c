@@ -29,6 +29,7 @@
 
 #include "app_common.h"
 #include "respond.h"
+#include "sl_telemetry.h"
 
 #define BURST 32
 #define RING_SIZE 512
@@ -434,6 +435,30 @@ static int select_ports(void)
 	return 0;
 }
 
+/* /responder/stats: per port what print_stats shows at the end. */
+static int tel_stats(const char *cmd, const char *params, struct sl_tel_json *j)
+{
+	char key[16];
+
+	(void)cmd;
+	(void)params;
+	sl_tel_obj_begin(j, NULL);
+	for (unsigned i = 0; i < nb_ports; i++) {
+		const struct port_state *ps = &ports[i];
+
+		snprintf(key, sizeof(key), "%u", ps->port);
+		sl_tel_obj_begin(j, key);
+		sl_tel_u64(j, "rx", __atomic_load_n(&ps->rx, __ATOMIC_RELAXED));
+		sl_tel_u64(j, "tx_failed", __atomic_load_n(&ps->tx_failed, __ATOMIC_RELAXED));
+		for (unsigned v = 0; v < RESP_NB_VERDICTS; v++)
+			sl_tel_u64(j, resp_verdict_names[v],
+				   __atomic_load_n(&ps->verdicts[v], __ATOMIC_RELAXED));
+		sl_tel_obj_end(j);
+	}
+	sl_tel_obj_end(j);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct sl_mempool *pool = NULL;
@@ -446,6 +471,9 @@ int main(int argc, char **argv)
 		sl_eal_cleanup();
 		return EXIT_FAILURE;
 	}
+	sl_telemetry_register_cmd("/responder/stats", tel_stats,
+				  "sl-responder's counters per port: rx, replies by kind, drops by "
+				  "reason. Takes no parameters");
 
 	/* Each port's RX ring full, a burst in flight and the lcore cache. */
 	nb_mbufs = SL_MAX(MIN_MBUFS, nb_ports * (RING_SIZE + BURST) + MBUF_CACHE);

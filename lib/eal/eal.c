@@ -250,3 +250,13 @@ enum sl_iova_mode sl_eal_iova_mode(void)
 {
 	return eal_cfg.iova_mode;
 }
+
+const char *sl_eal_file_prefix(void)
+{
+	return eal_cfg.file_prefix != NULL ? eal_cfg.file_prefix : "rte";
+}
+
+int sl_eal_no_telemetry(void)
+{
+	return eal_cfg.no_telemetry;
+}

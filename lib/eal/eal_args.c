@@ -21,6 +21,7 @@ enum {
 	OPT_VDEV,
 	OPT_IOVA_MODE,
 	OPT_FILE_PREFIX,
+	OPT_NO_TELEMETRY,
 };
 
 static const struct option long_options[] = {
@@ -31,6 +32,7 @@ static const struct option long_options[] = {
 	{ "vdev", required_argument, NULL, OPT_VDEV },
 	{ "iova-mode", required_argument, NULL, OPT_IOVA_MODE },
 	{ "file-prefix", required_argument, NULL, OPT_FILE_PREFIX },
+	{ "no-telemetry", no_argument, NULL, OPT_NO_TELEMETRY },
 	{ "allow", required_argument, NULL, 'a' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -68,8 +70,10 @@ void sl_eal_usage(const char *prog)
 	       "                        e.g. --log-level debug\n"
 	       "  --no-pci            do not scan or probe PCI devices\n"
 	       "                        e.g. --no-pci --vdev net_null0\n"
-	       "  --file-prefix NAME  accepted for compatibility; Sluice keeps no files\n"
+	       "  --file-prefix NAME  name of the runtime directory (/var/run/dpdk/NAME for\n"
+	       "                      root) holding the telemetry socket (default: rte)\n"
 	       "                        e.g. --file-prefix app1\n"
+	       "  --no-telemetry      do not serve telemetry (nor live capture)\n"
 	       "  -h, --help          print this text (sl_eal_init then returns -EINTR)\n",
 	       prog != NULL ? prog : "app");
 	fflush(stdout);
@@ -270,6 +274,9 @@ static int apply_option(struct eal_config *cfg, int opt, char **argv, const char
 	case OPT_NO_PCI:
 		cfg->no_pci = 1;
 		return 0;
+	case OPT_NO_TELEMETRY:
+		cfg->no_telemetry = 1;
+		return 0;
 	case OPT_LOG_LEVEL:
 		cfg->log_level = sl_log_level_parse(optarg);
 		if (cfg->log_level >= 0)
@@ -288,6 +295,12 @@ static int apply_option(struct eal_config *cfg, int opt, char **argv, const char
 	case OPT_IOVA_MODE:
 		return parse_iova_mode(cfg, optarg);
 	case OPT_FILE_PREFIX:
+		if (optarg[0] == '\0' || strchr(optarg, '/') != NULL || strcmp(optarg, ".") == 0 ||
+		    strcmp(optarg, "..") == 0) {
+			SL_LOG(ERR, EAL, "--file-prefix '%s': give a plain name without '/', e.g. "
+			       "--file-prefix app1", optarg);
+			return -EINVAL;
+		}
 		free(cfg->file_prefix);
 		cfg->file_prefix = strdup(optarg);
 		return cfg->file_prefix == NULL ? -ENOMEM : 0;

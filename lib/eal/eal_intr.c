@@ -99,8 +99,6 @@ static void *intr_thread(void *unused)
 static int thread_start(void)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = UINT32_MAX };
-	pthread_attr_t attr;
-	cpu_set_t cpus;
 	int ret;
 
 	intr.epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -110,14 +108,9 @@ static int thread_start(void)
 		ret = -errno;
 		goto fail;
 	}
-	eal_control_cpus(&cpus);
-	pthread_attr_init(&attr);
-	pthread_attr_setaffinity_np(&attr, sizeof(cpus), &cpus);
-	ret = -pthread_create(&intr.thread, &attr, intr_thread, NULL);
-	pthread_attr_destroy(&attr);
+	ret = sl_eal_ctrl_thread_create(&intr.thread, "sl-intr", intr_thread, NULL);
 	if (ret < 0)
 		goto fail;
-	pthread_setname_np(intr.thread, "sl-intr");
 	intr.started = 1;
 	intr.stopping = 0;
 	return 0;

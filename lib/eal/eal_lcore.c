@@ -191,6 +191,38 @@ void eal_control_cpus(cpu_set_t *set)
 	*set = CPU_COUNT(&spare) > 0 ? spare : main_saved_affinity;
 }
 
+int sl_eal_ctrl_thread_create(pthread_t *thread, const char *name, void *(*fn)(void *), void *arg)
+{
+	pthread_attr_t attr;
+	cpu_set_t cpus;
+	int ret;
+
+	eal_control_cpus(&cpus);
+	pthread_attr_init(&attr);
+	pthread_attr_setaffinity_np(&attr, sizeof(cpus), &cpus);
+	ret = -pthread_create(thread, &attr, fn, arg);
+	pthread_attr_destroy(&attr);
+	if (ret == 0)
+		pthread_setname_np(*thread, name);
+	return ret;
+}
+
+static sl_lcore_usage_cb_t lcore_usage_cb;
+
+void sl_lcore_register_usage_cb(sl_lcore_usage_cb_t cb)
+{
+	__atomic_store_n(&lcore_usage_cb, cb, __ATOMIC_RELEASE);
+}
+
+int sl_lcore_usage_get(unsigned lcore_id, struct sl_lcore_usage *usage)
+{
+	sl_lcore_usage_cb_t cb = __atomic_load_n(&lcore_usage_cb, __ATOMIC_ACQUIRE);
+
+	if (cb == NULL)
+		return -ENOTSUP;
+	return cb(lcore_id, usage);
+}
+
 unsigned sl_lcore_count(void)
 {
 	return __atomic_load_n(&nb_lcores, __ATOMIC_ACQUIRE);

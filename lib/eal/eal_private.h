@@ -19,7 +19,8 @@ struct eal_config {
 	int log_level;			/* -1 when not given */
 	enum sl_iova_mode iova_mode;	/* DC (auto) until sl_eal_init chooses */
 	int iova_auto;			/* the mode was chosen, not given */
-	char *file_prefix;
+	char *file_prefix;		/* NULL: "rte" */
+	int no_telemetry;
 	char **vdevs;
 	unsigned nb_vdevs;
 	char **pci_allow;

@@ -4,6 +4,7 @@
 #define SL_EAL_H
 
 #include <stddef.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -38,7 +39,8 @@ void sl_eal_usage(const char *prog);
  * constructors; sl_eal_init calls init hooks after memory is up, lowest
  * order first, and sl_eal_cleanup calls fini hooks in reverse. An init hook
  * returning < 0 fails sl_eal_init (after the fini of the hooks already run). */
-enum { SL_EAL_HOOK_PCI = 10, SL_EAL_HOOK_VDEV = 20, SL_EAL_HOOK_ETHDEV = 30 };
+enum { SL_EAL_HOOK_PCI = 10, SL_EAL_HOOK_VDEV = 20, SL_EAL_HOOK_ETHDEV = 30,
+       SL_EAL_HOOK_TELEMETRY = 40 };
 int sl_eal_register_hook(const char *name, int order, int (*init)(void), void (*fini)(void));
 
 /* A bus says which IOVA mode the devices it is about to probe need; called
@@ -113,6 +115,11 @@ const char *sl_eal_pci_allow_get(unsigned i);	/* as given to -a */
 int sl_eal_no_pci(void);
 int sl_eal_no_huge(void);
 enum sl_iova_mode sl_eal_iova_mode(void);
+/* --file-prefix, "rte" when not given: names the runtime directory
+ * (/var/run/dpdk/<prefix>, or $XDG_RUNTIME_DIR/dpdk/<prefix> for others
+ * than root) where the telemetry socket lives. */
+const char *sl_eal_file_prefix(void);
+int sl_eal_no_telemetry(void);
 
 /* ---- DMA memory ------------------------------------------------------ */
 
@@ -180,6 +187,25 @@ int sl_eal_intr_callback_register(int fd, sl_intr_cb_t cb, void *arg);
 /* Removes the source; returns once its callback is not running (from the
  * callback itself: at once). 0 or -ENOENT. */
 int sl_eal_intr_callback_unregister(int fd, sl_intr_cb_t cb, const void *arg);
+
+/* A control thread: on the CPUs no lcore is pinned to (all of the
+ * process's CPUs when every one is), named name (at most 15 characters).
+ * 0 or -errno. */
+int sl_eal_ctrl_thread_create(pthread_t *thread, const char *name, void *(*fn)(void *), void *arg);
+
+/* An application says how busy its lcores are (busy: cycles that did
+ * work, total: cycles it has run; both TSC cycles since it started), for
+ * telemetry's /eal/lcore/info. Called from a control thread: it must only
+ * read what the lcore writes. 0 on success, -EINVAL when the lcore does
+ * not report. */
+struct sl_lcore_usage {
+	uint64_t total_cycles;
+	uint64_t busy_cycles;
+};
+typedef int (*sl_lcore_usage_cb_t)(unsigned lcore_id, struct sl_lcore_usage *usage);
+void sl_lcore_register_usage_cb(sl_lcore_usage_cb_t cb);
+/* -ENOTSUP when no callback is registered, else the callback's answer. */
+int sl_lcore_usage_get(unsigned lcore_id, struct sl_lcore_usage *usage);
 
 /* An lcore's sleep: until one of the eventfds (at most SL_EAL_WAIT_MAX_FDS,
  * e.g. sl_eth_dev_rx_intr_fd of each queue it owns) is signalled or

@@ -372,6 +372,22 @@ int sl_eth_dev_callback_register(uint16_t port_id, enum sl_eth_event_type event,
 int sl_eth_dev_callback_unregister(uint16_t port_id, enum sl_eth_event_type event,
 				   sl_eth_dev_cb_fn cb, const void *cb_arg);
 
+/* ---- burst hooks (live capture) ------------------------------------------ */
+
+enum sl_eth_burst_dir { SL_ETH_BURST_RX = 0, SL_ETH_BURST_TX = 1 };
+/* Sets (or with NULL removes) the hook every burst of the port in that
+ * direction runs: RX after the driver returned frames, TX before the
+ * driver takes them (so it sees frames a full TX ring then refuses). One
+ * hook per port and direction; it replaces the one before. Returns once
+ * no lcore can still be inside the previous hook, which may then be
+ * freed. The hook runs on the polling lcore: it must not block. Not from
+ * a hook itself. 0, -EINVAL, -ENODEV (setting a hook on a port that does
+ * not exist; removing one always works). */
+int sl_eth_burst_hook_set(uint16_t port_id, enum sl_eth_burst_dir dir,
+			  const struct sl_eth_burst_hook *hook);
+/* The hook set now, or NULL. */
+const struct sl_eth_burst_hook *sl_eth_burst_hook_get(uint16_t port_id, enum sl_eth_burst_dir dir);
+
 int sl_eth_stats_get(uint16_t port_id, struct sl_eth_stats *stats);
 int sl_eth_stats_reset(uint16_t port_id);
 

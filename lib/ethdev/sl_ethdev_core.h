@@ -29,6 +29,16 @@ typedef uint16_t (*sl_tx_burst_t)(void *txq, struct sl_mbuf **pkts, uint16_t nb_
  * sets errno for the first bad one. */
 typedef uint16_t (*sl_tx_prepare_t)(void *txq, struct sl_mbuf **pkts, uint16_t nb_pkts);
 
+/* A burst hook sees every burst of a port in one direction: RX after the
+ * driver filled pkts, TX before the driver takes them (live capture,
+ * sl_eth_burst_hook_set). Off, it costs the bursts one load from the line
+ * they read anyway and one predictable branch. */
+struct sl_eth_burst_hook {
+	void (*fn)(uint16_t port_id, uint16_t queue_id, struct sl_mbuf *const *pkts,
+		   uint16_t nb_pkts, void *arg);
+	void *arg;
+};
+
 /* One cache line per port, all the fast path reads. rxq/txq are the
  * driver's queue objects indexed by queue id. A port that is not started
  * has bursts that return 0 and queue arrays that stay valid to index (up
@@ -43,7 +53,8 @@ struct sl_eth_fp_ops {
 	uint16_t nb_rxq;		/* configured queues, for SL_DEBUG_CHECKS */
 	uint16_t nb_txq;
 	uint32_t reserved_;
-	uintptr_t reserved2_[2];
+	const struct sl_eth_burst_hook *rx_hook;	/* NULL: none (the usual case) */
+	const struct sl_eth_burst_hook *tx_hook;
 } __sl_cache_aligned;
 SL_STATIC_ASSERT(sizeof(struct sl_eth_fp_ops) == SL_CACHE_LINE_SIZE, "fp ops is one cache line");
 
@@ -53,6 +64,9 @@ extern struct sl_eth_fp_ops sl_eth_fp_ops[SL_MAX_ETHPORTS];
 /* Logs a fast-path misuse (bad port, queue or mbuf). */
 void sl_eth_fp_bad_call_(const char *what, uint16_t port_id, uint16_t queue_id);
 #endif
+/* Runs the port's hook for the direction (0 RX, 1 TX) if one is still set. */
+void sl_eth_burst_hook_run_(uint16_t port_id, uint16_t queue_id, struct sl_mbuf *const *pkts,
+			    uint16_t nb_pkts, int dir);
 
 /* Receives up to nb_pkts packets (nb_pkts >= 32 lets vector drivers work in
  * full strides). The mbufs belong to the caller afterwards. */
@@ -79,7 +93,10 @@ static __sl_always_inline uint16_t sl_eth_rx_burst(uint16_t port_id, uint16_t qu
 	 * on x86; the atomics only keep the compiler (and TSan) honest. */
 	rx = __atomic_load_n(&fp->rx_burst, __ATOMIC_ACQUIRE);
 	rxq = __atomic_load_n(&fp->rxq, __ATOMIC_RELAXED);
-	return rx(rxq[queue_id], rx_pkts, nb_pkts);
+	nb_pkts = rx(rxq[queue_id], rx_pkts, nb_pkts);
+	if (sl_unlikely(__atomic_load_n(&fp->rx_hook, __ATOMIC_RELAXED) != NULL))
+		sl_eth_burst_hook_run_(port_id, queue_id, rx_pkts, nb_pkts, 0);
+	return nb_pkts;
 }
 
 /* Queues up to nb_pkts packets for sending; returns how many were taken
@@ -110,6 +127,9 @@ static __sl_always_inline uint16_t sl_eth_tx_burst(uint16_t port_id, uint16_t qu
 	fp = &sl_eth_fp_ops[port_id];
 	tx = __atomic_load_n(&fp->tx_burst, __ATOMIC_ACQUIRE);
 	txq = __atomic_load_n(&fp->txq, __ATOMIC_RELAXED);
+	/* before the driver: a sent mbuf may be freed and reused at once */
+	if (sl_unlikely(__atomic_load_n(&fp->tx_hook, __ATOMIC_RELAXED) != NULL))
+		sl_eth_burst_hook_run_(port_id, queue_id, tx_pkts, nb_pkts, 1);
 	return tx(txq[queue_id], tx_pkts, nb_pkts);
 }
 

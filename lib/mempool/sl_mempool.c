@@ -43,6 +43,14 @@ static struct sl_mempool *lookup_locked(const char *name)
 	return NULL;
 }
 
+void sl_mempool_walk(void (*fn)(struct sl_mempool *mp, void *arg), void *arg)
+{
+	pthread_mutex_lock(&pools_lock);
+	for (struct sl_mempool *mp = pools_head; mp != NULL; mp = mp->next_pool)
+		fn(mp, arg);
+	pthread_mutex_unlock(&pools_lock);
+}
+
 struct sl_mempool *sl_mempool_lookup(const char *name)
 {
 	struct sl_mempool *mp;

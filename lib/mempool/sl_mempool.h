@@ -103,6 +103,9 @@ struct sl_mempool *sl_mempool_create_ex(const char *name, unsigned n, unsigned e
 void sl_mempool_free(struct sl_mempool *mp);
 /* Pool by name, or NULL (errno ENOENT). */
 struct sl_mempool *sl_mempool_lookup(const char *name);
+/* Calls fn for every pool, with the list locked: fn must not create or
+ * free pools. */
+void sl_mempool_walk(void (*fn)(struct sl_mempool *mp, void *arg), void *arg);
 /* Calls fn on every object of the pool, free or not; returns the count. */
 unsigned sl_mempool_obj_iter(struct sl_mempool *mp, sl_mempool_obj_cb_t *fn, void *arg);
 /* Exact when no get/put runs concurrently (see the top of this file). */

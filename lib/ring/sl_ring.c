@@ -306,6 +306,14 @@ struct sl_ring *sl_ring_lookup(const char *name)
 	return r;
 }
 
+void sl_ring_walk(void (*fn)(struct sl_ring *r, void *arg), void *arg)
+{
+	pthread_mutex_lock(&sl_ring_list_lock);
+	for (struct sl_ring *r = sl_ring_list; r != NULL; r = r->next)
+		fn(r, arg);
+	pthread_mutex_unlock(&sl_ring_list_lock);
+}
+
 void sl_ring_dump(FILE *f, const struct sl_ring *r)
 {
 	if (f == NULL)

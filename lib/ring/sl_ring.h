@@ -72,6 +72,9 @@ struct sl_ring *sl_ring_create(const char *name, unsigned count, int socket, uns
 void sl_ring_free(struct sl_ring *r);
 /* Ring created with that name, or NULL with errno = ENOENT. */
 struct sl_ring *sl_ring_lookup(const char *name);
+/* Calls fn for every ring sl_ring_create made, with the list locked: fn
+ * must not create or free rings. */
+void sl_ring_walk(void (*fn)(struct sl_ring *r, void *arg), void *arg);
 void sl_ring_dump(FILE *f, const struct sl_ring *r);
 
 /* Empties the ring (indices back to 0). No thread may use the ring during
