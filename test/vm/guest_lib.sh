@@ -169,7 +169,8 @@ stop_pid() {
 # appears; when the host creates stop_NAME (or COMMAND exits) it gets
 # SIGINT, must exit 0, and done_NAME follows its complete log. 1 (after a
 # FAIL) when COMMAND never printed MARKER: the caller decides whether the
-# script can go on.
+# script can go on. RUN_APP_CAPTURE (sl-dumpcap options but -w): a live
+# capture of the run, attached before ready_NAME, into cap_NAME.pcapng.
 run_app() {
 	_name=$1 _marker=$2 _settle=$3
 	shift 3
@@ -181,12 +182,31 @@ run_app() {
 		bad "$_name: $(basename "$1") did not start (no '$_marker' in its output)"
 		return 1
 	fi
+	_app=$pid _cap=
+	if [ -n "${RUN_APP_CAPTURE:-}" ]; then
+		# sl-dumpcap attached to the running app through its telemetry
+		# socket; "Capturing on" follows the app's acceptance of the hooks.
+		# It writes to the guest's tmpfs (9p writes are slow enough under
+		# TCG to fill the capture ring), copied to cap_NAME.pcapng after.
+		spawn "$R/dumpcap_$_name.log" "$B/app/dumpcap/sl-dumpcap" $RUN_APP_CAPTURE \
+			-w "/tmp/cap_$_name.pcapng"
+		_cap=$pid
+		wait_for "$R/dumpcap_$_name.log" "Capturing on" 60 $_cap ||
+			bad "$_name: sl-dumpcap did not attach: $(tail -n 3 "$R/dumpcap_$_name.log")"
+	fi
 	sleep "$_settle"
 	touch "$R/ready_$_name"
-	while [ ! -e "$R/stop_$_name" ] && kill -0 $pid 2>/dev/null; do
+	while [ ! -e "$R/stop_$_name" ] && kill -0 $_app 2>/dev/null; do
 		sleep 0.2
 	done
-	stop_pid $pid
+	if [ -n "$_cap" ]; then
+		stop_pid $_cap		# it drains the ring and writes the drop count
+		_rc=$?
+		cat "$R/dumpcap_$_name.log"
+		check "$_name: sl-dumpcap exit status $_rc after SIGINT" test $_rc -eq 0
+		cp "/tmp/cap_$_name.pcapng" "$R/cap_$_name.pcapng"
+	fi
+	stop_pid $_app
 	_rc=$?
 	cat "$R/app_$_name.log"
 	check "$_name: $(basename "$1") exit status $_rc after SIGINT" test $_rc -eq 0

@@ -93,6 +93,8 @@ FWD_APP_ARGS=
 run_fwd F "$nic3" "$nic4"
 
 run_app G "Forwarding 0 <-> 1" 2 "$skeleton" -l 0 -a "$nic0" -a "$nic1" || exit $fails
+# H also captures live (issue 18): what port 0 receives, into cap_H.pcapng
+RUN_APP_CAPTURE="-i 0 --direction rx -s 1600 -B 64" \
 run_app H "lcore 0: RX port" 2 "$l2fwd" -l 0 -a "$nic0" -a "$nic1" -- -p 0x3 -q 2 -P -T 0 ||
 	exit $fails
 

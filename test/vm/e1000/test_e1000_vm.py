@@ -20,7 +20,9 @@ UDP, NIC2 left on the kernel's e1000 driver; NIC3 (82545EM) and NIC4
   H  sl-l2fwd forwards NIC0 <-> NIC1, rewriting the MACs as DPDK's l2fwd:
      10000 frames one way (every size 60..1514, numbered) and 2000 back,
      each once, in order, byte-identical but for the MACs; l2fwd's own
-     counters and the ports' driver counters equal those counts;
+     counters and the ports' driver counters equal those counts; sl-dumpcap,
+     attached meanwhile, writes the 10000 frames port 0 received to pcapng
+     byte for byte (live capture on a NIC, issue 18);
   M  NIC2 on uio_pci_generic beside NIC0 on vfio-pci in one process: refused
      with the remedy while NIC2's IOMMU group translates DMA (guest checks
      it); once the group is an identity domain, sl-l2fwd forwards NIC0 <->
@@ -104,6 +106,21 @@ def app_phase(g, phase, count, rev, base_seq, l2fwd_macs=False, pair=(0, 1)):
         sluicevm.check_l2fwd_counters(g, phase, count, rev)
 
 
+def check_capture(g, phase, sent):
+    """sl-dumpcap ran beside sl-l2fwd in the guest (RUN_APP_CAPTURE in
+    guest_e1000.sh): the pcapng it wrote holds what port 0 received, every
+    frame byte for byte and in order, no drops."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), 'net'))
+    import test_capture  # noqa: E402  (the net suite's pcapng checks)
+    g.wait_for_file('done_' + phase, timeout=120)
+    problems = []
+    test_capture.check_pcapng(g.result_path('cap_%s.pcapng' % phase), sent, 1, problems,
+                              '%s: sl-dumpcap -i 0 of sl-l2fwd' % phase)
+    assert not problems, '; '.join(problems)
+    sluicevm.log('%s: sl-dumpcap captured the %d frames port 0 received, byte for byte'
+                 % (phase, len(sent)))
+
+
 def main():
     sluicevm.built('test', 'vm', 'e1000', 'fwd_min')
     nics = [Nic('e1000'), Nic('e1000'), Nic('e1000'), Nic('e1000-82545em'), Nic('e1000-82544gc')]
@@ -120,6 +137,7 @@ def main():
 
         app_phase(g, 'G', 500, 100, base)
         app_phase(g, 'H', 10000, 2000, base + 1000000, l2fwd_macs=True)
+        check_capture(g, 'H', make_frames(10000, first_seq=base + 1000000))
         # M: NIC2 on uio_pci_generic (the guest checks M1's refusal)
         app_phase(g, 'M2', 2000, 2000, base + 2000000, l2fwd_macs=True, pair=(0, 2))
 
