@@ -406,8 +406,11 @@ def as_nobody_with(cap):
     return NOBODY + ["--inh-caps=+" + cap, "--ambient-caps=+" + cap]
 
 
-def skeleton_briefly(skel, eal, prefix=(), env=None, seconds=0.4):
-    """Runs sl-skeleton for a moment, then SIGINT; a CompletedProcess."""
+def skeleton_briefly(skel, eal, prefix=(), env=None, seconds=1.5):
+    """Runs sl-skeleton for a moment, then SIGINT; a CompletedProcess. The
+    moment is long enough for the EAL (hugepages or 72 MB mlocked, the
+    telemetry thread) to be up on a loaded machine: a SIGINT before its
+    handler is installed kills it with no output."""
     cmd = list(prefix) + [skel] + eal
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env=env)
