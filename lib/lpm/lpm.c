@@ -25,9 +25,7 @@ static void entry_store(uint32_t *slot, uint32_t e)
 	__atomic_store_n(slot, e, __ATOMIC_RELEASE);
 }
 
-/* Anonymous memory, transparent huge pages where the kernel has them: the
- * 64 MB tbl24 is read at random. */
-static void *table_alloc(size_t bytes)
+void *lpm_table_alloc(size_t bytes)
 {
 	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
@@ -37,7 +35,7 @@ static void *table_alloc(size_t bytes)
 	return p;
 }
 
-static void table_free(void *p, size_t bytes)
+void lpm_table_free(void *p, size_t bytes)
 {
 	if (p != NULL)
 		munmap(p, bytes);
@@ -47,8 +45,9 @@ void sl_lpm_free(struct sl_lpm *lpm)
 {
 	if (lpm == NULL)
 		return;
-	table_free(lpm->tbl24, TBL24_ENTRIES * sizeof(uint32_t));
-	table_free(lpm->tbl8, (size_t)lpm->number_tbl8s * SL_LPM_TBL8_GROUP_ENTRIES * sizeof(uint32_t));
+	lpm_table_free(lpm->tbl24, TBL24_ENTRIES * sizeof(uint32_t));
+	lpm_table_free(lpm->tbl8, (size_t)SL_MAX(lpm->number_tbl8s, 1) * SL_LPM_TBL8_GROUP_ENTRIES *
+			       sizeof(uint32_t));
 	free(lpm->tbl8_used);
 	lpm_rules_free(lpm->rules);
 	free(lpm);
@@ -73,8 +72,8 @@ struct sl_lpm *sl_lpm_create(const char *name, int socket_id, const struct sl_lp
 	strcpy(lpm->name, name);
 	lpm->number_tbl8s = config->number_tbl8s;
 	lpm->tbl8_free = config->number_tbl8s;
-	lpm->tbl24 = table_alloc(TBL24_ENTRIES * sizeof(uint32_t));
-	lpm->tbl8 = table_alloc((size_t)SL_MAX(config->number_tbl8s, 1) *
+	lpm->tbl24 = lpm_table_alloc(TBL24_ENTRIES * sizeof(uint32_t));
+	lpm->tbl8 = lpm_table_alloc((size_t)SL_MAX(config->number_tbl8s, 1) *
 				SL_LPM_TBL8_GROUP_ENTRIES * sizeof(uint32_t));
 	lpm->tbl8_used = calloc(SL_MAX(config->number_tbl8s, 1), 1);
 	lpm->rules = lpm_rules_create(config->max_rules);
@@ -84,23 +83,21 @@ struct sl_lpm *sl_lpm_create(const char *name, int socket_id, const struct sl_lp
 nomem:
 	SL_LOG(ERR, LPM, "sl_lpm_create %s: out of memory for %u rules and %u tbl8 groups "
 	       "(about 64 MB + 1 KB per group)", name, config->max_rules, config->number_tbl8s);
-	if (lpm != NULL && lpm->tbl8 == NULL)
-		lpm->number_tbl8s = 0;
 	sl_lpm_free(lpm);
 	errno = ENOMEM;
 	return NULL;
 }
 
-static int tbl8_alloc(struct sl_lpm *lpm)
+int lpm_group_alloc(uint8_t *used, uint32_t *nb_free)
 {
 	uint32_t g;
 
-	if (lpm->tbl8_free == 0)
+	if (*nb_free == 0)
 		return -ENOSPC;
-	for (g = 0; lpm->tbl8_used[g]; g++)
+	for (g = 0; used[g]; g++)
 		;
-	lpm->tbl8_used[g] = 1;
-	lpm->tbl8_free--;
+	used[g] = 1;
+	(*nb_free)--;
 	return (int)g;
 }
 
@@ -144,7 +141,7 @@ static int add_long(struct sl_lpm *lpm, uint32_t ip, uint8_t depth, uint32_t nex
 		uint32_t *t;
 		uint32_t j;
 
-		g = tbl8_alloc(lpm);
+		g = lpm_group_alloc(lpm->tbl8_used, &lpm->tbl8_free);
 		if (g < 0)
 			return g;
 		/* The group starts as the /24 was, then goes live. */
@@ -159,25 +156,27 @@ static int add_long(struct sl_lpm *lpm, uint32_t ip, uint8_t depth, uint32_t nex
 
 int sl_lpm_add(struct sl_lpm *lpm, uint32_t ip, uint8_t depth, uint32_t next_hop)
 {
+	uint8_t key[LPM_KEY_LEN];
 	uint32_t old_hop;
 	int added, rc = 0;
 
 	if (lpm == NULL || depth < 1 || depth > SL_LPM_MAX_DEPTH || next_hop > SL_LPM_MAX_NEXT_HOP)
 		return -EINVAL;
 	ip &= lpm_depth_mask(depth);
-	added = lpm_rules_get(lpm->rules, ip, depth, &old_hop) != 0;
-	if (added && lpm_rules_put(lpm->rules, ip, depth, next_hop) < 0)
+	lpm_key4(key, ip);
+	added = lpm_rules_get(lpm->rules, key, depth, &old_hop) != 0;
+	if (added && lpm_rules_put(lpm->rules, key, depth, next_hop) < 0)
 		return -ENOSPC;
 	if (depth <= 24)
 		add_short(lpm, ip, depth, next_hop);
 	else
 		rc = add_long(lpm, ip, depth, next_hop);
 	if (rc != 0) {
-		lpm_rules_del(lpm->rules, ip, depth);
+		lpm_rules_del(lpm->rules, key, depth);
 		return rc;
 	}
 	if (!added)
-		lpm_rules_put(lpm->rules, ip, depth, next_hop);
+		lpm_rules_put(lpm->rules, key, depth, next_hop);
 	return 0;
 }
 
@@ -213,14 +212,15 @@ static void group_try_collapse(struct sl_lpm *lpm, uint32_t *slot)
 int sl_lpm_delete(struct sl_lpm *lpm, uint32_t ip, uint8_t depth)
 {
 	uint32_t repl = 0, cover_hop, i, first, last;
-	uint8_t cover_depth;
+	uint8_t key[LPM_KEY_LEN], cover_depth;
 
 	if (lpm == NULL || depth < 1 || depth > SL_LPM_MAX_DEPTH)
 		return -EINVAL;
 	ip &= lpm_depth_mask(depth);
-	if (lpm_rules_del(lpm->rules, ip, depth) != 0)
+	lpm_key4(key, ip);
+	if (lpm_rules_del(lpm->rules, key, depth) != 0)
 		return -ENOENT;
-	if (lpm_rules_cover(lpm->rules, ip, depth, &cover_depth, &cover_hop) == 0)
+	if (lpm_rules_cover(lpm->rules, key, depth, &cover_depth, &cover_hop) == 0)
 		repl = entry_make(cover_depth, cover_hop);
 	if (depth > 24) {
 		uint32_t *slot = &lpm->tbl24[ip >> 8];
@@ -252,7 +252,10 @@ void sl_lpm_delete_all(struct sl_lpm *lpm)
 
 int sl_lpm_is_rule_present(struct sl_lpm *lpm, uint32_t ip, uint8_t depth, uint32_t *next_hop)
 {
+	uint8_t key[LPM_KEY_LEN];
+
 	if (lpm == NULL || depth < 1 || depth > SL_LPM_MAX_DEPTH)
 		return -EINVAL;
-	return lpm_rules_get(lpm->rules, ip & lpm_depth_mask(depth), depth, next_hop) == 0;
+	lpm_key4(key, ip & lpm_depth_mask(depth));
+	return lpm_rules_get(lpm->rules, key, depth, next_hop) == 0;
 }
