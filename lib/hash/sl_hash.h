@@ -16,11 +16,13 @@
  *    loads the index with acquire, so it sees the key and data behind it.
  *  - A displacement copies the entry to its free slot in the other bucket
  *    (release), increments tbl_chng_cnt (release), and only then clears
- *    the old slot. A reader loads the counter (acquire) before searching
- *    and again after an acquire fence when it missed: if it missed because
- *    the entry left a bucket it had not read yet for one it had already
- *    read, the clear it saw was ordered after the increment, so the second
- *    load sees a new count and the reader searches again.
+ *    the old slot (release). A reader loads the counter (acquire) before
+ *    searching and again when it missed; every signature and index load of
+ *    the search is an acquire, so the second counter load cannot be
+ *    performed before them (x86: plain loads). If it missed because the
+ *    entry left a bucket it had not read yet for one it had already read,
+ *    the clear (or later write) it saw was ordered after the increment, so
+ *    the second load sees a new count and the reader searches again.
  *  - A delete clears the index (release). Its key-store slot may be taken
  *    by the next add at once, which a reader still comparing the old key
  *    could see half written: with concurrent readers create the table with

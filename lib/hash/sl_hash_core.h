@@ -76,7 +76,7 @@ static __sl_always_inline uint32_t sl_hash_search_bkt_(const struct sl_hash *h,
 	unsigned int i;
 
 	for (i = 0; i < SL_HASH_BUCKET_ENTRIES; i++) {
-		if (__atomic_load_n(&b->sig[i], __ATOMIC_RELAXED) == sig) {
+		if (__atomic_load_n(&b->sig[i], __ATOMIC_ACQUIRE) == sig) {
 			uint32_t idx = __atomic_load_n(&b->key_idx[i], __ATOMIC_ACQUIRE);
 
 			if (idx != 0 &&
@@ -103,8 +103,8 @@ static __sl_always_inline uint32_t sl_hash_find_(const struct sl_hash *h, const 
 			idx = sl_hash_search_bkt_(h, sec, sig, key);
 		if (idx != 0)
 			return idx;
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	} while (cnt != __atomic_load_n(&h->tbl_chng_cnt, __ATOMIC_RELAXED));
+		/* every load of the search was an acquire: this one comes after */
+	} while (cnt != __atomic_load_n(&h->tbl_chng_cnt, __ATOMIC_ACQUIRE));
 	return 0;
 }
 
