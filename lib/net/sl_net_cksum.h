@@ -114,9 +114,12 @@ static inline uint16_t sl_ipv4_phdr_cksum(const struct sl_ipv4_hdr *ip)
 static inline uint16_t sl_ipv4_udptcp_cksum(const struct sl_ipv4_hdr *ip, const void *l4)
 {
 	uint32_t len = sl_ipv4_l4_len(ip);
-	uint16_t ck = (uint16_t)~sl_cksum_fold(sl_cksum_add(l4, len, sl_ipv4_phdr_sum(ip, len)));
+	uint16_t sum = sl_cksum_fold(sl_cksum_add(l4, len, sl_ipv4_phdr_sum(ip, len)));
 
-	return (ck == 0 && ip->next_proto_id == SL_IPPROTO_UDP) ? 0xffff : ck;
+	/* the sum is 0xffff exactly when the checksum would be 0 */
+	if (sum == 0xffff && ip->next_proto_id == SL_IPPROTO_UDP)
+		return 0xffff;
+	return (uint16_t)~sum;
 }
 
 /* 0 if the UDP/TCP checksum in l4 is right (or a UDP checksum is absent),
@@ -136,8 +139,9 @@ static inline int sl_ipv4_udptcp_cksum_verify(const struct sl_ipv4_hdr *ip, cons
 static inline uint64_t sl_ipv6_phdr_sum(const struct sl_ipv6_hdr *ip, uint32_t l4_len,
 					uint8_t proto)
 {
-	return sl_cksum_add(ip->src_addr, 2 * SL_IPV6_ADDR_SIZE, 0) + sl_be32(l4_len) +
-	       sl_be32(proto);
+	return sl_cksum_add(ip->src_addr, SL_IPV6_ADDR_SIZE,
+			    sl_cksum_add(ip->dst_addr, SL_IPV6_ADDR_SIZE, 0)) +
+	       sl_be32(l4_len) + sl_be32(proto);
 }
 
 /* As sl_ipv4_phdr_cksum, for a header without extension headers. */
@@ -153,10 +157,11 @@ static inline uint16_t sl_ipv6_phdr_cksum(const struct sl_ipv6_hdr *ip)
 static inline uint16_t sl_ipv6_l4_cksum(const struct sl_ipv6_hdr *ip, const void *l4,
 					uint32_t l4_len, uint8_t proto)
 {
-	uint64_t sum = sl_cksum_add(l4, l4_len, sl_ipv6_phdr_sum(ip, l4_len, proto));
-	uint16_t ck = (uint16_t)~sl_cksum_fold(sum);
+	uint16_t sum = sl_cksum_fold(sl_cksum_add(l4, l4_len, sl_ipv6_phdr_sum(ip, l4_len, proto)));
 
-	return (ck == 0 && proto == SL_IPPROTO_UDP) ? 0xffff : ck;
+	if (sum == 0xffff && proto == SL_IPPROTO_UDP)
+		return 0xffff;
+	return (uint16_t)~sum;
 }
 
 /* sl_ipv6_l4_cksum for l4 right after the fixed header (DPDK's

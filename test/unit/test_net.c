@@ -140,7 +140,7 @@ START_TEST(tcp_ipv6_pseudo_header)
 	tcp->data_off = 5 << 4;
 	tcp->cksum = 0;
 	memset(pseudo, 0, sizeof(pseudo));
-	memcpy(pseudo, ip->src_addr, 32);
+	memcpy(pseudo, pkt + 8, 32);	/* source and destination */
 	pseudo[35] = 27;
 	pseudo[39] = SL_IPPROTO_TCP;
 	memcpy(pseudo + 40, tcp, 27);
