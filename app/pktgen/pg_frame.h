@@ -41,11 +41,8 @@
 #include <string.h>
 
 #include "sl_common.h"
+#include "sl_net.h"
 
-#define PG_ETH_HDR_LEN 14
-#define PG_VLAN_TAG_LEN 4
-#define PG_IPV4_HDR_LEN 20
-#define PG_UDP_HDR_LEN 8
 #define PG_SIG_LEN 14
 #define PG_SIG_MAGIC0 0xc5
 #define PG_SIG_MAGIC1 0x1e
@@ -109,19 +106,6 @@ struct pg_sig {
 
 void pg_template_init(struct pg_template *t, const struct pg_frame_spec *spec);
 
-/* Full RFC 1071 sum of len bytes (unfolded, memory word order): for the
- * template and for tests, never per packet. */
-uint64_t pg_csum_partial(const void *buf, size_t len, uint64_t sum);
-
-static inline uint16_t pg_csum_fold(uint64_t sum)
-{
-	sum = (sum & 0xffffffffu) + (sum >> 32);
-	sum = (sum & 0xffffffffu) + (sum >> 32);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
-
 /* The two 16-bit memory words of a 32-bit big-endian field, summed. */
 static inline uint64_t pg_csum_be32(uint32_t be)
 {
@@ -149,8 +133,8 @@ static __sl_always_inline void pg_frame_finish(const struct pg_template *t, uint
 					       uint32_t size, const struct pg_flow_tuple *ft,
 					       uint32_t seq, uint64_t tsc)
 {
-	uint8_t *ip = frame + t->l3_off;
-	uint8_t *udp = frame + t->l4_off;
+	struct sl_ipv4_hdr *ip = (struct sl_ipv4_hdr *)(frame + t->l3_off);
+	struct sl_udp_hdr *udp = (struct sl_udp_hdr *)(frame + t->l4_off);
 	uint8_t *sig = frame + t->sig_off;
 	uint16_t ip_len = pg_be16(size - t->l3_off);
 	uint16_t udp_len = pg_be16(size - t->l4_off);
@@ -165,46 +149,47 @@ static __sl_always_inline void pg_frame_finish(const struct pg_template *t, uint
 	uint64_t sum;
 	uint16_t csum;
 
-	pg_store16(ip + 2, ip_len);
-	pg_store32(ip + 12, src);
-	pg_store32(ip + 16, dst);
+	ip->total_length = ip_len;
+	ip->src_addr = src;
+	ip->dst_addr = dst;
 	sum = t->ip_sum + ip_len + addr_sum;
-	pg_store16(ip + 10, (uint16_t)~pg_csum_fold(sum));
+	ip->hdr_checksum = (uint16_t)~sl_cksum_fold(sum);
 
-	pg_store16(udp + 0, sport);
-	pg_store16(udp + 2, dport);
-	pg_store16(udp + 4, udp_len);
+	udp->src_port = sport;
+	udp->dst_port = dport;
+	udp->dgram_len = udp_len;
 	pg_store16(sig + 4, qword);
 	pg_store32(sig + 6, seq_be);
 	pg_store32(sig + 10, tsc_be);
 	/* udp_len twice: once in the pseudo header, once in the UDP header. */
 	sum = t->udp_sum + addr_sum + 2 * (uint64_t)udp_len + sport + dport + qword +
 	      pg_csum_be32(seq_be) + pg_csum_be32(tsc_be);
-	csum = (uint16_t)~pg_csum_fold(sum);
+	csum = (uint16_t)~sl_cksum_fold(sum);
 	/* RFC 768: a computed zero is sent as all ones (zero means "none"). */
-	pg_store16(udp + 6, csum == 0 ? 0xffff : csum);
+	udp->dgram_cksum = csum == 0 ? 0xffff : csum;
 }
 
 /* Finds the signature of a received frame (Ethernet or one 802.1Q tag,
  * IPv4 without options, UDP, magic): true and *sig filled, or false. */
 static __sl_always_inline bool pg_sig_parse(const uint8_t *frame, uint32_t len, struct pg_sig *sig)
 {
-	uint32_t l3 = PG_ETH_HDR_LEN;
+	uint32_t l3 = SL_ETHER_HDR_LEN;
 	const uint8_t *s;
 	uint32_t seq_be, tsc_be;
 
-	if (sl_unlikely(len < PG_ETH_HDR_LEN + PG_IPV4_HDR_LEN + PG_UDP_HDR_LEN + PG_SIG_LEN))
+	if (sl_unlikely(len < SL_ETHER_HDR_LEN + SL_IPV4_HDR_LEN + SL_UDP_HDR_LEN + PG_SIG_LEN))
 		return false;
-	if (frame[12] == 0x81 && frame[13] == 0x00) {
-		l3 += PG_VLAN_TAG_LEN;
-		if (len < l3 + PG_IPV4_HDR_LEN + PG_UDP_HDR_LEN + PG_SIG_LEN)
+	if (frame[12] == (SL_ETHER_TYPE_VLAN >> 8) && frame[13] == (SL_ETHER_TYPE_VLAN & 0xff)) {
+		l3 += SL_ETHER_VLAN_HDR_LEN;
+		if (len < l3 + SL_IPV4_HDR_LEN + SL_UDP_HDR_LEN + PG_SIG_LEN)
 			return false;
 	}
-	if (frame[l3 - 2] != 0x08 || frame[l3 - 1] != 0x00)	/* IPv4 */
+	if (frame[l3 - 2] != (SL_ETHER_TYPE_IPV4 >> 8) || frame[l3 - 1] != (SL_ETHER_TYPE_IPV4 & 0xff))
 		return false;
-	if (frame[l3] != 0x45 || frame[l3 + 9] != 17)		/* no options, UDP */
+	/* no options, UDP */
+	if (frame[l3] != SL_IPV4_VHL_DEF || frame[l3 + 9] != SL_IPPROTO_UDP)
 		return false;
-	s = frame + l3 + PG_IPV4_HDR_LEN + PG_UDP_HDR_LEN;
+	s = frame + l3 + SL_IPV4_HDR_LEN + SL_UDP_HDR_LEN;
 	if (s[0] != PG_SIG_MAGIC0 || s[1] != PG_SIG_MAGIC1)
 		return false;
 	sig->port = s[2];

@@ -221,20 +221,19 @@ static void log_reply(const struct port_state *ps, const struct sl_mbuf *m, enum
 
 	sl_ether_format_addr(mac, sizeof(mac), &eth->dst_addr);
 	if (v == RESP_ARP_REPLY) {
-		const struct resp_arp *arp = (const struct resp_arp *)(eth + 1);
+		const struct sl_arp_hdr *arp = (const struct sl_arp_hdr *)(eth + 1);
 
-		inet_ntop(AF_INET, arp->tpa, peer, sizeof(peer));
+		inet_ntop(AF_INET, arp->arp_tip, peer, sizeof(peer));
 		printf("port %u: ARP reply to %s (%s)\n", ps->port, peer, mac);
 	} else {
-		const struct resp_ipv4 *ip = (const struct resp_ipv4 *)(eth + 1);
-		const struct resp_icmp *icmp =
-			(const struct resp_icmp *)((const uint8_t *)ip + (ip->version_ihl & 0x0f) * 4);
-
-		uint32_t dst = ip->dst;
+		const struct sl_ipv4_hdr *ip = (const struct sl_ipv4_hdr *)(eth + 1);
+		const struct sl_icmp_hdr *icmp =
+			(const struct sl_icmp_hdr *)((const uint8_t *)ip + sl_ipv4_hdr_len(ip));
+		uint32_t dst = ip->dst_addr;
 
 		inet_ntop(AF_INET, &dst, peer, sizeof(peer));
 		printf("port %u: echo reply to %s id %u seq %u, %u bytes\n", ps->port, peer,
-		       sl_be16(icmp->id), sl_be16(icmp->seq), sl_be16(ip->total_length));
+		       sl_be16(icmp->icmp_ident), sl_be16(icmp->icmp_seq_nb), sl_be16(ip->total_length));
 	}
 	fflush(stdout);
 }

@@ -34,30 +34,31 @@ static void swap_macs(struct sl_ether_hdr *eth, const struct resp_addr *us)
 static enum resp_verdict handle_arp(struct sl_mbuf *m, struct sl_ether_hdr *eth,
 				    const struct resp_addr *us)
 {
-	struct resp_arp *arp = (struct resp_arp *)(eth + 1);
+	struct sl_arp_hdr *arp = (struct sl_arp_hdr *)(eth + 1);
 	uint8_t our_ip[4];
 
 	if (m->data_len < SL_ETHER_HDR_LEN + sizeof(*arp))
 		return RESP_MALFORMED;
-	if (arp->hrd != SL_BE16(RESP_ARP_HRD_ETHER) || arp->pro != SL_BE16(SL_ETHER_TYPE_IPV4) ||
-	    arp->hln != SL_ETHER_ADDR_LEN || arp->pln != 4)
+	if (arp->arp_hardware != SL_BE16(SL_ARP_HRD_ETHER) ||
+	    arp->arp_protocol != SL_BE16(SL_ETHER_TYPE_IPV4) || arp->arp_hlen != SL_ETHER_ADDR_LEN ||
+	    arp->arp_plen != 4)
 		return RESP_UNSUPPORTED;
-	if (arp->op != SL_BE16(RESP_ARP_OP_REQUEST))
+	if (arp->arp_opcode != SL_BE16(SL_ARP_OP_REQUEST))
 		return RESP_UNSUPPORTED;	/* we never ask, so replies are not ours */
 	memcpy(our_ip, &us->ip, 4);
-	if (memcmp(arp->tpa, our_ip, 4) != 0)
+	if (memcmp(arp->arp_tip, our_ip, 4) != 0)
 		return RESP_NOT_FOR_US;
-	if (sl_is_multicast_ether_addr(&arp->sha) || sl_is_zero_ether_addr(&arp->sha))
+	if (sl_is_multicast_ether_addr(&arp->arp_sha) || sl_is_zero_ether_addr(&arp->arp_sha))
 		return RESP_MALFORMED;
 
 	/* RFC 826 "Packet Reception": swap sender and target, fill in our
 	 * hardware address, opcode reply, send it to the asker. */
-	memcpy(arp->tpa, arp->spa, 4);
-	arp->tha = arp->sha;
-	memcpy(arp->spa, our_ip, 4);
-	arp->sha = us->mac;
-	arp->op = SL_BE16(RESP_ARP_OP_REPLY);
-	eth->dst_addr = arp->tha;
+	memcpy(arp->arp_tip, arp->arp_sip, 4);
+	arp->arp_tha = arp->arp_sha;
+	memcpy(arp->arp_sip, our_ip, 4);
+	arp->arp_sha = us->mac;
+	arp->arp_opcode = SL_BE16(SL_ARP_OP_REPLY);
+	eth->dst_addr = arp->arp_tha;
 	eth->src_addr = us->mac;
 	/* Drop the request's padding, then pad the reply afresh. */
 	sl_pktmbuf_trim(m, m->pkt_len - (SL_ETHER_HDR_LEN + sizeof(*arp)));
@@ -77,48 +78,47 @@ static int unanswerable_source(uint32_t src_be)
 static enum resp_verdict handle_ipv4(struct sl_mbuf *m, struct sl_ether_hdr *eth,
 				     const struct resp_addr *us)
 {
-	struct resp_ipv4 *ip = (struct resp_ipv4 *)(eth + 1);
+	struct sl_ipv4_hdr *ip = (struct sl_ipv4_hdr *)(eth + 1);
 	uint32_t avail = m->data_len - SL_ETHER_HDR_LEN;
 	uint32_t hlen, total, icmp_len;
-	struct resp_icmp *icmp;
+	struct sl_icmp_hdr *icmp;
 
 	if (avail < sizeof(*ip))
 		return RESP_MALFORMED;
-	hlen = (uint32_t)(ip->version_ihl & 0x0f) * 4;
+	hlen = sl_ipv4_hdr_len(ip);
 	total = sl_be16(ip->total_length);
 	if ((ip->version_ihl >> 4) != 4 || hlen < sizeof(*ip) || hlen > avail || total < hlen ||
 	    total > avail)
 		return RESP_MALFORMED;
-	if (resp_sum16(ip, hlen, 0) != 0xffff)
+	if (sl_raw_cksum(ip, hlen) != 0xffff)
 		return RESP_BAD_IP_CKSUM;
-	if (ip->dst != us->ip || !sl_is_same_ether_addr(&eth->dst_addr, &us->mac))
+	if (ip->dst_addr != us->ip || !sl_is_same_ether_addr(&eth->dst_addr, &us->mac))
 		return RESP_NOT_FOR_US;
 	/* More-fragments set or a non-zero offset: reassembly is not our job. */
-	if (ip->frag_off & SL_BE16(0x3fff))
+	if (sl_ipv4_frag_pkt_is_fragmented(ip))
 		return RESP_UNSUPPORTED;
-	if (ip->proto != RESP_IPPROTO_ICMP)
+	if (ip->next_proto_id != SL_IPPROTO_ICMP)
 		return RESP_UNSUPPORTED;
 	icmp_len = total - hlen;
-	if (icmp_len < sizeof(struct resp_icmp))
+	if (icmp_len < sizeof(struct sl_icmp_hdr))
 		return RESP_MALFORMED;
-	icmp = (struct resp_icmp *)((uint8_t *)ip + hlen);
-	if (icmp->type != RESP_ICMP_ECHO_REQUEST || icmp->code != 0)
+	icmp = (struct sl_icmp_hdr *)((uint8_t *)ip + hlen);
+	if (icmp->icmp_type != SL_ICMP_ECHO_REQUEST || icmp->icmp_code != 0)
 		return RESP_UNSUPPORTED;
-	if (resp_sum16(icmp, icmp_len, 0) != 0xffff)
+	if (sl_raw_cksum(icmp, icmp_len) != 0xffff)
 		return RESP_BAD_ICMP_CKSUM;
-	if (unanswerable_source(ip->src) || sl_is_multicast_ether_addr(&eth->src_addr))
+	if (unanswerable_source(ip->src_addr) || sl_is_multicast_ether_addr(&eth->src_addr))
 		return RESP_MALFORMED;
 
 	/* RFC 792: addresses swapped, type 0, the rest (id, sequence, data)
 	 * echoed. Both checksums computed over the reply as it leaves. */
-	icmp->type = RESP_ICMP_ECHO_REPLY;
-	icmp->cksum = 0;
-	icmp->cksum = resp_cksum(icmp, icmp_len);
-	ip->dst = ip->src;
-	ip->src = us->ip;
-	ip->ttl = RESP_IPV4_DEFAULT_TTL;
-	ip->cksum = 0;
-	ip->cksum = resp_cksum(ip, hlen);
+	icmp->icmp_type = SL_ICMP_ECHO_REPLY;
+	icmp->icmp_cksum = 0;
+	icmp->icmp_cksum = (uint16_t)~sl_raw_cksum(icmp, icmp_len);
+	ip->dst_addr = ip->src_addr;
+	ip->src_addr = us->ip;
+	ip->time_to_live = SL_IPV4_DEFAULT_TTL;
+	ip->hdr_checksum = sl_ipv4_cksum(ip);
 	swap_macs(eth, us);
 	sl_pktmbuf_trim(m, m->pkt_len - (SL_ETHER_HDR_LEN + total));
 	pad_to_min(m);

@@ -76,9 +76,13 @@ extern "C" {
 #define SL_PTYPE_UNKNOWN	0x0000u
 #define SL_PTYPE_L2_ETHER	0x0001u
 #define SL_PTYPE_L2_ETHER_VLAN	0x0002u
+#define SL_PTYPE_L2_ETHER_QINQ	0x0003u	/* two tags */
+#define SL_PTYPE_L2_ETHER_ARP	0x0004u
 #define SL_PTYPE_L2_MASK	0x000fu
 #define SL_PTYPE_L3_IPV4	0x0010u
 #define SL_PTYPE_L3_IPV6	0x0020u
+#define SL_PTYPE_L3_IPV4_EXT	0x0030u	/* with options */
+#define SL_PTYPE_L3_IPV6_EXT	0x0040u	/* with extension headers */
 #define SL_PTYPE_L3_MASK	0x00f0u
 #define SL_PTYPE_L4_TCP		0x0100u
 #define SL_PTYPE_L4_UDP		0x0200u
