@@ -29,6 +29,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +40,14 @@
 static struct vmxnet3_adapter *adapter_of(const struct sl_eth_dev *dev)
 {
 	return dev->data->dev_private;
+}
+
+/* A command without a result (GET_STATS): the write, then a read of VRRS
+ * that makes sure it reached the device before its effects are looked at. */
+static void cmd_post(struct vmxnet3_adapter *ad, uint32_t c)
+{
+	sl_write32(c, ad->bar1 + VMXNET3_REG_CMD);
+	(void)sl_read32(ad->bar1 + VMXNET3_REG_VRRS);
 }
 
 static uint32_t cmd(struct vmxnet3_adapter *ad, uint32_t c)
@@ -319,7 +328,7 @@ static void hw_counters_read(struct sl_eth_dev *dev, struct vmxnet3_hw_counters 
 	memset(c, 0, sizeof(*c));
 	if (!ad->active)
 		return;
-	cmd(ad, VMXNET3_CMD_GET_STATS);
+	cmd_post(ad, VMXNET3_CMD_GET_STATS);
 	for (q = 0; q < dev->data->nb_tx_queues; q++) {
 		const struct vmxnet3_tx_stats *ts = &tx_qdesc(ad, q)->stats;
 
@@ -416,19 +425,29 @@ static int vmxnet3_stats_get(struct sl_eth_dev *dev, struct sl_eth_stats *st)
 	st->opackets = c.opackets - ad->base.opackets;
 	st->obytes = c.obytes - ad->base.obytes;
 	st->oerrors += c.oerrors - ad->base.oerrors;
+	/* the driver's own drops and refusals, and the per-queue figures */
 	for (q = 0; q < dev->data->nb_rx_queues; q++) {
 		const struct vmxnet3_rx_queue *rxq = dev->data->rx_queues[q];
 
-		if (rxq != NULL)
-			bad += rxq->bad_values;
+		if (rxq == NULL)
+			continue;
+		bad += rxq->bad_values + sl_eth_qcnt_read(&rxq->cnt, SL_QCNT_ERRORS);
+		st->rx_nombuf += sl_eth_qcnt_read(&rxq->cnt, SL_QCNT_NOMBUF);
+		st->q_ipackets[q] = sl_eth_qcnt_read(&rxq->cnt, SL_QCNT_PKTS);
+		st->q_ibytes[q] = sl_eth_qcnt_read(&rxq->cnt, SL_QCNT_BYTES);
 	}
 	st->ierrors += bad;
 	bad = 0;
 	for (q = 0; q < dev->data->nb_tx_queues; q++) {
 		const struct vmxnet3_tx_queue *txq = dev->data->tx_queues[q];
 
-		if (txq != NULL)
-			bad += txq->bad_values;
+		if (txq == NULL)
+			continue;
+		bad += txq->bad_values + sl_eth_qcnt_read(&txq->cnt, SL_QCNT_ERRORS);
+		if (q < SL_ETHDEV_QUEUE_STAT_CNTRS) {
+			st->q_opackets[q] = sl_eth_qcnt_read(&txq->cnt, SL_QCNT_PKTS);
+			st->q_obytes[q] = sl_eth_qcnt_read(&txq->cnt, SL_QCNT_BYTES);
+		}
 	}
 	st->oerrors += bad;
 	return 0;
@@ -442,6 +461,8 @@ static int vmxnet3_stats_reset(struct sl_eth_dev *dev)
 	hw_counters_read(dev, &now);
 	ad->base = ad->acc;
 	counters_add(&ad->base, &now);
+	sl_eth_stats_reset_queues(dev->data, offsetof(struct vmxnet3_rx_queue, cnt),
+				  offsetof(struct vmxnet3_tx_queue, cnt));
 	return 0;
 }
 
@@ -453,7 +474,7 @@ static int rx_mode_update(struct sl_eth_dev *dev, uint32_t set, uint32_t clear)
 		return 0;	/* dev_start writes it */
 	ad->shared->rx_mode = (ad->shared->rx_mode | set) & ~clear;
 	sl_io_wmb();
-	cmd(ad, VMXNET3_CMD_UPDATE_RX_MODE);
+	cmd_post(ad, VMXNET3_CMD_UPDATE_RX_MODE);
 	return 0;
 }
 
