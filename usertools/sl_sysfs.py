@@ -48,6 +48,7 @@ SLUICE_PMDS = {
     ('8086', '10d3'): 'net_e1000e',     # 82574L (QEMU e1000e, q35's default NIC)
     ('1af4', '1041'): 'net_virtio',     # virtio-net, modern
     ('1af4', '1000'): 'net_virtio',     # virtio-net, transitional
+    ('15ad', '07b0'): 'net_vmxnet3',    # VMware vmxnet3
 }
 
 

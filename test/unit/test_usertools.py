@@ -500,17 +500,28 @@ class DoctorTest(DoctorTestCase):
         self.assertIn('carries routes', out)
 
     def test_nic_without_a_sluice_driver(self):
-        """A vmxnet3 on vfio-pci gives no port: sl-doctor says so and does
+        """An RTL8139 on vfio-pci gives no port: sl-doctor says so and does
         not count it as ready."""
+        self.healthy()
+        self.m.add_device('0000:00:07.0', ('10ec', '8139'), test_devbind.CLASS_ETHERNET,
+                          'vfio-pci', group=7, supports=['8139too'], override='vfio-pci')
+        self.m.add_group_node(7)
+        status, out, _ = self.doc()
+        self.assertEqual(status, 0, out)
+        self.assertIn('no Sluice driver for 10ec:8139 yet (Sluice drives 8254x (e1000), 82574L '
+                      '(e1000e), virtio-net and vmxnet3)', out)
+        self.assertNotIn('[ ok ] 0000:00:07.0', out)
+
+    def test_vmxnet3_is_ready(self):
+        """A vmxnet3 on vfio-pci in a viable group is a port net_vmxnet3 drives."""
         self.healthy()
         self.m.add_device('0000:00:07.0', ('15ad', '07b0'), test_devbind.CLASS_ETHERNET,
                           'vfio-pci', group=7, supports=['vmxnet3'], override='vfio-pci')
         self.m.add_group_node(7)
         status, out, _ = self.doc()
         self.assertEqual(status, 0, out)
-        self.assertIn('no Sluice driver for 15ad:07b0 yet (Sluice drives 8254x (e1000), 82574L '
-                      '(e1000e) and virtio-net)', out)
-        self.assertNotIn('[ ok ] 0000:00:07.0', out)
+        self.assertIn('[ ok ] 0000:00:07.0 15ad:07b0', out)
+        self.assertNotIn('no Sluice driver for 15ad:07b0', out)
 
     def test_nothing_set_up(self):
         self.m.add_device('0000:00:02.0', test_devbind.E1000, test_devbind.CLASS_ETHERNET,
@@ -934,7 +945,7 @@ class SluicePmdTableTest(unittest.TestCase):
                         text = fh.read()
                     defines.update(re.findall(r'#define (\w+) 0x([0-9a-fA-F]{4})\b', text))
         names = {'e1000_pci_ids': 'net_e1000', 'e1000e_pci_ids': 'net_e1000e',
-                 'virtio_pci_ids': 'net_virtio'}
+                 'virtio_pci_ids': 'net_virtio', 'vmxnet3_pci_ids': 'net_vmxnet3'}
         for root, _, files in os.walk(src):
             for f in files:
                 if not f.endswith('.c'):

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Sluice next to DPDK 22.11 on the same emulated NICs, in one QEMU guest.
 
-    python3 test/perf/vm/bench_vm.py [--build-dir build] [--model e1000|virtio|e1000e]
+    python3 test/perf/vm/bench_vm.py [--build-dir build] [--model e1000|virtio|e1000e|vmxnet3]
                                      [--rounds 3] [--window 5] [--settle 2]
                                      [--no-iommu]
 
@@ -59,7 +59,7 @@ KINDS = {   # kind: (Sluice program, DPDK program or None), as the table shows t
 }
 DEFAULT_KINDS = ('fwd-l2fwd', 'fwd-io', 'txonly')
 SMP_2Q = 3      # vCPU 0 the generator, vCPUs 1 and 2 a queue each
-MODELS = ('e1000', 'virtio', 'e1000e')
+MODELS = ('e1000', 'virtio', 'e1000e', 'vmxnet3')
 
 
 def count_frames(port, seconds):
