@@ -67,6 +67,7 @@ extern "C" {
 #define SL_MBUF_F_TX_UDP_CKSUM		(1ull << 43)	/* fill the UDP checksum */
 #define SL_MBUF_F_TX_IPV4		(1ull << 44)	/* the L3 header is IPv4 */
 #define SL_MBUF_F_TX_IPV6		(1ull << 45)	/* the L3 header is IPv6 */
+#define SL_MBUF_F_TX_TCP_SEG		(1ull << 46)	/* TSO: cut into tso_segsz payloads */
 #define SL_MBUF_F_TX_L4_MASK		(SL_MBUF_F_TX_TCP_CKSUM | SL_MBUF_F_TX_UDP_CKSUM)
 
 /* This mbuf's buffer belongs to another (direct) mbuf: see sl_pktmbuf_clone. */

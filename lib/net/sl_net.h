@@ -200,5 +200,6 @@ uint32_t sl_net_parse_ptype(struct sl_mbuf *m);
 #endif
 
 #include "sl_net_cksum.h"
+#include "sl_net_offload.h"
 
 #endif /* SL_NET_H */

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Unit tests for lib/net: the checksums against RFC 1071's example, known
  * headers and a byte-at-a-time reference; RFC 1624 incremental update
- * against recomputation; packet-type parsing of built frames. (The kernel
+ * against recomputation; packet-type parsing of built frames; TX checksum
+ * offload: prepare + what the NIC does equals the software checksums. (The kernel
  * comparison on real frames is test/net/test_net_cksum.py.) */
 #include <check.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -300,11 +302,178 @@ START_TEST(ptype_arp_and_short)
 }
 END_TEST
 
+/* ---- TX checksum offload (sl_net_offload.h) ------------------------------ */
+
+/* One frame of each kind the offloads take: Ethernet, then IPv4 (with 4
+ * bytes of Ethernet padding after it) or IPv6 with an 8-byte destination
+ * options header, then UDP or TCP and 37 bytes of payload. */
+static size_t offload_frame(uint8_t *f, struct sl_mbuf *m, int v6, int udp)
+{
+	size_t l3 = 14, l3_len = v6 ? 48 : 20, l4 = l3 + l3_len, l4_len = udp ? 8 : 20;
+	size_t ip_end = l4 + l4_len + 37, i;
+
+	memset(f, 0, 256);
+	memset(m, 0, sizeof(*m));
+	f[12] = v6 ? 0x86 : 0x08;
+	f[13] = v6 ? 0xdd : 0x00;
+	for (i = l4; i < ip_end; i++)
+		f[i] = (uint8_t)(i * 29 + 7);
+	if (v6) {
+		f[l3] = 0x60;
+		f[l3 + 4] = 0;
+		f[l3 + 5] = (uint8_t)(ip_end - l3 - 40);
+		f[l3 + 6] = SL_IPPROTO_DSTOPTS;
+		f[l3 + 7] = 64;
+		for (i = 8; i < 40; i++)
+			f[l3 + i] = (uint8_t)(i * 11);
+		f[l3 + 40] = udp ? SL_IPPROTO_UDP : SL_IPPROTO_TCP;
+		memset(f + l3 + 41, 0, 7);
+	} else {
+		f[l3] = SL_IPV4_VHL_DEF;
+		f[l3 + 3] = (uint8_t)(ip_end - l3);
+		f[l3 + 8] = 64;
+		f[l3 + 9] = udp ? SL_IPPROTO_UDP : SL_IPPROTO_TCP;
+		f[l3 + 10] = 0x5a;	/* stale checksum bytes: must be replaced */
+		for (i = 12; i < 20; i++)
+			f[l3 + i] = (uint8_t)(i * 13);
+	}
+	if (udp) {
+		f[l4 + 4] = 0;
+		f[l4 + 5] = (uint8_t)(ip_end - l4);
+	} else {
+		f[l4 + 12] = 5 << 4;
+	}
+	m->buf_addr = f;
+	m->data_len = (uint16_t)(ip_end + (v6 ? 0 : 4));
+	m->pkt_len = m->data_len;
+	m->nb_segs = 1;
+	m->l2_len = 14;
+	m->l3_len = l3_len;
+	m->ol_flags = (v6 ? SL_MBUF_F_TX_IPV6 : SL_MBUF_F_TX_IPV4 | SL_MBUF_F_TX_IP_CKSUM) |
+		      (udp ? SL_MBUF_F_TX_UDP_CKSUM : SL_MBUF_F_TX_TCP_CKSUM);
+	return ip_end;
+}
+
+/* What the NIC does after prepare: the IPv4 header checksum, and the
+ * complement of the sum from the L4 header to the end of the IP packet,
+ * the field (holding the pseudo-header sum) included. */
+static void nic_fill(uint8_t *f, const struct sl_mbuf *m, size_t ip_end)
+{
+	size_t l4 = m->l2_len + m->l3_len;
+	uint16_t *field = (uint16_t *)(f + l4 + ((m->ol_flags & SL_MBUF_F_TX_UDP_CKSUM) ? 6 : 16));
+	struct sl_ipv4_hdr *ip = (struct sl_ipv4_hdr *)(f + m->l2_len);
+
+	if (m->ol_flags & SL_MBUF_F_TX_IP_CKSUM)
+		ip->hdr_checksum = sl_ipv4_cksum(ip);
+	*field = (uint16_t)~sl_cksum_fold(sl_cksum_add(f + l4, ip_end - l4, 0));
+}
+
+START_TEST(offload_prepare_matches_software)
+{
+	static uint8_t sw[256], hw[256];
+	struct sl_mbuf ms, mh;
+	size_t end;
+	int v6 = _i >> 1, udp = _i & 1;
+	uint16_t l4 = (uint16_t)(14 + (v6 ? 48 : 20));
+
+	end = offload_frame(sw, &ms, v6, udp);
+	offload_frame(hw, &mh, v6, udp);
+	ck_assert_int_eq(sl_net_sw_cksum(&ms), 0);
+	ck_assert_uint_eq(ms.ol_flags & SL_MBUF_F_TX_CKSUM_REQUEST, 0);
+	ck_assert_int_eq(sl_net_tx_cksum_prepare(&mh), 0);
+	nic_fill(hw, &mh, end);
+	ck_assert_mem_eq(sw, hw, sizeof(sw));
+	/* and the software result is the right checksum */
+	if (v6) {
+		/* the sum over pseudo-header and data, field included, is -0 */
+		ck_assert_uint_eq(sl_cksum_fold(sl_cksum_add(sw + l4, end - l4,
+				sl_ipv6_phdr_sum((struct sl_ipv6_hdr *)(sw + 14),
+						 (uint32_t)(end - l4), udp ? 17 : 6))), 0xffff);
+	} else {
+		ck_assert_int_eq(sl_ipv4_udptcp_cksum_verify((struct sl_ipv4_hdr *)(sw + 14), sw + l4), 0);
+		ck_assert_uint_eq(sl_ipv4_cksum((struct sl_ipv4_hdr *)(sw + 14)),
+				  ((struct sl_ipv4_hdr *)(sw + 14))->hdr_checksum);
+	}
+}
+END_TEST
+
+START_TEST(offload_sw_chain_odd_segments)
+{
+	static uint8_t flat[256], chain[256];
+	struct sl_mbuf mf, seg[3];
+	uint16_t cut1 = 14 + 20 + 20 + 3, cut2 = cut1 + 13;	/* odd lengths */
+
+	offload_frame(flat, &mf, 0, 0);
+	offload_frame(chain, &seg[0], 0, 0);
+	seg[1] = seg[0];
+	seg[2] = seg[0];
+	seg[0].data_len = cut1;
+	seg[0].next = &seg[1];
+	seg[0].nb_segs = 3;
+	seg[1].data_off = cut1;
+	seg[1].data_len = (uint16_t)(cut2 - cut1);
+	seg[1].next = &seg[2];
+	seg[2].data_off = cut2;
+	seg[2].data_len = (uint16_t)(mf.pkt_len - cut2);
+	seg[2].next = NULL;
+	ck_assert_int_eq(sl_net_sw_cksum(&mf), 0);
+	ck_assert_int_eq(sl_net_sw_cksum(&seg[0]), 0);
+	ck_assert_mem_eq(flat, chain, sizeof(flat));
+}
+END_TEST
+
+START_TEST(offload_bad_requests)
+{
+	static uint8_t f[256];
+	struct sl_mbuf m, *burst[3];
+	struct sl_mbuf good1, good2;
+	uint16_t *field;
+
+	offload_frame(f, &m, 0, 0);
+	m.ol_flags &= ~SL_MBUF_F_TX_IPV4;
+	ck_assert_int_eq(sl_net_tx_cksum_prepare(&m), -EINVAL);
+	ck_assert_uint_eq(f[14 + 10], 0x5a);	/* untouched */
+	m.ol_flags |= SL_MBUF_F_TX_IPV4 | SL_MBUF_F_TX_IPV6;
+	ck_assert_int_eq(sl_net_tx_cksum_prepare(&m), -EINVAL);
+	m.ol_flags = SL_MBUF_F_TX_IPV6 | SL_MBUF_F_TX_IP_CKSUM;
+	ck_assert_int_eq(sl_net_tx_cksum_prepare(&m), -EINVAL);
+	m.ol_flags = SL_MBUF_F_TX_IPV4 | SL_MBUF_F_TX_TCP_CKSUM | SL_MBUF_F_TX_UDP_CKSUM;
+	ck_assert_int_eq(sl_net_sw_cksum(&m), -EINVAL);
+	m.ol_flags = SL_MBUF_F_TX_IPV4 | SL_MBUF_F_TX_TCP_CKSUM;
+	m.data_len = 14 + 20 + 19;	/* TCP header not whole in the segment */
+	ck_assert_int_eq(sl_net_tx_cksum_prepare(&m), -EINVAL);
+	m.data_len = (uint16_t)m.pkt_len;
+	m.l3_len = 19;
+	ck_assert_int_eq(sl_net_tx_cksum_prepare(&m), -EINVAL);
+	m.l3_len = 20;
+	m.ol_flags = SL_MBUF_F_TX_IPV4 | SL_MBUF_F_TX_TCP_SEG;
+	m.l4_len = 20;
+	ck_assert_int_eq(sl_net_tx_cksum_prepare(&m), -EINVAL);	/* no tso_segsz */
+	m.tso_segsz = 8;
+	ck_assert_int_eq(sl_net_sw_cksum(&m), -ENOTSUP);
+	/* TSO: the pseudo-header without the length */
+	ck_assert_int_eq(sl_net_tx_cksum_prepare(&m), 0);
+	field = (uint16_t *)(f + 14 + 20 + 16);
+	ck_assert_uint_eq(*field, sl_cksum_fold(sl_ipv4_phdr_sum((struct sl_ipv4_hdr *)(f + 14), 0)));
+	/* a burst stops at the first bad request */
+	offload_frame(f, &good1, 0, 1);
+	good2 = good1;
+	m.ol_flags = SL_MBUF_F_TX_UDP_CKSUM;
+	burst[0] = &good1;
+	burst[1] = &m;
+	burst[2] = &good2;
+	errno = 0;
+	ck_assert_uint_eq(sl_net_tx_prepare_burst(burst, 3), 1);
+	ck_assert_int_eq(errno, EINVAL);
+}
+END_TEST
+
 static Suite *net_suite(void)
 {
 	Suite *s = suite_create("net");
 	TCase *tc = tcase_create("cksum");
 	TCase *tp = tcase_create("ptype");
+	TCase *to = tcase_create("offload");
 
 	tcase_add_test(tc, rfc1071_example);
 	tcase_add_test(tc, ipv4_header_known);
@@ -317,6 +486,11 @@ static Suite *net_suite(void)
 	tcase_add_test(tp, ptype_ipv6_ext);
 	tcase_add_test(tp, ptype_arp_and_short);
 	suite_add_tcase(s, tp);
+	/* _i: bit 1 IPv6, bit 0 UDP */
+	tcase_add_loop_test(to, offload_prepare_matches_software, 0, 4);
+	tcase_add_test(to, offload_sw_chain_odd_segments);
+	tcase_add_test(to, offload_bad_requests);
+	suite_add_tcase(s, to);
 	return s;
 }
 
