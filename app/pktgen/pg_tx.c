@@ -111,17 +111,28 @@ static void fault_stage(struct pg_tx_task *t, struct sl_mbuf *m, uint32_t len, u
 	}
 }
 
-static __sl_always_inline unsigned build_generated(struct pg_tx_task *t, struct pg_tx_stream *s,
-						   uint64_t now, const bool faulty)
+/* How many frames s may build now: the burst, the mbufs at hand, what
+ * is left of --count; the rate's tokens are topped up for the caller's
+ * pg_rate_due checks. */
+static __sl_always_inline unsigned burst_budget(const struct pg_tx_task *t, struct pg_tx_stream *s,
+						uint64_t now)
 {
 	unsigned max = SL_MIN(t->burst, t->nb_stash);
-	const bool limited = !s->rate.unlimited;
-	unsigned n = 0;
 
 	if (s->limit && s->limit - s->seq < max)
 		max = (unsigned)(s->limit - s->seq);
-	if (limited)
+	if (!s->rate.unlimited)
 		pg_rate_poll(&s->rate, now);
+	return max;
+}
+
+static __sl_always_inline unsigned build_generated(struct pg_tx_task *t, struct pg_tx_stream *s,
+						   uint64_t now, const bool faulty)
+{
+	unsigned max = burst_budget(t, s, now);
+	const bool limited = !s->rate.unlimited;
+	unsigned n = 0;
+
 	while (n < max) {
 		struct pg_flow_tuple ft;
 		struct sl_mbuf *m;
@@ -161,14 +172,10 @@ static __sl_always_inline unsigned build_generated(struct pg_tx_task *t, struct 
 static unsigned build_replay(struct pg_tx_task *t, struct pg_tx_stream *s, uint64_t now)
 {
 	const struct pg_capture *cap = s->cap;
-	unsigned max = SL_MIN(t->burst, t->nb_stash);
+	unsigned max = burst_budget(t, s, now);
 	const bool limited = !s->rate.unlimited;
 	unsigned n = 0;
 
-	if (s->limit && s->limit - s->seq < max)
-		max = (unsigned)(s->limit - s->seq);
-	if (limited)
-		pg_rate_poll(&s->rate, now);
 	while (n < max && !s->done) {
 		uint32_t i = s->cap_idx, len = cap->len[i];
 		struct sl_mbuf *m;
