@@ -1,18 +1,34 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Helpers shared by the Check unit tests: capturing what a call logs (the
  * error-message tests assert on it), bringing the EAL up for a test round,
- * and running a suite in-process.
+ * running a suite in-process, and looking up a physical address.
  */
 #ifndef SL_TEST_H
 #define SL_TEST_H
 
 #include <check.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "sl_eal.h"
+
+/* The physical address of va from /proc/self/pagemap (root sees the
+ * frame numbers): what the EAL's IOVA-as-PA mode must agree with. */
+static inline sl_iova_t sl_test_pagemap_pa(const void *va)
+{
+	uint64_t entry = 0;
+	long pg = sysconf(_SC_PAGESIZE);
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(pread(fd, &entry, 8, (off_t)((uintptr_t)va / (uintptr_t)pg * 8)), 8);
+	close(fd);
+	return (entry & ((1ull << 55) - 1)) * (uint64_t)pg + (uintptr_t)va % (uintptr_t)pg;
+}
 
 /* What the last capture saw (NUL-terminated). */
 static char sl_test_captured[16384];

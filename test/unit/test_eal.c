@@ -1003,18 +1003,6 @@ END_TEST
 
 /* ---- physical addresses on 4 KiB pages ---------------------------------- */
 
-static sl_iova_t pagemap_lookup(const void *va)
-{
-	uint64_t entry = 0;
-	long pg = sysconf(_SC_PAGESIZE);
-	int fd = open("/proc/self/pagemap", O_RDONLY);
-
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(pread(fd, &entry, 8, (off_t)((uintptr_t)va / (uintptr_t)pg * 8)), 8);
-	close(fd);
-	return (entry & ((1ull << 55) - 1)) * (uint64_t)pg + (uintptr_t)va % (uintptr_t)pg;
-}
-
 START_TEST(iova_pa_on_small_pages)
 {
 	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
@@ -1035,9 +1023,9 @@ START_TEST(iova_pa_on_small_pages)
 		 * pages happen to be adjacent. */
 		blocks[i] = sl_dma_zalloc("pa", 3000, 0, SL_SOCKET_ID_ANY);
 		ck_assert_ptr_nonnull(blocks[i]);
-		ck_assert_uint_eq(sl_mem_virt2iova(blocks[i] + 17), pagemap_lookup(blocks[i] + 17));
-		ck_assert_uint_eq(sl_mem_virt2iova(blocks[i] + 2999), pagemap_lookup(blocks[i] + 2999));
-		ck_assert_uint_eq(pagemap_lookup(blocks[i] + 2999), pagemap_lookup(blocks[i]) + 2999);
+		ck_assert_uint_eq(sl_mem_virt2iova(blocks[i] + 17), sl_test_pagemap_pa(blocks[i] + 17));
+		ck_assert_uint_eq(sl_mem_virt2iova(blocks[i] + 2999), sl_test_pagemap_pa(blocks[i] + 2999));
+		ck_assert_uint_eq(sl_test_pagemap_pa(blocks[i] + 2999), sl_test_pagemap_pa(blocks[i]) + 2999);
 	}
 	ck_assert_int_eq(sl_test_seg_of(blocks[0])->iova_contig, 0);
 	ck_assert_ptr_nonnull(sl_test_seg_of(blocks[0])->iovas);

@@ -52,18 +52,6 @@ static long meminfo(const char *key)
 	return v;
 }
 
-static sl_iova_t pagemap_lookup(const void *va)
-{
-	uint64_t entry = 0;
-	long pg = sysconf(_SC_PAGESIZE);
-	int fd = open("/proc/self/pagemap", O_RDONLY);
-
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(pread(fd, &entry, 8, (off_t)((uintptr_t)va / (uintptr_t)pg * 8)), 8);
-	close(fd);
-	return (entry & ((1ull << 55) - 1)) * (uint64_t)pg + (uintptr_t)va % (uintptr_t)pg;
-}
-
 START_TEST(huge_default_grows_by_pages)
 {
 	long free0 = meminfo("HugePages_Free");
@@ -147,8 +135,8 @@ START_TEST(huge_pa_blocks_stay_contiguous)
 	for (unsigned i = 0; i < 8; i++) {
 		blocks[i] = sl_dma_zalloc("pa", blk, 0, SL_SOCKET_ID_ANY);
 		ck_assert_ptr_nonnull(blocks[i]);
-		ck_assert_uint_eq(pagemap_lookup(blocks[i] + blk - 1), pagemap_lookup(blocks[i]) + blk - 1);
-		ck_assert_uint_eq(sl_mem_virt2iova(blocks[i] + blk - 1), pagemap_lookup(blocks[i] + blk - 1));
+		ck_assert_uint_eq(sl_test_pagemap_pa(blocks[i] + blk - 1), sl_test_pagemap_pa(blocks[i]) + blk - 1);
+		ck_assert_uint_eq(sl_mem_virt2iova(blocks[i] + blk - 1), sl_test_pagemap_pa(blocks[i] + blk - 1));
 	}
 	/* More than a page cannot be promised contiguous. */
 	sl_test_capture_begin(false);
