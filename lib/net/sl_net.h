@@ -65,7 +65,8 @@ SL_STATIC_ASSERT(sizeof(struct sl_arp_hdr) == 28, "ARP for IPv4 over Ethernet is
 
 /* a.b.c.d as a host-order uint32_t */
 #define SL_IPV4(a, b, c, d) \
-	((uint32_t)(((a) & 0xff) << 24 | ((b) & 0xff) << 16 | ((c) & 0xff) << 8 | ((d) & 0xff)))
+	(((uint32_t)(a) & 0xff) << 24 | ((uint32_t)(b) & 0xff) << 16 | \
+	 ((uint32_t)(c) & 0xff) << 8 | ((uint32_t)(d) & 0xff))
 
 struct sl_ipv4_hdr {
 	uint8_t version_ihl;
