@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause
- * What the applications of this tree (examples/l2fwd, examples/responder,
- * app/pktgen) share: the start of main (the EAL, then the application's own
+ * What the applications of this tree (examples/l2fwd, examples/l3fwd,
+ * examples/responder, app/pktgen) share: the start of main (the EAL, then the application's own
  * arguments), the error lines of their argument parsers, and the files they
  * write results to. A static library, not installed: a program outside the
  * tree writes its own start (examples/skeleton shows the whole of it).
@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-struct sl_eth_stats;
+#include "sl_ethdev.h"
 
 /* Prints an application's usage; prog is argv[0]. */
 typedef void app_usage_fn(const char *prog);
@@ -58,5 +58,32 @@ int app_print_driver_counters(uint16_t port, struct sl_eth_stats *st);
  * most: fopen would create it world-writable under umask 000. NULL with
  * errno set when it cannot be. */
 FILE *app_create_file(const char *path, const char *mode);
+
+/* ---- around the ports of a forwarding application (app_ports.c) ---- */
+
+/* Set once the application is to stop: by SIGINT/SIGTERM after
+ * app_catch_quit_signals, or by app_request_quit; every lcore polls it. */
+extern int app_quit_;
+
+static inline bool app_quit_requested(void)
+{
+	return __atomic_load_n(&app_quit_, __ATOMIC_RELAXED);
+}
+
+void app_request_quit(void);
+void app_catch_quit_signals(void);
+/* "Signal N received, stopping" if a signal asked to quit. */
+void app_report_quit_signal(void);
+
+/* The ports there are, "0 (net_null0), 1 (...)", for error lines. */
+void app_ports_list(char *buf, size_t len);
+/* n descriptors fitted to a queue's limits (minimum, maximum, alignment). */
+uint16_t app_fit_desc(uint16_t n, const struct sl_eth_desc_lim *lim);
+/* An SL_ETH_EVENT_INTR_LSC callback: prints the port's new link. */
+void app_link_event(uint16_t port, enum sl_eth_event_type event, void *arg);
+/* Waits up to 9 s for the links of portmask's ports, then prints each. */
+void app_wait_links(uint32_t portmask);
+/* Stops and closes portmask's ports that exist, a line each. */
+void app_close_ports(uint32_t portmask);
 
 #endif /* APP_COMMON_H */

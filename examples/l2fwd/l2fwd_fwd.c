@@ -8,9 +8,6 @@
 
 #include "l2fwd.h"
 
-int quit;
-int quit_signal;
-
 static uint64_t drain_tsc;
 
 static inline void send_burst(struct lcore_stats *st, uint16_t port, uint16_t queue,

@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * sl-l3fwd's statistics: the per-lcore counters summed, printed every -T
+ * PERIOD (per port, drops by reason), the --max-packets / --duration
+ * limits the main lcore checks, the summary at the end and the telemetry
+ * command /l3fwd/stats. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sl_telemetry.h"
+
+#include "l3fwd.h"
+
+#define L3FWD_DROP_NAME(id, name) name,
+const char *const drop_names[NB_DROPS] = { L3FWD_DROPS(L3FWD_DROP_NAME) };
+
+static uint64_t dropped(const struct port_counters *c)
+{
+	uint64_t n = 0;
+
+	for (unsigned r = 0; r < NB_DROPS; r++)
+		n += c->drop[r];
+	return n;
+}
+
+static void stats_sum(struct port_counters sum[SL_MAX_ETHPORTS])
+{
+	memset(sum, 0, sizeof(struct port_counters) * SL_MAX_ETHPORTS);
+	for (unsigned l = 0; l < nb_lcores; l++)
+		for (uint16_t p = 0; p < SL_MAX_ETHPORTS; p++) {
+			const struct port_counters *c = &lcore_stats[l].port[p];
+
+			sum[p].rx += sl_counter_read(&c->rx);
+			sum[p].tx += sl_counter_read(&c->tx);
+			for (unsigned r = 0; r < NB_DROPS; r++)
+				sum[p].drop[r] += sl_counter_read(&c->drop[r]);
+		}
+}
+
+/* l2fwd's layout (Packets sent/received/dropped per port, then totals),
+ * then the drops of all ports by reason, one line each. */
+static void stats_print(const char *title, const struct port_counters *now,
+			const struct port_counters *before, double seconds)
+{
+	struct port_counters total;
+
+	memset(&total, 0, sizeof(total));
+	if (isatty(STDOUT_FILENO))
+		printf("\033[2J\033[1;1H");	/* clear screen, cursor home */
+	printf("\n%s ====================================", title);
+	for (uint16_t p = 0; p < SL_MAX_ETHPORTS; p++) {
+		if (!(opts.portmask & (1u << p)))
+			continue;
+		printf("\nStatistics for port %u ------------------------------"
+		       "\nPackets sent: %24" PRIu64 "\nPackets received: %20" PRIu64
+		       "\nPackets dropped: %21" PRIu64,
+		       p, now[p].tx, now[p].rx, dropped(&now[p]));
+		total.rx += now[p].rx;
+		total.tx += now[p].tx;
+		for (unsigned r = 0; r < NB_DROPS; r++)
+			total.drop[r] += now[p].drop[r];
+	}
+	printf("\nAggregate statistics ==============================="
+	       "\nTotal packets sent: %18" PRIu64 "\nTotal packets received: %14" PRIu64
+	       "\nTotal packets dropped: %15" PRIu64,
+	       total.tx, total.rx, dropped(&total));
+	for (unsigned r = 0; r < NB_DROPS; r++)
+		printf("\n  dropped %-13s %16" PRIu64, drop_names[r], total.drop[r]);
+	if (seconds > 0) {
+		uint64_t rx0 = 0, tx0 = 0;
+
+		for (uint16_t p = 0; p < SL_MAX_ETHPORTS; p++) {
+			rx0 += before[p].rx;
+			tx0 += before[p].tx;
+		}
+		printf("\nRate over %.3f s: received %.3f Mpps, sent %.3f Mpps", seconds,
+		       (double)(total.rx - rx0) / seconds / 1e6, (double)(total.tx - tx0) / seconds / 1e6);
+	}
+	printf("\n====================================================\n");
+	fflush(stdout);
+}
+
+static struct {
+	uint64_t next_print_tsc;
+	uint64_t last_print_tsc;
+	uint64_t end_tsc;		/* 0: no --duration */
+	struct port_counters last[SL_MAX_ETHPORTS];
+} ctl;
+
+void l3fwd_control_init(uint64_t start_tsc)
+{
+	ctl.last_print_tsc = start_tsc;
+	ctl.next_print_tsc = start_tsc + (uint64_t)opts.timer_period * sl_tsc_hz();
+	if (opts.duration > 0)
+		ctl.end_tsc = start_tsc + (uint64_t)(opts.duration * (double)sl_tsc_hz());
+}
+
+static uint64_t total_rx(void)
+{
+	uint64_t rx = 0;
+
+	for (unsigned l = 0; l < nb_lcores; l++)
+		for (uint16_t p = 0; p < SL_MAX_ETHPORTS; p++)
+			rx += sl_counter_read(&lcore_stats[l].port[p].rx);
+	return rx;
+}
+
+void l3fwd_control_tick(uint64_t now)
+{
+	if (opts.timer_period != 0 && now >= ctl.next_print_tsc) {
+		struct port_counters cur[SL_MAX_ETHPORTS];
+
+		stats_sum(cur);
+		stats_print("Port statistics", cur, ctl.last,
+			    (double)(now - ctl.last_print_tsc) / (double)sl_tsc_hz());
+		memcpy(ctl.last, cur, sizeof(cur));
+		ctl.last_print_tsc = now;
+		ctl.next_print_tsc = now + (uint64_t)opts.timer_period * sl_tsc_hz();
+	}
+	if (opts.max_packets != 0 && total_rx() >= opts.max_packets)
+		app_request_quit();
+	if (ctl.end_tsc != 0 && now >= ctl.end_tsc)
+		app_request_quit();
+}
+
+void l3fwd_summary(uint64_t elapsed_tsc)
+{
+	struct port_counters cur[SL_MAX_ETHPORTS], zero[SL_MAX_ETHPORTS];
+	double seconds = (double)elapsed_tsc / (double)sl_tsc_hz();
+	uint64_t rx = 0, tx = 0;
+
+	memset(zero, 0, sizeof(zero));
+	stats_sum(cur);
+	stats_print("Final statistics", cur, zero, seconds);
+	for (uint16_t p = 0; p < SL_MAX_ETHPORTS; p++) {
+		struct sl_eth_stats es;
+
+		if (!(opts.portmask & (1u << p)))
+			continue;
+		rx += cur[p].rx;
+		tx += cur[p].tx;
+		app_print_driver_counters(p, &es);
+	}
+	printf("Routed %" PRIu64 " of %" PRIu64 " packets in %.3f s (%.3f Mpps received)\n", tx, rx,
+	       seconds, seconds > 0 ? (double)rx / seconds / 1e6 : 0.0);
+	fflush(stdout);
+}
+
+/* /l3fwd/stats: per port rx, tx, dropped and the drops by reason. */
+static int tel_stats(const char *cmd, const char *params, struct sl_tel_json *j)
+{
+	struct port_counters sum[SL_MAX_ETHPORTS];
+	char key[16];
+
+	(void)cmd;
+	(void)params;
+	stats_sum(sum);
+	sl_tel_obj_begin(j, NULL);
+	for (uint16_t p = 0; p < SL_MAX_ETHPORTS; p++) {
+		if ((opts.portmask & (1u << p)) == 0 || !sl_eth_dev_is_valid_port(p))
+			continue;
+		snprintf(key, sizeof(key), "%u", p);
+		sl_tel_obj_begin(j, key);
+		sl_tel_u64(j, "rx", sum[p].rx);
+		sl_tel_u64(j, "tx", sum[p].tx);
+		sl_tel_u64(j, "dropped", dropped(&sum[p]));
+		for (unsigned r = 0; r < NB_DROPS; r++)
+			sl_tel_u64(j, drop_names[r], sum[p].drop[r]);
+		sl_tel_obj_end(j);
+	}
+	sl_tel_obj_end(j);
+	return 0;
+}
+
+void l3fwd_telemetry_init(void)
+{
+	sl_telemetry_register_cmd("/l3fwd/stats", tel_stats,
+				  "sl-l3fwd's counters per port: rx, tx, dropped and the drops by reason. Takes no parameters");
+}
