@@ -11,6 +11,7 @@
 #include "sl_eal.h"
 #include "sl_ethdev.h"
 #include "sl_log.h"
+#include "sl_parse.h"
 
 #include "app_common.h"
 
@@ -87,4 +88,73 @@ FILE *app_create_file(const char *path, const char *mode)
 		errno = err;
 	}
 	return f;
+}
+
+static const char *skip_blanks(const char *p)
+{
+	while (*p == ' ')
+		p++;
+	return p;
+}
+
+/* " N <end>" at *p, blanks allowed around N: N, and *p moved past end. */
+static int tuple_number(const char **p, char end, uint64_t *out)
+{
+	const char *q = skip_blanks(*p);
+
+	if (sl_parse_uint_prefix(&q, 0, out) < 0)
+		return -EINVAL;
+	q = skip_blanks(q);
+	if (*q != end)
+		return -EINVAL;
+	*p = q + 1;
+	return 0;
+}
+
+int app_parse_tuples(const char *s, unsigned width, uint64_t *vals, unsigned max)
+{
+	const char *p = s;
+	unsigned n = 0;
+
+	for (;;) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		if (*p == '\0')
+			break;
+		if (*p != '(' || n == max)
+			return -EINVAL;
+		p++;
+		for (unsigned k = 0; k < width; k++)
+			if (tuple_number(&p, k + 1 < width ? ',' : ')', &vals[n * width + k]) < 0)
+				return -EINVAL;
+		n++;
+	}
+	return n > 0 ? (int)n : -EINVAL;
+}
+
+void app_run_ctl_init(struct app_run_ctl *c, uint64_t start_tsc, unsigned period_s,
+		      double duration_s, uint64_t max_packets)
+{
+	c->period_tsc = (uint64_t)period_s * sl_tsc_hz();
+	c->last_print_tsc = start_tsc;
+	c->next_print_tsc = start_tsc + c->period_tsc;
+	c->end_tsc = duration_s > 0 ? start_tsc + (uint64_t)(duration_s * (double)sl_tsc_hz()) : 0;
+	c->max_packets = max_packets;
+}
+
+bool app_run_ctl_print_due(struct app_run_ctl *c, uint64_t now, double *seconds)
+{
+	if (c->period_tsc == 0 || now < c->next_print_tsc)
+		return false;
+	*seconds = (double)(now - c->last_print_tsc) / (double)sl_tsc_hz();
+	c->last_print_tsc = now;
+	c->next_print_tsc = now + c->period_tsc;
+	return true;
+}
+
+void app_run_ctl_limits(const struct app_run_ctl *c, uint64_t now, uint64_t rx_total)
+{
+	if ((c->max_packets != 0 && rx_total >= c->max_packets) ||
+	    (c->end_tsc != 0 && now >= c->end_tsc))
+		app_request_quit();
 }

@@ -49,6 +49,29 @@ int app_getopt_error(const char *module, int opt, char *const argv[], const char
  * argument that is no option is left, else 0. */
 int app_check_no_operands(const char *module, int argc, char *const argv[], const char *hint);
 
+/* "(a,b,c),(d,e,f)": up to max tuples of width numbers each (sl_parse.h's
+ * decimal rule; blanks allowed around numbers and between tuples) into
+ * vals[i * width + k]. The number of tuples (> 0), or -EINVAL. */
+int app_parse_tuples(const char *s, unsigned width, uint64_t *vals, unsigned max);
+
+/* The main lcore's schedule: statistics every -T period, the
+ * --duration and --max-packets limits. */
+struct app_run_ctl {
+	uint64_t period_tsc;		/* 0: no periodic statistics */
+	uint64_t next_print_tsc;
+	uint64_t last_print_tsc;
+	uint64_t end_tsc;		/* 0: no --duration */
+	uint64_t max_packets;		/* 0: no limit */
+};
+
+void app_run_ctl_init(struct app_run_ctl *c, uint64_t start_tsc, unsigned period_s,
+		      double duration_s, uint64_t max_packets);
+/* true (and the seconds since the last print) when the statistics are
+ * due at now; the next print is then one period on. */
+bool app_run_ctl_print_due(struct app_run_ctl *c, uint64_t now, double *seconds);
+/* app_request_quit once --duration is over or rx_total reached --max-packets. */
+void app_run_ctl_limits(const struct app_run_ctl *c, uint64_t now, uint64_t rx_total);
+
 /* port's driver counters into *st and as one line on stdout ("Port 0
  * driver counters: ipackets ..."); the error of sl_eth_stats_get, nothing
  * printed, when the port has none. */
@@ -85,5 +108,8 @@ void app_link_event(uint16_t port, enum sl_eth_event_type event, void *arg);
 void app_wait_links(uint32_t portmask);
 /* Stops and closes portmask's ports that exist, a line each. */
 void app_close_ports(uint32_t portmask);
+/* The main lcore when it polls no queue: tick(now) about every
+ * millisecond until quit. */
+void app_control_loop(void (*tick)(uint64_t now));
 
 #endif /* APP_COMMON_H */

@@ -4,6 +4,7 @@
  * fitted to a port's limits, link reports, and closing. */
 #include <signal.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "sl_eal.h"
 #include "sl_ethdev.h"
@@ -124,5 +125,13 @@ void app_close_ports(uint32_t portmask)
 		sl_eth_dev_stop(p);
 		sl_eth_dev_close(p);
 		printf(" done\n");
+	}
+}
+
+void app_control_loop(void (*tick)(uint64_t now))
+{
+	while (!app_quit_requested()) {
+		tick(sl_tsc());
+		nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
 	}
 }

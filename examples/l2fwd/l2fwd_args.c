@@ -70,58 +70,25 @@ static int parse_u64(const char *s, int base, uint64_t min, uint64_t max, uint64
 }
 
 
-static const char *skip_blanks(const char *p)
-{
-	while (*p == ' ')
-		p++;
-	return p;
-}
-
-/* " N <end>" at *p, blanks allowed around N: N, and *p moved past end. */
-static int portmap_number(const char **p, char end, uint64_t *out)
-{
-	const char *q = skip_blanks(*p);
-
-	if (sl_parse_uint_prefix(&q, 0, out) < 0)
-		return -EINVAL;
-	q = skip_blanks(q);
-	if (*q != end)
-		return -EINVAL;
-	*p = q + 1;
-	return 0;
-}
-
-/* "(0,1),(2,3)": spaces allowed around numbers and between pairs; the
- * numbers themselves follow sl_parse.h. */
+/* "(0,1),(2,3)": app_parse_tuples' pairs of ports. */
 static int parse_portmap(const char *s)
 {
-	const char *p = s;
+	uint64_t v[SL_DIM(opts.pairs) * 2];
+	int n = app_parse_tuples(s, 2, v, SL_DIM(opts.pairs));
 
-	opts.nb_pairs = 0;
-	for (;;) {
-		uint64_t a, b;
-
-		while (*p == ' ' || *p == ',')
-			p++;
-		if (*p == '\0')
-			break;
-		if (*p != '(')
-			return -EINVAL;
-		p++;
-		if (portmap_number(&p, ',', &a) < 0 || portmap_number(&p, ')', &b) < 0)
-			return -EINVAL;
-		if (a >= SL_MAX_ETHPORTS || b >= SL_MAX_ETHPORTS) {
-			SL_LOG(ERR, L2FWD, "--portmap: port %" PRIu64 " is beyond the last possible port %d", SL_MAX(a, b),
-			       SL_MAX_ETHPORTS - 1);
+	if (n < 0)
+		return -EINVAL;
+	for (int i = 0; i < n; i++) {
+		if (v[2 * i] >= SL_MAX_ETHPORTS || v[2 * i + 1] >= SL_MAX_ETHPORTS) {
+			SL_LOG(ERR, L2FWD, "--portmap: port %" PRIu64 " is beyond the last possible port %d",
+			       SL_MAX(v[2 * i], v[2 * i + 1]), SL_MAX_ETHPORTS - 1);
 			return -ERANGE;
 		}
-		if (opts.nb_pairs == SL_DIM(opts.pairs))
-			return -EINVAL;
-		opts.pairs[opts.nb_pairs].a = (uint16_t)a;
-		opts.pairs[opts.nb_pairs].b = (uint16_t)b;
-		opts.nb_pairs++;
+		opts.pairs[i].a = (uint16_t)v[2 * i];
+		opts.pairs[i].b = (uint16_t)v[2 * i + 1];
 	}
-	return opts.nb_pairs > 0 ? 0 : -EINVAL;
+	opts.nb_pairs = (unsigned)n;
+	return 0;
 }
 
 /* The long options, DPDK l2fwd's then sl-l2fwd's own (APP_OPT_ID). */

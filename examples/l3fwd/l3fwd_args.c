@@ -62,27 +62,6 @@ void l3fwd_usage(const char *prog)
 	       prog, MAX_TIMER_PERIOD, DEFAULT_DESC, prog, prog);
 }
 
-static const char *skip_blanks(const char *p)
-{
-	while (*p == ' ')
-		p++;
-	return p;
-}
-
-/* " N <end>" at *p: N, and *p moved past end. */
-static int config_number(const char **p, char end, uint64_t *out)
-{
-	const char *q = skip_blanks(*p);
-
-	if (sl_parse_uint_prefix(&q, 0, out) < 0)
-		return -EINVAL;
-	q = skip_blanks(q);
-	if (*q != end)
-		return -EINVAL;
-	*p = q + 1;
-	return 0;
-}
-
 /* The dense lcore id of CPU cpu in -l, or -1. */
 static int lcore_of_cpu(uint64_t cpu)
 {
@@ -119,33 +98,20 @@ static int config_entry_set(const char *s, uint64_t port, uint64_t queue, uint64
 	return 0;
 }
 
-/* "(0,0,1),(1,0,2)": spaces allowed around numbers and between triples. */
+/* "(0,0,1),(1,0,2)": app_parse_tuples' triples. */
 static int parse_config(const char *s)
 {
-	const char *p = s;
+	uint64_t v[MAX_CONFIG * 3];
+	int n = app_parse_tuples(s, 3, v, MAX_CONFIG);
 
 	opts.nb_config = 0;
-	for (;;) {
-		uint64_t port, queue, cpu;
-
-		while (*p == ' ' || *p == ',')
-			p++;
-		if (*p == '\0')
-			break;
-		if (*p != '(' || opts.nb_config == MAX_CONFIG)
-			goto bad;
-		p++;
-		if (config_number(&p, ',', &port) < 0 || config_number(&p, ',', &queue) < 0 ||
-		    config_number(&p, ')', &cpu) < 0)
-			goto bad;
-		if (config_entry_set(s, port, queue, cpu) < 0)
+	if (n < 0)
+		ARG_ERROR("bad --config '%s': give up to %d (port,queue,lcore) triples, e.g. --config \"(0,0,0),(1,0,0)\"",
+			  s, MAX_CONFIG);
+	for (int i = 0; i < n; i++)
+		if (config_entry_set(s, v[3 * i], v[3 * i + 1], v[3 * i + 2]) < 0)
 			return -EINVAL;
-	}
-	if (opts.nb_config > 0)
-		return 0;
-bad:
-	ARG_ERROR("bad --config '%s': give up to %d (port,queue,lcore) triples, e.g. --config \"(0,0,0),(1,0,0)\"",
-		  s, MAX_CONFIG);
+	return 0;
 }
 
 /* "PORT,MAC" */

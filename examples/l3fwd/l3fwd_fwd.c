@@ -7,7 +7,6 @@
  * joins its TX port's buffer; the buffers go out before the next burst. */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "l3fwd.h"
 
@@ -174,16 +173,16 @@ static inline void lookup_lpm(const struct burst *b, uint32_t *hop4, uint32_t *h
 		hop6[i] = (uint32_t)nh6[i];	/* -1: UINT32_MAX */
 }
 
-/* TCP and UDP ports at l4 if the frame holds them, else zeros. */
+/* TCP and UDP ports at l4 if the frame holds them (else they stay 0). */
 static inline void em_l4_ports(const struct sl_mbuf *m, const uint8_t *l4, uint8_t proto,
-			       uint16_t *src_dst)
+			       uint16_t *src, uint16_t *dst)
 {
 	const uint8_t *end = sl_pktmbuf_mtod(m, const uint8_t *) + m->data_len;
 
-	if ((proto == SL_IPPROTO_TCP || proto == SL_IPPROTO_UDP) && l4 + 4 <= end)
-		memcpy(src_dst, l4, 4);
-	else
-		src_dst[0] = src_dst[1] = 0;
+	if ((proto == SL_IPPROTO_TCP || proto == SL_IPPROTO_UDP) && l4 + 4 <= end) {
+		memcpy(src, l4, 2);
+		memcpy(dst, l4 + 2, 2);
+	}
 }
 
 static inline void em_hops(const struct sl_hash *h, const void **keys, unsigned n, uint32_t *hop)
@@ -213,7 +212,7 @@ static inline void lookup_em(const struct burst *b, uint32_t *hop4, uint32_t *ho
 		/* a fragment after the first has no L4 header: ports 0 */
 		if ((ip->fragment_offset & SL_BE16(SL_IPV4_HDR_OFFSET_MASK)) == 0)
 			em_l4_ports(b->m4[i], (const uint8_t *)ip + sl_ipv4_hdr_len(ip), ip->next_proto_id,
-				    &k4[i].port_src);
+				    &k4[i].port_src, &k4[i].port_dst);
 		keys[i] = &k4[i];
 	}
 	em_hops(routes.em4, keys, b->n4, hop4);
@@ -224,7 +223,8 @@ static inline void lookup_em(const struct burst *b, uint32_t *hop4, uint32_t *ho
 		memcpy(k6[i].ip_src, ip->src_addr, SL_IPV6_ADDR_SIZE);
 		memcpy(k6[i].ip_dst, ip->dst_addr, SL_IPV6_ADDR_SIZE);
 		k6[i].proto = ip->proto;
-		em_l4_ports(b->m6[i], (const uint8_t *)(ip + 1), ip->proto, &k6[i].port_src);
+		em_l4_ports(b->m6[i], (const uint8_t *)(ip + 1), ip->proto, &k6[i].port_src,
+			    &k6[i].port_dst);
 		keys[i] = &k6[i];
 	}
 	em_hops(routes.em6, keys, b->n6, hop6);
@@ -307,15 +307,6 @@ static void fwd_loop(struct lcore_conf *lc, struct lcore_stats *st, bool is_main
 	}
 }
 
-/* The main lcore when it polls nothing: chores only, without spinning. */
-static void control_loop(void)
-{
-	while (!app_quit_requested()) {
-		l3fwd_control_tick(sl_tsc());
-		nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
-	}
-}
-
 static int lcore_main(void *arg)
 {
 	unsigned lcore = sl_lcore_id();
@@ -325,7 +316,7 @@ static int lcore_main(void *arg)
 	(void)arg;
 	if (lc->nb_rxq == 0) {
 		if (is_main)
-			control_loop();
+			app_control_loop(l3fwd_control_tick);
 		return 0;
 	}
 	for (unsigned i = 0; i < lc->nb_rxq; i++)

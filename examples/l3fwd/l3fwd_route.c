@@ -66,6 +66,12 @@ static int add_em(struct sl_hash *h, const void *key, uint16_t port)
 
 /* ---- DPDK l3fwd's default table ------------------------------------------ */
 
+/* 198.18.N.H, host order (SL_IPV4 would shift 198 into an int's sign bit) */
+static uint32_t default_v4(unsigned n, unsigned h)
+{
+	return (uint32_t)198 << 24 | (uint32_t)18 << 16 | (uint32_t)n << 8 | h;
+}
+
 /* 2001:200:0:N:: as 16 bytes */
 static void default_v6(uint8_t ip[16], unsigned n, uint8_t last)
 {
@@ -86,13 +92,13 @@ static int load_defaults(void)
 
 		if (opts.mode == LOOKUP_LPM) {
 			default_v6(ip6, n, 0);
-			ret = add_lpm4(SL_IPV4(198, 18, n, 0), 24, (uint16_t)n);
+			ret = add_lpm4(default_v4(n, 0), 24, (uint16_t)n);
 			if (ret == 0)
 				ret = add_lpm6(ip6, 64, (uint16_t)n);
 		} else {
 			/* 198.18.N.1 -> 198.18.N.0, UDP 9 -> 9 (DPDK's ipv4_l3fwd_em_route_array) */
-			k4.ip_src = sl_be32(SL_IPV4(198, 18, n, 1));
-			k4.ip_dst = sl_be32(SL_IPV4(198, 18, n, 0));
+			k4.ip_src = sl_be32(default_v4(n, 1));
+			k4.ip_dst = sl_be32(default_v4(n, 0));
 			k4.port_src = k4.port_dst = sl_be16(9);
 			k4.proto = SL_IPPROTO_UDP;
 			default_v6(k6.ip_src, n, 1);

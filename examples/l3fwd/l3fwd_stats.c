@@ -81,19 +81,12 @@ static void stats_print(const char *title, const struct port_counters *now,
 	fflush(stdout);
 }
 
-static struct {
-	uint64_t next_print_tsc;
-	uint64_t last_print_tsc;
-	uint64_t end_tsc;		/* 0: no --duration */
-	struct port_counters last[SL_MAX_ETHPORTS];
-} ctl;
+static struct app_run_ctl ctl;
+static struct port_counters last[SL_MAX_ETHPORTS];
 
 void l3fwd_control_init(uint64_t start_tsc)
 {
-	ctl.last_print_tsc = start_tsc;
-	ctl.next_print_tsc = start_tsc + (uint64_t)opts.timer_period * sl_tsc_hz();
-	if (opts.duration > 0)
-		ctl.end_tsc = start_tsc + (uint64_t)(opts.duration * (double)sl_tsc_hz());
+	app_run_ctl_init(&ctl, start_tsc, opts.timer_period, opts.duration, opts.max_packets);
 }
 
 static uint64_t total_rx(void)
@@ -108,20 +101,16 @@ static uint64_t total_rx(void)
 
 void l3fwd_control_tick(uint64_t now)
 {
-	if (opts.timer_period != 0 && now >= ctl.next_print_tsc) {
+	double seconds;
+
+	if (app_run_ctl_print_due(&ctl, now, &seconds)) {
 		struct port_counters cur[SL_MAX_ETHPORTS];
 
 		stats_sum(cur);
-		stats_print("Port statistics", cur, ctl.last,
-			    (double)(now - ctl.last_print_tsc) / (double)sl_tsc_hz());
-		memcpy(ctl.last, cur, sizeof(cur));
-		ctl.last_print_tsc = now;
-		ctl.next_print_tsc = now + (uint64_t)opts.timer_period * sl_tsc_hz();
+		stats_print("Port statistics", cur, last, seconds);
+		memcpy(last, cur, sizeof(cur));
 	}
-	if (opts.max_packets != 0 && total_rx() >= opts.max_packets)
-		app_request_quit();
-	if (ctl.end_tsc != 0 && now >= ctl.end_tsc)
-		app_request_quit();
+	app_run_ctl_limits(&ctl, now, total_rx());
 }
 
 void l3fwd_summary(uint64_t elapsed_tsc)
