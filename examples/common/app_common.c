@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -157,4 +158,77 @@ void app_run_ctl_limits(const struct app_run_ctl *c, uint64_t now, uint64_t rx_t
 	if ((c->max_packets != 0 && rx_total >= c->max_packets) ||
 	    (c->end_tsc != 0 && now >= c->end_tsc))
 		app_request_quit();
+}
+
+int app_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,
+	       const char *module, app_usage_fn *usage, int (*apply)(int opt, const char *arg))
+{
+	int opt, ret;
+
+	optind = 0;	/* a fresh scan: the EAL used getopt before us */
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			usage(argv[0]);
+			return 1;
+		case ':':
+		case '?':
+			return app_getopt_error(module, opt, argv, "see -h");
+		default:
+			ret = apply(opt, optarg);
+			if (ret < 0)
+				return ret;
+		}
+	}
+	return app_check_no_operands(module, argc, argv, "see -h");
+}
+
+int app_opt_portmask(const char *module, const char *arg, uint32_t *mask)
+{
+	uint64_t v;
+
+	if (sl_parse_uint(arg, SL_PARSE_MASK, 1, UINT32_MAX, &v) < 0)
+		return app_arg_error(module, "bad portmask '%s': give a non-zero hexadecimal mask of ports, e.g. -p 0x3 for ports 0 and 1",
+				     arg);
+	*mask = (uint32_t)v;
+	return 0;
+}
+
+int app_opt_period(const char *module, const char *arg, unsigned *seconds)
+{
+	uint64_t v;
+
+	if (sl_parse_uint(arg, 0, 0, APP_MAX_TIMER_PERIOD, &v) < 0)
+		return app_arg_error(module, "bad -T '%s': the statistics period is 0..%d seconds (0 turns them off)",
+				     arg, APP_MAX_TIMER_PERIOD);
+	*seconds = (unsigned)v;
+	return 0;
+}
+
+int app_opt_mbufs(const char *module, const char *arg, unsigned *n)
+{
+	uint64_t v;
+
+	if (sl_parse_uint(arg, 0, 1, UINT32_MAX, &v) < 0)
+		return app_arg_error(module, "bad --mbufs '%s': the number of mbufs is 1..%u", arg,
+				     UINT32_MAX);
+	*n = (unsigned)v;
+	return 0;
+}
+
+int app_opt_max_packets(const char *module, const char *arg, uint64_t *n)
+{
+	if (sl_parse_uint(arg, 0, 1, UINT64_MAX, n) < 0)
+		return app_arg_error(module, "bad --max-packets '%s': a count in 1..%" PRIu64, arg,
+				     UINT64_MAX);
+	return 0;
+}
+
+int app_opt_duration(const char *module, const char *arg, double *seconds)
+{
+	if (sl_parse_real(arg, 0, 1e9, seconds) < 0 || !(*seconds > 0))
+		return app_arg_error(module, "bad --duration '%s': a positive number of seconds up to 1e9, e.g. --duration 2.5",
+				     arg);
+	return 0;
 }

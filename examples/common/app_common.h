@@ -49,6 +49,23 @@ int app_getopt_error(const char *module, int opt, char *const argv[], const char
  * argument that is no option is left, else 0. */
 int app_check_no_operands(const char *module, int argc, char *const argv[], const char *hint);
 
+/* The scan of an application's options (after the EAL's) with
+ * getopt_long: -h prints usage and gives 1; a missing value or unknown
+ * option, or an operand left over, is one line and -EINVAL; everything
+ * else goes to apply (0, or < 0 after one line, which ends the scan). */
+struct option;
+int app_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,
+	       const char *module, app_usage_fn *usage, int (*apply)(int opt, const char *arg));
+
+/* The options the forwarding apps share, with the same words: 0, or
+ * -EINVAL after one line from module. */
+#define APP_MAX_TIMER_PERIOD 86400	/* -T: one day, as DPDK's examples */
+int app_opt_portmask(const char *module, const char *arg, uint32_t *mask);	/* -p */
+int app_opt_period(const char *module, const char *arg, unsigned *seconds);	/* -T */
+int app_opt_mbufs(const char *module, const char *arg, unsigned *n);
+int app_opt_max_packets(const char *module, const char *arg, uint64_t *n);
+int app_opt_duration(const char *module, const char *arg, double *seconds);
+
 /* "(a,b,c),(d,e,f)": up to max tuples of width numbers each (sl_parse.h's
  * decimal rule; blanks allowed around numbers and between tuples) into
  * vals[i * width + k]. The number of tuples (> 0), or -EINVAL. */
@@ -108,6 +125,26 @@ void app_link_event(uint16_t port, enum sl_eth_event_type event, void *arg);
 void app_wait_links(uint32_t portmask);
 /* Stops and closes portmask's ports that exist, a line each. */
 void app_close_ports(uint32_t portmask);
+/* *info of the port, and *conf zeroed but for what every port that has
+ * it gets: MBUF_FAST_FREE and the link-change interrupt. 0 or the error
+ * of sl_eth_dev_info_get. */
+int app_port_conf_init(uint16_t port, struct sl_eth_dev_info *info, struct sl_eth_conf *conf);
+
+/* What app_port_setup makes of a port; nb_rxd/nb_txd come back fitted. */
+struct app_port_setup {
+	struct sl_eth_conf conf;
+	uint16_t nb_rxq, nb_txq;
+	uint16_t nb_rxd, nb_txd;
+	struct sl_mempool *pool;	/* of every RX queue */
+	bool promiscuous;
+};
+
+/* Link changes printed (app_link_event) if conf asks for them, the port
+ * configured, its queues set up, *mac read, the port started and made
+ * promiscuous if asked: 0 or the first error. */
+int app_port_setup(uint16_t port, const struct sl_eth_dev_info *info, struct app_port_setup *s,
+		   struct sl_ether_addr *mac);
+
 /* The main lcore when it polls no queue: tick(now) about every
  * millisecond until quit. */
 void app_control_loop(void (*tick)(uint64_t now));

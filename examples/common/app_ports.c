@@ -4,6 +4,7 @@
  * fitted to a port's limits, link reports, and closing. */
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "sl_eal.h"
@@ -134,4 +135,51 @@ void app_control_loop(void (*tick)(uint64_t now))
 		tick(sl_tsc());
 		nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
 	}
+}
+
+int app_port_conf_init(uint16_t port, struct sl_eth_dev_info *info, struct sl_eth_conf *conf)
+{
+	int ret = sl_eth_dev_info_get(port, info);
+
+	memset(conf, 0, sizeof(*conf));
+	if (ret < 0)
+		return ret;
+	if (info->tx_offload_capa & SL_ETH_TX_OFFLOAD_MBUF_FAST_FREE)
+		conf->txmode.offloads |= SL_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
+	conf->intr_conf.lsc = !!(info->intr_capa & SL_ETH_INTR_LSC);
+	return 0;
+}
+
+int app_port_setup(uint16_t port, const struct sl_eth_dev_info *info, struct app_port_setup *s,
+		   struct sl_ether_addr *mac)
+{
+	int socket = sl_eth_dev_socket_id(port);
+	int ret;
+
+	if (s->conf.intr_conf.lsc) {
+		ret = sl_eth_dev_callback_register(port, SL_ETH_EVENT_INTR_LSC, app_link_event, NULL);
+		if (ret < 0)
+			return ret;
+	}
+	ret = sl_eth_dev_configure(port, s->nb_rxq, s->nb_txq, &s->conf);
+	if (ret < 0)
+		return ret;
+	s->nb_rxd = app_fit_desc(s->nb_rxd, &info->rx_desc_lim);
+	s->nb_txd = app_fit_desc(s->nb_txd, &info->tx_desc_lim);
+	for (uint16_t q = 0; q < s->nb_rxq; q++) {
+		ret = sl_eth_rx_queue_setup(port, q, s->nb_rxd, socket, NULL, s->pool);
+		if (ret < 0)
+			return ret;
+	}
+	for (uint16_t q = 0; q < s->nb_txq; q++) {
+		ret = sl_eth_tx_queue_setup(port, q, s->nb_txd, socket, NULL);
+		if (ret < 0)
+			return ret;
+	}
+	ret = sl_eth_macaddr_get(port, mac);
+	if (ret == 0)
+		ret = sl_eth_dev_start(port);
+	if (ret == 0 && s->promiscuous)
+		ret = sl_eth_promiscuous_enable(port);
+	return ret;
 }

@@ -25,7 +25,6 @@
 #define DEFAULT_DESC 1024
 #define DRAIN_US 100
 #define MEMPOOL_CACHE 256
-#define MAX_TIMER_PERIOD 86400	/* one day, as DPDK's l2fwd */
 #define MIN_MBUFS 8192u
 
 /* --rx-mode: when an lcore sleeps on its queues' interrupts */

@@ -59,7 +59,7 @@ void l2fwd_usage(const char *prog)
 	       "  %s -l 0-1 --vdev net_pcap0,rx_pcap=in.pcap --vdev net_pcap1,tx_pcap=out.pcap \\\n"
 	       "      -- -p 0x3 --no-mac-updating --max-packets 1000\n"
 	       "  %s -l 0-3 -a 0000:00:03.0 -a 0000:00:04.0 -- -p 0x3 --queues 2 -q 2\n",
-	       prog, MAX_SLOTS_PER_LCORE, MAX_QUEUES_PER_PORT, MAX_TIMER_PERIOD, DEFAULT_DESC,
+	       prog, MAX_SLOTS_PER_LCORE, MAX_QUEUES_PER_PORT, APP_MAX_TIMER_PERIOD, DEFAULT_DESC,
 	       MAX_BURST, DEFAULT_BURST, MIN_MBUFS, ADAPTIVE_IDLE_POLLS, prog, prog, prog, prog);
 }
 
@@ -130,11 +130,7 @@ static int apply_dpdk_option(int opt, const char *arg)
 
 	switch (opt) {
 	case 'p':
-		if (parse_u64(arg, 16, 1, UINT32_MAX, &v) < 0)
-			ARG_ERROR("bad portmask '%s': give a non-zero hexadecimal mask of ports, e.g. -p 0x3 for ports 0 and 1",
-				  arg);
-		opts.portmask = (uint32_t)v;
-		return 0;
+		return app_opt_portmask(L2FWD_LOG, arg, &opts.portmask);
 	case 'P':
 		opts.promiscuous = true;
 		return 0;
@@ -145,11 +141,7 @@ static int apply_dpdk_option(int opt, const char *arg)
 		opts.slots_per_lcore = (unsigned)v;
 		return 0;
 	case 'T':
-		if (parse_u64(arg, 10, 0, MAX_TIMER_PERIOD, &v) < 0)
-			ARG_ERROR("bad -T '%s': the statistics period is 0..%d seconds (0 turns them off)",
-				  arg, MAX_TIMER_PERIOD);
-		opts.timer_period = (unsigned)v;
-		return 0;
+		return app_opt_period(L2FWD_LOG, arg, &opts.timer_period);
 	case OPT_NO_MAC_UPDATING:
 		opts.mac_updating = false;
 		return 0;
@@ -192,25 +184,16 @@ static int apply_own_option(int opt, const char *arg)
 		opts.burst = (unsigned)v;
 		return 0;
 	case OPT_MBUFS:
-		if (parse_u64(arg, 10, 1, UINT32_MAX, &v) < 0)
-			ARG_ERROR("bad --mbufs '%s': the number of mbufs is 1..%u", arg, UINT32_MAX);
-		opts.nb_mbufs = (unsigned)v;
-		return 0;
+		return app_opt_mbufs(L2FWD_LOG, arg, &opts.nb_mbufs);
 	case OPT_MTU:
 		if (parse_u64(arg, 10, SL_ETHER_MIN_MTU, MAX_MTU, &v) < 0)
 			ARG_ERROR("bad --mtu '%s': %d..%d", arg, SL_ETHER_MIN_MTU, MAX_MTU);
 		opts.mtu = (unsigned)v;
 		return 0;
 	case OPT_MAX_PACKETS:
-		if (parse_u64(arg, 10, 1, UINT64_MAX, &v) < 0)
-			ARG_ERROR("bad --max-packets '%s': a count in 1..%" PRIu64, arg, UINT64_MAX);
-		opts.max_packets = v;
-		return 0;
+		return app_opt_max_packets(L2FWD_LOG, arg, &opts.max_packets);
 	case OPT_DURATION:
-		if (sl_parse_real(arg, 0, 1e9, &opts.duration) < 0 || !(opts.duration > 0))
-			ARG_ERROR("bad --duration '%s': a positive number of seconds up to 1e9, e.g. --duration 2.5",
-				  arg);
-		return 0;
+		return app_opt_duration(L2FWD_LOG, arg, &opts.duration);
 	case OPT_RX_MODE:
 		for (unsigned m = 0; m < SL_DIM(rx_mode_names); m++) {
 			if (strcmp(arg, rx_mode_names[m]) == 0) {
@@ -224,10 +207,15 @@ static int apply_own_option(int opt, const char *arg)
 	}
 }
 
+static int apply_option(int opt, const char *arg)
+{
+	return opt < OPT_OWN_BELOW_ ? apply_dpdk_option(opt, arg) : apply_own_option(opt, arg);
+}
+
 /* 0, 1 for -h (usage printed), or -EINVAL after a message. */
 int l2fwd_parse_args(int argc, char **argv)
 {
-	int opt, ret;
+	int ret;
 
 	opts = (struct l2fwd_opts){
 		.slots_per_lcore = 1,
@@ -238,25 +226,9 @@ int l2fwd_parse_args(int argc, char **argv)
 		.nb_txd = DEFAULT_DESC,
 		.burst = DEFAULT_BURST,
 	};
-	optind = 0;	/* a fresh scan: the EAL used getopt before us */
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":p:Pq:T:h", long_opts, NULL)) != -1) {
-		switch (opt) {
-		case 'h':
-			l2fwd_usage(argv[0]);
-			return 1;
-		case ':':
-		case '?':
-			return app_getopt_error(L2FWD_LOG, opt, argv, "see -h");
-		default:
-			ret = opt < OPT_OWN_BELOW_ ? apply_dpdk_option(opt, optarg) :
-						     apply_own_option(opt, optarg);
-			if (ret < 0)
-				return ret;
-		}
-	}
-	if (app_check_no_operands(L2FWD_LOG, argc, argv, "see -h") < 0)
-		return -EINVAL;
+	ret = app_getopt(argc, argv, ":p:Pq:T:h", long_opts, L2FWD_LOG, l2fwd_usage, apply_option);
+	if (ret != 0)
+		return ret;
 	if (opts.portmask == 0)
 		ARG_ERROR("-p PORTMASK is required, e.g. -p 0x3 for ports 0 and 1");
 	return 0;

@@ -167,12 +167,11 @@ static int check_ports(void)
 
 /* ---- ports ---------------------------------------------------------------- */
 
-/* Interrupts the port is configured for: link changes whenever it has
- * them (printed by app_link_event), RX queues for --rx-mode interrupt and
- * adaptive, which every port must then have. 0, or -ENOTSUP after a line. */
+/* RX queue interrupts for --rx-mode interrupt and adaptive, which every
+ * port must then have (link changes: app_port_conf_init). 0, or -ENOTSUP
+ * after a line. */
 static int port_intr_conf(uint16_t p, const struct sl_eth_dev_info *info, struct sl_eth_conf *conf)
 {
-	conf->intr_conf.lsc = !!(info->intr_capa & SL_ETH_INTR_LSC);
 	if (opts.rx_mode == RX_MODE_POLL)
 		return 0;
 	if (!(info->intr_capa & SL_ETH_INTR_RXQ) || info->max_rx_intr_queues < opts.nb_queues) {
@@ -189,54 +188,27 @@ static int port_intr_conf(uint16_t p, const struct sl_eth_dev_info *info, struct
 
 static int port_init(uint16_t p)
 {
-	struct sl_eth_conf conf;
+	struct app_port_setup s = {
+		.nb_rxq = (uint16_t)opts.nb_queues, .nb_txq = (uint16_t)opts.nb_queues,
+		.nb_rxd = opts.nb_rxd, .nb_txd = opts.nb_txd,
+		.pool = pool, .promiscuous = opts.promiscuous,
+	};
 	struct sl_eth_dev_info info;
-	uint16_t nb_rxd, nb_txd;
 	char mac[SL_ETHER_ADDR_FMT_SIZE];
 	int ret;
 
-	memset(&conf, 0, sizeof(conf));
-	ret = sl_eth_dev_info_get(p, &info);
+	ret = app_port_conf_init(p, &info, &s.conf);
 	if (ret < 0)
 		return ret;
-	if (info.tx_offload_capa & SL_ETH_TX_OFFLOAD_MBUF_FAST_FREE)
-		conf.txmode.offloads |= SL_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
-	conf.rxmode.mtu = opts.mtu;
-	ret = port_intr_conf(p, &info, &conf);
+	s.conf.rxmode.mtu = opts.mtu;
+	ret = port_intr_conf(p, &info, &s.conf);
+	if (ret == 0)
+		ret = app_port_setup(p, &info, &s, &port_mac[p]);
 	if (ret < 0)
 		return ret;
-	if (conf.intr_conf.lsc) {
-		ret = sl_eth_dev_callback_register(p, SL_ETH_EVENT_INTR_LSC, app_link_event, NULL);
-		if (ret < 0)
-			return ret;
-	}
-	ret = sl_eth_dev_configure(p, (uint16_t)opts.nb_queues, (uint16_t)opts.nb_queues, &conf);
-	if (ret < 0)
-		return ret;
-	nb_rxd = app_fit_desc(opts.nb_rxd, &info.rx_desc_lim);
-	nb_txd = app_fit_desc(opts.nb_txd, &info.tx_desc_lim);
-	for (uint16_t q = 0; q < opts.nb_queues; q++) {
-		ret = sl_eth_rx_queue_setup(p, q, nb_rxd, sl_eth_dev_socket_id(p), NULL, pool);
-		if (ret < 0)
-			return ret;
-		ret = sl_eth_tx_queue_setup(p, q, nb_txd, sl_eth_dev_socket_id(p), NULL);
-		if (ret < 0)
-			return ret;
-	}
-	ret = sl_eth_macaddr_get(p, &port_mac[p]);
-	if (ret < 0)
-		return ret;
-	ret = sl_eth_dev_start(p);
-	if (ret < 0)
-		return ret;
-	if (opts.promiscuous) {
-		ret = sl_eth_promiscuous_enable(p);
-		if (ret < 0)
-			return ret;
-	}
 	sl_ether_format_addr(mac, sizeof(mac), &port_mac[p]);
 	printf("Port %u (%s): %u queue pair(s), %u/%u descriptors, MAC %s, forwards to port %u\n",
-	       p, info.device_name, opts.nb_queues, nb_rxd, nb_txd, mac, dst_port[p]);
+	       p, info.device_name, opts.nb_queues, s.nb_rxd, s.nb_txd, mac, dst_port[p]);
 	return 0;
 }
 

@@ -29,7 +29,6 @@
 #define DEFAULT_DESC 1024
 #define MEMPOOL_CACHE 256
 #define MIN_MBUFS 8192u
-#define MAX_TIMER_PERIOD 86400
 #define CHORES_US 100		/* how often the main lcore does its chores */
 
 /* Routes without --route-file: DPDK l3fwd's, one per port 0..15. */

@@ -59,7 +59,7 @@ void l3fwd_usage(const char *prog)
 	       "  %s -l 0 --vdev net_af_packet0,iface=veth0 --vdev net_af_packet1,iface=veth1 \\\n"
 	       "      -- -p 0x3 -P --route-file routes.txt\n"
 	       "  %s -l 0-1 -a 0000:00:03.0 -a 0000:00:04.0 -- -p 0x3 --config \"(0,0,0),(1,0,1)\"\n",
-	       prog, MAX_TIMER_PERIOD, DEFAULT_DESC, prog, prog);
+	       prog, APP_MAX_TIMER_PERIOD, DEFAULT_DESC, prog, prog);
 }
 
 /* The dense lcore id of CPU cpu in -l, or -1. */
@@ -190,17 +190,9 @@ static int apply_number_option(int opt, const char *arg)
 
 	switch (opt) {
 	case 'p':
-		if (sl_parse_uint(arg, SL_PARSE_MASK, 1, UINT32_MAX, &v) < 0)
-			ARG_ERROR("bad portmask '%s': give a non-zero hexadecimal mask of ports, e.g. -p 0x3 for ports 0 and 1",
-				  arg);
-		opts.portmask = (uint32_t)v;
-		return 0;
+		return app_opt_portmask(L3FWD_LOG, arg, &opts.portmask);
 	case 'T':
-		if (sl_parse_uint(arg, 0, 0, MAX_TIMER_PERIOD, &v) < 0)
-			ARG_ERROR("bad -T '%s': the statistics period is 0..%d seconds (0 turns them off)",
-				  arg, MAX_TIMER_PERIOD);
-		opts.timer_period = (unsigned)v;
-		return 0;
+		return app_opt_period(L3FWD_LOG, arg, &opts.timer_period);
 	case OPT_RXD:
 	case OPT_TXD:
 		if (sl_parse_uint(arg, 0, 1, UINT16_MAX, &v) < 0)
@@ -209,20 +201,11 @@ static int apply_number_option(int opt, const char *arg)
 		*(opt == OPT_RXD ? &opts.nb_rxd : &opts.nb_txd) = (uint16_t)v;
 		return 0;
 	case OPT_MBUFS:
-		if (sl_parse_uint(arg, 0, 1, UINT32_MAX, &v) < 0)
-			ARG_ERROR("bad --mbufs '%s': the number of mbufs is 1..%u", arg, UINT32_MAX);
-		opts.nb_mbufs = (unsigned)v;
-		return 0;
+		return app_opt_mbufs(L3FWD_LOG, arg, &opts.nb_mbufs);
 	case OPT_MAX_PACKETS:
-		if (sl_parse_uint(arg, 0, 1, UINT64_MAX, &v) < 0)
-			ARG_ERROR("bad --max-packets '%s': a count in 1..%" PRIu64, arg, UINT64_MAX);
-		opts.max_packets = v;
-		return 0;
+		return app_opt_max_packets(L3FWD_LOG, arg, &opts.max_packets);
 	case OPT_DURATION:
-		if (sl_parse_real(arg, 0, 1e9, &opts.duration) < 0 || !(opts.duration > 0))
-			ARG_ERROR("bad --duration '%s': a positive number of seconds up to 1e9, e.g. --duration 2.5",
-				  arg);
-		return 0;
+		return app_opt_duration(L3FWD_LOG, arg, &opts.duration);
 	default:
 		ARG_ERROR("option %d not handled", opt);
 	}
@@ -257,7 +240,7 @@ static int apply_option(int opt, const char *arg)
 /* 0, 1 for -h (usage printed), or -EINVAL after a message. */
 int l3fwd_parse_args(int argc, char **argv)
 {
-	int opt, ret;
+	int ret;
 
 	opts = (struct l3fwd_opts){
 		.mode = LOOKUP_LPM,
@@ -265,24 +248,9 @@ int l3fwd_parse_args(int argc, char **argv)
 		.nb_rxd = DEFAULT_DESC,
 		.nb_txd = DEFAULT_DESC,
 	};
-	optind = 0;	/* a fresh scan: the EAL used getopt before us */
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":p:PLET:h", long_opts, NULL)) != -1) {
-		switch (opt) {
-		case 'h':
-			l3fwd_usage(argv[0]);
-			return 1;
-		case ':':
-		case '?':
-			return app_getopt_error(L3FWD_LOG, opt, argv, "see -h");
-		default:
-			ret = apply_option(opt, optarg);
-			if (ret < 0)
-				return ret;
-		}
-	}
-	if (app_check_no_operands(L3FWD_LOG, argc, argv, "see -h") < 0)
-		return -EINVAL;
+	ret = app_getopt(argc, argv, ":p:PLET:h", long_opts, L3FWD_LOG, l3fwd_usage, apply_option);
+	if (ret != 0)
+		return ret;
 	if (opts.portmask == 0)
 		ARG_ERROR("-p PORTMASK is required, e.g. -p 0x3 for ports 0 and 1");
 	for (unsigned i = 0; i < opts.nb_config; i++)

@@ -137,50 +137,23 @@ static int check_port_queues(void)
 
 static int port_init(uint16_t p)
 {
-	struct sl_eth_conf conf;
+	struct app_port_setup s = {
+		.nb_rxq = nb_rxq[p], .nb_txq = nb_txq, .nb_rxd = opts.nb_rxd, .nb_txd = opts.nb_txd,
+		.pool = pool, .promiscuous = opts.promiscuous,
+	};
+	struct sl_ether_addr *mac = (struct sl_ether_addr *)&port_hdr[p].bytes[SL_ETHER_ADDR_LEN];
 	struct sl_eth_dev_info info;
-	uint16_t nb_rxd, nb_txd;
-	char mac[SL_ETHER_ADDR_FMT_SIZE];
+	char text[SL_ETHER_ADDR_FMT_SIZE];
 	int ret;
 
-	memset(&conf, 0, sizeof(conf));
-	ret = sl_eth_dev_info_get(p, &info);
+	ret = app_port_conf_init(p, &info, &s.conf);
+	if (ret == 0)
+		ret = app_port_setup(p, &info, &s, mac);
 	if (ret < 0)
 		return ret;
-	if (info.tx_offload_capa & SL_ETH_TX_OFFLOAD_MBUF_FAST_FREE)
-		conf.txmode.offloads |= SL_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
-	conf.intr_conf.lsc = !!(info.intr_capa & SL_ETH_INTR_LSC);
-	if (conf.intr_conf.lsc) {
-		ret = sl_eth_dev_callback_register(p, SL_ETH_EVENT_INTR_LSC, app_link_event, NULL);
-		if (ret < 0)
-			return ret;
-	}
-	ret = sl_eth_dev_configure(p, nb_rxq[p], nb_txq, &conf);
-	if (ret < 0)
-		return ret;
-	nb_rxd = app_fit_desc(opts.nb_rxd, &info.rx_desc_lim);
-	nb_txd = app_fit_desc(opts.nb_txd, &info.tx_desc_lim);
-	for (uint16_t q = 0; q < nb_rxq[p]; q++) {
-		ret = sl_eth_rx_queue_setup(p, q, nb_rxd, sl_eth_dev_socket_id(p), NULL, pool);
-		if (ret < 0)
-			return ret;
-	}
-	for (uint16_t q = 0; q < nb_txq; q++) {
-		ret = sl_eth_tx_queue_setup(p, q, nb_txd, sl_eth_dev_socket_id(p), NULL);
-		if (ret < 0)
-			return ret;
-	}
-	ret = sl_eth_macaddr_get(p, (struct sl_ether_addr *)&port_hdr[p].bytes[SL_ETHER_ADDR_LEN]);
-	if (ret < 0)
-		return ret;
-	ret = sl_eth_dev_start(p);
-	if (ret == 0 && opts.promiscuous)
-		ret = sl_eth_promiscuous_enable(p);
-	if (ret < 0)
-		return ret;
-	sl_ether_format_addr(mac, sizeof(mac), (struct sl_ether_addr *)&port_hdr[p].bytes[SL_ETHER_ADDR_LEN]);
+	sl_ether_format_addr(text, sizeof(text), mac);
 	printf("Port %u (%s): %u RX / %u TX queues, %u/%u descriptors, MAC %s\n", p,
-	       info.device_name, nb_rxq[p], nb_txq, nb_rxd, nb_txd, mac);
+	       info.device_name, nb_rxq[p], nb_txq, s.nb_rxd, s.nb_txd, text);
 	return 0;
 }
 

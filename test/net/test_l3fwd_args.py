@@ -6,6 +6,7 @@ names it, before any port starts; -h prints the usage and exits 0; good
 command lines, DPDK l3fwd's spellings among them, run. Ports are net_null:
 no root or namespace needed beyond locked memory for --no-huge."""
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -14,7 +15,10 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sltest  # noqa: E402
 
-EAL = ["--no-huge", "--no-pci", "--log-level", "notice"]
+# a prefix of its own: another Sluice or DPDK process on the default one
+# would serve telemetry, and ours would say so in one more line
+PREFIX = "sl3args%d" % os.getpid()
+EAL = ["--no-huge", "--no-pci", "--log-level", "notice", "--file-prefix", PREFIX]
 CPUS = sorted(os.sched_getaffinity(0))
 NULLS = ["--vdev", "net_null0", "--vdev", "net_null1"]
 ONE = ["-l", str(CPUS[0])] + NULLS
@@ -120,6 +124,7 @@ def main():
         failures.append("-h: exit %d, stdout %r" % (res.returncode, res.stdout[:300]))
     for path in (BAD_ROUTE, BAD_KIND, BAD_E, GOOD):
         os.unlink(path)
+    shutil.rmtree("/var/run/dpdk/" + PREFIX, ignore_errors=True)
     for f in failures:
         sltest.log("FAIL: " + f)
     if failures:

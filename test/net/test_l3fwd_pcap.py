@@ -160,7 +160,7 @@ def main():
     sltest.pcap_write(inp, [(0, i, c[0]) for i, c in enumerate(cases)])
     route_file(routes, mode, cases)
     args = [path, "-l", str(sorted(os.sched_getaffinity(0))[0]), "--no-huge", "--no-pci",
-            "--log-level", "notice",
+            "--log-level", "notice", "--file-prefix", "sl3pcap%d" % os.getpid(),
             "--vdev", "net_pcap0,rx_pcap=%s,tx_pcap=%s" % (inp, out0),
             "--vdev", "net_pcap1,tx_pcap=%s" % out1,
             "--", "-p", "0x3", "--mode", mode, "--route-file", routes,
@@ -183,6 +183,7 @@ def main():
         if len(sent) != sum(1 for c in cases if c[1] == port):
             problems.append("port %d sent %d frames in all" % (port, len(sent)))
     shutil.rmtree(tmp, ignore_errors=True)
+    shutil.rmtree("/var/run/dpdk/sl3pcap%d" % os.getpid(), ignore_errors=True)
     want_drops = {}
     for _, _, why, _ in cases:
         if why:
