@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "sl_eal.h"
@@ -231,4 +232,53 @@ int app_opt_duration(const char *module, const char *arg, double *seconds)
 		return app_arg_error(module, "bad --duration '%s': a positive number of seconds up to 1e9, e.g. --duration 2.5",
 				     arg);
 	return 0;
+}
+
+void app_stats_print(const char *title, uint32_t portmask, const struct app_port_totals *now,
+		     const struct app_port_totals *before, double seconds,
+		     void (*extra)(void *arg), void *arg)
+{
+	struct app_port_totals sum = { 0 }, sum0 = { 0 };
+
+	if (isatty(STDOUT_FILENO))
+		printf("\033[2J\033[1;1H");	/* clear screen, cursor home */
+	printf("\n%s ====================================", title);
+	for (uint16_t p = 0; p < SL_MAX_ETHPORTS; p++) {
+		if (!(portmask & (1u << p)))
+			continue;
+		printf("\nStatistics for port %u ------------------------------"
+		       "\nPackets sent: %24" PRIu64 "\nPackets received: %20" PRIu64
+		       "\nPackets dropped: %21" PRIu64,
+		       p, now[p].tx, now[p].rx, now[p].dropped);
+		sum.rx += now[p].rx;
+		sum.tx += now[p].tx;
+		sum.dropped += now[p].dropped;
+		sum0.rx += before[p].rx;
+		sum0.tx += before[p].tx;
+	}
+	printf("\nAggregate statistics ==============================="
+	       "\nTotal packets sent: %18" PRIu64 "\nTotal packets received: %14" PRIu64
+	       "\nTotal packets dropped: %15" PRIu64,
+	       sum.tx, sum.rx, sum.dropped);
+	if (extra != NULL)
+		extra(arg);
+	if (seconds > 0)
+		printf("\nRate over %.3f s: received %.3f Mpps, sent %.3f Mpps", seconds,
+		       (double)(sum.rx - sum0.rx) / seconds / 1e6,
+		       (double)(sum.tx - sum0.tx) / seconds / 1e6);
+	printf("\n====================================================\n");
+	fflush(stdout);
+}
+
+void *app_lcore_array(const char *module, size_t elem_size)
+{
+	size_t n = sl_lcore_count();
+	void *a = aligned_alloc(SL_CACHE_LINE_SIZE, n * elem_size);
+
+	if (a == NULL) {
+		sl_log(SL_LOG_ERR, module, "out of memory for %zu lcores", n);
+		return NULL;
+	}
+	memset(a, 0, n * elem_size);
+	return a;
 }

@@ -89,6 +89,25 @@ bool app_run_ctl_print_due(struct app_run_ctl *c, uint64_t now, double *seconds)
 /* app_request_quit once --duration is over or rx_total reached --max-packets. */
 void app_run_ctl_limits(const struct app_run_ctl *c, uint64_t now, uint64_t rx_total);
 
+/* One port's counters as the statistics show them. */
+struct app_port_totals {
+	uint64_t rx;
+	uint64_t tx;
+	uint64_t dropped;
+};
+
+/* The statistics in DPDK l2fwd's layout (scripts that read its output
+ * read ours): title, a block per port of portmask, the aggregate, then
+ * what extra(arg) prints (extra may be NULL), the rates since before over
+ * seconds (if > 0) and the closing line. */
+void app_stats_print(const char *title, uint32_t portmask, const struct app_port_totals *now,
+		     const struct app_port_totals *before, double seconds,
+		     void (*extra)(void *arg), void *arg);
+
+/* An array of elem_size bytes per lcore, cache-line aligned and zeroed;
+ * NULL after one line from module. */
+void *app_lcore_array(const char *module, size_t elem_size);
+
 /* port's driver counters into *st and as one line on stdout ("Port 0
  * driver counters: ipackets ..."); the error of sl_eth_stats_get, nothing
  * printed, when the port has none. */

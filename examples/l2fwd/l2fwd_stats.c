@@ -6,7 +6,6 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "app_common.h"
 #include "l2fwd.h"
@@ -35,38 +34,16 @@ static uint64_t stats_total_rx(void)
 	return rx;
 }
 
-/* DPDK l2fwd's layout (scripts that read its output read ours), plus
- * rates over the last interval. */
 static void stats_print(const char *title, const struct port_counters *now,
 			const struct port_counters *before, double seconds)
 {
-	uint64_t rx = 0, tx = 0, dropped = 0, rx0 = 0, tx0 = 0;
+	struct app_port_totals t[SL_MAX_ETHPORTS], t0[SL_MAX_ETHPORTS];
 
-	if (isatty(STDOUT_FILENO))
-		printf("\033[2J\033[1;1H");	/* clear screen, cursor home */
-	printf("\n%s ====================================", title);
 	for (uint16_t p = 0; p < SL_MAX_ETHPORTS; p++) {
-		if (!(opts.portmask & (1u << p)))
-			continue;
-		printf("\nStatistics for port %u ------------------------------"
-		       "\nPackets sent: %24" PRIu64 "\nPackets received: %20" PRIu64
-		       "\nPackets dropped: %21" PRIu64,
-		       p, now[p].tx, now[p].rx, now[p].dropped);
-		rx += now[p].rx;
-		tx += now[p].tx;
-		dropped += now[p].dropped;
-		rx0 += before[p].rx;
-		tx0 += before[p].tx;
+		t[p] = (struct app_port_totals){ now[p].rx, now[p].tx, now[p].dropped };
+		t0[p] = (struct app_port_totals){ before[p].rx, before[p].tx, before[p].dropped };
 	}
-	printf("\nAggregate statistics ==============================="
-	       "\nTotal packets sent: %18" PRIu64 "\nTotal packets received: %14" PRIu64
-	       "\nTotal packets dropped: %15" PRIu64,
-	       tx, rx, dropped);
-	if (seconds > 0)
-		printf("\nRate over %.3f s: received %.3f Mpps, sent %.3f Mpps", seconds,
-		       (double)(rx - rx0) / seconds / 1e6, (double)(tx - tx0) / seconds / 1e6);
-	printf("\n====================================================\n");
-	fflush(stdout);
+	app_stats_print(title, opts.portmask, t, t0, seconds, NULL, NULL);
 }
 
 static struct app_run_ctl ctl;

@@ -6,7 +6,6 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "sl_telemetry.h"
 
@@ -38,47 +37,32 @@ static void stats_sum(struct port_counters sum[SL_MAX_ETHPORTS])
 		}
 }
 
-/* l2fwd's layout (Packets sent/received/dropped per port, then totals),
- * then the drops of all ports by reason, one line each. */
+/* After the aggregate: the drops of all ports by reason, a line each. */
+static void print_reasons(void *arg)
+{
+	const struct port_counters *now = arg;
+
+	for (unsigned r = 0; r < NB_DROPS; r++) {
+		uint64_t n = 0;
+
+		for (uint16_t p = 0; p < SL_MAX_ETHPORTS; p++)
+			if (opts.portmask & (1u << p))
+				n += now[p].drop[r];
+		printf("\n  dropped %-13s %16" PRIu64, drop_names[r], n);
+	}
+}
+
+/* app_stats_print's layout, with the drops by reason. */
 static void stats_print(const char *title, const struct port_counters *now,
 			const struct port_counters *before, double seconds)
 {
-	struct port_counters total;
+	struct app_port_totals t[SL_MAX_ETHPORTS], t0[SL_MAX_ETHPORTS];
 
-	memset(&total, 0, sizeof(total));
-	if (isatty(STDOUT_FILENO))
-		printf("\033[2J\033[1;1H");	/* clear screen, cursor home */
-	printf("\n%s ====================================", title);
 	for (uint16_t p = 0; p < SL_MAX_ETHPORTS; p++) {
-		if (!(opts.portmask & (1u << p)))
-			continue;
-		printf("\nStatistics for port %u ------------------------------"
-		       "\nPackets sent: %24" PRIu64 "\nPackets received: %20" PRIu64
-		       "\nPackets dropped: %21" PRIu64,
-		       p, now[p].tx, now[p].rx, dropped(&now[p]));
-		total.rx += now[p].rx;
-		total.tx += now[p].tx;
-		for (unsigned r = 0; r < NB_DROPS; r++)
-			total.drop[r] += now[p].drop[r];
+		t[p] = (struct app_port_totals){ now[p].rx, now[p].tx, dropped(&now[p]) };
+		t0[p] = (struct app_port_totals){ before[p].rx, before[p].tx, dropped(&before[p]) };
 	}
-	printf("\nAggregate statistics ==============================="
-	       "\nTotal packets sent: %18" PRIu64 "\nTotal packets received: %14" PRIu64
-	       "\nTotal packets dropped: %15" PRIu64,
-	       total.tx, total.rx, dropped(&total));
-	for (unsigned r = 0; r < NB_DROPS; r++)
-		printf("\n  dropped %-13s %16" PRIu64, drop_names[r], total.drop[r]);
-	if (seconds > 0) {
-		uint64_t rx0 = 0, tx0 = 0;
-
-		for (uint16_t p = 0; p < SL_MAX_ETHPORTS; p++) {
-			rx0 += before[p].rx;
-			tx0 += before[p].tx;
-		}
-		printf("\nRate over %.3f s: received %.3f Mpps, sent %.3f Mpps", seconds,
-		       (double)(total.rx - rx0) / seconds / 1e6, (double)(total.tx - tx0) / seconds / 1e6);
-	}
-	printf("\n====================================================\n");
-	fflush(stdout);
+	app_stats_print(title, opts.portmask, t, t0, seconds, print_reasons, (void *)now);
 }
 
 static struct app_run_ctl ctl;

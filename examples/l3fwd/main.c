@@ -196,15 +196,9 @@ static int start_ports(void)
 static int alloc_lcores(void)
 {
 	nb_lcores = sl_lcore_count();
-	lcore_conf = aligned_alloc(SL_CACHE_LINE_SIZE, nb_lcores * sizeof(*lcore_conf));
-	lcore_stats = aligned_alloc(SL_CACHE_LINE_SIZE, nb_lcores * sizeof(*lcore_stats));
-	if (lcore_conf == NULL || lcore_stats == NULL) {
-		SL_LOG(ERR, L3FWD, "out of memory for %u lcores", nb_lcores);
-		return -ENOMEM;
-	}
-	memset(lcore_conf, 0, nb_lcores * sizeof(*lcore_conf));
-	memset(lcore_stats, 0, nb_lcores * sizeof(*lcore_stats));
-	return 0;
+	lcore_conf = app_lcore_array(L3FWD_LOG, sizeof(*lcore_conf));
+	lcore_stats = app_lcore_array(L3FWD_LOG, sizeof(*lcore_stats));
+	return lcore_conf != NULL && lcore_stats != NULL ? 0 : -ENOMEM;
 }
 
 static int create_pool(void)
