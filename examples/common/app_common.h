@@ -164,6 +164,16 @@ struct app_port_setup {
 int app_port_setup(uint16_t port, const struct sl_eth_dev_info *info, struct app_port_setup *s,
 		   struct sl_ether_addr *mac);
 
+/* init(port) for each port of portmask in order: 0, or -EIO after a
+ * line from module naming the first port that failed. */
+int app_start_ports(const char *module, uint32_t portmask, int (*init)(uint16_t port));
+
+/* A telemetry reply with an object per port of portmask that exists,
+ * keyed by its number, holding what fields(j, port, arg) adds. */
+struct sl_tel_json;
+void app_tel_ports(struct sl_tel_json *j, uint32_t portmask,
+		   void (*fields)(struct sl_tel_json *j, uint16_t port, void *arg), void *arg);
+
 /* The main lcore when it polls no queue: tick(now) about every
  * millisecond until quit. */
 void app_control_loop(void (*tick)(uint64_t now));

@@ -2,6 +2,7 @@
  * What the forwarding applications (sl-l2fwd, sl-l3fwd) do alike around
  * their ports: the quit flag that SIGINT/SIGTERM set, descriptor counts
  * fitted to a port's limits, link reports, and closing. */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 
 #include "sl_eal.h"
 #include "sl_ethdev.h"
+#include "sl_log.h"
 
 #include "app_common.h"
 
@@ -182,4 +184,17 @@ int app_port_setup(uint16_t port, const struct sl_eth_dev_info *info, struct app
 	if (ret == 0 && s->promiscuous)
 		ret = sl_eth_promiscuous_enable(port);
 	return ret;
+}
+
+int app_start_ports(const char *module, uint32_t portmask, int (*init)(uint16_t port))
+{
+	for (uint16_t p = 0; p < SL_MAX_ETHPORTS; p++) {
+		if (!(portmask & (1u << p)))
+			continue;
+		if (init(p) < 0) {
+			sl_log(SL_LOG_ERR, module, "port %u could not be set up (see above)", p);
+			return -EIO;
+		}
+	}
+	return 0;
 }

@@ -265,19 +265,6 @@ static int create_pool(void)
 	return 0;
 }
 
-static int start_ports(void)
-{
-	for (uint16_t p = 0; p < SL_MAX_ETHPORTS; p++) {
-		if (!(opts.portmask & (1u << p)))
-			continue;
-		if (port_init(p) < 0) {
-			SL_LOG(ERR, L2FWD, "port %u could not be set up (see above)", p);
-			return -EIO;
-		}
-	}
-	return 0;
-}
-
 /* Each slot's new header: 02:00:00:00:00:<tx port>, then the TX port's MAC. */
 static void set_slot_headers(void)
 {
@@ -307,7 +294,7 @@ int main(int argc, char **argv)
 	l2fwd_telemetry_init();
 	app_catch_quit_signals();
 	printf("MAC updating %s\n", opts.mac_updating ? "enabled" : "disabled");
-	if (start_ports() < 0)
+	if (app_start_ports(L2FWD_LOG, opts.portmask, port_init) < 0)
 		goto out_ports;
 	set_slot_headers();
 	app_wait_links(opts.portmask);

@@ -120,29 +120,26 @@ void l3fwd_summary(uint64_t elapsed_tsc)
 	fflush(stdout);
 }
 
+static void tel_port(struct sl_tel_json *j, uint16_t p, void *arg)
+{
+	const struct port_counters *sum = arg;
+
+	sl_tel_u64(j, "rx", sum[p].rx);
+	sl_tel_u64(j, "tx", sum[p].tx);
+	sl_tel_u64(j, "dropped", dropped(&sum[p]));
+	for (unsigned r = 0; r < NB_DROPS; r++)
+		sl_tel_u64(j, drop_names[r], sum[p].drop[r]);
+}
+
 /* /l3fwd/stats: per port rx, tx, dropped and the drops by reason. */
 static int tel_stats(const char *cmd, const char *params, struct sl_tel_json *j)
 {
 	struct port_counters sum[SL_MAX_ETHPORTS];
-	char key[16];
 
 	(void)cmd;
 	(void)params;
 	stats_sum(sum);
-	sl_tel_obj_begin(j, NULL);
-	for (uint16_t p = 0; p < SL_MAX_ETHPORTS; p++) {
-		if ((opts.portmask & (1u << p)) == 0 || !sl_eth_dev_is_valid_port(p))
-			continue;
-		snprintf(key, sizeof(key), "%u", p);
-		sl_tel_obj_begin(j, key);
-		sl_tel_u64(j, "rx", sum[p].rx);
-		sl_tel_u64(j, "tx", sum[p].tx);
-		sl_tel_u64(j, "dropped", dropped(&sum[p]));
-		for (unsigned r = 0; r < NB_DROPS; r++)
-			sl_tel_u64(j, drop_names[r], sum[p].drop[r]);
-		sl_tel_obj_end(j);
-	}
-	sl_tel_obj_end(j);
+	app_tel_ports(j, opts.portmask, tel_port, sum);
 	return 0;
 }
 

@@ -178,19 +178,6 @@ static void set_dest_macs(void)
 	}
 }
 
-static int start_ports(void)
-{
-	for (uint16_t p = 0; p < SL_MAX_ETHPORTS; p++) {
-		if (!(opts.portmask & (1u << p)))
-			continue;
-		if (port_init(p) < 0) {
-			SL_LOG(ERR, L3FWD, "port %u could not be set up (see above)", p);
-			return -EIO;
-		}
-	}
-	return 0;
-}
-
 /* ---- main ----------------------------------------------------------------------- */
 
 static int alloc_lcores(void)
@@ -266,7 +253,7 @@ int main(int argc, char **argv)
 	app_catch_quit_signals();
 	printf("Lookup: %s\n", opts.mode == LOOKUP_LPM ? "LPM (longest-prefix match)" : "EM (exact match)");
 	set_dest_macs();
-	if (start_ports() < 0)
+	if (app_start_ports(L3FWD_LOG, opts.portmask, port_init) < 0)
 		goto out_ports;
 	app_wait_links(opts.portmask);
 
