@@ -89,14 +89,18 @@ static inline void classify(struct burst *b, struct sl_mbuf *m)
 	drop(b, m, why);
 }
 
-/* RFC 1624: the checksum follows the TTL's 16-bit word (TTL, protocol). */
+/* RFC 1624: the checksum follows the TTL's 16-bit word (TTL, protocol).
+ * The word is changed in a register and stored whole: a byte store to the
+ * TTL read back as the word would miss store forwarding (perf annotate
+ * showed a quarter of the loop's cycles on that load). TTL >= 2 here, so
+ * the subtraction borrows nothing from the protocol byte. */
 static inline void ipv4_ttl_dec(struct sl_ipv4_hdr *ip)
 {
 	uint16_t old, new_;
 
 	memcpy(&old, &ip->time_to_live, 2);
-	ip->time_to_live--;
-	memcpy(&new_, &ip->time_to_live, 2);
+	new_ = (uint16_t)(old - SL_BE16(0x0100));
+	memcpy(&ip->time_to_live, &new_, 2);
 	ip->hdr_checksum = sl_cksum_update16(ip->hdr_checksum, old, new_);
 }
 
