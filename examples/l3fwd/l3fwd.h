@@ -128,6 +128,9 @@ struct em_key6 {
 	uint8_t pad[3];
 };
 
+SL_STATIC_ASSERT(sizeof(struct em_key4) == 16, "no padding the compiler could leave unset");
+SL_STATIC_ASSERT(sizeof(struct em_key6) == 40, "no padding the compiler could leave unset");
+
 /* The routing tables (l3fwd_route.c), read-only while forwarding. */
 struct route_tables {
 	struct sl_lpm *lpm4;

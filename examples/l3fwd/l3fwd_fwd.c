@@ -71,7 +71,10 @@ static inline void classify(struct burst *b, struct sl_mbuf *m)
 	enum drop_reason why = DROP_NOT_IP;
 
 	if (sl_unlikely(m->data_len < SL_ETHER_HDR_LEN + SL_IPV4_HDR_LEN)) {
-		why = m->data_len >= SL_ETHER_HDR_LEN && eth->ether_type == SL_BE16(SL_ETHER_TYPE_IPV4)
+		/* too short for any IP header: bad if it claims to be IP */
+		why = m->data_len >= SL_ETHER_HDR_LEN &&
+			      (eth->ether_type == SL_BE16(SL_ETHER_TYPE_IPV4) ||
+			       eth->ether_type == SL_BE16(SL_ETHER_TYPE_IPV6))
 			      ? DROP_BAD_HEADER : DROP_NOT_IP;
 	} else if (sl_likely(eth->ether_type == SL_BE16(SL_ETHER_TYPE_IPV4))) {
 		why = ipv4_verdict(m, (const struct sl_ipv4_hdr *)(eth + 1));

@@ -9,7 +9,8 @@ The input mixes frames that must be routed (IPv4 with and without
 options, IPv6, TTLs and hop limits 2..255, sizes 60..1514, to prefixes of
 ports 0 and 1) with frames that must be dropped for each reason: TTL 1 and
 0, hop limit 1, a wrong IPv4 checksum, a bad header (version 5, IHL 4,
-total length beyond the frame), no route, not IP (ARP). The test computes
+total length beyond the frame; IPv6 cut short or with a payload
+length beyond the frame), no route, not IP (ARP). The test computes
 what each routed frame must look like (destination MAC from --eth-dest,
 source MAC the port's, TTL one less, IPv4 checksum recomputed from scratch,
 not incrementally) and compares the output files byte for byte, in order;
@@ -86,6 +87,11 @@ def build(rnd):
     bad.append((sltest.ipv6_udp_frame(IN_MAC, SRC_MAC, SRC6, bytes.fromhex("20010db8" + "00" * 12),
                                       64, bytes(30)), "no_route"))
     bad.append((IN_MAC + SRC_MAC + b"\x08\x06" + bytes(46), "not_ip"))
+    # IPv6 cut inside its header, IPv6 with a payload length beyond the frame
+    bad.append((IN_MAC + SRC_MAC + b"\x86\xdd" + bytes([0x60]) + bytes(18), "bad_header"))
+    f = bytearray(sltest.ipv6_udp_frame(IN_MAC, SRC_MAC, SRC6, v6(1, 7), 64, bytes(30)))
+    f[18:20] = struct.pack("!H", 1000)
+    bad.append((bytes(f), "bad_header"))
     # the drops spread among the routed frames, several copies of each
     for k in range(3):
         for frame, why in bad:
