@@ -29,7 +29,7 @@
 #define DEFAULT_DESC 1024
 #define MEMPOOL_CACHE 256
 #define MIN_MBUFS 8192u
-#define CHORES_US 100		/* how often the main lcore does its chores */
+#define CHORES_US 100		/* how often an lcore nudges its TX queues, the main one its chores */
 
 /* Routes without --route-file: DPDK l3fwd's, one per port 0..15. */
 #define DEFAULT_ROUTES 16

@@ -290,19 +290,31 @@ static inline void route_burst(struct lcore_conf *lc, struct lcore_stats *st, ui
 	}
 }
 
+/* An empty burst on this lcore's TX queue of every port: a driver that
+ * left frames waiting (net_af_packet when the kernel refused its kick)
+ * sends them now, though no more traffic comes for that port. */
+static void tx_nudge(struct lcore_conf *lc)
+{
+	for (uint32_t ports = opts.portmask; ports != 0; ports &= ports - 1) {
+		uint16_t p = (uint16_t)__builtin_ctz(ports);
+
+		sl_eth_tx_burst(p, lc->tx_queue, lc->tx[p].pkts, 0);
+	}
+}
+
 static void fwd_loop(struct lcore_conf *lc, struct lcore_stats *st, bool is_main)
 {
 	struct sl_mbuf *pkts[MAX_PKT_BURST];
 	uint64_t prev = sl_tsc();
 
 	while (!app_quit_requested()) {
-		if (is_main) {
-			uint64_t now = sl_tsc();
+		uint64_t now = sl_tsc();
 
-			if (sl_unlikely(now - prev > chores_tsc)) {
+		if (sl_unlikely(now - prev > chores_tsc)) {
+			tx_nudge(lc);
+			if (is_main)
 				l3fwd_control_tick(now);
-				prev = now;
-			}
+			prev = now;
 		}
 		for (unsigned i = 0; i < lc->nb_rxq; i++) {
 			uint16_t port = lc->rxq[i].port;

@@ -73,6 +73,8 @@ def counter(app, label):
 
 
 def main():
+    # --queues 2: two queue pairs per port (PACKET_FANOUT), one lcore each
+    queues = int(sys.argv[2]) if len(sys.argv) > 2 and sys.argv[1] == "--queues" else 1
     path = sltest.program_path("SL_L3FWD", "sl-l3fwd")
     if shutil.which("ping") is None:
         sltest.skip("ping (iputils-ping) is missing")
@@ -89,14 +91,18 @@ def main():
                   "10.2.0.0/24", "fd02::/64")
         setup_end(ns_b, "vb0", "10.2.0.1", "fd02::1", "10.2.0.254", "fd02::fe", MAC_B1,
                   "10.1.0.0/24", "fd01::/64")
-        cpu = sorted(os.sched_getaffinity(0))[-1]
-        args = [path, "-l", str(cpu), "--no-huge", "--no-pci",
-                "--vdev", "net_af_packet0,iface=va1", "--vdev", "net_af_packet1,iface=vb1",
-                "--", "-p", "0x3", "--config", "(0,0,%d),(1,0,%d)" % (cpu, cpu),
+        cpus = sorted(os.sched_getaffinity(0))[-queues:]
+        # queue q of both ports on the q-th lcore: each lcore its own TX queues
+        config = ",".join("(%d,%d,%d)" % (p, q, cpus[q % len(cpus)])
+                          for p in (0, 1) for q in range(queues))
+        qp = ",qpairs=%d" % queues if queues > 1 else ""
+        args = [path, "-l", ",".join(map(str, sorted(set(cpus)))), "--no-huge", "--no-pci",
+                "--vdev", "net_af_packet0,iface=va1" + qp, "--vdev", "net_af_packet1,iface=vb1" + qp,
+                "--", "-p", "0x3", "--config", config,
                 "--route-file", tmp.name, "--eth-dest=0," + MAC_A0, "--eth-dest=1," + MAC_B0,
                 "-T", "0", "--duration", "120"]
         app = sltest.App(args, prefix=ns.exec_prefix(ns_d))
-        if not app.wait_line("RX port 1 queue 0", 30):
+        if not app.wait_line("RX port 1 queue %d" % (queues - 1), 30):
             app.kill()
             return sltest.verdict(app, ["sl-l3fwd did not start forwarding"], "")
         problems = []
@@ -124,8 +130,9 @@ def main():
                 if n != 0:
                     problems.append("sl-l3fwd dropped %s frames as %s" % (n, why))
         return sltest.verdict(app, problems,
-                              "ping and ping -6 through sl-l3fwd: %d + %d replies, TTL 63"
-                              % (results.get("4", 0), results.get("6", 0)))
+                              "ping and ping -6 through sl-l3fwd (%d queue pair(s) per port): "
+                              "%d + %d replies, TTL 63"
+                              % (queues, results.get("4", 0), results.get("6", 0)))
     finally:
         if app is not None:
             app.kill()
