@@ -144,6 +144,9 @@ void app_link_event(uint16_t port, enum sl_eth_event_type event, void *arg);
 void app_wait_links(uint32_t portmask);
 /* Stops and closes portmask's ports that exist, a line each. */
 void app_close_ports(uint32_t portmask);
+/* app_close_ports, then the line with the mbufs of pool still in use
+ * (0 unless something leaked). */
+void app_close_ports_check_pool(uint32_t portmask, const struct sl_mempool *pool);
 /* *info of the port, and *conf zeroed but for what every port that has
  * it gets: MBUF_FAST_FREE and the link-change interrupt. 0 or the error
  * of sl_eth_dev_info_get. */

@@ -306,10 +306,7 @@ int main(int argc, char **argv)
 	l2fwd_summary(sl_tsc() - start);
 	exit_code = EXIT_SUCCESS;
 out_ports:
-	app_close_ports(opts.portmask);
-	/* with the rings drained every mbuf is back: a leak shows here */
-	printf("Mbufs in use after closing the ports: %u of %u\n", sl_mempool_in_use_count(pool),
-	       pool->size);
+	app_close_ports_check_pool(opts.portmask, pool);
 out:
 	if (pool != NULL)
 		sl_mempool_free(pool);
