@@ -236,7 +236,7 @@ int app_opt_duration(const char *module, const char *arg, double *seconds)
 
 void app_stats_print(const char *title, uint32_t portmask, const struct app_port_totals *now,
 		     const struct app_port_totals *before, double seconds,
-		     void (*extra)(void *arg), void *arg)
+		     const struct app_stats_hooks *hooks)
 {
 	struct app_port_totals sum = { 0 }, sum0 = { 0 };
 
@@ -250,6 +250,8 @@ void app_stats_print(const char *title, uint32_t portmask, const struct app_port
 		       "\nPackets sent: %24" PRIu64 "\nPackets received: %20" PRIu64
 		       "\nPackets dropped: %21" PRIu64,
 		       p, now[p].tx, now[p].rx, now[p].dropped);
+		if (hooks != NULL && hooks->port != NULL)
+			hooks->port(p, hooks->arg);
 		sum.rx += now[p].rx;
 		sum.tx += now[p].tx;
 		sum.dropped += now[p].dropped;
@@ -260,8 +262,8 @@ void app_stats_print(const char *title, uint32_t portmask, const struct app_port
 	       "\nTotal packets sent: %18" PRIu64 "\nTotal packets received: %14" PRIu64
 	       "\nTotal packets dropped: %15" PRIu64,
 	       sum.tx, sum.rx, sum.dropped);
-	if (extra != NULL)
-		extra(arg);
+	if (hooks != NULL && hooks->total != NULL)
+		hooks->total(hooks->arg);
 	if (seconds > 0)
 		printf("\nRate over %.3f s: received %.3f Mpps, sent %.3f Mpps", seconds,
 		       (double)(sum.rx - sum0.rx) / seconds / 1e6,

@@ -96,13 +96,21 @@ struct app_port_totals {
 	uint64_t dropped;
 };
 
+/* What an application adds to app_stats_print's lines (either may be
+ * NULL): after each port's block, after the aggregate. */
+struct app_stats_hooks {
+	void (*port)(uint16_t port, void *arg);
+	void (*total)(void *arg);
+	void *arg;
+};
+
 /* The statistics in DPDK l2fwd's layout (scripts that read its output
- * read ours): title, a block per port of portmask, the aggregate, then
- * what extra(arg) prints (extra may be NULL), the rates since before over
+ * read ours): title, a block per port of portmask, the aggregate, with
+ * hooks' lines (hooks may be NULL), then the rates since before over
  * seconds (if > 0) and the closing line. */
 void app_stats_print(const char *title, uint32_t portmask, const struct app_port_totals *now,
 		     const struct app_port_totals *before, double seconds,
-		     void (*extra)(void *arg), void *arg);
+		     const struct app_stats_hooks *hooks);
 
 /* An array of elem_size bytes per lcore, cache-line aligned and zeroed;
  * NULL after one line from module. */

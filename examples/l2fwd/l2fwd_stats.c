@@ -43,7 +43,7 @@ static void stats_print(const char *title, const struct port_counters *now,
 		t[p] = (struct app_port_totals){ now[p].rx, now[p].tx, now[p].dropped };
 		t0[p] = (struct app_port_totals){ before[p].rx, before[p].tx, before[p].dropped };
 	}
-	app_stats_print(title, opts.portmask, t, t0, seconds, NULL, NULL);
+	app_stats_print(title, opts.portmask, t, t0, seconds, NULL);
 }
 
 static struct app_run_ctl ctl;

@@ -37,6 +37,20 @@ static void stats_sum(struct port_counters sum[SL_MAX_ETHPORTS])
 		}
 }
 
+/* After a port's block: its drops by reason, those that happened. */
+static void print_port_reasons(uint16_t p, void *arg)
+{
+	const struct port_counters *now = arg;
+	const char *sep = "\n  by reason:";
+
+	for (unsigned r = 0; r < NB_DROPS; r++) {
+		if (now[p].drop[r] == 0)
+			continue;
+		printf("%s %s %" PRIu64, sep, drop_names[r], now[p].drop[r]);
+		sep = ",";
+	}
+}
+
 /* After the aggregate: the drops of all ports by reason, a line each. */
 static void print_reasons(void *arg)
 {
@@ -57,12 +71,15 @@ static void stats_print(const char *title, const struct port_counters *now,
 			const struct port_counters *before, double seconds)
 {
 	struct app_port_totals t[SL_MAX_ETHPORTS], t0[SL_MAX_ETHPORTS];
+	const struct app_stats_hooks hooks = {
+		.port = print_port_reasons, .total = print_reasons, .arg = (void *)now,
+	};
 
 	for (uint16_t p = 0; p < SL_MAX_ETHPORTS; p++) {
 		t[p] = (struct app_port_totals){ now[p].rx, now[p].tx, dropped(&now[p]) };
 		t0[p] = (struct app_port_totals){ before[p].rx, before[p].tx, dropped(&before[p]) };
 	}
-	app_stats_print(title, opts.portmask, t, t0, seconds, print_reasons, (void *)now);
+	app_stats_print(title, opts.portmask, t, t0, seconds, &hooks);
 }
 
 static struct app_run_ctl ctl;
