@@ -14,6 +14,8 @@
 #include "sl_ethdev.h"
 #include "sl_mbuf.h"
 
+#include "app_common.h"
+
 #define L2FWD_LOG "L2FWD"	/* the module of its log lines */
 
 #define MAX_BURST 256
@@ -23,7 +25,6 @@
 #define DEFAULT_DESC 1024
 #define DRAIN_US 100
 #define MEMPOOL_CACHE 256
-#define MAX_TIMER_PERIOD 86400	/* one day, as DPDK's l2fwd */
 #define MIN_MBUFS 8192u
 
 /* --rx-mode: when an lcore sleeps on its queues' interrupts */
@@ -103,19 +104,16 @@ extern unsigned nb_lcores;
 extern uint16_t dst_port[SL_MAX_ETHPORTS];
 extern struct sl_ether_addr port_mac[SL_MAX_ETHPORTS];
 
-/* Set by SIGINT/SIGTERM or by the main lcore's limits; polled by all
- * (l2fwd_fwd.c). */
-extern int quit;
-extern int quit_signal;
-
+/* The quit flag is app_common.h's (app_quit_requested): SIGINT/SIGTERM
+ * and the main lcore's limits set it. */
 static inline bool quit_requested(void)
 {
-	return __atomic_load_n(&quit, __ATOMIC_RELAXED);
+	return app_quit_requested();
 }
 
 static inline void request_quit(void)
 {
-	__atomic_store_n(&quit, 1, __ATOMIC_RELAXED);
+	app_request_quit();
 }
 
 /* l2fwd_args.c: the options after the EAL's, as app_parse_fn (0, 1 after

@@ -59,7 +59,7 @@ void l2fwd_usage(const char *prog)
 	       "  %s -l 0-1 --vdev net_pcap0,rx_pcap=in.pcap --vdev net_pcap1,tx_pcap=out.pcap \\\n"
 	       "      -- -p 0x3 --no-mac-updating --max-packets 1000\n"
 	       "  %s -l 0-3 -a 0000:00:03.0 -a 0000:00:04.0 -- -p 0x3 --queues 2 -q 2\n",
-	       prog, MAX_SLOTS_PER_LCORE, MAX_QUEUES_PER_PORT, MAX_TIMER_PERIOD, DEFAULT_DESC,
+	       prog, MAX_SLOTS_PER_LCORE, MAX_QUEUES_PER_PORT, APP_MAX_TIMER_PERIOD, DEFAULT_DESC,
 	       MAX_BURST, DEFAULT_BURST, MIN_MBUFS, ADAPTIVE_IDLE_POLLS, prog, prog, prog, prog);
 }
 
@@ -70,58 +70,25 @@ static int parse_u64(const char *s, int base, uint64_t min, uint64_t max, uint64
 }
 
 
-static const char *skip_blanks(const char *p)
-{
-	while (*p == ' ')
-		p++;
-	return p;
-}
-
-/* " N <end>" at *p, blanks allowed around N: N, and *p moved past end. */
-static int portmap_number(const char **p, char end, uint64_t *out)
-{
-	const char *q = skip_blanks(*p);
-
-	if (sl_parse_uint_prefix(&q, 0, out) < 0)
-		return -EINVAL;
-	q = skip_blanks(q);
-	if (*q != end)
-		return -EINVAL;
-	*p = q + 1;
-	return 0;
-}
-
-/* "(0,1),(2,3)": spaces allowed around numbers and between pairs; the
- * numbers themselves follow sl_parse.h. */
+/* "(0,1),(2,3)": app_parse_tuples' pairs of ports. */
 static int parse_portmap(const char *s)
 {
-	const char *p = s;
+	uint64_t v[SL_DIM(opts.pairs) * 2];
+	int n = app_parse_tuples(s, 2, v, SL_DIM(opts.pairs));
 
-	opts.nb_pairs = 0;
-	for (;;) {
-		uint64_t a, b;
-
-		while (*p == ' ' || *p == ',')
-			p++;
-		if (*p == '\0')
-			break;
-		if (*p != '(')
-			return -EINVAL;
-		p++;
-		if (portmap_number(&p, ',', &a) < 0 || portmap_number(&p, ')', &b) < 0)
-			return -EINVAL;
-		if (a >= SL_MAX_ETHPORTS || b >= SL_MAX_ETHPORTS) {
-			SL_LOG(ERR, L2FWD, "--portmap: port %" PRIu64 " is beyond the last possible port %d", SL_MAX(a, b),
-			       SL_MAX_ETHPORTS - 1);
+	if (n < 0)
+		return -EINVAL;
+	for (int i = 0; i < n; i++) {
+		if (v[2 * i] >= SL_MAX_ETHPORTS || v[2 * i + 1] >= SL_MAX_ETHPORTS) {
+			SL_LOG(ERR, L2FWD, "--portmap: port %" PRIu64 " is beyond the last possible port %d",
+			       SL_MAX(v[2 * i], v[2 * i + 1]), SL_MAX_ETHPORTS - 1);
 			return -ERANGE;
 		}
-		if (opts.nb_pairs == SL_DIM(opts.pairs))
-			return -EINVAL;
-		opts.pairs[opts.nb_pairs].a = (uint16_t)a;
-		opts.pairs[opts.nb_pairs].b = (uint16_t)b;
-		opts.nb_pairs++;
+		opts.pairs[i].a = (uint16_t)v[2 * i];
+		opts.pairs[i].b = (uint16_t)v[2 * i + 1];
 	}
-	return opts.nb_pairs > 0 ? 0 : -EINVAL;
+	opts.nb_pairs = (unsigned)n;
+	return 0;
 }
 
 /* The long options, DPDK l2fwd's then sl-l2fwd's own (APP_OPT_ID). */
@@ -163,11 +130,7 @@ static int apply_dpdk_option(int opt, const char *arg)
 
 	switch (opt) {
 	case 'p':
-		if (parse_u64(arg, 16, 1, UINT32_MAX, &v) < 0)
-			ARG_ERROR("bad portmask '%s': give a non-zero hexadecimal mask of ports, e.g. -p 0x3 for ports 0 and 1",
-				  arg);
-		opts.portmask = (uint32_t)v;
-		return 0;
+		return app_opt_portmask(L2FWD_LOG, arg, &opts.portmask);
 	case 'P':
 		opts.promiscuous = true;
 		return 0;
@@ -178,11 +141,7 @@ static int apply_dpdk_option(int opt, const char *arg)
 		opts.slots_per_lcore = (unsigned)v;
 		return 0;
 	case 'T':
-		if (parse_u64(arg, 10, 0, MAX_TIMER_PERIOD, &v) < 0)
-			ARG_ERROR("bad -T '%s': the statistics period is 0..%d seconds (0 turns them off)",
-				  arg, MAX_TIMER_PERIOD);
-		opts.timer_period = (unsigned)v;
-		return 0;
+		return app_opt_period(L2FWD_LOG, arg, &opts.timer_period);
 	case OPT_NO_MAC_UPDATING:
 		opts.mac_updating = false;
 		return 0;
@@ -225,25 +184,16 @@ static int apply_own_option(int opt, const char *arg)
 		opts.burst = (unsigned)v;
 		return 0;
 	case OPT_MBUFS:
-		if (parse_u64(arg, 10, 1, UINT32_MAX, &v) < 0)
-			ARG_ERROR("bad --mbufs '%s': the number of mbufs is 1..%u", arg, UINT32_MAX);
-		opts.nb_mbufs = (unsigned)v;
-		return 0;
+		return app_opt_mbufs(L2FWD_LOG, arg, &opts.nb_mbufs);
 	case OPT_MTU:
 		if (parse_u64(arg, 10, SL_ETHER_MIN_MTU, MAX_MTU, &v) < 0)
 			ARG_ERROR("bad --mtu '%s': %d..%d", arg, SL_ETHER_MIN_MTU, MAX_MTU);
 		opts.mtu = (unsigned)v;
 		return 0;
 	case OPT_MAX_PACKETS:
-		if (parse_u64(arg, 10, 1, UINT64_MAX, &v) < 0)
-			ARG_ERROR("bad --max-packets '%s': a count in 1..%" PRIu64, arg, UINT64_MAX);
-		opts.max_packets = v;
-		return 0;
+		return app_opt_max_packets(L2FWD_LOG, arg, &opts.max_packets);
 	case OPT_DURATION:
-		if (sl_parse_real(arg, 0, 1e9, &opts.duration) < 0 || !(opts.duration > 0))
-			ARG_ERROR("bad --duration '%s': a positive number of seconds up to 1e9, e.g. --duration 2.5",
-				  arg);
-		return 0;
+		return app_opt_duration(L2FWD_LOG, arg, &opts.duration);
 	case OPT_RX_MODE:
 		for (unsigned m = 0; m < SL_DIM(rx_mode_names); m++) {
 			if (strcmp(arg, rx_mode_names[m]) == 0) {
@@ -257,10 +207,15 @@ static int apply_own_option(int opt, const char *arg)
 	}
 }
 
+static int apply_option(int opt, const char *arg)
+{
+	return opt < OPT_OWN_BELOW_ ? apply_dpdk_option(opt, arg) : apply_own_option(opt, arg);
+}
+
 /* 0, 1 for -h (usage printed), or -EINVAL after a message. */
 int l2fwd_parse_args(int argc, char **argv)
 {
-	int opt, ret;
+	int ret;
 
 	opts = (struct l2fwd_opts){
 		.slots_per_lcore = 1,
@@ -271,25 +226,9 @@ int l2fwd_parse_args(int argc, char **argv)
 		.nb_txd = DEFAULT_DESC,
 		.burst = DEFAULT_BURST,
 	};
-	optind = 0;	/* a fresh scan: the EAL used getopt before us */
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":p:Pq:T:h", long_opts, NULL)) != -1) {
-		switch (opt) {
-		case 'h':
-			l2fwd_usage(argv[0]);
-			return 1;
-		case ':':
-		case '?':
-			return app_getopt_error(L2FWD_LOG, opt, argv, "see -h");
-		default:
-			ret = opt < OPT_OWN_BELOW_ ? apply_dpdk_option(opt, optarg) :
-						     apply_own_option(opt, optarg);
-			if (ret < 0)
-				return ret;
-		}
-	}
-	if (app_check_no_operands(L2FWD_LOG, argc, argv, "see -h") < 0)
-		return -EINVAL;
+	ret = app_getopt(argc, argv, ":p:Pq:T:h", long_opts, L2FWD_LOG, l2fwd_usage, apply_option);
+	if (ret != 0)
+		return ret;
 	if (opts.portmask == 0)
 		ARG_ERROR("-p PORTMASK is required, e.g. -p 0x3 for ports 0 and 1");
 	return 0;

@@ -4,12 +4,8 @@
  * drain timer; the main lcore also does the chores of l2fwd_stats.c. */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "l2fwd.h"
-
-int quit;
-int quit_signal;
 
 static uint64_t drain_tsc;
 
@@ -136,15 +132,6 @@ static void fwd_loop(struct lcore_conf *lc, struct lcore_stats *st, bool is_main
 		slot_flush(st, &lc->slots[i]);
 }
 
-/* The main lcore when it polls nothing: chores only, without spinning. */
-static void control_loop(void)
-{
-	while (!quit_requested()) {
-		l2fwd_control_tick(sl_tsc());
-		nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
-	}
-}
-
 static int lcore_main(void *arg)
 {
 	unsigned lcore = sl_lcore_id();
@@ -154,7 +141,7 @@ static int lcore_main(void *arg)
 	(void)arg;
 	if (lc->nb_slots == 0) {
 		if (is_main)
-			control_loop();
+			app_control_loop(l2fwd_control_tick);
 		else
 			printf("lcore %u has nothing to do\n", lcore);
 		return 0;

@@ -6,7 +6,6 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "app_common.h"
 #include "l2fwd.h"
@@ -35,75 +34,40 @@ static uint64_t stats_total_rx(void)
 	return rx;
 }
 
-/* DPDK l2fwd's layout (scripts that read its output read ours), plus
- * rates over the last interval. */
 static void stats_print(const char *title, const struct port_counters *now,
 			const struct port_counters *before, double seconds)
 {
-	uint64_t rx = 0, tx = 0, dropped = 0, rx0 = 0, tx0 = 0;
+	struct app_port_totals t[SL_MAX_ETHPORTS], t0[SL_MAX_ETHPORTS];
 
-	if (isatty(STDOUT_FILENO))
-		printf("\033[2J\033[1;1H");	/* clear screen, cursor home */
-	printf("\n%s ====================================", title);
 	for (uint16_t p = 0; p < SL_MAX_ETHPORTS; p++) {
-		if (!(opts.portmask & (1u << p)))
-			continue;
-		printf("\nStatistics for port %u ------------------------------"
-		       "\nPackets sent: %24" PRIu64 "\nPackets received: %20" PRIu64
-		       "\nPackets dropped: %21" PRIu64,
-		       p, now[p].tx, now[p].rx, now[p].dropped);
-		rx += now[p].rx;
-		tx += now[p].tx;
-		dropped += now[p].dropped;
-		rx0 += before[p].rx;
-		tx0 += before[p].tx;
+		t[p] = (struct app_port_totals){ now[p].rx, now[p].tx, now[p].dropped };
+		t0[p] = (struct app_port_totals){ before[p].rx, before[p].tx, before[p].dropped };
 	}
-	printf("\nAggregate statistics ==============================="
-	       "\nTotal packets sent: %18" PRIu64 "\nTotal packets received: %14" PRIu64
-	       "\nTotal packets dropped: %15" PRIu64,
-	       tx, rx, dropped);
-	if (seconds > 0)
-		printf("\nRate over %.3f s: received %.3f Mpps, sent %.3f Mpps", seconds,
-		       (double)(rx - rx0) / seconds / 1e6, (double)(tx - tx0) / seconds / 1e6);
-	printf("\n====================================================\n");
-	fflush(stdout);
+	app_stats_print(title, opts.portmask, t, t0, seconds, NULL);
 }
 
-struct control_state {
-	uint64_t next_print_tsc;
-	uint64_t last_print_tsc;
-	uint64_t end_tsc;		/* 0: no --duration */
-	struct port_counters last[SL_MAX_ETHPORTS];
-};
-
-static struct control_state ctl;
+static struct app_run_ctl ctl;
+static struct port_counters last[SL_MAX_ETHPORTS];
 
 void l2fwd_control_init(uint64_t start_tsc)
 {
-	ctl.last_print_tsc = start_tsc;
-	ctl.next_print_tsc = start_tsc + (uint64_t)opts.timer_period * sl_tsc_hz();
-	if (opts.duration > 0)
-		ctl.end_tsc = start_tsc + (uint64_t)(opts.duration * (double)sl_tsc_hz());
+	app_run_ctl_init(&ctl, start_tsc, opts.timer_period, opts.duration, opts.max_packets);
 }
 
 /* The main lcore's chores, every drain period: periodic statistics and the
  * --max-packets / --duration limits. */
 void l2fwd_control_tick(uint64_t now)
 {
-	if (opts.timer_period != 0 && now >= ctl.next_print_tsc) {
+	double seconds;
+
+	if (app_run_ctl_print_due(&ctl, now, &seconds)) {
 		struct port_counters cur[SL_MAX_ETHPORTS];
 
 		stats_sum(cur);
-		stats_print("Port statistics", cur, ctl.last,
-			    (double)(now - ctl.last_print_tsc) / (double)sl_tsc_hz());
-		memcpy(ctl.last, cur, sizeof(cur));
-		ctl.last_print_tsc = now;
-		ctl.next_print_tsc = now + (uint64_t)opts.timer_period * sl_tsc_hz();
+		stats_print("Port statistics", cur, last, seconds);
+		memcpy(last, cur, sizeof(cur));
 	}
-	if (opts.max_packets != 0 && stats_total_rx() >= opts.max_packets)
-		request_quit();
-	if (ctl.end_tsc != 0 && now >= ctl.end_tsc)
-		request_quit();
+	app_run_ctl_limits(&ctl, now, stats_total_rx());
 }
 
 /* --rx-mode interrupt / adaptive: how much of its loop each lcore slept. */
@@ -154,28 +118,25 @@ void l2fwd_summary(uint64_t elapsed_tsc)
 }
 
 
+static void tel_port(struct sl_tel_json *j, uint16_t p, void *arg)
+{
+	const struct port_counters *sum = arg;
+
+	sl_tel_u64(j, "rx", sum[p].rx);
+	sl_tel_u64(j, "tx", sum[p].tx);
+	sl_tel_u64(j, "dropped", sum[p].dropped);
+	sl_tel_u64(j, "dst_port", dst_port[p]);
+}
+
 /* /l2fwd/stats: what the -T printout shows, per port, since the start. */
 static int tel_stats(const char *cmd, const char *params, struct sl_tel_json *j)
 {
 	struct port_counters sum[SL_MAX_ETHPORTS];
-	char key[16];
 
 	(void)cmd;
 	(void)params;
 	stats_sum(sum);
-	sl_tel_obj_begin(j, NULL);
-	for (uint16_t p = 0; p < SL_MAX_ETHPORTS; p++) {
-		if ((opts.portmask & (1u << p)) == 0 || !sl_eth_dev_is_valid_port(p))
-			continue;
-		snprintf(key, sizeof(key), "%u", p);
-		sl_tel_obj_begin(j, key);
-		sl_tel_u64(j, "rx", sum[p].rx);
-		sl_tel_u64(j, "tx", sum[p].tx);
-		sl_tel_u64(j, "dropped", sum[p].dropped);
-		sl_tel_u64(j, "dst_port", dst_port[p]);
-		sl_tel_obj_end(j);
-	}
-	sl_tel_obj_end(j);
+	app_tel_ports(j, opts.portmask, tel_port, sum);
 	return 0;
 }
 

@@ -29,7 +29,6 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,32 +43,7 @@ uint16_t dst_port[SL_MAX_ETHPORTS];
 struct sl_ether_addr port_mac[SL_MAX_ETHPORTS];
 static struct sl_mempool *pool;
 
-static void on_signal(int sig)
-{
-	/* lock-free atomics are async-signal-safe */
-	__atomic_store_n(&quit_signal, sig, __ATOMIC_RELAXED);
-	request_quit();
-}
-
 /* ---- checks and the port/lcore plan --------------------------------------- */
-
-static void ports_list(char *buf, size_t len)
-{
-	uint16_t p;
-	size_t off = 0;
-
-	buf[0] = '\0';
-	SL_ETH_FOREACH_DEV(p) {
-		int n = snprintf(buf + off, len - off, "%s%u (%s)", off ? ", " : "", p,
-				 sl_eth_dev_name(p));
-
-		if (n < 0 || (size_t)n >= len - off)
-			break;
-		off += (size_t)n;
-	}
-	if (off == 0)
-		snprintf(buf, len, "none; add --vdev or -a");
-}
 
 static int plan_pairs(void)
 {
@@ -82,7 +56,7 @@ static int plan_pairs(void)
 		if (!(opts.portmask & (1u << p)))
 			continue;
 		if (!sl_eth_dev_is_valid_port(p)) {
-			ports_list(list, sizeof(list));
+			app_ports_list(list, sizeof(list));
 			SL_LOG(ERR, L2FWD, "port %u is in the portmask 0x%x but does not exist (ports: %s)",
 			       p, opts.portmask, list);
 			return -ENODEV;
@@ -193,42 +167,11 @@ static int check_ports(void)
 
 /* ---- ports ---------------------------------------------------------------- */
 
-static uint16_t fit_desc(uint16_t n, const struct sl_eth_desc_lim *lim)
-{
-	uint32_t v = n;
-
-	if (lim->nb_max != 0 && v > lim->nb_max)
-		v = lim->nb_max;
-	if (v < lim->nb_min)
-		v = lim->nb_min;
-	if (lim->nb_align > 1)
-		v = (v + lim->nb_align - 1) / lim->nb_align * lim->nb_align;
-	if (lim->nb_max != 0 && v > lim->nb_max)
-		v = lim->nb_max / SL_MAX(lim->nb_align, (uint16_t)1) * SL_MAX(lim->nb_align, (uint16_t)1);
-	return (uint16_t)v;
-}
-
-/* On the EAL interrupt thread, at the port's link-change interrupt. */
-static void link_event(uint16_t port, enum sl_eth_event_type event, void *arg)
-{
-	struct sl_eth_link link;
-	char text[64];
-
-	(void)event;
-	(void)arg;
-	if (sl_eth_link_get_nowait(port, &link) < 0)
-		return;
-	sl_eth_link_to_str(text, sizeof(text), &link);
-	printf("Port %u: %s (link change interrupt)\n", port, text);
-	fflush(stdout);
-}
-
-/* Interrupts the port is configured for: link changes whenever it has
- * them (printed by link_event), RX queues for --rx-mode interrupt and
- * adaptive, which every port must then have. 0, or -ENOTSUP after a line. */
+/* RX queue interrupts for --rx-mode interrupt and adaptive, which every
+ * port must then have (link changes: app_port_conf_init). 0, or -ENOTSUP
+ * after a line. */
 static int port_intr_conf(uint16_t p, const struct sl_eth_dev_info *info, struct sl_eth_conf *conf)
 {
-	conf->intr_conf.lsc = !!(info->intr_capa & SL_ETH_INTR_LSC);
 	if (opts.rx_mode == RX_MODE_POLL)
 		return 0;
 	if (!(info->intr_capa & SL_ETH_INTR_RXQ) || info->max_rx_intr_queues < opts.nb_queues) {
@@ -245,86 +188,29 @@ static int port_intr_conf(uint16_t p, const struct sl_eth_dev_info *info, struct
 
 static int port_init(uint16_t p)
 {
-	struct sl_eth_conf conf;
+	struct app_port_setup s = {
+		.nb_rxq = (uint16_t)opts.nb_queues, .nb_txq = (uint16_t)opts.nb_queues,
+		.nb_rxd = opts.nb_rxd, .nb_txd = opts.nb_txd,
+		.pool = pool, .promiscuous = opts.promiscuous,
+	};
 	struct sl_eth_dev_info info;
-	uint16_t nb_rxd, nb_txd;
 	char mac[SL_ETHER_ADDR_FMT_SIZE];
 	int ret;
 
-	memset(&conf, 0, sizeof(conf));
-	ret = sl_eth_dev_info_get(p, &info);
+	ret = app_port_conf_init(p, &info, &s.conf);
 	if (ret < 0)
 		return ret;
-	if (info.tx_offload_capa & SL_ETH_TX_OFFLOAD_MBUF_FAST_FREE)
-		conf.txmode.offloads |= SL_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
-	conf.rxmode.mtu = opts.mtu;
-	ret = port_intr_conf(p, &info, &conf);
+	s.conf.rxmode.mtu = opts.mtu;
+	ret = port_intr_conf(p, &info, &s.conf);
+	if (ret == 0)
+		ret = app_port_setup(p, &info, &s, &port_mac[p]);
 	if (ret < 0)
 		return ret;
-	if (conf.intr_conf.lsc) {
-		ret = sl_eth_dev_callback_register(p, SL_ETH_EVENT_INTR_LSC, link_event, NULL);
-		if (ret < 0)
-			return ret;
-	}
-	ret = sl_eth_dev_configure(p, (uint16_t)opts.nb_queues, (uint16_t)opts.nb_queues, &conf);
-	if (ret < 0)
-		return ret;
-	nb_rxd = fit_desc(opts.nb_rxd, &info.rx_desc_lim);
-	nb_txd = fit_desc(opts.nb_txd, &info.tx_desc_lim);
-	for (uint16_t q = 0; q < opts.nb_queues; q++) {
-		ret = sl_eth_rx_queue_setup(p, q, nb_rxd, sl_eth_dev_socket_id(p), NULL, pool);
-		if (ret < 0)
-			return ret;
-		ret = sl_eth_tx_queue_setup(p, q, nb_txd, sl_eth_dev_socket_id(p), NULL);
-		if (ret < 0)
-			return ret;
-	}
-	ret = sl_eth_macaddr_get(p, &port_mac[p]);
-	if (ret < 0)
-		return ret;
-	ret = sl_eth_dev_start(p);
-	if (ret < 0)
-		return ret;
-	if (opts.promiscuous) {
-		ret = sl_eth_promiscuous_enable(p);
-		if (ret < 0)
-			return ret;
-	}
 	sl_ether_format_addr(mac, sizeof(mac), &port_mac[p]);
 	printf("Port %u (%s): %u queue pair(s), %u/%u descriptors, MAC %s, forwards to port %u\n",
-	       p, info.device_name, opts.nb_queues, nb_rxd, nb_txd, mac, dst_port[p]);
+	       p, info.device_name, opts.nb_queues, s.nb_rxd, s.nb_txd, mac, dst_port[p]);
 	return 0;
 }
-
-static void wait_links(void)
-{
-	/* as DPDK's l2fwd: up to 9 s for autonegotiation, then report */
-	for (int tries = 0; tries < 90 && !quit_requested(); tries++) {
-		bool all_up = true;
-
-		for (uint16_t p = 0; p < SL_MAX_ETHPORTS; p++) {
-			struct sl_eth_link link;
-
-			if (!(opts.portmask & (1u << p)))
-				continue;
-			if (sl_eth_link_get_nowait(p, &link) < 0 || link.link_status != SL_ETH_LINK_UP)
-				all_up = false;
-		}
-		if (all_up)
-			break;
-		sl_delay_us(100000);
-	}
-	for (uint16_t p = 0; p < SL_MAX_ETHPORTS; p++) {
-		struct sl_eth_link link;
-		char text[64];
-
-		if (!(opts.portmask & (1u << p)) || sl_eth_link_get_nowait(p, &link) < 0)
-			continue;
-		sl_eth_link_to_str(text, sizeof(text), &link);
-		printf("Port %u: %s\n", p, text);
-	}
-}
-
 
 static unsigned default_mbufs(void)
 {
@@ -338,34 +224,15 @@ static unsigned default_mbufs(void)
 	return (unsigned)SL_MAX(n, (uint64_t)MIN_MBUFS);
 }
 
-static void ports_close(void)
-{
-	for (uint16_t p = 0; p < SL_MAX_ETHPORTS; p++) {
-		if (!(opts.portmask & (1u << p)) || !sl_eth_dev_is_valid_port(p))
-			continue;
-		printf("Closing port %u...", p);
-		sl_eth_dev_stop(p);
-		sl_eth_dev_close(p);
-		printf(" done\n");
-	}
-}
-
-
 /* ---- main ---------------------------------------------------------------- */
 
 /* Every lcore's slots and counters, zeroed: 0, or -ENOMEM after a line. */
 static int alloc_lcores(void)
 {
 	nb_lcores = sl_lcore_count();
-	lcore_conf = aligned_alloc(SL_CACHE_LINE_SIZE, nb_lcores * sizeof(*lcore_conf));
-	lcore_stats = aligned_alloc(SL_CACHE_LINE_SIZE, nb_lcores * sizeof(*lcore_stats));
-	if (lcore_conf == NULL || lcore_stats == NULL) {
-		SL_LOG(ERR, L2FWD, "out of memory for %u lcores", nb_lcores);
-		return -ENOMEM;
-	}
-	memset(lcore_conf, 0, nb_lcores * sizeof(*lcore_conf));
-	memset(lcore_stats, 0, nb_lcores * sizeof(*lcore_stats));
-	return 0;
+	lcore_conf = app_lcore_array(L2FWD_LOG, sizeof(*lcore_conf));
+	lcore_stats = app_lcore_array(L2FWD_LOG, sizeof(*lcore_stats));
+	return lcore_conf != NULL && lcore_stats != NULL ? 0 : -ENOMEM;
 }
 
 /* Everything a user can get wrong is checked before a port starts: the
@@ -398,19 +265,6 @@ static int create_pool(void)
 	return 0;
 }
 
-static int start_ports(void)
-{
-	for (uint16_t p = 0; p < SL_MAX_ETHPORTS; p++) {
-		if (!(opts.portmask & (1u << p)))
-			continue;
-		if (port_init(p) < 0) {
-			SL_LOG(ERR, L2FWD, "port %u could not be set up (see above)", p);
-			return -EIO;
-		}
-	}
-	return 0;
-}
-
 /* Each slot's new header: 02:00:00:00:00:<tx port>, then the TX port's MAC. */
 static void set_slot_headers(void)
 {
@@ -429,7 +283,7 @@ static void set_slot_headers(void)
 
 int main(int argc, char **argv)
 {
-	int exit_code, sig;
+	int exit_code;
 	uint64_t start;
 
 	if (!app_start(argc, argv, l2fwd_usage, l2fwd_parse_args, &exit_code))
@@ -438,27 +292,21 @@ int main(int argc, char **argv)
 	if (alloc_lcores() < 0 || plan_and_check() < 0 || create_pool() < 0)
 		goto out;
 	l2fwd_telemetry_init();
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	app_catch_quit_signals();
 	printf("MAC updating %s\n", opts.mac_updating ? "enabled" : "disabled");
-	if (start_ports() < 0)
+	if (app_start_ports(L2FWD_LOG, opts.portmask, port_init) < 0)
 		goto out_ports;
 	set_slot_headers();
-	wait_links();
+	app_wait_links(opts.portmask);
 
 	start = sl_tsc();
 	l2fwd_control_init(start);
 	l2fwd_forward();
-	sig = __atomic_load_n(&quit_signal, __ATOMIC_RELAXED);
-	if (sig != 0)
-		printf("\nSignal %d received, stopping\n", sig);
+	app_report_quit_signal();
 	l2fwd_summary(sl_tsc() - start);
 	exit_code = EXIT_SUCCESS;
 out_ports:
-	ports_close();
-	/* with the rings drained every mbuf is back: a leak shows here */
-	printf("Mbufs in use after closing the ports: %u of %u\n", sl_mempool_in_use_count(pool),
-	       pool->size);
+	app_close_ports_check_pool(opts.portmask, pool);
 out:
 	if (pool != NULL)
 		sl_mempool_free(pool);

@@ -28,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ret == 0) {
 		if (opts.portmask == 0 || opts.slots_per_lcore < 1 ||
 		    opts.slots_per_lcore > MAX_SLOTS_PER_LCORE || opts.nb_queues < 1 ||
-		    opts.nb_queues > MAX_QUEUES_PER_PORT || opts.timer_period > MAX_TIMER_PERIOD ||
+		    opts.nb_queues > MAX_QUEUES_PER_PORT || opts.timer_period > APP_MAX_TIMER_PERIOD ||
 		    opts.burst < 1 || opts.burst > MAX_BURST || opts.nb_rxd == 0 || opts.nb_txd == 0 ||
 		    (opts.duration != 0 && !(opts.duration > 0)) ||
 		    (opts.mtu != 0 && opts.mtu < SL_ETHER_MIN_MTU) || opts.nb_pairs > SL_DIM(opts.pairs))

@@ -142,7 +142,7 @@ else
 fi
 
 # ---- apps ---------------------------------------------------------------------
-for app in sl-l2fwd sl-skeleton sl-pktgen sl-responder; do
+for app in sl-l2fwd sl-l3fwd sl-skeleton sl-pktgen sl-responder; do
 	if [ ! -x "$bindir/$app" ]; then
 		bad "$app not installed in $bindir"
 		continue

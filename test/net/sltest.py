@@ -177,6 +177,34 @@ def frame_seq(frame, run_id):
     return seq if rid == run_id else None
 
 
+def inet_cksum(data):
+    """The Internet checksum (RFC 1071) of data, as the 16-bit number to store."""
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+def ipv4_udp_frame(dst_mac, src_mac, src_ip, dst_ip, ttl, payload, options=b""):
+    """Ethernet + IPv4 (with options, a multiple of 4 bytes) + UDP 9 -> 9,
+    IPv4 checksum right, UDP checksum 0 (none). Addresses as 4 bytes."""
+    udp = struct.pack("!HHHH", 9, 9, 8 + len(payload), 0) + payload
+    ihl = 5 + len(options) // 4
+    hdr = struct.pack("!BBHHHBBH4s4s", 0x40 | ihl, 0, ihl * 4 + len(udp), 1, 0, ttl, 17, 0,
+                      src_ip, dst_ip) + options
+    hdr = hdr[:10] + struct.pack("!H", inet_cksum(hdr)) + hdr[12:]
+    return dst_mac + src_mac + b"\x08\x00" + hdr + udp
+
+
+def ipv6_udp_frame(dst_mac, src_mac, src_ip, dst_ip, hop_limit, payload):
+    """Ethernet + IPv6 + UDP 9 -> 9 (checksum not filled). Addresses as 16 bytes."""
+    udp = struct.pack("!HHHH", 9, 9, 8 + len(payload), 0) + payload
+    hdr = struct.pack("!IHBB16s16s", 6 << 28, len(udp), 17, hop_limit, src_ip, dst_ip)
+    return dst_mac + src_mac + b"\x86\xdd" + hdr + udp
+
+
 # ---- pcap ---------------------------------------------------------------------
 
 

@@ -15,6 +15,7 @@
 # Output: BENCH l2fwd_null_<n>lcore_sluice <Mpps> Mpps, ..._dpdk, and
 # ..._vs_dpdk <ratio> x; DPDK's lines are missing when its l2fwd is not built.
 set -u
+. "$(dirname "$0")/bench_lib.sh"
 
 SL_L2FWD=${1:-${SL_L2FWD:-}}
 DPDK_L2FWD=${2:-${DPDK_L2FWD:-}}
@@ -77,15 +78,6 @@ run_one() {
 		tail -n 20 "$log" >&2
 	fi
 	echo "$r"
-}
-
-median() {
-	tr ' ' '\n' | grep -v '^NA$' | grep -v '^$' | sort -g | awk '
-		{ v[NR] = $1 }
-		END {
-			if (NR == 0) { print "NA"; exit }
-			if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2
-		}'
 }
 
 configs=1
