@@ -44,6 +44,17 @@ static void slot_flush(struct lcore_stats *st, struct fwd_slot *s)
 	}
 }
 
+/* The drain timer's flush: an empty slot still gets an empty burst, so a
+ * driver that left frames waiting (net_af_packet when the kernel refused
+ * its kick) sends them though no more traffic comes for that port. */
+static void slot_drain(struct lcore_stats *st, struct fwd_slot *s)
+{
+	if (s->nb_buf != 0)
+		slot_flush(st, s);
+	else
+		sl_eth_tx_burst(s->tx_port, s->queue, s->buf, 0);
+}
+
 /* --rx-mode interrupt / adaptive, once the lcore's queues were empty long
  * enough: what is buffered goes out, every queue is armed (a frame that
  * came meanwhile wakes it at once, see sl_eth_dev_rx_intr_enable), the
@@ -94,7 +105,7 @@ static void fwd_loop(struct lcore_conf *lc, struct lcore_stats *st, bool is_main
 			sl_counter_add(&st->busy_tsc, busy);
 			busy = 0;
 			for (unsigned i = 0; i < nb_slots; i++)
-				slot_flush(st, &lc->slots[i]);
+				slot_drain(st, &lc->slots[i]);
 			if (is_main)
 				l2fwd_control_tick(now);
 			prev_tsc = now;
