@@ -65,7 +65,7 @@ static int e1000_dev_infos_get(struct sl_eth_dev *dev, struct sl_eth_dev_info *i
 	info->max_tx_queues = chip->nb_queues;
 	info->max_mac_addrs = 1;
 	info->rx_offload_capa = chip->rx_offload_capa;
-	info->tx_offload_capa = SL_ETH_TX_OFFLOAD_MULTI_SEGS;
+	info->tx_offload_capa = E1000_TX_OFFLOAD_CAPA;
 	info->rx_queue_offload_capa = 0;
 	info->tx_queue_offload_capa = 0;
 	if (adapter_of(dev)->pci != NULL &&
@@ -515,6 +515,7 @@ int e1000_pci_probe(struct sl_pci_device *pci)
 		return ret;
 	}
 	ad->eth = eth;
+	eth->tx_prepare = e1000_prep_pkts;
 
 	sl_ether_format_addr(mac, sizeof(mac), &ad->perm_addr);
 	sl_log(SL_LOG_INFO, chip->log_module, "%s: port %u, %s, MAC %s", pci->name,

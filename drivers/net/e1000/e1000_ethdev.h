@@ -113,6 +113,9 @@ struct e1000_tx_queue {
 	uint16_t max_segs;		/* longer chains are dropped (never fit) */
 	uint8_t stopped;		/* given up on the device: see e1000_tx.c */
 	uint16_t full_polls;		/* bursts that found no room, for the TDH check */
+	/* the checksum layout of the last context descriptor written (see
+	 * e1000_tx.c), 0: none since the ring was emptied */
+	uint64_t ctx_key;
 	/* as RX; ERRORS: packets refused, or dropped by a reset */
 	struct sl_eth_queue_counters cnt;
 	uint64_t bad_values;		/* impossible TDH from the device */
@@ -194,6 +197,12 @@ const char *e1000e_model_name(uint16_t device_id);
 uint16_t e1000_recv_pkts(void *rxq, struct sl_mbuf **pkts, uint16_t nb_pkts);
 uint16_t e1000e_recv_pkts(void *rxq, struct sl_mbuf **pkts, uint16_t nb_pkts);
 uint16_t e1000_xmit_pkts(void *txq, struct sl_mbuf **pkts, uint16_t nb_pkts);
+/* tx_prepare of both chips: the offloads they do (E1000_TX_OFFLOAD_CAPA)
+ * within what a context descriptor can say, then sl_net_tx_prepare_burst. */
+uint16_t e1000_prep_pkts(void *txq, struct sl_mbuf **pkts, uint16_t nb_pkts);
+#define E1000_TX_OFFLOAD_CAPA                                                   \
+	(SL_ETH_TX_OFFLOAD_MULTI_SEGS | SL_ETH_TX_OFFLOAD_IPV4_CKSUM |          \
+	 SL_ETH_TX_OFFLOAD_UDP_CKSUM | SL_ETH_TX_OFFLOAD_TCP_CKSUM)
 
 /* ---- queue objects: e1000_rx.c, e1000_tx.c ----------------------------------- */
 

@@ -23,11 +23,13 @@
  * E1000_HEAD_CHECK_POLLS bursts that found the ring full.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "sl_eal.h"
 #include "sl_log.h"
+#include "sl_net.h"
 #include "e1000_ethdev.h"
 
 static __sl_always_inline uint16_t ring_next(uint16_t idx, uint16_t nb_desc)
@@ -44,6 +46,7 @@ static void tx_ring_rewind(struct e1000_tx_queue *txq)
 	txq->since_rs = 0;
 	txq->rs_head = txq->rs_tail = txq->rs_count = 0;
 	txq->full_polls = 0;
+	txq->ctx_key = 0;
 }
 
 /* The device said something impossible: reset the queue, dropping what
@@ -131,6 +134,110 @@ static void tx_reclaim(struct e1000_tx_queue *txq)
 	}
 }
 
+/* ---- checksum offload (SDM 3.3.5 - 3.3.7) -------------------------------------
+ * A packet that asks for checksums (ol_flags IP_CKSUM, TCP_CKSUM or
+ * UDP_CKSUM, prepared by e1000_prep_pkts) goes out as data descriptors
+ * (DEXT, DTYP_D) whose POPTS say which checksums to insert, after a context
+ * descriptor saying where they are. The device keeps the last context it
+ * read, so one is written only when a packet's layout differs from the one
+ * before it on this queue: the key (request bits, l2_len, l3_len) is
+ * compared in one go. Packets that ask for nothing stay legacy descriptors
+ * and pay one test of ol_flags.
+ *
+ * TUCSE is 0 (the L4 sum runs to the end of the frame), so one context
+ * serves every payload length: bytes after the L4 data, if any, must be
+ * zero (Ethernet padding is). */
+#define TX_CKSUM_FLAGS (SL_MBUF_F_TX_IP_CKSUM | SL_MBUF_F_TX_L4_MASK)
+#define TX_CTX_FLAGS (TX_CKSUM_FLAGS | SL_MBUF_F_TX_IPV4 | SL_MBUF_F_TX_IPV6)
+/* l2_len and l3_len: the low 16 bits of tx_offload */
+#define TX_CTX_LENS_MASK 0xffffull
+
+SL_STATIC_ASSERT((TX_CTX_FLAGS & TX_CTX_LENS_MASK) == 0, "key fields do not overlap");
+
+static __sl_always_inline uint64_t tx_ctx_key(const struct sl_mbuf *m)
+{
+	return (m->ol_flags & TX_CTX_FLAGS) | (m->tx_offload & TX_CTX_LENS_MASK);
+}
+
+static __sl_always_inline uint32_t tx_popts(uint64_t ol_flags)
+{
+	return ((ol_flags & SL_MBUF_F_TX_IP_CKSUM) ? E1000_TXD_POPTS_IXSM : 0) |
+	       ((ol_flags & SL_MBUF_F_TX_L4_MASK) ? E1000_TXD_POPTS_TXSM : 0);
+}
+
+/* Where the L4 checksum field lies from the start of the frame. */
+static __sl_always_inline uint32_t tx_l4_cso(const struct sl_mbuf *m)
+{
+	return (uint32_t)m->l2_len + m->l3_len +
+	       ((m->ol_flags & SL_MBUF_F_TX_UDP_CKSUM) ? SL_UDP_CKSUM_OFFSET : SL_TCP_CKSUM_OFFSET);
+}
+
+/* Whether the context offsets (8 bits) reach m's checksum fields. */
+static __sl_always_inline bool tx_ctx_fits(const struct sl_mbuf *m)
+{
+	return !(m->ol_flags & SL_MBUF_F_TX_L4_MASK) ||
+	       tx_l4_cso(m) + 1 <= E1000_TX_CTX_MAX_OFFSET;
+}
+
+/* The context descriptor for m's layout. IPv4: the IP checksum over the
+ * header (IPCSE its last byte); IPv6 has none. L4: from the L4 header to
+ * the end of the frame. */
+static void tx_ctx_write(volatile struct e1000_tx_desc *d, const struct sl_mbuf *m)
+{
+	const uint64_t ol = m->ol_flags;
+	const uint32_t l4_off = (uint32_t)m->l2_len + m->l3_len;
+	struct e1000_tx_ctx_desc c = {
+		.cmd_and_length = E1000_TXD_CMD_DEXT | E1000_TXD_DTYP_C,
+	};
+
+	if (ol & SL_MBUF_F_TX_IPV4) {
+		c.ipcss = (uint8_t)m->l2_len;
+		c.ipcso = (uint8_t)(m->l2_len + offsetof(struct sl_ipv4_hdr, hdr_checksum));
+		c.ipcse = (uint16_t)(l4_off - 1);
+		c.cmd_and_length |= E1000_TXD_CMD_IP;
+	}
+	if (ol & SL_MBUF_F_TX_L4_MASK) {
+		c.tucss = (uint8_t)l4_off;
+		c.tucso = (uint8_t)tx_l4_cso(m);
+		c.tucse = 0;
+		if (ol & SL_MBUF_F_TX_TCP_CKSUM)
+			c.cmd_and_length |= E1000_TXD_CMD_TCP;
+	}
+	*(volatile struct e1000_tx_ctx_desc *)d = c;
+}
+
+/* A packet that can never be sent: taken, freed and counted. */
+static __sl_always_inline void tx_refuse(struct e1000_tx_queue *txq, struct sl_mbuf *m)
+{
+	sl_pktmbuf_free(m);
+	sl_eth_qcnt_add(&txq->cnt, SL_QCNT_ERRORS, 1);
+}
+
+/* One data descriptor per non-empty segment of m from *tail on, CMD dcmd
+ * and POPTS popts; *tail moves past them, *last is the final one. Returns
+ * how many were written. */
+static __sl_always_inline uint16_t tx_put_segs(volatile struct e1000_tx_desc *ring,
+					       uint16_t nb_desc, uint16_t *tail,
+					       const struct sl_mbuf *m, uint32_t dcmd,
+					       uint32_t popts, uint16_t *last)
+{
+	const struct sl_mbuf *seg;
+	uint16_t idx = *tail, used = 0;
+
+	for (seg = m; seg != NULL; seg = seg->next) {
+		if (sl_unlikely(seg->data_len == 0))
+			continue;
+		ring[idx].buffer_addr = sl_pktmbuf_iova(seg);
+		ring[idx].lower = seg->data_len | dcmd;
+		ring[idx].upper = popts;
+		*last = idx;
+		idx = ring_next(idx, nb_desc);
+		used++;
+	}
+	*tail = idx;
+	return used;
+}
+
 uint16_t e1000_xmit_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 {
 	struct e1000_tx_queue *txq = queue;
@@ -145,42 +252,50 @@ uint16_t e1000_xmit_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 		tx_reclaim(txq);
 
 	for (nb_tx = 0; nb_tx < nb_pkts; nb_tx++) {
-		struct sl_mbuf *m = pkts[nb_tx], *seg;
-		uint16_t last = tail, used = 0;
-		uint32_t lower;
+		struct sl_mbuf *m = pkts[nb_tx];
+		uint16_t first = tail, last = tail, used, ctx = 0;
+		uint32_t dcmd = E1000_TXD_CMD_IFCS, popts = 0, lower;
+		uint64_t key = 0;
 
 		if (sl_unlikely(m->nb_segs > txq->max_segs || m->pkt_len == 0 ||
 				m->pkt_len > E1000_MAX_TX_PKT_LEN)) {
-			/* never sendable: taken and dropped, counted */
-			sl_pktmbuf_free(m);
-			sl_eth_qcnt_add(&txq->cnt, SL_QCNT_ERRORS, 1);
+			tx_refuse(txq, m);
 			continue;
 		}
-		if (m->nb_segs > txq->nb_free) {
+		if (m->ol_flags & TX_CKSUM_FLAGS) {
+			dcmd |= E1000_TXD_CMD_DEXT | E1000_TXD_DTYP_D;
+			popts = tx_popts(m->ol_flags);
+			key = tx_ctx_key(m);
+			ctx = key != txq->ctx_key;
+			if (ctx && sl_unlikely(!tx_ctx_fits(m))) {
+				tx_refuse(txq, m);
+				continue;
+			}
+		}
+		if (m->nb_segs + ctx > txq->nb_free) {
 			tx_reclaim(txq);
-			if (m->nb_segs > txq->nb_free) {
+			if (m->nb_segs + ctx > txq->nb_free) {
 				if (sent == 0 && sl_unlikely((++txq->full_polls &
 							      (E1000_HEAD_CHECK_POLLS - 1)) == 0))
 					tx_check_head(txq);
 				break;
 			}
 		}
-		for (seg = m; seg != NULL; seg = seg->next) {
-			if (sl_unlikely(seg->data_len == 0))
-				continue;
-			ring[tail].buffer_addr = sl_pktmbuf_iova(seg);
-			ring[tail].lower = seg->data_len | E1000_TXD_CMD_IFCS;
-			ring[tail].upper = 0;
-			last = tail;
+		if (ctx) {
+			tx_ctx_write(&ring[tail], m);
 			tail = ring_next(tail, nb_desc);
-			used++;
 		}
+		used = tx_put_segs(ring, nb_desc, &tail, m, dcmd, popts, &last);
 		if (sl_unlikely(used == 0)) {
-			/* pkt_len said otherwise: a broken chain */
-			sl_pktmbuf_free(m);
-			sl_eth_qcnt_add(&txq->cnt, SL_QCNT_ERRORS, 1);
+			/* pkt_len said otherwise: a broken chain (and no
+			 * context given to the device either) */
+			tail = first;
+			tx_refuse(txq, m);
 			continue;
 		}
+		if (ctx)
+			txq->ctx_key = key;
+		used = (uint16_t)(used + ctx);
 		lower = ring[last].lower | E1000_TXD_CMD_EOP;
 		txq->since_rs = (uint16_t)(txq->since_rs + used);
 		if (txq->since_rs >= txq->rs_thresh) {
@@ -203,6 +318,28 @@ uint16_t e1000_xmit_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 	}
 	sl_eth_qcnt_burst(&txq->cnt, sent, bytes);
 	return nb_tx;
+}
+
+/* The device's limits (what a context descriptor can say, no TSO), then
+ * what the NIC expects in the frame (sl_net_tx_prepare_burst). */
+uint16_t e1000_prep_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
+{
+	uint16_t i;
+
+	(void)queue;
+	for (i = 0; i < nb_pkts; i++) {
+		const struct sl_mbuf *m = pkts[i];
+
+		if (sl_unlikely(m->ol_flags & SL_MBUF_F_TX_TCP_SEG)) {
+			errno = ENOTSUP;
+			break;
+		}
+		if (sl_unlikely(!tx_ctx_fits(m))) {
+			errno = EINVAL;
+			break;
+		}
+	}
+	return sl_net_tx_prepare_burst(pkts, i);
 }
 
 unsigned e1000_tx_queue_drain(struct e1000_tx_queue *txq)
