@@ -507,7 +507,7 @@ START_TEST(rx_legacy_checksum_status_into_ol_flags)
 							       .buf_len = 2048,
 							       .log_module = "E1000",
 							       .max_pkt_len = E1000_MAX_FRAME_LEN,
-							       .csum = (uint8_t)on,
+							       .csum = on ? SL_ETH_RX_OFFLOAD_CHECKSUM : 0,
 							       .own_rctl = 1,
 						       },
 						       &rxq),

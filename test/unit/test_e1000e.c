@@ -572,6 +572,12 @@ START_TEST(rx_checksum_status_into_ol_flags)
 		}
 		port_teardown();
 	}
+	/* only the IPv4 header checksum asked for: only IPOFLD */
+	port_setup(1, &(struct sl_eth_conf){
+			      .rxmode = { .offloads = SL_ETH_RX_OFFLOAD_IPV4_CKSUM } });
+	ck_assert_uint_eq(reg(E1000_RXCSUM) & (E1000_RXCSUM_IPOFLD | E1000_RXCSUM_TUOFLD),
+			  E1000_RXCSUM_IPOFLD);
+	port_teardown();
 }
 END_TEST
 

@@ -153,7 +153,7 @@ static int e1000_rx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_
 					    .port_id = port,
 					    .queue_id = q,
 					    .scatter = !!(offloads & SL_ETH_RX_OFFLOAD_SCATTER),
-					    .csum = !!(offloads & SL_ETH_RX_OFFLOAD_CHECKSUM),
+					    .csum = (uint8_t)(offloads & SL_ETH_RX_OFFLOAD_CHECKSUM),
 					    .ext_desc = chip->ext_rx_desc,
 					    .own_rctl = chip->nb_queues == 1,
 				    },
@@ -271,8 +271,11 @@ int e1000_rx_queues_start(struct sl_eth_dev *dev, uint32_t *rctl, uint32_t *rxcs
 		if (e1000_rx_queue_init(rxq) < 0)
 			return sl_eth_rx_pool_short(dev, q, rxq->mp, rxq->nb_desc);
 		e1000_hw_rx_ring_setup(hw, q, rxq->ring_iova, rxq->nb_desc);
-		if (rxq->csum)
-			*rxcsum = E1000_RXCSUM_IPOFLD | E1000_RXCSUM_TUOFLD;
+		/* one RXCSUM for all queues: what any of them asks for */
+		if (rxq->csum & SL_ETH_RX_OFFLOAD_IPV4_CKSUM)
+			*rxcsum |= E1000_RXCSUM_IPOFLD;
+		if (rxq->csum & (SL_ETH_RX_OFFLOAD_UDP_CKSUM | SL_ETH_RX_OFFLOAD_TCP_CKSUM))
+			*rxcsum |= E1000_RXCSUM_TUOFLD;
 	}
 	e1000_write(hw, E1000_RDTR, 0);
 	e1000_write(hw, E1000_RADV, 0);

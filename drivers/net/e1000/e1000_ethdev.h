@@ -65,7 +65,7 @@ struct e1000_rx_queue {
 	uint32_t max_pkt_len;		/* longer frames are the device's fault */
 	uint8_t scatter;		/* chain multi-descriptor frames (else drop) */
 	uint8_t discard;		/* dropping the rest of a frame until EOP */
-	uint8_t csum;			/* RXCSUM on: report checksum status */
+	uint8_t csum;			/* SL_ETH_RX_OFFLOAD_*_CKSUM asked: report the status */
 	uint8_t rss;			/* RSS on (extended only): deliver the hash */
 	uint8_t stopped;		/* given up on the device: see e1000_rx.c */
 	uint8_t intr_armed;		/* its lcore sleeps on it: e1000_intr.c */
@@ -220,7 +220,7 @@ struct e1000_rxq_params {
 	uint16_t port_id;
 	uint16_t queue_id;
 	uint8_t scatter;
-	uint8_t csum;
+	uint8_t csum;			/* the SL_ETH_RX_OFFLOAD_*_CKSUM bits asked for */
 	uint8_t ext_desc;		/* extended descriptors */
 	uint8_t own_rctl;		/* the chip's only RX queue: resets may use RCTL */
 };
