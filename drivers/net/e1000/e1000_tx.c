@@ -186,24 +186,28 @@ static void tx_ctx_write(volatile struct e1000_tx_desc *d, const struct sl_mbuf 
 {
 	const uint64_t ol = m->ol_flags;
 	const uint32_t l4_off = (uint32_t)m->l2_len + m->l3_len;
-	struct e1000_tx_ctx_desc c = {
-		.cmd_and_length = E1000_TXD_CMD_DEXT | E1000_TXD_DTYP_C,
-	};
+	union {
+		struct e1000_tx_ctx_desc c;
+		uint64_t q[2];
+	} u = { .c = { .cmd_and_length = E1000_TXD_CMD_DEXT | E1000_TXD_DTYP_C } };
+	struct e1000_tx_ctx_desc *c = &u.c;
 
 	if (ol & SL_MBUF_F_TX_IPV4) {
-		c.ipcss = (uint8_t)m->l2_len;
-		c.ipcso = (uint8_t)(m->l2_len + offsetof(struct sl_ipv4_hdr, hdr_checksum));
-		c.ipcse = (uint16_t)(l4_off - 1);
-		c.cmd_and_length |= E1000_TXD_CMD_IP;
+		c->ipcss = (uint8_t)m->l2_len;
+		c->ipcso = (uint8_t)(m->l2_len + offsetof(struct sl_ipv4_hdr, hdr_checksum));
+		c->ipcse = (uint16_t)(l4_off - 1);
+		c->cmd_and_length |= E1000_TXD_CMD_IP;
 	}
 	if (ol & SL_MBUF_F_TX_L4_MASK) {
-		c.tucss = (uint8_t)l4_off;
-		c.tucso = (uint8_t)tx_l4_cso(m);
-		c.tucse = 0;
+		c->tucss = (uint8_t)l4_off;
+		c->tucso = (uint8_t)tx_l4_cso(m);
+		c->tucse = 0;
 		if (ol & SL_MBUF_F_TX_TCP_CKSUM)
-			c.cmd_and_length |= E1000_TXD_CMD_TCP;
+			c->cmd_and_length |= E1000_TXD_CMD_TCP;
 	}
-	*(volatile struct e1000_tx_ctx_desc *)d = c;
+	/* two stores, as the ring is written elsewhere */
+	((volatile uint64_t *)d)[0] = u.q[0];
+	((volatile uint64_t *)d)[1] = u.q[1];
 }
 
 /* A packet that can never be sent: taken, freed and counted. */
