@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Transmit fast path of both drivers: legacy descriptors (8254x SDM
- * 3.3.3; the 82574 has the same ones, datasheet 7.2.10.1), each queue
- * used by one lcore.
+ * 3.3.3; the 82574 has the same ones, datasheet 7.2.10.1), and for
+ * packets that ask for checksums TCP/IP context and data descriptors
+ * (3.3.6, 3.3.7; see "checksum offload" below), each queue used by one
+ * lcore.
  *
  * Descriptors [clean, tail) are in flight; one stays unused so TDT never
  * catches up with TDH. Only a packet's last (EOP) descriptor may carry RS,
@@ -146,7 +148,9 @@ static void tx_reclaim(struct e1000_tx_queue *txq)
  *
  * TUCSE is 0 (the L4 sum runs to the end of the frame), so one context
  * serves every payload length: bytes after the L4 data, if any, must be
- * zero (Ethernet padding is). */
+ * zero (Ethernet padding is). QEMU's 8254x (hw/net/e1000.c) does what the
+ * SDM says with the context, the L4 field's pseudo-header included; its
+ * 82574 ignores the offsets (e1000e_regs.h). */
 #define TX_CKSUM_FLAGS (SL_MBUF_F_TX_IP_CKSUM | SL_MBUF_F_TX_L4_MASK)
 #define TX_CTX_FLAGS (TX_CKSUM_FLAGS | SL_MBUF_F_TX_IPV4 | SL_MBUF_F_TX_IPV6)
 /* l2_len and l3_len: the low 16 bits of tx_offload */
