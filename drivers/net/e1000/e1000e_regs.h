@@ -31,8 +31,8 @@
  *  - RX checksums are checked in software whenever RXCSUM.IPOFLD/TUOFLD
  *    are on (reset value: both on), PCSD or not: IPCS (IPv4 only), TCPCS
  *    (and UDPCS for UDP), IPE/TCPE when wrong. Not when the backend
- *    carries a virtio-net header (a tap with vnet_hdr): then IPCS/TCPCS
- *    are set without a check and bad checksums arrive flagged good.
+ *    passes a virtio-net header (a tap with vnet_hdr) flagged DATA_VALID
+ *    or NEEDS_CSUM: then IPCS/TCPCS are set without a check.
  *  - TX checksum offload: the model reads context descriptors but not
  *    their offsets; it parses each frame itself (net_tx_pkt) and inserts
  *    the checksums the first data descriptor's POPTS ask for (IXSM: IPv4
