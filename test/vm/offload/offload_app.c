@@ -5,8 +5,9 @@
  *   offload_app EAL-OPTIONS -- --mode tx|rx|tso [--count N] [--out FILE]
  *               [--ctl DIR] [--timeout S] [--mss N] [--pps N]
  *
- *   --count    tx: frames to send (default 10000); rx: frames to receive
- *              (default 10000); tso: TSO packets to send (default 1)
+ *   --count    tx: frames to send (default 10000); rx: IPv4/IPv6 UDP/TCP
+ *              frames to receive (default 10000; others are counted as
+ *              "other" and do not count); tso: TSO packets (default 1)
  *   --out      JSON results (default stdout), written when the run ends
  *   --ctl      directory of the control files (default .)
  *   --timeout  seconds to wait for "go" and, in rx, for the frames (60)
@@ -414,7 +415,7 @@ static int run_rx(struct rx_counts *c)
 	struct fwd_clock clk;
 
 	fwd_clock_start(&clk, 100, timeout_s);
-	while (c->received < count) {
+	while (c->received - c->kind[K_OTHER].frames < count) {
 		uint16_t n = sl_eth_rx_burst(0, 0, pkts, BURST);
 
 		for (uint16_t i = 0; i < n; i++)
