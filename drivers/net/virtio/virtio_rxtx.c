@@ -13,10 +13,16 @@
  * so their data starts 12 bytes earlier, and the frame becomes a chain.
  *
  * TX. One descriptor per segment; the header goes into the first
- * segment's headroom (zero: no offloads, num_buffers 0 as 5.1.6.2 wants)
- * when that mbuf is ours alone, else a shared zeroed header in DMA memory
- * takes one more descriptor. Chains the device has used are reclaimed in
- * bulk once fewer than free_thresh descriptors are free.
+ * segment's headroom when that mbuf is ours alone, else into the queue's
+ * header slot of the chain's head id, which takes one more descriptor.
+ * The header is zero (num_buffers 0 as 5.1.6.2 wants) unless the packet
+ * requests an offload the queue negotiated (ol_mask; virtio_offload.c):
+ * then NEEDS_CSUM with csum_start/csum_offset, and for TSO gso_type,
+ * gso_size and hdr_len. Chains the device has used are reclaimed in bulk
+ * once fewer than free_thresh descriptors are free.
+ *
+ * RX checksums (with VIRTIO_NET_F_GUEST_CSUM): the header's flags become
+ * SL_MBUF_F_RX_L4_CKSUM_NONE (NEEDS_CSUM) or _GOOD (DATA_VALID).
  *
  * Trust. The used ring is written by the device. An id outside the ring or
  * not at the head of a chain in flight, or a used index that claims more
@@ -29,10 +35,12 @@
  * counted and logged once per queue; no byte outside a posted buffer is
  * ever read or handed up.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <string.h>
 
 #include "sl_log.h"
+#include "sl_net.h"
 #include "virtio_ethdev.h"
 
 #define REFILL_CHUNK 64
@@ -114,6 +122,14 @@ static void rx_warn(struct virtio_rx_queue *rxq, uint8_t kind, const char *what,
 	       rxq->port_id, rxq->queue_id, what, value, rxq->buf_len, rxq->hdr_len);
 }
 
+/* 5.1.6.4: a checksum left for the driver outranks a validated one. */
+static __sl_always_inline uint64_t rx_csum_flags(uint8_t hdr_flags)
+{
+	if (hdr_flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)
+		return SL_MBUF_F_RX_L4_CKSUM_NONE;
+	return (hdr_flags & VIRTIO_NET_HDR_F_DATA_VALID) ? SL_MBUF_F_RX_L4_CKSUM_GOOD : 0;
+}
+
 uint16_t virtio_recv_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 {
 	struct virtio_rx_queue *rxq = queue;
@@ -180,6 +196,10 @@ uint16_t virtio_recv_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 				m->data_len = (uint16_t)(len - hdr_len);
 				m->pkt_len = m->data_len;
 				m->port = rxq->port_id;
+				if (rxq->csum)
+					m->ol_flags = rx_csum_flags(
+						sl_pktmbuf_mtod_offset(m, const struct virtio_net_hdr *,
+								       -(int)hdr_len)->flags);
 				rxq->pkt_first = rxq->pkt_last = m;
 			}
 		} else {
@@ -311,12 +331,34 @@ static __sl_always_inline int tx_can_push(const struct sl_mbuf *m, uint16_t hdr_
 	       !(m->ol_flags & SL_MBUF_F_INDIRECT);
 }
 
+/* The header for m: zero, or what the offloads it requests (and the
+ * queue does) need. */
+static __sl_always_inline void tx_hdr_fill(struct virtio_net_hdr *hdr, const struct sl_mbuf *m,
+					   uint64_t ol_mask)
+{
+	uint64_t f = m->ol_flags & ol_mask;
+
+	*hdr = (struct virtio_net_hdr){ .flags = 0 };
+	if (f == 0)
+		return;
+	hdr->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	hdr->csum_start = (uint16_t)(m->l2_len + m->l3_len);
+	hdr->csum_offset = (f & SL_MBUF_F_TX_UDP_CKSUM) ? SL_UDP_CKSUM_OFFSET : SL_TCP_CKSUM_OFFSET;
+	if (f & SL_MBUF_F_TX_TCP_SEG) {
+		hdr->gso_type = (m->ol_flags & SL_MBUF_F_TX_IPV6) ? VIRTIO_NET_HDR_GSO_TCPV6
+								   : VIRTIO_NET_HDR_GSO_TCPV4;
+		hdr->gso_size = (uint16_t)m->tso_segsz;
+		hdr->hdr_len = (uint16_t)(m->l2_len + m->l3_len + m->l4_len);
+	}
+}
+
 uint16_t virtio_xmit_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 {
 	struct virtio_tx_queue *txq = queue;
 	struct virtqueue *vq = &txq->vq;
 	volatile struct vring_desc *desc = vq->desc;
 	const uint16_t hdr_len = txq->hdr_len;
+	const uint64_t ol_mask = txq->ol_mask;
 	uint16_t nb_tx, sent = 0;
 	uint64_t bytes = 0;
 
@@ -352,14 +394,15 @@ uint16_t virtio_xmit_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 
 		head = virtqueue_pop_free(vq);
 		if (push) {
-			char *hdr = sl_pktmbuf_mtod_offset(m, char *, -(int)hdr_len);
-
-			memset(hdr, 0, hdr_len);
+			tx_hdr_fill(sl_pktmbuf_mtod_offset(m, struct virtio_net_hdr *,
+							   -(int)hdr_len),
+				    m, ol_mask);
 			desc[head].addr = sl_pktmbuf_iova(m) - hdr_len;
 			desc[head].len = (uint32_t)m->data_len + hdr_len;
 			seg = m->next;
 		} else {
-			desc[head].addr = txq->hdr_iova;
+			tx_hdr_fill(&txq->hdr_mem[head], m, ol_mask);
+			desc[head].addr = txq->hdr_iova + (sl_iova_t)head * hdr_len;
 			desc[head].len = hdr_len;
 			seg = m;
 		}
@@ -386,6 +429,33 @@ uint16_t virtio_xmit_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 		virtqueue_publish(vq);
 	sl_eth_qcnt_burst(&txq->cnt, sent, bytes);
 	return nb_tx;
+}
+
+uint16_t virtio_xmit_prep(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
+{
+	const struct virtio_tx_queue *txq = queue;
+	uint16_t i, n;
+
+	for (i = 0; i < nb_pkts; i++) {
+		const struct sl_mbuf *m = pkts[i];
+
+		if (sl_unlikely(m->ol_flags & SL_MBUF_F_TX_CKSUM_REQUEST & ~txq->ol_mask)) {
+			errno = ENOTSUP;	/* IP_CKSUM, or one the port was not configured for */
+			break;
+		}
+		if (sl_unlikely(m->nb_segs > VIRTIO_TX_MAX_SEGS)) {
+			errno = EINVAL;
+			break;
+		}
+	}
+	n = sl_net_tx_prepare_burst(pkts, i);
+	for (i = 0; i < n; i++) {
+		struct sl_mbuf *m = pkts[i];
+
+		if (m->ol_flags & SL_MBUF_F_TX_TCP_SEG)
+			*sl_net_tx_l4_cksum_field(m) = sl_cksum_fold(sl_net_tx_phdr_sum(m, 1));
+	}
+	return n;
 }
 
 void virtio_tx_queue_drain(struct virtio_tx_queue *txq)

@@ -1,0 +1,396 @@
+#!/usr/bin/env python3
+"""Checksum offloads and TSO in a guest (vm-offload), one boot: a virtio-net
+NIC on vfio-pci, cabled to a host tap with a vnet header (QEMU offers
+virtio's CSUM, GUEST_CSUM and HOST_TSO4/6 only then; the UDP-socket
+HostPort has none). The guest runs offload_app (offload_app.c) in three
+modes, one after the other.
+
+The host side. QEMU writes what the guest sends to the tap as the guest
+left it: checksums unfinished (NEEDS_CSUM) and TSO packets whole (GSO). The
+tap sits in a bridge with one end of a veth pair whose transmit side has
+checksumming, TSO and GSO off (ethtool), so the host kernel finishes the
+checksums and cuts the segments there (skb_checksum_help, skb_gso_segment);
+an AF_PACKET socket on the other end sees the frames a real wire would.
+
+TX: 10000 frames, IPv4/IPv6 x UDP/TCP, 1..1400 payload bytes, their L4
+checksum offloaded (virtio has no IPv4 header checksum offload: the app
+fills that one in software). Every frame arrives, byte for byte the frame
+this script builds with checksums computed here.
+
+RX: the host sends into the tap frames with good checksums, frames with
+bad L4 checksums, and frames carrying a vnet header that marks their
+checksum partial (NEEDS_CSUM, the pseudo-header sum in the field, as the
+host's own stack hands a tap its packets). The guest's per-kind counts of
+SL_MBUF_F_RX_* flags must match what was sent. What QEMU 7.2 really reports
+over a tap: the header the host kernel's tun driver wrote, passed through.
+tun sets NEEDS_CSUM for partial-checksum skbs (once the guest negotiated
+GUEST_CSUM, so the tap may pass them) and DATA_VALID only for skbs some
+NIC already validated (CHECKSUM_UNNECESSARY), which neither AF_PACKET nor
+a veth produces: so the good and the bad frames arrive without a flag
+(L4 unknown: the app's software check tells them apart), partial ones
+with L4_CKSUM_NONE, and no frame is ever flagged GOOD or BAD here.
+
+TSO: one IPv4 and one IPv6 TCP packet of 65495 payload bytes each, as mbuf
+chains with SL_MBUF_F_TX_TCP_SEG and tso_segsz 1400, arrive as 47 frames
+each of at most 1400 payload bytes, IPv4 header and TCP checksums right,
+sequence numbers contiguous, the payload byte for byte.
+
+Needs root, /dev/net/tun, iproute2 and ethtool (else skipped).
+"""
+
+import os
+import shutil
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+import sluicevm  # noqa: E402
+from sluicevm import Guest, Nic, SkipTest  # noqa: E402
+
+COUNT_TX = 10000
+RX_GOOD, RX_BAD, RX_PARTIAL = 1200, 1200, 1200
+TSO_PACKETS = 2
+TSO_PAYLOAD = 65495
+MSS = 1400
+PPS = int(os.environ.get('SLUICE_VM_PPS', '4000'))
+
+DST_MAC = bytes.fromhex('020000000002')     # offload_app's destination
+HOST_MAC = bytes.fromhex('020000000001')    # the host's frames into the guest
+IP4_SRC, IP4_DST = bytes([198, 18, 0, 1]), bytes([198, 18, 0, 2])
+IP6_SRC = bytes([0xfd] + [0] * 14 + [1])
+IP6_DST = bytes([0xfd] + [0] * 14 + [2])
+SOL_PACKET, PACKET_VNET_HDR = 263, 15
+VNET_HDR_F_NEEDS_CSUM = 1
+
+
+# ---- checksums and frames, independent of lib/net -----------------------------
+
+def ones_sum(data):
+    if len(data) % 2:
+        data += b'\0'
+    total = sum(struct.unpack('!%dH' % (len(data) // 2), data))
+    while total >> 16:
+        total = (total & 0xffff) + (total >> 16)
+    return total
+
+
+def pseudo_header(ipv6, proto, length):
+    if ipv6:
+        return IP6_SRC + IP6_DST + struct.pack('!IxxxB', length, proto)
+    return IP4_SRC + IP4_DST + struct.pack('!xBH', proto, length)
+
+
+def l4_checksum(ipv6, proto, l4):
+    """The checksum to store for l4 (its checksum field zero)."""
+    c = (~ones_sum(pseudo_header(ipv6, proto, len(l4)) + l4)) & 0xffff
+    return 0xffff if c == 0 and proto == 17 else c
+
+
+def build(ipv6, tcp, sport, dport, seq, ip_id, payload, dst, src, l4_fix=None):
+    """Ethernet/IP/L4 with correct checksums; l4_fix(l4 bytes, offset of the
+    checksum field, correct value) may replace the L4 checksum."""
+    proto = 6 if tcp else 17
+    if tcp:
+        l4 = struct.pack('!HHIIBBHHH', sport, dport, seq, 0, 0x50, 0x18, 65535, 0, 0) + payload
+        off = 16
+    else:
+        l4 = struct.pack('!HHHH', sport, dport, 8 + len(payload), 0) + payload
+        off = 6
+    c = l4_checksum(ipv6, proto, l4)
+    if l4_fix is not None:
+        c = l4_fix(l4, off, c)
+    l4 = l4[:off] + struct.pack('!H', c) + l4[off + 2:]
+    if ipv6:
+        ip = struct.pack('!IHBB', 0x60000000, len(l4), proto, 64) + IP6_SRC + IP6_DST
+        etype = b'\x86\xdd'
+    else:
+        ip = struct.pack('!BBHHHBBH', 0x45, 0, 20 + len(l4), ip_id, 0x4000, 64, proto, 0)
+        ip += IP4_SRC + IP4_DST
+        ip = ip[:10] + struct.pack('!H', (~ones_sum(ip)) & 0xffff) + ip[12:]
+        etype = b'\x08\x00'
+    return dst + src + etype + ip + l4
+
+
+def tx_frame(k, src):
+    """offload_app's tx frame k, as a wire should carry it."""
+    n = 1 + (k * 37) % 1400
+    tcp = k % 2
+    return build((k % 4) >= 2, tcp, (1024 + k) & 0xffff, 9001 if tcp else 9000,
+                 (k * 1000) & 0xffffffff, k & 0xffff,
+                 bytes((k * 7 + i) & 0xff for i in range(n)), DST_MAC, src)
+
+
+def tso_payload(j):
+    return bytes((i * 7 + (i >> 8) + j) & 0xff for i in range(TSO_PAYLOAD))
+
+
+# ---- the host's wire: bridge(tap, veth-a), capture on veth-b --------------------
+
+def sh(*argv):
+    r = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if r.returncode != 0:
+        raise sluicevm.GuestError('%s failed: %s' % (' '.join(argv), r.stdout.strip()))
+
+
+class Wire:
+    """A bridge holding the guest's tap and veth end a (checksum, TSO, GSO
+    off); frames leaving a are captured at end b."""
+
+    def __init__(self):
+        for tool in ('ip', 'ethtool'):
+            if shutil.which(tool) is None:
+                raise SkipTest('vm-offload needs %s: apt-get install %s' %
+                               (tool, 'iproute2' if tool == 'ip' else tool))
+        tag = os.getpid() % 100000
+        self.br, self.a, self.b = 'slobr%d' % tag, 'sloa%d' % tag, 'slob%d' % tag
+        self.frames, self.stop = [], threading.Event()
+        # no netfilter on this bridge (br_netfilter may be loaded for
+        # containers, whose FORWARD rules would see our frames)
+        sh('ip', 'link', 'add', self.br, 'type', 'bridge', 'nf_call_iptables', '0',
+           'nf_call_ip6tables', '0', 'nf_call_arptables', '0')
+        sh('ip', 'link', 'add', self.a, 'type', 'veth', 'peer', 'name', self.b)
+        for dev in (self.br, self.a, self.b):
+            self._quiet(dev)
+        sh('ethtool', '-K', self.a, 'tx', 'off', 'tso', 'off', 'gso', 'off')
+        sh('ethtool', '-K', self.b, 'gro', 'off')
+        sh('ip', 'link', 'set', self.a, 'master', self.br)
+        for dev in (self.br, self.a, self.b):
+            sh('ip', 'link', 'set', dev, 'up')
+        self.sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
+        self.sock.setsockopt(socket.SOL_SOCKET, sluicevm.SO_RCVBUFFORCE, 32 << 20)
+        self.sock.bind((self.b, 0))
+        self.sock.settimeout(0.2)
+        self.thread = threading.Thread(target=self._capture, daemon=True)
+        self.thread.start()
+
+    @staticmethod
+    def _quiet(dev):
+        try:
+            with open('/proc/sys/net/ipv6/conf/%s/disable_ipv6' % dev, 'w') as f:
+                f.write('1')
+        except OSError:
+            pass
+
+    def add_tap(self, tap):
+        sh('ip', 'link', 'set', tap, 'master', self.br)
+
+    def _capture(self):
+        while not self.stop.is_set():
+            try:
+                f = self.sock.recv(65536)
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            if f[:6] == DST_MAC:
+                self.frames.append(f)
+
+    def take(self, want, timeout, idle=5.0):
+        """The frames captured until want arrived, or no frame for idle s."""
+        deadline, last_n, last_t = time.monotonic() + timeout, -1, time.monotonic()
+        while len(self.frames) < want and time.monotonic() < deadline:
+            if len(self.frames) != last_n:
+                last_n, last_t = len(self.frames), time.monotonic()
+            elif last_n > 0 and time.monotonic() - last_t > idle:
+                break
+            time.sleep(0.1)
+        time.sleep(0.3)     # stragglers, and duplicates if any
+        got, self.frames = self.frames, []
+        return got
+
+    def close(self):
+        self.stop.set()
+        self.thread.join(2)
+        self.sock.close()
+        for dev in (self.a, self.br):
+            subprocess.run(['ip', 'link', 'del', dev], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+
+
+# ---- phases ---------------------------------------------------------------------
+
+def same_frame(got, want):
+    """got == want, except that a TCP checksum of 0 may arrive as 0xffff:
+    the host kernel's skb_checksum_help stores a folded 0 as 0xffff for
+    every protocol (the same number in ones' complement)."""
+    if want is None or got == want:
+        return want is not None
+    at = (34 if want[12:14] == b'\x08\x00' else 54) + 16
+    tcp = want[23] == 6 if want[12:14] == b'\x08\x00' else want[20] == 6
+    return tcp and len(got) == len(want) and want[at:at + 2] == b'\0\0' and \
+        got[at:at + 2] == b'\xff\xff' and got[:at] == want[:at] and got[at + 2:] == want[at + 2:]
+
+
+def check_tx(g, wire, src):
+    g.wait_for_file('ready_tx', 300)
+    g.touch('go_tx')
+    got = wire.take(COUNT_TX, timeout=120)
+    res = g.read_json('tx.json', 120)
+    print('tx: guest %s; host received %d frames' % (
+        {k: res[k] for k in ('sent', 'l4_offloaded', 'ip_offloaded', 'prepare_failed')},
+        len(got)), flush=True)
+    assert res['sent'] == COUNT_TX and res['prepare_failed'] == 0, 'tx: the guest sent %s' % res
+    assert res['l4_offloaded'] == COUNT_TX, \
+        'tx: only %d of %d L4 checksums offloaded (capa %s)' % (
+            res['l4_offloaded'], COUNT_TX, res['port']['tx_offload_capa'])
+    seen, wrong = set(), []
+    for f in got:
+        k = struct.unpack_from('!H', f, 34 if f[12:14] == b'\x08\x00' else 54)[0] - 1024
+        want = tx_frame(k, src) if 0 <= k < COUNT_TX else None
+        if not same_frame(f, want):
+            wrong.append((k, f))
+        elif k in seen:
+            wrong.append((k, b'duplicate'))
+        seen.add(k)
+    if wrong:
+        k, f = wrong[0]
+        want = tx_frame(k, src) if 0 <= k < COUNT_TX else b''
+        at = next((i for i in range(min(len(f), len(want))) if f[i] != want[i]),
+                  min(len(f), len(want)))
+        raise AssertionError('tx: %d frames differ from the expected ones; first: frame %d, '
+                             'byte %d (got %s, want %s)' % (len(wrong), k, at, f[at:at + 4].hex(),
+                                                            want[at:at + 4].hex()))
+    missing = sorted(set(range(COUNT_TX)) - seen)
+    assert not missing, 'tx: %d frames missing, first %d' % (len(missing), missing[0])
+    print('tx: all %d frames byte for byte, checksums as computed here' % COUNT_TX, flush=True)
+
+
+def rx_frames(guest_mac):
+    """(plain frames, partial frames, expected counts per kind)."""
+    dst = sluicevm.mac_bytes(guest_mac)
+    kinds = ('ipv4_udp', 'ipv4_tcp', 'ipv6_udp', 'ipv6_tcp')
+    want = {k: {'frames': 0, 'bad': 0, 'partial': 0} for k in kinds}
+    plain, partial = [], []
+
+    def frame(k, fix):
+        n = 1 + (k * 53) % 1400
+        tcp, v6 = k % 2, (k % 4) >= 2
+        return kinds[k % 4], build(v6, tcp, 2000 + k % 1000, 7000 + tcp, k, k & 0xffff,
+                                    bytes((k * 3 + i) & 0xff for i in range(n)), dst,
+                                    HOST_MAC, fix)
+
+    def bad(l4, off, c):
+        return c ^ 0x5a5a       # never 0: would mean "no checksum" for UDP/IPv4
+
+    def phdr(v6, proto):
+        return lambda l4, off, c: ones_sum(pseudo_header(v6, proto, len(l4)))
+
+    for k in range(RX_GOOD + RX_BAD):
+        kind, f = frame(k, bad if k >= RX_GOOD else None)
+        want[kind]['frames'] += 1
+        want[kind]['bad'] += k >= RX_GOOD
+        plain.append(f)
+    for k in range(RX_PARTIAL):
+        v6, tcp = (k % 4) >= 2, k % 2
+        kind, f = frame(k, phdr(v6, 6 if tcp else 17))
+        want[kind]['frames'] += 1
+        want[kind]['partial'] += 1
+        start = 14 + (40 if v6 else 20)
+        hdr = struct.pack('<BBHHHH', VNET_HDR_F_NEEDS_CSUM, 0, 0, 0, start, 16 if tcp else 6)
+        partial.append(hdr + f)
+    return plain, partial, want
+
+
+def check_rx(g, port):
+    plain, partial, want = rx_frames(g.nics[0].mac)
+    g.wait_for_file('ready_rx', 300)
+    time.sleep(0.5)
+    port.send_frames(plain, pps=PPS)
+    vsock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
+    vsock.setsockopt(SOL_PACKET, PACKET_VNET_HDR, 1)
+    vsock.bind((port.ifname, 0))
+    for i, f in enumerate(partial):
+        vsock.send(f)
+        if i % 32 == 31:
+            time.sleep(32.0 / PPS)
+    vsock.close()
+    try:
+        res = g.read_json('rx.json', 60)
+    except sluicevm.GuestError:
+        g.touch('stop_rx')
+        res = g.read_json('rx.json', 60)
+    print('rx: guest counts %s' % res['kinds'], flush=True)
+    problems = []
+    for kind, w in want.items():
+        c = res['kinds'][kind]
+        expect = {'frames': w['frames'], 'l4_unknown': w['frames'] - w['partial'],
+                  'l4_none': w['partial'], 'l4_good': 0, 'l4_bad': 0, 'sw_l4_bad': w['bad'],
+                  'sw_ip_bad': 0, 'ip_good': 0, 'ip_bad': 0, 'mismatches': 0}
+        for name, v in expect.items():
+            if c[name] != v:
+                problems.append('%s %s %d (sent: %d)' % (kind, name, c[name], v))
+    assert res['mismatches'] == 0 and not problems, 'rx: %s' % '; '.join(problems)
+    print('rx: %d good, %d bad-L4 and %d partial frames counted as sent' % (
+        RX_GOOD, RX_BAD, RX_PARTIAL), flush=True)
+
+
+def tcp_segment_ok(f):
+    """(ipv6, sport, seq, payload) of a captured TCP frame whose checksums
+    verify, or raises."""
+    v6 = f[12:14] == b'\x86\xdd'
+    if v6:
+        l4 = f[54:54 + struct.unpack_from('!H', f, 18)[0]]
+    else:
+        ip = f[14:34]
+        assert ones_sum(ip) == 0xffff, 'tso: bad IPv4 header checksum'
+        l4 = f[34:14 + struct.unpack_from('!H', f, 16)[0]]
+    assert ones_sum(pseudo_header(v6, 6, len(l4)) + l4) == 0xffff, 'tso: bad TCP checksum'
+    sport, _, seq = struct.unpack_from('!HHI', l4)
+    return v6, sport, seq, l4[(l4[12] >> 4) * 4:]
+
+
+def check_tso(g, wire):
+    g.wait_for_file('ready_tso', 300)
+    g.touch('go_tso')
+    per = -(-TSO_PAYLOAD // MSS)
+    got = wire.take(per * TSO_PACKETS, timeout=120)
+    res = g.read_json('tso.json', 120)
+    assert res['sent'] == TSO_PACKETS and res['prepare_failed'] == 0, 'tso: the guest sent %s' % res
+    for j in range(TSO_PACKETS):
+        segs = []
+        for f in got:
+            v6, sport, seq, data = tcp_segment_ok(f)
+            if sport == 4000 + j:
+                assert v6 == bool(j & 1), 'tso: packet %d in the wrong IP version' % j
+                segs.append((seq - 1000000 * (j + 1), data))
+        sizes = [len(d) for _, d in segs]
+        assert len(segs) == per, 'tso: packet %d arrived as %d frames, want %d (%s)' % (
+            j, len(segs), per, sizes[:5])
+        assert max(sizes) <= MSS, 'tso: a segment of %d payload bytes (MSS %d)' % (max(sizes), MSS)
+        segs.sort()
+        off = 0
+        for o, d in segs:
+            assert o == off, 'tso: packet %d: segment at %d, want %d' % (j, o, off)
+            off += len(d)
+        assert b''.join(d for _, d in segs) == tso_payload(j), 'tso: packet %d payload differs' % j
+        print('tso: packet %d (IPv%d): %d frames of <= %d bytes, checksums right, %d payload '
+              'bytes byte for byte' % (j, 6 if j & 1 else 4, per, MSS, TSO_PAYLOAD), flush=True)
+
+
+def main():
+    sluicevm.built('test', 'vm', 'offload', 'offload_app')
+    if os.geteuid() != 0:
+        raise SkipTest('vm-offload needs root (a host tap, a bridge and a veth pair)')
+    wire = Wire()
+    try:
+        with Guest([Nic('virtio', cable='tap')], name='vm-offload', vfio=[0]) as g:
+            g.start(os.path.join(HERE, 'guest_offload.sh'),
+                    [g.nics[0].pci, str(COUNT_TX), str(RX_GOOD + RX_BAD + RX_PARTIAL),
+                     str(TSO_PACKETS)])
+            wire.add_tap(g.nics[0].port.ifname)
+            src = sluicevm.mac_bytes(g.nics[0].mac)
+            check_tx(g, wire, src)
+            check_rx(g, g.nics[0].port)
+            check_tso(g, wire)
+            g.finish(120)
+    finally:
+        wire.close()
+
+
+if __name__ == '__main__':
+    sluicevm.run(main)
