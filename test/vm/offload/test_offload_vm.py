@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Checksum offloads and TSO in a guest (vm-offload), one boot: a virtio-net
-NIC on vfio-pci, cabled to a host tap with a vnet header (QEMU offers
-virtio's CSUM, GUEST_CSUM and HOST_TSO4/6 only then; the UDP-socket
-HostPort has none). The guest runs offload_app (offload_app.c) in three
+NIC on vfio-pci (and an e1000 and an e1000e, see below), cabled to a host
+tap with a vnet header (QEMU offers virtio's CSUM, GUEST_CSUM and
+HOST_TSO4/6 only then; the UDP-socket HostPort has none). The guest runs offload_app (offload_app.c) in three
 modes, one after the other.
 
 The host side. QEMU writes what the guest sends to the tap as the guest
@@ -34,6 +34,21 @@ TSO: one IPv4 and one IPv6 TCP packet of 65495 payload bytes each, as mbuf
 chains with SL_MBUF_F_TX_TCP_SEG and tso_segsz 1400, arrive as 47 frames
 each of at most 1400 payload bytes, IPv4 header and TCP checksums right,
 sequence numbers contiguous, the payload byte for byte.
+
+In the same boot an e1000 (82540EM) and an e1000e (82574L) NIC, each on a
+HostPort (QEMU's UDP datagram netdev: no vnet header, so the models
+finish every checksum themselves), run offload_app tx and rx:
+
+TX: the same 10000 frames with the IPv4 header, UDP and TCP checksums
+offloaded (context descriptors and POPTS). QEMU's e1000 computes them
+where the context descriptor says (hw/net/e1000.c putsum), so a wrong
+offset shows; its e1000e parses the frame itself and only follows POPTS.
+Every frame arrives byte for byte as built here, a checksum of 0 also
+accepted as 0xffff (the models store net_checksum_finish_nozero's).
+
+RX: 1200 good and 1200 bad-L4 frames from the host. QEMU's e1000 checks
+no checksum (IXSM on every descriptor): no flag at all. Its e1000e checks
+them in software: L4 GOOD and BAD as sent, IP GOOD on IPv4.
 
 Needs root, /dev/net/tun, iproute2 and ethtool (else skipped).
 """
@@ -372,21 +387,124 @@ def check_tso(g, wire):
               'bytes byte for byte' % (j, 6 if j & 1 else 4, per, MSS, TSO_PAYLOAD), flush=True)
 
 
+# ---- e1000 and e1000e: QEMU's own checksums, over a HostPort ----------------------
+
+def same_frame_csum(got, want):
+    """got == want, except that a checksum (IPv4 header, TCP) of 0 may
+    arrive as 0xffff, the same number in ones' complement: QEMU's models
+    store what they compute with net_checksum_finish_nozero (hw/net/e1000.c
+    putsum). UDP's 0 is 0xffff on both sides already."""
+    if want is None or len(got) != len(want):
+        return False
+    v4 = want[12:14] == b'\x08\x00'
+    fields = [24] if v4 else []
+    if (want[23] if v4 else want[20]) == 6:
+        fields.append((34 if v4 else 54) + 16)
+    g = bytearray(got)
+    for at in fields:
+        if want[at:at + 2] == b'\0\0' and g[at:at + 2] == b'\xff\xff':
+            g[at:at + 2] = b'\0\0'
+    return bytes(g) == want
+
+
+def check_tx_host(g, nic, d):
+    """TX of NIC nic (results under d/), cabled to a HostPort: QEMU's
+    e1000 and e1000e compute the offloaded checksums themselves, so the
+    frames arrive finished; every one must equal the frame built here."""
+    port, src = g.nics[nic].port, sluicevm.mac_bytes(g.nics[nic].mac)
+    g.wait_for_file(d + '/ready_tx', 300)
+    port.drain()
+    g.touch(d + '/go_tx')
+    got = [f for f in port.recv_frames(COUNT_TX, timeout=300, ethertype=None, idle=30)
+           if f[:6] == DST_MAC]
+    res = g.read_json(d + '/tx.json', 120)
+    print('%s tx: guest %s; host received %d frames' % (d, {k: res[k] for k in (
+        'sent', 'l4_offloaded', 'ip_offloaded', 'prepare_failed')}, len(got)), flush=True)
+    assert res['sent'] == COUNT_TX and res['prepare_failed'] == 0, \
+        '%s tx: the guest sent %s' % (d, res)
+    # every L4 checksum offloaded, the IPv4 header's too (frames k % 4 < 2)
+    assert res['l4_offloaded'] == COUNT_TX and res['ip_offloaded'] == COUNT_TX // 2, \
+        '%s tx: offloaded %d L4, %d IP checksums of %d frames (capa %s)' % (
+            d, res['l4_offloaded'], res['ip_offloaded'], COUNT_TX,
+            res['port']['tx_offload_capa'])
+    seen, wrong = set(), []
+    for f in got:
+        k = struct.unpack_from('!H', f, 34 if f[12:14] == b'\x08\x00' else 54)[0] - 1024
+        want = tx_frame(k, src) if 0 <= k < COUNT_TX else None
+        if not same_frame_csum(f, want) or k in seen:
+            wrong.append((k, f))
+        seen.add(k)
+    if wrong:
+        k, f = wrong[0]
+        want = tx_frame(k, src) if 0 <= k < COUNT_TX else b''
+        at = next((i for i in range(min(len(f), len(want))) if f[i] != want[i]),
+                  min(len(f), len(want)))
+        raise AssertionError('%s tx: %d frames differ from the expected ones (or repeat); '
+                             'first: frame %d, byte %d (got %s, want %s)' % (
+                                 d, len(wrong), k, at, f[at:at + 4].hex(), want[at:at + 4].hex()))
+    missing = sorted(set(range(COUNT_TX)) - seen)
+    assert not missing, '%s tx: %d frames missing, first %d' % (d, len(missing), missing[0])
+    print('%s tx: all %d frames byte for byte, checksums as computed here' % (d, COUNT_TX),
+          flush=True)
+
+
+def check_rx_host(g, nic, d, checks):
+    """RX of NIC nic: good and bad-L4 frames from the HostPort (no vnet
+    header there, so no partial ones). checks: whether the model checks
+    checksums (QEMU's e1000e: in software, flags GOOD/BAD as they are;
+    its e1000: never, every descriptor says IXSM, no flag at all)."""
+    plain, _, want = rx_frames(g.nics[nic].mac)
+    g.wait_for_file(d + '/ready_rx', 300)
+    time.sleep(0.5)
+    g.nics[nic].port.send_frames(plain, pps=PPS)
+    try:
+        res = g.read_json(d + '/rx.json', 60)
+    except sluicevm.GuestError:
+        g.touch(d + '/stop_rx')
+        res = g.read_json(d + '/rx.json', 60)
+    print('%s rx: guest counts %s' % (d, res['kinds']), flush=True)
+    problems = []
+    for kind, w in want.items():
+        c, n, bad = res['kinds'][kind], w['frames'] - w['partial'], w['bad']
+        v4 = kind.startswith('ipv4')
+        expect = {'frames': n, 'l4_none': 0, 'sw_l4_bad': bad, 'sw_ip_bad': 0, 'ip_bad': 0,
+                  'mismatches': 0}
+        if checks:
+            expect.update(l4_good=n - bad, l4_bad=bad, l4_unknown=0,
+                          ip_good=n if v4 else 0, ip_unknown=0 if v4 else n)
+        else:
+            expect.update(l4_good=0, l4_bad=0, l4_unknown=n, ip_good=0, ip_unknown=n)
+        for name, v in expect.items():
+            if c[name] != v:
+                problems.append('%s %s %d (want %d)' % (kind, name, c[name], v))
+    assert res['mismatches'] == 0 and not problems, '%s rx: %s' % (d, '; '.join(problems))
+    print('%s rx: %d good and %d bad-L4 frames counted as sent%s' % (
+        d, RX_GOOD, RX_BAD, '' if checks else ' (no checksum status: IXSM)'), flush=True)
+
+
 def main():
     sluicevm.built('test', 'vm', 'offload', 'offload_app')
     if os.geteuid() != 0:
         raise SkipTest('vm-offload needs root (a host tap, a bridge and a veth pair)')
     wire = Wire()
     try:
-        with Guest([Nic('virtio', cable='tap')], name='vm-offload', vfio=[0]) as g:
+        nics = [Nic('virtio', cable='tap'), Nic('e1000'), Nic('e1000e')]
+        with Guest(nics, name='vm-offload', vfio=[0, 1, 2]) as g:
+            rx_host = str(RX_GOOD + RX_BAD)
             g.start(os.path.join(HERE, 'guest_offload.sh'),
-                    [g.nics[0].pci, str(COUNT_TX), str(RX_GOOD + RX_BAD + RX_PARTIAL),
-                     str(TSO_PACKETS)])
+                    [g.nics[0].pci, '.', str(COUNT_TX), str(RX_GOOD + RX_BAD + RX_PARTIAL),
+                     str(TSO_PACKETS),
+                     g.nics[1].pci, 'e1000', str(COUNT_TX), rx_host, '0',
+                     g.nics[2].pci, 'e1000e', str(COUNT_TX), rx_host, '0'])
             wire.add_tap(g.nics[0].port.ifname)
             src = sluicevm.mac_bytes(g.nics[0].mac)
             check_tx(g, wire, src)
             check_rx(g, g.nics[0].port)
             check_tso(g, wire)
+            check_tx_host(g, 1, 'e1000')
+            check_rx_host(g, 1, 'e1000', checks=False)
+            check_tx_host(g, 2, 'e1000e')
+            check_rx_host(g, 2, 'e1000e', checks=True)
             g.finish(120)
     finally:
         wire.close()
