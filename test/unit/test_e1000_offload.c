@@ -57,7 +57,7 @@ static struct sl_mbuf *make_offload_pkt(enum layout l, uint32_t payload_len, uin
 	const uint32_t hdrs = SL_ETHER_HDR_LEN + l3 + l4, len = hdrs + payload_len;
 	struct sl_ether_hdr *eth = (struct sl_ether_hdr *)f;
 	uint8_t *ip = f + SL_ETHER_HDR_LEN, *l4p = ip + l3;
-	struct sl_mbuf *m;
+	struct sl_mbuf *m = NULL;
 	uint32_t first;
 
 	ck_assert_uint_le(len, sizeof(f));
@@ -141,11 +141,15 @@ struct tx_dev {
 	uint32_t len;
 	uint32_t popts;			/* of its first descriptor */
 	bool dext;
-	/* the last frame sent */
+	bool tse;			/* of its first descriptor */
+	/* the last frame sent, and the first KEEP of a TSO packet's */
 	uint8_t out[MAX_FRAME];
 	uint32_t out_len;
 	uint32_t out_popts;
 	unsigned frames;
+	uint8_t kept[64][2048];
+	uint32_t kept_len[64];
+	unsigned nb_kept;
 };
 
 /* Ones' complement sum of data[css, end) stored at cso, end = cse + 1, or
@@ -172,10 +176,62 @@ static void dev_send(struct tx_dev *d)
 		dev_putsum(d->frame, d->len, d->ctx.ipcso, d->ctx.ipcss, d->ctx.ipcse);
 	}
 	memcpy(d->out, d->frame, d->len);
+	if (d->nb_kept < SL_DIM(d->kept) && d->len <= sizeof(d->kept[0])) {
+		memcpy(d->kept[d->nb_kept], d->frame, d->len);
+		d->kept_len[d->nb_kept++] = d->len;
+	}
 	d->out_len = d->len;
 	d->out_popts = d->popts;
 	d->frames++;
 	d->len = 0;
+}
+
+static uint32_t get_be(const uint8_t *p, unsigned n)
+{
+	uint32_t v = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static void put_be(uint8_t *p, unsigned n, uint32_t v)
+{
+	for (unsigned i = n; i-- > 0; v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
+/* A TSO packet (SDM 3.5; QEMU xmit_seg): PAYLEN bytes after the HDRLEN
+ * of headers cut into MSS-sized segments, each with the headers, the IPv4
+ * total length and id + n, the TCP sequence number + offset, FIN and PSH
+ * on the last only, the segment's TCP length added to the pseudo-header
+ * sum in the field, then the checksums as for any packet. */
+static void dev_send_tso(struct tx_dev *d)
+{
+	static uint8_t whole[MAX_FRAME];
+	const struct e1000_tx_ctx_desc *c = &d->ctx;
+	const uint32_t hdr = c->hdr_len, mss = c->mss, paylen = c->cmd_and_length & 0xfffff;
+	const uint32_t total = d->len;
+	uint8_t *f = d->frame;
+
+	ck_assert_msg(c->cmd_and_length & E1000_TXD_CMD_TSE, "TSE data without a TSO context");
+	ck_assert_uint_eq(total, hdr + paylen);
+	memcpy(whole, f, total);
+	for (uint32_t off = 0, i = 0; off < paylen; off += mss, i++) {
+		uint32_t n = SL_MIN(mss, paylen - off), len = hdr + n, sum;
+
+		memcpy(f, whole, hdr);
+		memcpy(f + hdr, whole + hdr + off, n);
+		put_be(f + c->ipcss + 2, 2, len - c->ipcss);
+		put_be(f + c->ipcss + 4, 2, get_be(whole + c->ipcss + 4, 2) + i);
+		put_be(f + c->tucss + 4, 4, get_be(whole + c->tucss + 4, 4) + off);
+		if (off + n < paylen)
+			f[c->tucss + 13] &= (uint8_t)~(SL_TCP_FIN_FLAG | SL_TCP_PSH_FLAG);
+		sum = get_be(f + c->tucso, 2) + (len - c->tucss);
+		put_be(f + c->tucso, 2, (sum & 0xffff) + (sum >> 16));
+		d->len = len;
+		dev_send(d);
+	}
 }
 
 /* Consumes [TDH, TDT), writing DD back on RS descriptors. */
@@ -201,12 +257,15 @@ static void dev_transmit(struct tx_dev *d)
 			if (d->len == 0) {
 				d->popts = (lower & E1000_TXD_CMD_DEXT) ? desc->upper & 0xff00u : 0;
 				d->dext = !!(lower & E1000_TXD_CMD_DEXT);
+				d->tse = d->dext && (lower & E1000_TXD_CMD_TSE);
 			}
 			ck_assert_uint_eq(!!(lower & E1000_TXD_CMD_DEXT), d->dext);
 			ck_assert_uint_le(d->len + len, sizeof(d->frame));
 			memcpy(d->frame + d->len, sl_test_dma_va(desc->buffer_addr, len), len);
 			d->len += len;
-			if (lower & E1000_TXD_CMD_EOP)
+			if ((lower & E1000_TXD_CMD_EOP) && d->tse)
+				dev_send_tso(d);
+			else if (lower & E1000_TXD_CMD_EOP)
 				dev_send(d);
 		}
 		if (lower & E1000_TXD_CMD_RS)
@@ -402,19 +461,104 @@ START_TEST(tx_offload_chains_and_mixed_traffic)
 }
 END_TEST
 
+/* What segment i of the TSO packet whole (pkt_len bytes, Ethernet, IPv4
+ * and TCP without options, as the application made it) must be: the
+ * headers with the segment's lengths, id and sequence number, the
+ * checksums done in software. */
+static uint32_t tso_reference(const uint8_t *whole, uint32_t pkt_len, uint32_t mss, uint32_t i,
+			      uint8_t *out)
+{
+	const uint32_t ip = SL_ETHER_HDR_LEN, tcp = ip + SL_IPV4_HDR_LEN;
+	const uint32_t hdr = tcp + SL_TCP_MIN_HDR_LEN, off = i * mss, paylen = pkt_len - hdr;
+	const uint32_t n = SL_MIN(mss, paylen - off), len = hdr + n;
+	struct sl_mbuf *c = sl_pktmbuf_alloc(pool);
+	uint8_t *f;
+
+	ck_assert_ptr_nonnull(c);
+	f = (uint8_t *)sl_pktmbuf_append(c, (uint16_t)len);
+	memcpy(f, whole, hdr);
+	memcpy(f + hdr, whole + hdr + off, n);
+	put_be(f + ip + 2, 2, len - ip);
+	put_be(f + ip + 4, 2, get_be(whole + ip + 4, 2) + i);
+	put_be(f + tcp + 4, 4, get_be(whole + tcp + 4, 4) + off);
+	if (off + n < paylen)
+		f[tcp + 13] &= (uint8_t)~(SL_TCP_FIN_FLAG | SL_TCP_PSH_FLAG);
+	c->ol_flags = SL_MBUF_F_TX_IPV4 | SL_MBUF_F_TX_IP_CKSUM | SL_MBUF_F_TX_TCP_CKSUM;
+	c->l2_len = ip;
+	c->l3_len = SL_IPV4_HDR_LEN;
+	ck_assert_int_eq(sl_net_sw_cksum(c), 0);
+	memcpy(out, f, len);
+	sl_pktmbuf_free(c);
+	return len;
+}
+
+START_TEST(tx_tso_segments_as_the_sdm_says)
+{
+	static uint8_t want[MAX_FRAME], orig[MAX_FRAME];
+	struct tx_dev *d = tx_dev_create(64);
+	struct sl_mbuf *m = make_offload_pkt(V4_TCP, 4500, 7, 4);
+	const uint32_t pkt_len = m->pkt_len;
+	struct e1000_tx_ctx_desc c;
+	uint8_t *f = sl_pktmbuf_mtod(m, uint8_t *);
+
+	/* FIN and PSH: kept on the last segment only; the IP id moves on */
+	f[14 + 20 + 13] = SL_TCP_ACK_FLAG | SL_TCP_PSH_FLAG | SL_TCP_FIN_FLAG;
+	put_be(f + 14 + 4, 2, 0xfffe);
+	put_be(f + 14 + 20 + 4, 4, 0xfffffc00u);
+	m->ol_flags = SL_MBUF_F_TX_IPV4 | SL_MBUF_F_TX_IP_CKSUM | SL_MBUF_F_TX_TCP_SEG;
+	m->l4_len = 20;
+	m->tso_segsz = 1000;
+	/* the reference from the frame as the application left it */
+	memcpy(orig, sl_pktmbuf_read(m, 0, pkt_len, orig), pkt_len);
+	/* a checksum packet first: its context is not TSO's */
+	send_checked(d, make_offload_pkt(V4_TCP, 100, 6, 1));
+	d->nb_kept = 0;
+	ck_assert_uint_eq(e1000_prep_pkts(d->txq, &m, 1), 1);
+	ck_assert_uint_eq(e1000_xmit_pkts(d->txq, &m, 1), 1);
+	c = ring_ctx(d, 2);
+	ck_assert_uint_eq(c.hdr_len, 54);
+	ck_assert_uint_eq(c.mss, 1000);
+	ck_assert_uint_eq(c.cmd_and_length, E1000_TXD_CMD_DEXT | E1000_TXD_CMD_TSE |
+						    E1000_TXD_CMD_IP | E1000_TXD_CMD_TCP | 4500);
+	ck_assert_uint_eq(c.tucso, 50);
+	ck_assert_uint_eq(d->txq->ring[3].lower & E1000_TXD_CMD_TSE, E1000_TXD_CMD_TSE);
+	check_data_desc(d, 3, E1000_TXD_POPTS_IXSM | E1000_TXD_POPTS_TXSM);
+	dev_transmit(d);
+	ck_assert_uint_eq(d->nb_kept, 5);
+	for (uint32_t i = 0; i < 5; i++) {
+		uint32_t len = tso_reference(orig, pkt_len, 1000, i, want);
+
+		ck_assert_uint_eq(d->kept_len[i], len);
+		ck_assert_msg(memcmp(d->kept[i], want, len) == 0, "TSO segment %u differs", i);
+	}
+	/* the device's one context is TSO's now: the first layout again
+	 * writes its own */
+	send_checked(d, make_offload_pkt(V4_TCP, 100, 8, 1));
+	ck_assert_uint_eq(d->nb_ctx, 3);
+	tx_dev_destroy(d);
+}
+END_TEST
+
 START_TEST(tx_prepare_refuses_what_the_device_cannot)
 {
 	struct tx_dev *d = tx_dev_create(64);
 	struct sl_mbuf *pkts[3];
 
-	/* TSO is not offered */
-	pkts[0] = make_offload_pkt(V4_TCP, 100, 1, 1);
-	pkts[0]->ol_flags = SL_MBUF_F_TX_IPV4 | SL_MBUF_F_TX_TCP_SEG;
+	/* TSO over IPv6 is not offered; over IPv4 not beyond half the ring */
+	pkts[0] = make_offload_pkt(V6_TCP, 100, 1, 1);
+	pkts[0]->ol_flags = SL_MBUF_F_TX_IPV6 | SL_MBUF_F_TX_TCP_SEG;
 	pkts[0]->l4_len = 20;
 	pkts[0]->tso_segsz = 50;
 	errno = 0;
 	ck_assert_uint_eq(e1000_prep_pkts(d->txq, pkts, 1), 0);
 	ck_assert_int_eq(errno, ENOTSUP);
+	sl_pktmbuf_free(pkts[0]);
+	pkts[0] = make_offload_pkt(V4_TCP, 4000, 1, 32);
+	pkts[0]->ol_flags = SL_MBUF_F_TX_IPV4 | SL_MBUF_F_TX_TCP_SEG;
+	pkts[0]->l4_len = 20;
+	pkts[0]->tso_segsz = 50;
+	ck_assert_uint_eq(e1000_prep_pkts(d->txq, pkts, 1), 0);
+	ck_assert_int_eq(errno, EINVAL);
 	sl_pktmbuf_free(pkts[0]);
 	/* a good one, then an L4 checksum field beyond byte 255 (IPv6 with
 	 * 200 bytes of extension headers): the burst stops there */
@@ -533,6 +677,7 @@ static Suite *offload_suite(void)
 	tcase_add_test(tc, tx_context_reused_while_layout_stays);
 	tcase_add_test(tc, tx_context_written_again_after_ring_reset);
 	tcase_add_test(tc, tx_offload_chains_and_mixed_traffic);
+	tcase_add_test(tc, tx_tso_segments_as_the_sdm_says);
 	tcase_add_test(tc, tx_prepare_refuses_what_the_device_cannot);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("rx");

@@ -85,7 +85,7 @@ static int e1000_dev_infos_get(struct sl_eth_dev *dev, struct sl_eth_dev_info *i
 	info->tx_desc_lim.nb_min = E1000_MIN_RING_DESC;
 	info->tx_desc_lim.nb_max = E1000_MAX_RING_DESC;
 	info->tx_desc_lim.nb_align = E1000_DESC_ALIGN;
-	info->tx_desc_lim.nb_seg_max = E1000_TX_MAX_SEGS;
+	info->tx_desc_lim.nb_seg_max = E1000_TX_MAX_TSO_SEGS;	/* TSO packets */
 	info->tx_desc_lim.nb_mtu_seg_max = E1000_TX_MAX_SEGS;
 	/* ethdev fits them to small rings (a quarter of the ring at most) */
 	info->default_rxconf.rx_free_thresh = E1000_DEFAULT_RX_FREE_THRESH;

@@ -30,6 +30,8 @@
 /* Segments per TX packet: the 8254x has no limit of its own; this keeps
  * one packet from needing most of a small ring. */
 #define E1000_TX_MAX_SEGS 32
+/* A TSO packet's: 64 KiB in 2 KiB mbufs and its headers' segment. */
+#define E1000_TX_MAX_TSO_SEGS 64
 /* After a queue is told to stop, let a frame in flight finish its DMA
  * before the buffers are reused or go back to the pool. */
 #define E1000_STOP_DRAIN_US SL_ETH_STOP_DRAIN_US
@@ -111,6 +113,7 @@ struct e1000_tx_queue {
 	uint16_t rs_tail;		/* rs_fifo write index */
 	uint16_t rs_count;
 	uint16_t max_segs;		/* longer chains are dropped (never fit) */
+	uint16_t max_tso_segs;		/* the same for TSO packets */
 	uint8_t stopped;		/* given up on the device: see e1000_tx.c */
 	uint16_t full_polls;		/* bursts that found no room, for the TDH check */
 	/* the checksum layout of the last context descriptor written (see
@@ -202,7 +205,7 @@ uint16_t e1000_xmit_pkts(void *txq, struct sl_mbuf **pkts, uint16_t nb_pkts);
 uint16_t e1000_prep_pkts(void *txq, struct sl_mbuf **pkts, uint16_t nb_pkts);
 #define E1000_TX_OFFLOAD_CAPA                                                   \
 	(SL_ETH_TX_OFFLOAD_MULTI_SEGS | SL_ETH_TX_OFFLOAD_IPV4_CKSUM |          \
-	 SL_ETH_TX_OFFLOAD_UDP_CKSUM | SL_ETH_TX_OFFLOAD_TCP_CKSUM)
+	 SL_ETH_TX_OFFLOAD_UDP_CKSUM | SL_ETH_TX_OFFLOAD_TCP_CKSUM | SL_ETH_TX_OFFLOAD_TCP_TSO)
 
 /* ---- queue objects: e1000_rx.c, e1000_tx.c ----------------------------------- */
 

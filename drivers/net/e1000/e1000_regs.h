@@ -301,7 +301,8 @@ SL_STATIC_ASSERT(sizeof(struct e1000_tx_ctx_desc) == 16, "TX context descriptor 
 /* TUCMD in cmd_and_length */
 #define E1000_TXD_CMD_TCP (1u << 24)	/* the L4 checksum is TCP's (else UDP's) */
 #define E1000_TXD_CMD_IP (1u << 25)	/* the packet is IPv4 (else IPv6) */
-#define E1000_TXD_CMD_TSE (1u << 26)	/* TCP segmentation */
+#define E1000_TXD_CMD_TSE (1u << 26)	/* TCP segmentation (context and data) */
+#define E1000_TXD_PAYLEN_MAX 0xfffffu	/* TSO: payload bytes after HDRLEN */
 /* DTYP in cmd_and_length (context) and 'lower' (data): with DEXT, 0000 is
  * a context descriptor and 0001 a data descriptor. */
 #define E1000_TXD_DTYP_C (0u << 20)

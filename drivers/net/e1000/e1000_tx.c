@@ -152,6 +152,7 @@ static void tx_reclaim(struct e1000_tx_queue *txq)
  * SDM says with the context, the L4 field's pseudo-header included; its
  * 82574 ignores the offsets (e1000e_regs.h). */
 #define TX_CKSUM_FLAGS (SL_MBUF_F_TX_IP_CKSUM | SL_MBUF_F_TX_L4_MASK)
+#define TX_OFFLOAD_FLAGS (TX_CKSUM_FLAGS | SL_MBUF_F_TX_TCP_SEG)
 #define TX_CTX_FLAGS (TX_CKSUM_FLAGS | SL_MBUF_F_TX_IPV4 | SL_MBUF_F_TX_IPV6)
 /* l2_len and l3_len: the low 16 bits of tx_offload */
 #define TX_CTX_LENS_MASK 0xffffull
@@ -183,9 +184,33 @@ static __sl_always_inline bool tx_ctx_fits(const struct sl_mbuf *m)
 	       tx_l4_cso(m) + 1 <= E1000_TX_CTX_MAX_OFFSET;
 }
 
+/* The headers a TSO packet repeats in every segment: HDRLEN. */
+static __sl_always_inline uint32_t tx_tso_hdr_len(const struct sl_mbuf *m)
+{
+	return (uint32_t)m->l2_len + m->l3_len + m->l4_len;
+}
+
+/* Whether the TSO context can describe m (8-bit HDRLEN and offsets, a
+ * 20-bit PAYLEN) and the ring hold it. IPv4 only: the 8254x SDM (3.5)
+ * cuts IPv4 packets, and QEMU's 8254x would give IPv6 segments a payload
+ * length 40 bytes too long (hw/net/e1000.c xmit_seg). */
+static bool tx_tso_fits(const struct e1000_tx_queue *txq, const struct sl_mbuf *m)
+{
+	const uint32_t hdr_len = tx_tso_hdr_len(m);
+
+	return (m->ol_flags & SL_MBUF_F_TX_IPV4) && m->l4_len >= SL_TCP_MIN_HDR_LEN &&
+	       m->tso_segsz > 0 &&
+	       hdr_len <= E1000_TX_CTX_MAX_OFFSET && tx_l4_cso(m) + 1 <= E1000_TX_CTX_MAX_OFFSET &&
+	       m->pkt_len > hdr_len && m->pkt_len - hdr_len <= E1000_TXD_PAYLEN_MAX &&
+	       m->nb_segs <= txq->max_tso_segs;
+}
+
 /* The context descriptor for m's layout. IPv4: the IP checksum over the
  * header (IPCSE its last byte); IPv6 has none. L4: from the L4 header to
- * the end of the frame. */
+ * the end of the frame. TSO (SDM 3.5): also HDRLEN, MSS and PAYLEN, the
+ * bytes after the headers, which the device cuts into MSS-sized
+ * segments, each with the headers, lengths, sequence number and
+ * checksums of its own. */
 static void tx_ctx_write(volatile struct e1000_tx_desc *d, const struct sl_mbuf *m)
 {
 	const uint64_t ol = m->ol_flags;
@@ -202,16 +227,48 @@ static void tx_ctx_write(volatile struct e1000_tx_desc *d, const struct sl_mbuf 
 		c->ipcse = (uint16_t)(l4_off - 1);
 		c->cmd_and_length |= E1000_TXD_CMD_IP;
 	}
-	if (ol & SL_MBUF_F_TX_L4_MASK) {
+	if (ol & (SL_MBUF_F_TX_L4_MASK | SL_MBUF_F_TX_TCP_SEG)) {
 		c->tucss = (uint8_t)l4_off;
 		c->tucso = (uint8_t)tx_l4_cso(m);
 		c->tucse = 0;
-		if (ol & SL_MBUF_F_TX_TCP_CKSUM)
+		if (ol & (SL_MBUF_F_TX_TCP_CKSUM | SL_MBUF_F_TX_TCP_SEG))
 			c->cmd_and_length |= E1000_TXD_CMD_TCP;
+	}
+	if (ol & SL_MBUF_F_TX_TCP_SEG) {
+		c->hdr_len = (uint8_t)tx_tso_hdr_len(m);
+		c->mss = m->tso_segsz;
+		c->cmd_and_length |= E1000_TXD_CMD_TSE | (m->pkt_len - c->hdr_len);
 	}
 	/* two stores, as the ring is written elsewhere */
 	((volatile uint64_t *)d)[0] = u.q[0];
 	((volatile uint64_t *)d)[1] = u.q[1];
+}
+
+/* What m asks of the device: the data descriptors' extra DCMD bits and
+ * POPTS, the context key; returns 1 when a context descriptor must go
+ * first, 0 when the device holds the right one, -1 when no context can
+ * describe m. TSO: a context every time (PAYLEN is the packet's), the
+ * IPv4 header checksum always (the device rewrites the header), and none
+ * left to reuse after it (key 0: the 8254x keeps one context, TSO's or
+ * not). */
+static __sl_always_inline int tx_offload_setup(const struct e1000_tx_queue *txq,
+					       const struct sl_mbuf *m, uint32_t *dcmd,
+					       uint32_t *popts, uint64_t *key)
+{
+	const uint64_t ol = m->ol_flags;
+
+	*dcmd |= E1000_TXD_CMD_DEXT | E1000_TXD_DTYP_D;
+	if (sl_unlikely(ol & SL_MBUF_F_TX_TCP_SEG)) {
+		*dcmd |= E1000_TXD_CMD_TSE;
+		*popts = E1000_TXD_POPTS_TXSM | ((ol & SL_MBUF_F_TX_IPV4) ? E1000_TXD_POPTS_IXSM : 0);
+		*key = 0;
+		return tx_tso_fits(txq, m) ? 1 : -1;
+	}
+	*popts = tx_popts(ol);
+	*key = tx_ctx_key(m);
+	if (*key == txq->ctx_key)
+		return 0;
+	return tx_ctx_fits(m) ? 1 : -1;
 }
 
 /* A packet that can never be sent: taken, freed and counted. */
@@ -261,24 +318,19 @@ uint16_t e1000_xmit_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 
 	for (nb_tx = 0; nb_tx < nb_pkts; nb_tx++) {
 		struct sl_mbuf *m = pkts[nb_tx];
-		uint16_t first = tail, last = tail, used, ctx = 0;
+		uint16_t first = tail, last = tail, used;
 		uint32_t dcmd = E1000_TXD_CMD_IFCS, popts = 0, lower;
 		uint64_t key = 0;
+		int ctx = 0;
 
-		if (sl_unlikely(m->nb_segs > txq->max_segs || m->pkt_len == 0 ||
-				m->pkt_len > E1000_MAX_TX_PKT_LEN)) {
+		if (m->ol_flags & TX_OFFLOAD_FLAGS)
+			ctx = tx_offload_setup(txq, m, &dcmd, &popts, &key);
+		/* TSO packets have limits of their own (tx_tso_fits) */
+		if (sl_unlikely(ctx < 0 || m->pkt_len == 0 ||
+				((m->nb_segs > txq->max_segs || m->pkt_len > E1000_MAX_TX_PKT_LEN) &&
+				 !(m->ol_flags & SL_MBUF_F_TX_TCP_SEG)))) {
 			tx_refuse(txq, m);
 			continue;
-		}
-		if (m->ol_flags & TX_CKSUM_FLAGS) {
-			dcmd |= E1000_TXD_CMD_DEXT | E1000_TXD_DTYP_D;
-			popts = tx_popts(m->ol_flags);
-			key = tx_ctx_key(m);
-			ctx = key != txq->ctx_key;
-			if (ctx && sl_unlikely(!tx_ctx_fits(m))) {
-				tx_refuse(txq, m);
-				continue;
-			}
 		}
 		if (m->nb_segs + ctx > txq->nb_free) {
 			tx_reclaim(txq);
@@ -303,7 +355,7 @@ uint16_t e1000_xmit_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 		}
 		if (ctx)
 			txq->ctx_key = key;
-		used = (uint16_t)(used + ctx);
+		used = (uint16_t)(used + (uint16_t)ctx);
 		lower = ring[last].lower | E1000_TXD_CMD_EOP;
 		txq->since_rs = (uint16_t)(txq->since_rs + used);
 		if (txq->since_rs >= txq->rs_thresh) {
@@ -328,26 +380,41 @@ uint16_t e1000_xmit_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 	return nb_tx;
 }
 
-/* The device's limits (what a context descriptor can say, no TSO), then
- * what the NIC expects in the frame (sl_net_tx_prepare_burst). */
+/* The device's limits (what a context descriptor can say), then what the
+ * NIC expects in the frame (sl_net_tx_prepare_burst: for TSO the
+ * pseudo-header without the length, which the device adds per segment,
+ * SDM 3.5.1). */
 uint16_t e1000_prep_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 {
-	uint16_t i;
+	const struct e1000_tx_queue *txq = queue;
+	uint16_t i, n;
 
-	(void)queue;
 	for (i = 0; i < nb_pkts; i++) {
 		const struct sl_mbuf *m = pkts[i];
 
 		if (sl_unlikely(m->ol_flags & SL_MBUF_F_TX_TCP_SEG)) {
-			errno = ENOTSUP;
-			break;
-		}
-		if (sl_unlikely(!tx_ctx_fits(m))) {
+			if (!(m->ol_flags & SL_MBUF_F_TX_IPV4)) {
+				errno = ENOTSUP;
+				break;
+			}
+			if (!tx_tso_fits(txq, m)) {
+				errno = EINVAL;
+				break;
+			}
+		} else if (sl_unlikely(!tx_ctx_fits(m))) {
 			errno = EINVAL;
 			break;
 		}
 	}
-	return sl_net_tx_prepare_burst(pkts, i);
+	n = sl_net_tx_prepare_burst(pkts, i);
+	/* TSO over IPv4: the device sums every segment's header, the
+	 * checksum field included (tx_offload_setup asks for IXSM) */
+	for (i = 0; i < n; i++)
+		if (sl_unlikely((pkts[i]->ol_flags & (SL_MBUF_F_TX_TCP_SEG | SL_MBUF_F_TX_IPV4)) ==
+				(SL_MBUF_F_TX_TCP_SEG | SL_MBUF_F_TX_IPV4)))
+			sl_pktmbuf_mtod_offset(pkts[i], struct sl_ipv4_hdr *, pkts[i]->l2_len)
+				->hdr_checksum = 0;
+	return n;
 }
 
 unsigned e1000_tx_queue_drain(struct e1000_tx_queue *txq)
@@ -403,6 +470,8 @@ int e1000_tx_queue_create(const struct e1000_txq_params *p, struct e1000_tx_queu
 	txq->rs_thresh = p->rs_thresh;
 	txq->free_thresh = p->free_thresh;
 	txq->max_segs = (uint16_t)SL_MIN(E1000_TX_MAX_SEGS, p->nb_desc / 2);
+	/* and the context descriptor before them */
+	txq->max_tso_segs = (uint16_t)SL_MIN(E1000_TX_MAX_TSO_SEGS, p->nb_desc / 2 - 1);
 	txq->port_id = p->port_id;
 	txq->queue_id = p->queue_id;
 	txq->log_module = p->log_module;
