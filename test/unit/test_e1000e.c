@@ -23,6 +23,7 @@
  *
  * Needs sl_eal_init --no-huge (locked memory): skipped (77) without it. */
 #include <check.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -1078,7 +1079,7 @@ START_TEST(intr_conf_refused_without_vectors)
 }
 END_TEST
 
-/* The TX offloads through the port on queue 1: advertised (TSO too),
+/* The TX offloads through the port on queue 1: advertised (no TSO),
  * configured, prepared (sl_eth_tx_prepare reaches the driver's), then a
  * context and a data descriptor on that queue's ring (the encoding itself
  * is test_e1000_offload's). */
@@ -1086,8 +1087,8 @@ START_TEST(tx_checksum_offload_through_the_port)
 {
 	const uint64_t cksum = SL_ETH_TX_OFFLOAD_IPV4_CKSUM | SL_ETH_TX_OFFLOAD_UDP_CKSUM |
 			       SL_ETH_TX_OFFLOAD_TCP_CKSUM;
-	const struct sl_eth_conf offl = { .txmode = { .offloads = cksum |
-								 SL_ETH_TX_OFFLOAD_TCP_TSO } };
+	const struct sl_eth_conf offl = { .txmode = { .offloads = cksum } };
+	const struct sl_eth_conf tso = { .txmode = { .offloads = SL_ETH_TX_OFFLOAD_TCP_TSO } };
 	volatile struct e1000_tx_desc *ring;
 	const struct e1000_tx_ctx_desc *ctx;
 	struct sl_eth_dev_info info;
@@ -1095,8 +1096,12 @@ START_TEST(tx_checksum_offload_through_the_port)
 	uint8_t *f;
 
 	ck_assert_int_eq(sl_eth_dev_info_get(port, &info), 0);
-	ck_assert_uint_eq(info.tx_offload_capa & (cksum | SL_ETH_TX_OFFLOAD_TCP_TSO),
-			  cksum | SL_ETH_TX_OFFLOAD_TCP_TSO);
+	/* no TSO: QEMU 7.2's 82574 would cut IP fragments (e1000_common.c) */
+	ck_assert_uint_eq(info.tx_offload_capa & (cksum | SL_ETH_TX_OFFLOAD_TCP_TSO), cksum);
+	bar_unprotect();
+	if (sl_eth_dev_is_started(port) == 1)
+		sl_eth_dev_stop(port);
+	ck_assert_int_lt(sl_eth_dev_configure(port, 2, 2, &tso), 0);
 	port_setup(2, &offl);
 	m = sl_pktmbuf_alloc(pool);
 	f = (uint8_t *)sl_pktmbuf_append(m, 200);
@@ -1109,6 +1114,14 @@ START_TEST(tx_checksum_offload_through_the_port)
 	ck_assert_uint_eq(*(uint16_t *)(f + 40),
 			  sl_cksum_fold(sl_ipv4_phdr_sum((struct sl_ipv4_hdr *)(f + 14), 200 - 34)));
 	ck_assert_uint_eq(*(uint16_t *)(f + 24), 0);
+	/* and a TSO request is refused by the prepare */
+	m->ol_flags |= SL_MBUF_F_TX_TCP_SEG;
+	m->l4_len = 20;
+	m->tso_segsz = 100;
+	errno = 0;
+	ck_assert_uint_eq(sl_eth_tx_prepare(port, 1, &m, 1), 0);
+	ck_assert_int_eq(errno, ENOTSUP);
+	m->ol_flags &= ~SL_MBUF_F_TX_TCP_SEG;
 	ck_assert_uint_eq(sl_eth_tx_burst(port, 1, &m, 1), 1);
 	ring = txq(1)->ring;
 	ctx = (const struct e1000_tx_ctx_desc *)(uintptr_t)&ring[0];

@@ -114,6 +114,7 @@ struct e1000_tx_queue {
 	uint16_t rs_count;
 	uint16_t max_segs;		/* longer chains are dropped (never fit) */
 	uint16_t max_tso_segs;		/* the same for TSO packets */
+	uint8_t tso;			/* TSO offered (else TCP_SEG refused) */
 	uint8_t stopped;		/* given up on the device: see e1000_tx.c */
 	uint16_t full_polls;		/* bursts that found no room, for the TDH check */
 	/* the checksum layout of the last context descriptor written (see
@@ -170,6 +171,7 @@ struct e1000_chip {
 	uint8_t lpbk_max;		/* highest lpbk_mode, and what the modes are: */
 	const char *lpbk_modes;
 	uint64_t rx_offload_capa;
+	uint64_t tx_offload_capa;
 	uint64_t rss_offloads;		/* dev_info flow_type_rss_offloads; 0: no RSS */
 	/* TX: the queue-enable register of queue 0 (queue n's at + 0x100 n)
 	 * and its bit */
@@ -200,12 +202,13 @@ const char *e1000e_model_name(uint16_t device_id);
 uint16_t e1000_recv_pkts(void *rxq, struct sl_mbuf **pkts, uint16_t nb_pkts);
 uint16_t e1000e_recv_pkts(void *rxq, struct sl_mbuf **pkts, uint16_t nb_pkts);
 uint16_t e1000_xmit_pkts(void *txq, struct sl_mbuf **pkts, uint16_t nb_pkts);
-/* tx_prepare of both chips: the offloads they do (E1000_TX_OFFLOAD_CAPA)
- * within what a context descriptor can say, then sl_net_tx_prepare_burst. */
+/* tx_prepare of both chips: the offloads the queue does (the checksums,
+ * TSO where tso is set) within what a context descriptor can say, then
+ * sl_net_tx_prepare_burst. */
 uint16_t e1000_prep_pkts(void *txq, struct sl_mbuf **pkts, uint16_t nb_pkts);
-#define E1000_TX_OFFLOAD_CAPA                                                   \
+#define E1000_TX_OFFLOAD_CKSUM                                                  \
 	(SL_ETH_TX_OFFLOAD_MULTI_SEGS | SL_ETH_TX_OFFLOAD_IPV4_CKSUM |          \
-	 SL_ETH_TX_OFFLOAD_UDP_CKSUM | SL_ETH_TX_OFFLOAD_TCP_CKSUM | SL_ETH_TX_OFFLOAD_TCP_TSO)
+	 SL_ETH_TX_OFFLOAD_UDP_CKSUM | SL_ETH_TX_OFFLOAD_TCP_CKSUM)
 
 /* ---- queue objects: e1000_rx.c, e1000_tx.c ----------------------------------- */
 
@@ -239,6 +242,7 @@ struct e1000_txq_params {
 	uint16_t free_thresh;
 	uint16_t port_id;
 	uint16_t queue_id;
+	uint8_t tso;			/* the chip's TSO is offered */
 };
 
 /* A queue with its descriptor ring in DMA memory, not yet started: 0,

@@ -198,7 +198,7 @@ static bool tx_tso_fits(const struct e1000_tx_queue *txq, const struct sl_mbuf *
 {
 	const uint32_t hdr_len = tx_tso_hdr_len(m);
 
-	return (m->ol_flags & SL_MBUF_F_TX_IPV4) && m->l4_len >= SL_TCP_MIN_HDR_LEN &&
+	return txq->tso && (m->ol_flags & SL_MBUF_F_TX_IPV4) && m->l4_len >= SL_TCP_MIN_HDR_LEN &&
 	       m->tso_segsz > 0 &&
 	       hdr_len <= E1000_TX_CTX_MAX_OFFSET && tx_l4_cso(m) + 1 <= E1000_TX_CTX_MAX_OFFSET &&
 	       m->pkt_len > hdr_len && m->pkt_len - hdr_len <= E1000_TXD_PAYLEN_MAX &&
@@ -393,7 +393,7 @@ uint16_t e1000_prep_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 		const struct sl_mbuf *m = pkts[i];
 
 		if (sl_unlikely(m->ol_flags & SL_MBUF_F_TX_TCP_SEG)) {
-			if (!(m->ol_flags & SL_MBUF_F_TX_IPV4)) {
+			if (!txq->tso || !(m->ol_flags & SL_MBUF_F_TX_IPV4)) {
 				errno = ENOTSUP;
 				break;
 			}
@@ -472,6 +472,7 @@ int e1000_tx_queue_create(const struct e1000_txq_params *p, struct e1000_tx_queu
 	txq->max_segs = (uint16_t)SL_MIN(E1000_TX_MAX_SEGS, p->nb_desc / 2);
 	/* and the context descriptor before them */
 	txq->max_tso_segs = (uint16_t)SL_MIN(E1000_TX_MAX_TSO_SEGS, p->nb_desc / 2 - 1);
+	txq->tso = p->tso;
 	txq->port_id = p->port_id;
 	txq->queue_id = p->queue_id;
 	txq->log_module = p->log_module;
