@@ -130,6 +130,51 @@ static __sl_always_inline uint64_t rx_csum_flags(uint8_t hdr_flags)
 	return (hdr_flags & VIRTIO_NET_HDR_F_DATA_VALID) ? SL_MBUF_F_RX_L4_CKSUM_GOOD : 0;
 }
 
+/* The first buffer m of a frame (used length len): its header, then data.
+ * Starts the frame in pkt_first, or marks the rest of it for discarding;
+ * -1 when m was dropped with nothing known of the frame's other buffers
+ * (a bad num_buffers). */
+static __sl_always_inline int rx_frame_start(struct virtio_rx_queue *rxq, struct sl_mbuf *m,
+					     uint32_t len)
+{
+	const uint16_t hdr_len = rxq->hdr_len;
+	const struct virtio_net_hdr *hdr =
+		sl_pktmbuf_mtod_offset(m, const struct virtio_net_hdr *, -(int)hdr_len);
+	uint16_t nbuf = 1;
+
+	if (rxq->mrg_rxbuf) {
+		/* in our buffer whatever the device wrote: read it first, so a
+		 * bad length below still skips the frame's other buffers
+		 * instead of taking their data for headers */
+		nbuf = hdr->num_buffers;
+		if (sl_unlikely(nbuf == 0 || nbuf > rxq->vq.size)) {
+			rxq->bad_len++;
+			rx_warn(rxq, VIRTIO_WARN_BAD_NUM_BUFFERS, "num_buffers", nbuf);
+			sl_pktmbuf_free_seg(m);
+			return -1;
+		}
+	}
+	rxq->segs_left = (uint16_t)(nbuf - 1);
+	if (sl_unlikely(len <= hdr_len || len > rxq->buf_len)) {
+		rxq->bad_len++;
+		rx_warn(rxq, VIRTIO_WARN_BAD_LEN, "used length", len);
+		sl_pktmbuf_free_seg(m);
+		rxq->discard = 1;
+	} else if (sl_unlikely(nbuf > 1 && !rxq->scatter)) {
+		/* longer than one mbuf, and chaining is off */
+		sl_pktmbuf_free_seg(m);
+		rxq->discard = 1;
+	} else {
+		m->data_len = (uint16_t)(len - hdr_len);
+		m->pkt_len = m->data_len;
+		m->port = rxq->port_id;
+		if (rxq->csum)
+			m->ol_flags = rx_csum_flags(hdr->flags);
+		rxq->pkt_first = rxq->pkt_last = m;
+	}
+	return 0;
+}
+
 uint16_t virtio_recv_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 {
 	struct virtio_rx_queue *rxq = queue;
@@ -163,44 +208,9 @@ uint16_t virtio_recv_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 		pending--;
 
 		if (rxq->segs_left == 0) {
-			/* first buffer of a frame: header, then data */
-			uint16_t nbuf = 1;
-
-			if (rxq->mrg_rxbuf) {
-				/* in our buffer whatever the device wrote: read it
-				 * first, so a bad length below still skips the
-				 * frame's other buffers instead of taking their
-				 * data for headers */
-				nbuf = sl_pktmbuf_mtod_offset(m, const struct virtio_net_hdr *,
-							      -(int)hdr_len)->num_buffers;
-				if (sl_unlikely(nbuf == 0 || nbuf > size)) {
-					rxq->bad_len++;
-					rx_warn(rxq, VIRTIO_WARN_BAD_NUM_BUFFERS, "num_buffers",
-						nbuf);
-					sl_pktmbuf_free_seg(m);
-					drops++;
-					continue;
-				}
-			}
-			rxq->segs_left = (uint16_t)(nbuf - 1);
-			if (sl_unlikely(len <= hdr_len || len > buf_len)) {
-				rxq->bad_len++;
-				rx_warn(rxq, VIRTIO_WARN_BAD_LEN, "used length", len);
-				sl_pktmbuf_free_seg(m);
-				rxq->discard = 1;
-			} else if (sl_unlikely(nbuf > 1 && !rxq->scatter)) {
-				/* longer than one mbuf, and chaining is off */
-				sl_pktmbuf_free_seg(m);
-				rxq->discard = 1;
-			} else {
-				m->data_len = (uint16_t)(len - hdr_len);
-				m->pkt_len = m->data_len;
-				m->port = rxq->port_id;
-				if (rxq->csum)
-					m->ol_flags = rx_csum_flags(
-						sl_pktmbuf_mtod_offset(m, const struct virtio_net_hdr *,
-								       -(int)hdr_len)->flags);
-				rxq->pkt_first = rxq->pkt_last = m;
+			if (rx_frame_start(rxq, m, len) < 0) {
+				drops++;
+				continue;
 			}
 		} else {
 			/* a later buffer of a merged frame: no header */
