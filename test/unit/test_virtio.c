@@ -450,7 +450,7 @@ static struct virtio_tx_queue *txq_new(uint16_t size, int event_idx, uint16_t fr
 				       free_thresh ? free_thresh : (uint16_t)SL_MIN(32, size / 4));
 
 	ck_assert_ptr_nonnull(txq);
-	sl_test_dma_map_add(txq->hdr_iova, txq->hdr_mem, (size_t)size * HDR);
+	sl_test_dma_map_add(txq->hdr_iova, txq->hdr_mem, ((size_t)size + 1) * HDR);
 	txq->vq.notify = &doorbell;
 	txq->vq.index = 1;
 	memset(d, 0, sizeof(*d));

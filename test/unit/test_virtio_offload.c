@@ -73,7 +73,7 @@ static struct virtio_tx_queue *txq_new(struct dev *d, uint64_t ol_mask)
 	struct virtio_tx_queue *txq = virtio_tx_queue_create(7, 0, RING, SL_SOCKET_ID_ANY, 0, 16);
 
 	ck_assert_ptr_nonnull(txq);
-	sl_test_dma_map_add(txq->hdr_iova, txq->hdr_mem, RING * HDR);
+	sl_test_dma_map_add(txq->hdr_iova, txq->hdr_mem, (RING + 1) * HDR);
 	txq->vq.notify = &doorbell;
 	txq->vq.index = 1;
 	txq->ol_mask = ol_mask;
@@ -184,7 +184,7 @@ START_TEST(tx_no_offload_zero_header)
 	pkts[0] = make_pkt(0, 1, 100, SL_MBUF_F_TX_TCP_CKSUM);
 	pkts[1] = make_pkt(1, 0, 100, SL_MBUF_F_TX_UDP_CKSUM);
 	sl_pktmbuf_refcnt_update(pkts[1], 1);
-	/* slots offloaded packets used before */
+	/* slots offloaded packets used before (not the zero one after them) */
 	memset(txq->hdr_mem, 0xa5, RING * HDR);
 	ck_assert_uint_eq(virtio_xmit_pkts(txq, pkts, 2), 2);
 	for (int i = 0; i < 2; i++) {
