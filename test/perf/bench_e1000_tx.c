@@ -160,6 +160,7 @@ int main(void)
 					  .log_module = "E1000",
 					  .enable_reg = E1000_TCTL,
 					  .enable_bit = E1000_TCTL_EN,
+					  .offloads = E1000_TX_OFFLOAD_CKSUM,
 				  },
 				  &txq) < 0) {
 		fprintf(stderr, "bench_e1000_tx: no memory for the pool or the ring\n");

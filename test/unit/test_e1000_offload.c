@@ -290,7 +290,8 @@ static struct tx_dev *tx_dev_create(uint16_t nb_desc)
 						       .log_module = "E1000",
 						       .enable_reg = E1000_TCTL,
 						       .enable_bit = E1000_TCTL_EN,
-						       .tso = 1,
+						       .offloads = E1000_TX_OFFLOAD_CKSUM |
+								   SL_ETH_TX_OFFLOAD_TCP_TSO,
 					       },
 					       &d->txq),
 			 0);
@@ -560,15 +561,15 @@ START_TEST(tx_prepare_refuses_what_the_device_cannot)
 	pkts[0]->tso_segsz = 50;
 	ck_assert_uint_eq(e1000_prep_pkts(d->txq, pkts, 1), 0);
 	ck_assert_int_eq(errno, EINVAL);
-	/* a queue of a chip without TSO (the 82574): refused, and dropped
-	 * when sent anyway */
-	d->txq->tso = 0;
+	/* a queue not configured for TSO (the 82574 has none): refused,
+	 * and dropped when sent anyway */
+	d->txq->ol_allowed &= ~SL_MBUF_F_TX_TCP_SEG;
 	pkts[0]->ol_flags = SL_MBUF_F_TX_IPV4 | SL_MBUF_F_TX_TCP_SEG;
 	ck_assert_uint_eq(e1000_prep_pkts(d->txq, pkts, 1), 0);
 	ck_assert_int_eq(errno, ENOTSUP);
 	ck_assert_uint_eq(e1000_xmit_pkts(d->txq, pkts, 1), 1);
 	ck_assert_uint_eq(sl_eth_qcnt_read(&d->txq->cnt, SL_QCNT_ERRORS), 1);
-	d->txq->tso = 1;
+	d->txq->ol_allowed |= SL_MBUF_F_TX_TCP_SEG;
 	/* a good one, then an L4 checksum field beyond byte 255 (IPv6 with
 	 * 200 bytes of extension headers): the burst stops there */
 	pkts[0] = make_offload_pkt(V4_UDP, 100, 2, 1);

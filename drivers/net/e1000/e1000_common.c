@@ -186,7 +186,7 @@ static int e1000_tx_queue_setup(struct sl_eth_dev *dev, uint16_t q, uint16_t nb_
 					    .free_thresh = conf->tx_free_thresh,
 					    .port_id = dev->data->port_id,
 					    .queue_id = q,
-					    .tso = !!(chip->tx_offload_capa & SL_ETH_TX_OFFLOAD_TCP_TSO),
+					    .offloads = conf->offloads,
 				    },
 				    &txq);
 	if (ret < 0)

@@ -114,7 +114,9 @@ struct e1000_tx_queue {
 	uint16_t rs_count;
 	uint16_t max_segs;		/* longer chains are dropped (never fit) */
 	uint16_t max_tso_segs;		/* the same for TSO packets */
-	uint8_t tso;			/* TSO offered (else TCP_SEG refused) */
+	/* the SL_MBUF_F_TX_* requests the queue was configured for (prepare
+	 * refuses others); TSO only with TCP_SEG among them */
+	uint64_t ol_allowed;
 	uint8_t stopped;		/* given up on the device: see e1000_tx.c */
 	uint16_t full_polls;		/* bursts that found no room, for the TDH check */
 	/* the checksum layout of the last context descriptor written (see
@@ -202,9 +204,8 @@ const char *e1000e_model_name(uint16_t device_id);
 uint16_t e1000_recv_pkts(void *rxq, struct sl_mbuf **pkts, uint16_t nb_pkts);
 uint16_t e1000e_recv_pkts(void *rxq, struct sl_mbuf **pkts, uint16_t nb_pkts);
 uint16_t e1000_xmit_pkts(void *txq, struct sl_mbuf **pkts, uint16_t nb_pkts);
-/* tx_prepare of both chips: the offloads the queue does (the checksums,
- * TSO where tso is set) within what a context descriptor can say, then
- * sl_net_tx_prepare_burst. */
+/* tx_prepare of both chips: the offloads the queue was configured for,
+ * within what a context descriptor can say, then sl_net_tx_prepare_burst. */
 uint16_t e1000_prep_pkts(void *txq, struct sl_mbuf **pkts, uint16_t nb_pkts);
 #define E1000_TX_OFFLOAD_CKSUM                                                  \
 	(SL_ETH_TX_OFFLOAD_MULTI_SEGS | SL_ETH_TX_OFFLOAD_IPV4_CKSUM |          \
@@ -242,7 +243,7 @@ struct e1000_txq_params {
 	uint16_t free_thresh;
 	uint16_t port_id;
 	uint16_t queue_id;
-	uint8_t tso;			/* the chip's TSO is offered */
+	uint64_t offloads;		/* SL_ETH_TX_OFFLOAD_* configured (port and queue) */
 };
 
 /* A queue with its descriptor ring in DMA memory, not yet started: 0,

@@ -198,7 +198,8 @@ static bool tx_tso_fits(const struct e1000_tx_queue *txq, const struct sl_mbuf *
 {
 	const uint32_t hdr_len = tx_tso_hdr_len(m);
 
-	return txq->tso && (m->ol_flags & SL_MBUF_F_TX_IPV4) && m->l4_len >= SL_TCP_MIN_HDR_LEN &&
+	return (txq->ol_allowed & SL_MBUF_F_TX_TCP_SEG) && (m->ol_flags & SL_MBUF_F_TX_IPV4) &&
+	       m->l4_len >= SL_TCP_MIN_HDR_LEN &&
 	       m->tso_segsz > 0 &&
 	       hdr_len <= E1000_TX_CTX_MAX_OFFSET && tx_l4_cso(m) + 1 <= E1000_TX_CTX_MAX_OFFSET &&
 	       m->pkt_len > hdr_len && m->pkt_len - hdr_len <= E1000_TXD_PAYLEN_MAX &&
@@ -380,8 +381,9 @@ uint16_t e1000_xmit_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 	return nb_tx;
 }
 
-/* The device's limits (what a context descriptor can say), then what the
- * NIC expects in the frame (sl_net_tx_prepare_burst: for TSO the
+/* What the queue was configured for (ENOTSUP), the device's limits (what
+ * a context descriptor can say: EINVAL), then what the NIC expects in the
+ * frame (sl_net_tx_prepare_burst: for TSO the
  * pseudo-header without the length, which the device adds per segment,
  * SDM 3.5.1). */
 uint16_t e1000_prep_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
@@ -392,8 +394,12 @@ uint16_t e1000_prep_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 	for (i = 0; i < nb_pkts; i++) {
 		const struct sl_mbuf *m = pkts[i];
 
+		if (sl_unlikely(m->ol_flags & TX_OFFLOAD_FLAGS & ~txq->ol_allowed)) {
+			errno = ENOTSUP;
+			break;
+		}
 		if (sl_unlikely(m->ol_flags & SL_MBUF_F_TX_TCP_SEG)) {
-			if (!txq->tso || !(m->ol_flags & SL_MBUF_F_TX_IPV4)) {
+			if (!(m->ol_flags & SL_MBUF_F_TX_IPV4)) {
 				errno = ENOTSUP;
 				break;
 			}
@@ -472,7 +478,10 @@ int e1000_tx_queue_create(const struct e1000_txq_params *p, struct e1000_tx_queu
 	txq->max_segs = (uint16_t)SL_MIN(E1000_TX_MAX_SEGS, p->nb_desc / 2);
 	/* and the context descriptor before them */
 	txq->max_tso_segs = (uint16_t)SL_MIN(E1000_TX_MAX_TSO_SEGS, p->nb_desc / 2 - 1);
-	txq->tso = p->tso;
+	txq->ol_allowed = ((p->offloads & SL_ETH_TX_OFFLOAD_IPV4_CKSUM) ? SL_MBUF_F_TX_IP_CKSUM : 0) |
+			  ((p->offloads & SL_ETH_TX_OFFLOAD_UDP_CKSUM) ? SL_MBUF_F_TX_UDP_CKSUM : 0) |
+			  ((p->offloads & SL_ETH_TX_OFFLOAD_TCP_CKSUM) ? SL_MBUF_F_TX_TCP_CKSUM : 0) |
+			  ((p->offloads & SL_ETH_TX_OFFLOAD_TCP_TSO) ? SL_MBUF_F_TX_TCP_SEG : 0);
 	txq->port_id = p->port_id;
 	txq->queue_id = p->queue_id;
 	txq->log_module = p->log_module;

@@ -93,7 +93,9 @@ struct virtio_tx_queue {
 	struct virtio_tx_entry *sw_ring;
 	/* Net headers in DMA memory, one per descriptor id, for packets
 	 * whose headroom cannot take one (shared, short or indirect mbufs):
-	 * the chain's head id picks the slot, so it is free when the id is. */
+	 * the chain's head id picks the slot, so it is free when the id is.
+	 * Slot [size] stays zero: every such packet without an offload
+	 * points there, and nothing is written for it. */
 	sl_iova_t hdr_iova;
 	struct virtio_net_hdr *hdr_mem;
 	/* SL_MBUF_F_TX_* requests the device carries out: the L4 checksum

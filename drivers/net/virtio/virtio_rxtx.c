@@ -13,8 +13,9 @@
  * so their data starts 12 bytes earlier, and the frame becomes a chain.
  *
  * TX. One descriptor per segment; the header goes into the first
- * segment's headroom when that mbuf is ours alone, else into the queue's
- * header slot of the chain's head id, which takes one more descriptor.
+ * segment's headroom when that mbuf is ours alone, else it takes one more
+ * descriptor: the queue's header slot of the chain's head id, or with no
+ * offload the slot after the last, which stays zero.
  * The header is zero (num_buffers 0 as 5.1.6.2 wants) unless the packet
  * requests an offload the queue negotiated (ol_mask; virtio_offload.c):
  * then NEEDS_CSUM with csum_start/csum_offset, and for TSO gso_type,
@@ -130,6 +131,51 @@ static __sl_always_inline uint64_t rx_csum_flags(uint8_t hdr_flags)
 	return (hdr_flags & VIRTIO_NET_HDR_F_DATA_VALID) ? SL_MBUF_F_RX_L4_CKSUM_GOOD : 0;
 }
 
+/* The first buffer m of a frame (used length len): its header, then data.
+ * Starts the frame in pkt_first, or marks the rest of it for discarding;
+ * -1 when m was dropped with nothing known of the frame's other buffers
+ * (a bad num_buffers). */
+static __sl_always_inline int rx_frame_start(struct virtio_rx_queue *rxq, struct sl_mbuf *m,
+					     uint32_t len)
+{
+	const uint16_t hdr_len = rxq->hdr_len;
+	const struct virtio_net_hdr *hdr =
+		sl_pktmbuf_mtod_offset(m, const struct virtio_net_hdr *, -(int)hdr_len);
+	uint16_t nbuf = 1;
+
+	if (rxq->mrg_rxbuf) {
+		/* in our buffer whatever the device wrote: read it first, so a
+		 * bad length below still skips the frame's other buffers
+		 * instead of taking their data for headers */
+		nbuf = hdr->num_buffers;
+		if (sl_unlikely(nbuf == 0 || nbuf > rxq->vq.size)) {
+			rxq->bad_len++;
+			rx_warn(rxq, VIRTIO_WARN_BAD_NUM_BUFFERS, "num_buffers", nbuf);
+			sl_pktmbuf_free_seg(m);
+			return -1;
+		}
+	}
+	rxq->segs_left = (uint16_t)(nbuf - 1);
+	if (sl_unlikely(len <= hdr_len || len > rxq->buf_len)) {
+		rxq->bad_len++;
+		rx_warn(rxq, VIRTIO_WARN_BAD_LEN, "used length", len);
+		sl_pktmbuf_free_seg(m);
+		rxq->discard = 1;
+	} else if (sl_unlikely(nbuf > 1 && !rxq->scatter)) {
+		/* longer than one mbuf, and chaining is off */
+		sl_pktmbuf_free_seg(m);
+		rxq->discard = 1;
+	} else {
+		m->data_len = (uint16_t)(len - hdr_len);
+		m->pkt_len = m->data_len;
+		m->port = rxq->port_id;
+		if (rxq->csum)
+			m->ol_flags = rx_csum_flags(hdr->flags);
+		rxq->pkt_first = rxq->pkt_last = m;
+	}
+	return 0;
+}
+
 uint16_t virtio_recv_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 {
 	struct virtio_rx_queue *rxq = queue;
@@ -163,44 +209,9 @@ uint16_t virtio_recv_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 		pending--;
 
 		if (rxq->segs_left == 0) {
-			/* first buffer of a frame: header, then data */
-			uint16_t nbuf = 1;
-
-			if (rxq->mrg_rxbuf) {
-				/* in our buffer whatever the device wrote: read it
-				 * first, so a bad length below still skips the
-				 * frame's other buffers instead of taking their
-				 * data for headers */
-				nbuf = sl_pktmbuf_mtod_offset(m, const struct virtio_net_hdr *,
-							      -(int)hdr_len)->num_buffers;
-				if (sl_unlikely(nbuf == 0 || nbuf > size)) {
-					rxq->bad_len++;
-					rx_warn(rxq, VIRTIO_WARN_BAD_NUM_BUFFERS, "num_buffers",
-						nbuf);
-					sl_pktmbuf_free_seg(m);
-					drops++;
-					continue;
-				}
-			}
-			rxq->segs_left = (uint16_t)(nbuf - 1);
-			if (sl_unlikely(len <= hdr_len || len > buf_len)) {
-				rxq->bad_len++;
-				rx_warn(rxq, VIRTIO_WARN_BAD_LEN, "used length", len);
-				sl_pktmbuf_free_seg(m);
-				rxq->discard = 1;
-			} else if (sl_unlikely(nbuf > 1 && !rxq->scatter)) {
-				/* longer than one mbuf, and chaining is off */
-				sl_pktmbuf_free_seg(m);
-				rxq->discard = 1;
-			} else {
-				m->data_len = (uint16_t)(len - hdr_len);
-				m->pkt_len = m->data_len;
-				m->port = rxq->port_id;
-				if (rxq->csum)
-					m->ol_flags = rx_csum_flags(
-						sl_pktmbuf_mtod_offset(m, const struct virtio_net_hdr *,
-								       -(int)hdr_len)->flags);
-				rxq->pkt_first = rxq->pkt_last = m;
+			if (rx_frame_start(rxq, m, len) < 0) {
+				drops++;
+				continue;
 			}
 		} else {
 			/* a later buffer of a merged frame: no header */
@@ -352,13 +363,39 @@ static __sl_always_inline void tx_hdr_fill(struct virtio_net_hdr *hdr, const str
 	}
 }
 
+/* Points d (the chain's head descriptor) at m's header: in the headroom,
+ * with the first segment's data, when pushed; else in a header slot.
+ * Returns the first segment still to describe. */
+static __sl_always_inline struct sl_mbuf *tx_hdr_desc(struct virtio_tx_queue *txq,
+						      volatile struct vring_desc *d, uint16_t head,
+						      struct sl_mbuf *m, int push, sl_iova_t hdr_zero)
+{
+	const uint16_t hdr_len = txq->hdr_len;
+
+	if (push) {
+		tx_hdr_fill(sl_pktmbuf_mtod_offset(m, struct virtio_net_hdr *, -(int)hdr_len), m,
+			    txq->ol_mask);
+		d->addr = sl_pktmbuf_iova(m) - hdr_len;
+		d->len = (uint32_t)m->data_len + hdr_len;
+		return m->next;
+	}
+	if (m->ol_flags & txq->ol_mask) {
+		tx_hdr_fill(&txq->hdr_mem[head], m, txq->ol_mask);
+		d->addr = txq->hdr_iova + (sl_iova_t)head * hdr_len;
+	} else {
+		d->addr = hdr_zero;
+	}
+	d->len = hdr_len;
+	return m;
+}
+
 uint16_t virtio_xmit_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 {
 	struct virtio_tx_queue *txq = queue;
 	struct virtqueue *vq = &txq->vq;
 	volatile struct vring_desc *desc = vq->desc;
 	const uint16_t hdr_len = txq->hdr_len;
-	const uint64_t ol_mask = txq->ol_mask;
+	const sl_iova_t hdr_zero = txq->hdr_iova + (sl_iova_t)vq->size * hdr_len;
 	uint16_t nb_tx, sent = 0;
 	uint64_t bytes = 0;
 
@@ -393,19 +430,7 @@ uint16_t virtio_xmit_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 		}
 
 		head = virtqueue_pop_free(vq);
-		if (push) {
-			tx_hdr_fill(sl_pktmbuf_mtod_offset(m, struct virtio_net_hdr *,
-							   -(int)hdr_len),
-				    m, ol_mask);
-			desc[head].addr = sl_pktmbuf_iova(m) - hdr_len;
-			desc[head].len = (uint32_t)m->data_len + hdr_len;
-			seg = m->next;
-		} else {
-			tx_hdr_fill(&txq->hdr_mem[head], m, ol_mask);
-			desc[head].addr = txq->hdr_iova + (sl_iova_t)head * hdr_len;
-			desc[head].len = hdr_len;
-			seg = m;
-		}
+		seg = tx_hdr_desc(txq, &desc[head], head, m, push, hdr_zero);
 		prev = head;
 		for (; seg != NULL; seg = seg->next) {
 			if (seg->data_len == 0)

@@ -37,7 +37,8 @@
  * MACs as above, ports 4000 + j -> 9002, seq 1000000 * (j + 1), flags
  * PSH|ACK, window 65535, 65495 payload bytes (the most one IPv4 packet
  * holds), byte i = (i * 7 + (i >> 8) + j) & 0xff; sent as a chain of
- * mbufs with SL_MBUF_F_TX_TCP_SEG, tso_segsz --mss, l4_len 20.
+ * mbufs with SL_MBUF_F_TX_TCP_SEG, tso_segsz --mss, l4_len 20; the IPv4
+ * header checksum requested too if the port has it, else filled here.
  *
  * rx: each frame is parsed (sl_net_get_ptype) and its checksums verified
  * in software; SL_MBUF_F_RX_* flags are counted per kind ("ipv4_udp",
@@ -259,7 +260,7 @@ static int run_tx(struct sl_mempool *mp, uint64_t capa, struct tx_counts *c)
 
 /* TSO packet j as a chain of mbufs, or NULL (pool empty). */
 static struct sl_mbuf *tso_packet(struct sl_mempool *mp, const struct sl_ether_addr *src,
-				  unsigned j)
+				  uint64_t capa, unsigned j)
 {
 	struct frame_spec s = {
 		.ipv6 = j & 1, .tcp = 1, .sport = (uint16_t)(4000 + j), .dport = 9002,
@@ -297,9 +298,20 @@ static struct sl_mbuf *tso_packet(struct sl_mempool *mp, const struct sl_ether_a
 	set_tx_offload(head, &s);
 	head->ol_flags |= SL_MBUF_F_TX_TCP_SEG;
 	head->tso_segsz = mss;
-	/* the IPv4 header checksum: the segmenter writes each segment's */
-	if (!s.ipv6)
-		sl_pktmbuf_mtod_offset(head, struct sl_ipv4_hdr *, SL_ETHER_HDR_LEN)->hdr_checksum = 0;
+	/* The segmenter writes each segment's IPv4 header checksum, but the
+	 * whole packet's must be right too where the port has no IPv4 checksum
+	 * offload: a host that bridges virtio's GSO packets may check it
+	 * first (br_netfilter drops a bad one). */
+	if (!s.ipv6) {
+		struct sl_ipv4_hdr *ip =
+			sl_pktmbuf_mtod_offset(head, struct sl_ipv4_hdr *, SL_ETHER_HDR_LEN);
+
+		ip->hdr_checksum = 0;
+		if (capa & SL_ETH_TX_OFFLOAD_IPV4_CKSUM)
+			head->ol_flags |= SL_MBUF_F_TX_IP_CKSUM;
+		else
+			ip->hdr_checksum = sl_ipv4_cksum(ip);
+	}
 	return head;
 }
 
@@ -315,7 +327,7 @@ static int run_tso(struct sl_mempool *mp, uint64_t capa, struct tx_counts *c)
 	}
 	sl_eth_macaddr_get(0, &src);
 	for (unsigned j = 0; j < count; j++) {
-		struct sl_mbuf *m = tso_packet(mp, &src, j);
+		struct sl_mbuf *m = tso_packet(mp, &src, capa, j);
 
 		if (m == NULL) {
 			fprintf(stderr, "%s: mbuf pool too small for a TSO packet\n", PROG);

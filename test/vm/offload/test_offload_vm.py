@@ -17,18 +17,21 @@ checksum offloaded (virtio has no IPv4 header checksum offload: the app
 fills that one in software). Every frame arrives, byte for byte the frame
 this script builds with checksums computed here.
 
-RX: the host sends into the tap frames with good checksums, frames with
-bad L4 checksums, and frames carrying a vnet header that marks their
-checksum partial (NEEDS_CSUM, the pseudo-header sum in the field, as the
-host's own stack hands a tap its packets). The guest's per-kind counts of
-SL_MBUF_F_RX_* flags must match what was sent. What QEMU 7.2 really reports
-over a tap: the header the host kernel's tun driver wrote, passed through.
-tun sets NEEDS_CSUM for partial-checksum skbs (once the guest negotiated
-GUEST_CSUM, so the tap may pass them) and DATA_VALID only for skbs some
-NIC already validated (CHECKSUM_UNNECESSARY), which neither AF_PACKET nor
-a veth produces: so the good and the bad frames arrive without a flag
-(L4 unknown: the app's software check tells them apart), partial ones
-with L4_CKSUM_NONE, and no frame is ever flagged GOOD or BAD here.
+RX: what QEMU 7.2 reports over a tap is the header the host kernel's tun
+driver wrote, passed through: NEEDS_CSUM for partial-checksum skbs (once
+the guest negotiated GUEST_CSUM, so the tap may pass them), DATA_VALID for
+skbs the host already validated (CHECKSUM_UNNECESSARY), nothing otherwise;
+never a bad checksum. The host sends five groups of 600 frames (all four
+kinds in each): good and bad-L4 frames written to the tap with AF_PACKET
+(CHECKSUM_NONE: no flag), good and bad-L4 frames sent from veth end b,
+whose checksums end a's GRO validates before the bridge hands them to the
+tap (good ones: DATA_VALID; bad ones: no flag), and frames written to the
+tap with a vnet header that marks their checksum partial (NEEDS_CSUM, the
+pseudo-header sum in the field, as the host's own stack hands a tap its
+packets). The guest's per-kind counts must be exactly that: L4_CKSUM_GOOD
+for the validated good frames, L4_CKSUM_NONE for the partial ones, no flag
+for the rest (the app's software check finds the bad ones), never BAD,
+and every flag agreeing with the software check.
 
 TSO: one IPv4 and one IPv6 TCP packet of 65495 payload bytes each, as mbuf
 chains with SL_MBUF_F_TX_TCP_SEG and tso_segsz 1400, arrive as 47 frames
@@ -73,7 +76,7 @@ import sluicevm  # noqa: E402
 from sluicevm import Guest, Nic, SkipTest  # noqa: E402
 
 COUNT_TX = 10000
-RX_GOOD, RX_BAD, RX_PARTIAL = 1200, 1200, 1200
+RX_EACH = 600     # frames per RX group (rx_frames)
 TSO_PACKETS = 2
 TSO_PAYLOAD = 65495
 MSS = 1400
@@ -170,14 +173,18 @@ class Wire:
         self.br, self.a, self.b = 'slobr%d' % tag, 'sloa%d' % tag, 'slob%d' % tag
         self.frames, self.stop = [], threading.Event()
         # no netfilter on this bridge (br_netfilter may be loaded for
-        # containers, whose FORWARD rules would see our frames)
+        # containers); the host-wide bridge-nf-call-iptables still wins,
+        # and then bridged IPv4 with a bad header checksum is dropped
         sh('ip', 'link', 'add', self.br, 'type', 'bridge', 'nf_call_iptables', '0',
            'nf_call_ip6tables', '0', 'nf_call_arptables', '0')
         sh('ip', 'link', 'add', self.a, 'type', 'veth', 'peer', 'name', self.b)
         for dev in (self.br, self.a, self.b):
             self._quiet(dev)
-        sh('ethtool', '-K', self.a, 'tx', 'off', 'tso', 'off', 'gso', 'off')
-        sh('ethtool', '-K', self.b, 'gro', 'off')
+        sh('ethtool', '-K', self.a, 'tx', 'off', 'tso', 'off', 'gso', 'off', 'gro', 'on')
+        # b -> a: a's GRO (NAPI, taken only for frames from a peer without
+        # TSO) validates checksums, so good frames reach the tap marked
+        # CHECKSUM_UNNECESSARY and the tap reports DATA_VALID
+        sh('ethtool', '-K', self.b, 'gro', 'off', 'tso', 'off')
         sh('ip', 'link', 'set', self.a, 'master', self.br)
         for dev in (self.br, self.a, self.b):
             sh('ip', 'link', 'set', dev, 'up')
@@ -281,53 +288,63 @@ def check_tx(g, wire, src):
 
 
 def rx_frames(guest_mac):
-    """(plain frames, partial frames, expected counts per kind)."""
+    """The RX phase's frames by the way they go in, and the counts the guest
+    must report per kind. 'tap': AF_PACKET on the tap, good and bad-L4;
+    'wire': AF_PACKET on veth end b, validated by GRO at end a, then bridged
+    to the tap, good and bad-L4; 'vnet': on the tap with a vnet header
+    marking the checksum partial."""
     dst = sluicevm.mac_bytes(guest_mac)
     kinds = ('ipv4_udp', 'ipv4_tcp', 'ipv6_udp', 'ipv6_tcp')
-    want = {k: {'frames': 0, 'bad': 0, 'partial': 0} for k in kinds}
-    plain, partial = [], []
-
-    def frame(k, fix):
-        n = 1 + (k * 53) % 1400
-        tcp, v6 = k % 2, (k % 4) >= 2
-        return kinds[k % 4], build(v6, tcp, 2000 + k % 1000, 7000 + tcp, k, k & 0xffff,
-                                    bytes((k * 3 + i) & 0xff for i in range(n)), dst,
-                                    HOST_MAC, fix)
+    want = {k: {'frames': 0, 'bad': 0, 'good_flag': 0, 'partial': 0} for k in kinds}
+    groups = {'tap': [], 'wire': [], 'vnet': []}
 
     def bad(l4, off, c):
         return c ^ 0x5a5a       # never 0: would mean "no checksum" for UDP/IPv4
 
-    def phdr(v6, proto):
-        return lambda l4, off, c: ones_sum(pseudo_header(v6, proto, len(l4)))
+    def phdr(l4, off, c):
+        v6, proto = l4_ctx
+        return ones_sum(pseudo_header(v6, proto, len(l4)))
 
-    for k in range(RX_GOOD + RX_BAD):
-        kind, f = frame(k, bad if k >= RX_GOOD else None)
-        want[kind]['frames'] += 1
-        want[kind]['bad'] += k >= RX_GOOD
-        plain.append(f)
-    for k in range(RX_PARTIAL):
-        v6, tcp = (k % 4) >= 2, k % 2
-        kind, f = frame(k, phdr(v6, 6 if tcp else 17))
-        want[kind]['frames'] += 1
-        want[kind]['partial'] += 1
-        start = 14 + (40 if v6 else 20)
-        hdr = struct.pack('<BBHHHH', VNET_HDR_F_NEEDS_CSUM, 0, 0, 0, start, 16 if tcp else 6)
-        partial.append(hdr + f)
-    return plain, partial, want
+    k = 0
+    for path, is_bad, n in (('tap', 0, RX_EACH), ('tap', 1, RX_EACH), ('wire', 0, RX_EACH),
+                            ('wire', 1, RX_EACH), ('vnet', 0, RX_EACH)):
+        for _ in range(n):
+            tcp, v6 = k % 2, (k % 4) >= 2
+            l4_ctx = (v6, 6 if tcp else 17)
+            fix = phdr if path == 'vnet' else bad if is_bad else None
+            f = build(v6, tcp, 2000 + k % 1000, 7000 + tcp, k, k & 0xffff,
+                      bytes((k * 3 + i) & 0xff for i in range(1 + (k * 53) % 1400)), dst,
+                      HOST_MAC, fix)
+            w = want[kinds[k % 4]]
+            w['frames'] += 1
+            w['bad'] += is_bad
+            w['good_flag'] += path == 'wire' and not is_bad
+            if path == 'vnet':
+                w['partial'] += 1
+                f = struct.pack('<BBHHHH', VNET_HDR_F_NEEDS_CSUM, 0, 0, 0,
+                                14 + (40 if v6 else 20), 16 if tcp else 6) + f
+            groups[path].append(f)
+            k += 1
+    return groups, want
 
 
-def check_rx(g, port):
-    plain, partial, want = rx_frames(g.nics[0].mac)
+def send_paced(sock, frames):
+    for i, f in enumerate(frames):
+        sock.send(f)
+        if i % 32 == 31:
+            time.sleep(32.0 / PPS)
+
+
+def check_rx(g, port, wire):
+    groups, want = rx_frames(g.nics[0].mac)
     g.wait_for_file('ready_rx', 300)
     time.sleep(0.5)
-    port.send_frames(plain, pps=PPS)
+    port.send_frames(groups['tap'], pps=PPS)
+    send_paced(wire.sock, groups['wire'])
     vsock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
     vsock.setsockopt(SOL_PACKET, PACKET_VNET_HDR, 1)
     vsock.bind((port.ifname, 0))
-    for i, f in enumerate(partial):
-        vsock.send(f)
-        if i % 32 == 31:
-            time.sleep(32.0 / PPS)
+    send_paced(vsock, groups['vnet'])
     vsock.close()
     try:
         res = g.read_json('rx.json', 60)
@@ -338,15 +355,18 @@ def check_rx(g, port):
     problems = []
     for kind, w in want.items():
         c = res['kinds'][kind]
-        expect = {'frames': w['frames'], 'l4_unknown': w['frames'] - w['partial'],
-                  'l4_none': w['partial'], 'l4_good': 0, 'l4_bad': 0, 'sw_l4_bad': w['bad'],
-                  'sw_ip_bad': 0, 'ip_good': 0, 'ip_bad': 0, 'mismatches': 0}
+        expect = {'frames': w['frames'], 'l4_good': w['good_flag'], 'l4_bad': 0,
+                  'l4_none': w['partial'],
+                  'l4_unknown': w['frames'] - w['partial'] - w['good_flag'],
+                  'sw_l4_bad': w['bad'], 'sw_ip_bad': 0, 'ip_good': 0, 'ip_bad': 0,
+                  'mismatches': 0}
         for name, v in expect.items():
             if c[name] != v:
                 problems.append('%s %s %d (sent: %d)' % (kind, name, c[name], v))
     assert res['mismatches'] == 0 and not problems, 'rx: %s' % '; '.join(problems)
-    print('rx: %d good, %d bad-L4 and %d partial frames counted as sent' % (
-        RX_GOOD, RX_BAD, RX_PARTIAL), flush=True)
+    print('rx: %d frames each of tap good/bad, GRO-validated good/bad and partial counted as '
+          'sent (GOOD only for the validated good ones, NONE for the partial ones)' % RX_EACH,
+          flush=True)
 
 
 def tcp_segment_ok(f):
@@ -453,12 +473,32 @@ def check_tx_host(g, nic, d):
           flush=True)
 
 
+RX_HOST = 1200      # good and as many bad-L4 frames into each HostPort NIC
+
+
+def host_rx_frames(guest_mac):
+    """RX_HOST good then RX_HOST bad-L4 frames of the four kinds in turn,
+    and per kind how many and how many bad."""
+    dst = sluicevm.mac_bytes(guest_mac)
+    kinds = ('ipv4_udp', 'ipv4_tcp', 'ipv6_udp', 'ipv6_tcp')
+    want = {k: {'frames': 0, 'bad': 0} for k in kinds}
+    frames = []
+    for k in range(2 * RX_HOST):
+        tcp, v6, is_bad = k % 2, (k % 4) >= 2, k >= RX_HOST
+        frames.append(build(v6, tcp, 2000 + k % 1000, 7000 + tcp, k, k & 0xffff,
+                            bytes((k * 3 + i) & 0xff for i in range(1 + (k * 53) % 1400)),
+                            dst, HOST_MAC, (lambda l4, off, c: c ^ 0x5a5a) if is_bad else None))
+        want[kinds[k % 4]]['frames'] += 1
+        want[kinds[k % 4]]['bad'] += is_bad
+    return frames, want
+
+
 def check_rx_host(g, nic, d, checks):
     """RX of NIC nic: good and bad-L4 frames from the HostPort (no vnet
     header there, so no partial ones). checks: whether the model checks
     checksums (QEMU's e1000e: in software, flags GOOD/BAD as they are;
     its e1000: never, every descriptor says IXSM, no flag at all)."""
-    plain, _, want = rx_frames(g.nics[nic].mac)
+    plain, want = host_rx_frames(g.nics[nic].mac)
     g.wait_for_file(d + '/ready_rx', 300)
     time.sleep(0.5)
     g.nics[nic].port.send_frames(plain, pps=PPS)
@@ -470,7 +510,7 @@ def check_rx_host(g, nic, d, checks):
     print('%s rx: guest counts %s' % (d, res['kinds']), flush=True)
     problems = []
     for kind, w in want.items():
-        c, n, bad = res['kinds'][kind], w['frames'] - w['partial'], w['bad']
+        c, n, bad = res['kinds'][kind], w['frames'], w['bad']
         v4 = kind.startswith('ipv4')
         expect = {'frames': n, 'l4_none': 0, 'sw_l4_bad': bad, 'sw_ip_bad': 0, 'ip_bad': 0,
                   'mismatches': 0}
@@ -484,7 +524,7 @@ def check_rx_host(g, nic, d, checks):
                 problems.append('%s %s %d (want %d)' % (kind, name, c[name], v))
     assert res['mismatches'] == 0 and not problems, '%s rx: %s' % (d, '; '.join(problems))
     print('%s rx: %d good and %d bad-L4 frames counted as sent%s' % (
-        d, RX_GOOD, RX_BAD, '' if checks else ' (no checksum status: IXSM)'), flush=True)
+        d, RX_HOST, RX_HOST, '' if checks else ' (no checksum status: IXSM)'), flush=True)
 
 
 def check_tso_host(g, nic, d):
@@ -524,16 +564,15 @@ def main():
     try:
         nics = [Nic('virtio', cable='tap'), Nic('e1000'), Nic('e1000e')]
         with Guest(nics, name='vm-offload', vfio=[0, 1, 2]) as g:
-            rx_host = str(RX_GOOD + RX_BAD)
+            rx_host = str(2 * RX_HOST)
             g.start(os.path.join(HERE, 'guest_offload.sh'),
-                    [g.nics[0].pci, '.', str(COUNT_TX), str(RX_GOOD + RX_BAD + RX_PARTIAL),
-                     str(TSO_PACKETS),
+                    [g.nics[0].pci, '.', str(COUNT_TX), str(5 * RX_EACH), str(TSO_PACKETS),
                      g.nics[1].pci, 'e1000', str(COUNT_TX), rx_host, '1',
                      g.nics[2].pci, 'e1000e', str(COUNT_TX), rx_host, '0'])
             wire.add_tap(g.nics[0].port.ifname)
             src = sluicevm.mac_bytes(g.nics[0].mac)
             check_tx(g, wire, src)
-            check_rx(g, g.nics[0].port)
+            check_rx(g, g.nics[0].port, wire)
             check_tso(g, wire)
             check_tx_host(g, 1, 'e1000')
             check_rx_host(g, 1, 'e1000', checks=False)
