@@ -57,7 +57,7 @@ static struct sl_mbuf *make_offload_pkt(enum layout l, uint32_t payload_len, uin
 	const uint32_t hdrs = SL_ETHER_HDR_LEN + l3 + l4, len = hdrs + payload_len;
 	struct sl_ether_hdr *eth = (struct sl_ether_hdr *)f;
 	uint8_t *ip = f + SL_ETHER_HDR_LEN, *l4p = ip + l3;
-	struct sl_mbuf *m = NULL;
+	struct sl_mbuf *m;
 	uint32_t first;
 
 	ck_assert_uint_le(len, sizeof(f));
@@ -89,18 +89,17 @@ static struct sl_mbuf *make_offload_pkt(enum layout l, uint32_t payload_len, uin
 	}
 	/* headers whole in the first segment, the rest spread evenly */
 	first = nb_segs > 1 ? hdrs + (len - hdrs) / nb_segs : len;
-	for (unsigned i = 0, done = 0; i < nb_segs; i++) {
+	m = sl_pktmbuf_alloc(pool);
+	ck_assert_ptr_nonnull(m);
+	memcpy(sl_pktmbuf_append(m, (uint16_t)first), f, first);
+	for (unsigned i = 1, done = first; i < nb_segs; i++) {
 		struct sl_mbuf *s = sl_pktmbuf_alloc(pool);
-		uint32_t part = i == 0 ? first : i + 1 == nb_segs ? len - done
-								  : (len - hdrs) / nb_segs;
+		uint32_t part = i + 1 == nb_segs ? len - done : (len - hdrs) / nb_segs;
 
 		ck_assert_ptr_nonnull(s);
 		memcpy(sl_pktmbuf_append(s, (uint16_t)part), f + done, part);
 		done += part;
-		if (i == 0)
-			m = s;
-		else
-			ck_assert_int_eq(sl_pktmbuf_chain(m, s), 0);
+		ck_assert_int_eq(sl_pktmbuf_chain(m, s), 0);
 	}
 	m->l2_len = SL_ETHER_HDR_LEN;
 	m->l3_len = l3;
