@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Transmit fast path of both drivers: legacy descriptors (8254x SDM
  * 3.3.3; the 82574 has the same ones, datasheet 7.2.10.1), and for
- * packets that ask for checksums TCP/IP context and data descriptors
- * (3.3.6, 3.3.7; TSO 3.5; see "checksum offload" below), each queue used by one
- * lcore.
+ * packets that ask for checksums or TSO TCP/IP context and data
+ * descriptors (3.3.6, 3.3.7, 3.5; see "checksum offload" below), each
+ * queue used by one lcore.
  *
  * Descriptors [clean, tail) are in flight; one stays unused so TDT never
  * catches up with TDH. Only a packet's last (EOP) descriptor may carry RS,
