@@ -75,6 +75,9 @@ void virtio_offload_queues(struct sl_eth_dev *dev)
 	if (virtio_has(&ad->hw, VIRTIO_NET_F_HOST_TSO4) &&
 	    virtio_has(&ad->hw, VIRTIO_NET_F_HOST_TSO6))
 		tx_mask |= SL_MBUF_F_TX_TCP_SEG;
+	/* probe's line shows the features without offloads: say what they got */
+	if (ad->offload_features != 0)
+		virtio_log_features(ad);
 	for (q = 0; q < dev->data->nb_tx_queues; q++)
 		((struct virtio_tx_queue *)dev->data->tx_queues[q])->ol_mask = tx_mask;
 	for (q = 0; q < dev->data->nb_rx_queues; q++)

@@ -38,6 +38,10 @@ chains with SL_MBUF_F_TX_TCP_SEG and tso_segsz 1400, arrive as 47 frames
 each of at most 1400 payload bytes, IPv4 header and TCP checksums right,
 sequence numbers contiguous, the payload byte for byte.
 
+PLAIN: a second virtio NIC, on the UDP-socket HostPort: QEMU offers it no
+offload feature, so dev_info advertises none, offload_app fills every
+checksum in software, and 200 frames still arrive byte for byte.
+
 In the same boot an e1000 (82540EM) and an e1000e (82574L) NIC, each on a
 HostPort (QEMU's UDP datagram netdev: no vnet header, so the models
 finish every checksum themselves), run offload_app tx and rx:
@@ -78,6 +82,10 @@ from sluicevm import Guest, Nic, SkipTest  # noqa: E402
 COUNT_TX = 10000
 RX_EACH = 600     # frames per RX group (rx_frames)
 TSO_PACKETS = 2
+COUNT_PLAIN = 200
+# SL_ETH_{TX,RX}_OFFLOAD_* bits (lib/ethdev/sl_ethdev.h)
+TX_UDP_CKSUM, TX_TCP_CKSUM, TX_TCP_TSO = 1 << 2, 1 << 3, 1 << 5
+RX_UDP_CKSUM, RX_TCP_CKSUM = 1 << 2, 1 << 3
 TSO_PAYLOAD = 65495
 MSS = 1400
 PPS = int(os.environ.get('SLUICE_VM_PPS', '4000'))
@@ -412,6 +420,31 @@ def check_tso(g, wire):
               'bytes byte for byte' % (j, 6 if j & 1 else 4, per, MSS, TSO_PAYLOAD), flush=True)
 
 
+def check_plain(g):
+    """A virtio NIC on the UDP-socket HostPort: QEMU offers no offload
+    feature, so dev_info advertises none and offload_app fills every
+    checksum in software; the frames are still right."""
+    g.wait_for_file('plain/ready_tx', 300)
+    g.touch('plain/go_tx')
+    got = [f for f in g.nics[1].port.recv_frames(COUNT_PLAIN, timeout=60, ethertype=None, idle=10)
+           if f[:6] == DST_MAC]
+    res = g.read_json('plain/tx.json', 60)
+    capa = int(res['port']['tx_offload_capa'], 16)
+    print('plain: tx_offload_capa %#x, rx_offload_capa %s, %d L4 checksums offloaded, %d frames '
+          'received' % (capa, res['port']['rx_offload_capa'], res['l4_offloaded'], len(got)),
+          flush=True)
+    assert capa & (TX_UDP_CKSUM | TX_TCP_CKSUM | TX_TCP_TSO) == 0 and \
+        int(res['port']['rx_offload_capa'], 16) & (RX_UDP_CKSUM | RX_TCP_CKSUM) == 0, \
+        'plain: a virtio NIC on a socket netdev advertises offloads: %s' % res['port']
+    assert res['sent'] == COUNT_PLAIN and res['l4_offloaded'] == 0, 'plain: %s' % res
+    src = sluicevm.mac_bytes(g.nics[1].mac)
+    wrong = [k for k, f in enumerate(got) if not same_frame(f, tx_frame(k, src))]
+    assert len(got) == COUNT_PLAIN and not wrong, \
+        'plain: %d of %d frames, %d differ (first %s)' % (len(got), COUNT_PLAIN, len(wrong),
+                                                       wrong[:1])
+    print('plain: no offloads offered on a socket netdev; %d software-checksummed frames '
+          'byte for byte' % COUNT_PLAIN, flush=True)
+
 # ---- e1000 and e1000e: QEMU's own checksums, over a HostPort ----------------------
 
 def same_frame_csum(got, want):
@@ -562,23 +595,25 @@ def main():
         raise SkipTest('vm-offload needs root (a host tap, a bridge and a veth pair)')
     wire = Wire()
     try:
-        nics = [Nic('virtio', cable='tap'), Nic('e1000'), Nic('e1000e')]
-        with Guest(nics, name='vm-offload', vfio=[0, 1, 2]) as g:
+        nics = [Nic('virtio', cable='tap'), Nic('virtio'), Nic('e1000'), Nic('e1000e')]
+        with Guest(nics, name='vm-offload', vfio=[0, 1, 2, 3]) as g:
             rx_host = str(2 * RX_HOST)
             g.start(os.path.join(HERE, 'guest_offload.sh'),
                     [g.nics[0].pci, '.', str(COUNT_TX), str(5 * RX_EACH), str(TSO_PACKETS),
-                     g.nics[1].pci, 'e1000', str(COUNT_TX), rx_host, '1',
-                     g.nics[2].pci, 'e1000e', str(COUNT_TX), rx_host, '0'])
+                     g.nics[1].pci, 'plain', str(COUNT_PLAIN), '0', '0',
+                     g.nics[2].pci, 'e1000', str(COUNT_TX), rx_host, '1',
+                     g.nics[3].pci, 'e1000e', str(COUNT_TX), rx_host, '0'])
             wire.add_tap(g.nics[0].port.ifname)
             src = sluicevm.mac_bytes(g.nics[0].mac)
             check_tx(g, wire, src)
             check_rx(g, g.nics[0].port, wire)
             check_tso(g, wire)
-            check_tx_host(g, 1, 'e1000')
-            check_rx_host(g, 1, 'e1000', checks=False)
-            check_tso_host(g, 1, 'e1000')
-            check_tx_host(g, 2, 'e1000e')
-            check_rx_host(g, 2, 'e1000e', checks=True)
+            check_plain(g)
+            check_tx_host(g, 2, 'e1000')
+            check_rx_host(g, 2, 'e1000', checks=False)
+            check_tso_host(g, 2, 'e1000')
+            check_tx_host(g, 3, 'e1000e')
+            check_rx_host(g, 3, 'e1000e', checks=True)
             g.finish(120)
     finally:
         wire.close()
