@@ -562,7 +562,7 @@ START_TEST(rx_checksum_status_into_ol_flags)
 			struct dev_rx how = { cases[i].staterr, HONEST, false };
 			struct sl_mbuf *m;
 
-			make_ipv4(frame, 200, &ms_vectors[i], true, i);
+			make_ipv4(frame, 200, &ms_vectors[i % SL_DIM(ms_vectors)], true, i);
 			ck_assert_int_eq(dev_receive_on(0, frame, 200, &how, 0, 0), 0);
 			m = take_one(0);
 			check_frame(m, frame, 200);
