@@ -448,6 +448,7 @@ static int virtio_pci_probe(struct sl_pci_device *pci)
 	if (ret < 0)
 		goto fail;
 	virtio_log_features(ad);
+	virtio_offload_probe_note(ad);
 	ret = virtio_read_device(ad);
 	if (ret < 0) {
 		virtio_fail(ad, ret);

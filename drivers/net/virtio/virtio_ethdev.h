@@ -219,6 +219,8 @@ int virtio_rx_queue_intr_disable(struct sl_eth_dev *dev, uint16_t q);
 /* virtio_offload.c: dev_info capabilities from the features offered, the
  * feature bits a configuration's offloads need, each queue's share. */
 void virtio_offload_info(const struct virtio_adapter *ad, struct sl_eth_dev_info *info);
+/* At probe: one INFO line when the device offers no checksum offload. */
+void virtio_offload_probe_note(const struct virtio_adapter *ad);
 uint64_t virtio_offload_features(const struct sl_eth_conf *conf);
 void virtio_offload_queues(struct sl_eth_dev *dev);
 

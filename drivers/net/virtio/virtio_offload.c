@@ -27,6 +27,7 @@
  * backend takes a vnet header: a tap opened with IFF_VNET_HDR (or vhost),
  * not the socket/dgram backends.
  */
+#include "sl_log.h"
 #include "virtio_ethdev.h"
 
 #define F_CSUM VIRTIO_BIT(VIRTIO_NET_F_CSUM)
@@ -47,6 +48,18 @@ void virtio_offload_info(const struct virtio_adapter *ad, struct sl_eth_dev_info
 	}
 	if (offered & F_GUEST_CSUM)
 		info->rx_offload_capa |= RX_L4_CKSUM;
+}
+
+void virtio_offload_probe_note(const struct virtio_adapter *ad)
+{
+	if (ad->hw.device_features & (F_CSUM | F_GUEST_CSUM))
+		return;
+	/* configure will refuse checksum offloads: say why once, here */
+	SL_LOG(INFO, VIRTIO,
+	       "%s: no checksum offloads (the device offers neither VIRTIO_NET_F_CSUM nor "
+	       "GUEST_CSUM; QEMU offers them only with a tap netdev that has a vnet header, "
+	       "or vhost)",
+	       ad->pci->name);
 }
 
 uint64_t virtio_offload_features(const struct sl_eth_conf *conf)

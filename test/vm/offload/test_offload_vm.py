@@ -437,6 +437,9 @@ def check_plain(g):
         int(res['port']['rx_offload_capa'], 16) & (RX_UDP_CKSUM | RX_TCP_CKSUM) == 0, \
         'plain: a virtio NIC on a socket netdev advertises offloads: %s' % res['port']
     assert res['sent'] == COUNT_PLAIN and res['l4_offloaded'] == 0, 'plain: %s' % res
+    log = g.read_result('plain/app_tx.log')
+    assert 'no checksum offloads (the device offers neither VIRTIO_NET_F_CSUM' in log, \
+        'plain: the probe does not say why there are no offloads:\n%s' % log
     src = sluicevm.mac_bytes(g.nics[1].mac)
     wrong = [k for k, f in enumerate(got) if not same_frame(f, tx_frame(k, src))]
     assert len(got) == COUNT_PLAIN and not wrong, \
