@@ -200,7 +200,8 @@ uint32_t sl_net_parse_ptype(struct sl_mbuf *m);
 }
 #endif
 
+/* sl_net_cksum.h includes sl_net_offload.h once its own functions are
+ * declared, whichever of the three a program includes first. */
 #include "sl_net_cksum.h"
-#include "sl_net_offload.h"
 
 #endif /* SL_NET_H */

@@ -201,4 +201,8 @@ static inline uint16_t sl_cksum_update32(uint16_t cksum, uint32_t old, uint32_t 
 #ifdef __cplusplus
 }
 #endif
+
+/* needs the functions above (see sl_net.h) */
+#include "sl_net_offload.h"
+
 #endif /* SL_NET_CKSUM_H */

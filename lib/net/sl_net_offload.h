@@ -18,8 +18,10 @@
  * csum_offset). So the field must hold the folded pseudo-header sum, not
  * complemented. For TSO the length is left out of it, since every segment
  * the NIC cuts has its own (SDM 3.5.1 "the pseudo-header checksum ... does
- * not include the TCP length"; Linux prepares GSO frames the same way for
- * virtio). The IPv4 header checksum field must be zero for the NIC's sum.
+ * not include the TCP length"); virtio's devices want it in (Linux's
+ * tcp_gso_segment adjusts the field by each segment's length change), so
+ * net_virtio's tx_prepare puts it back. The IPv4 header checksum field
+ * must be zero for the NIC's sum.
  */
 #ifndef SL_NET_OFFLOAD_H
 #define SL_NET_OFFLOAD_H

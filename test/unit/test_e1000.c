@@ -20,6 +20,7 @@
  *
  * Needs sl_eal_init --no-huge (locked memory): skipped (77) without it. */
 #include <check.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -711,6 +712,33 @@ START_TEST(stats_reset_while_polling)
 }
 END_TEST
 
+/* The 8254x port offers the checksum offloads and TSO, and its
+ * tx_prepare is the driver's: a TSO request on a port not configured for
+ * it stops the burst (ENOTSUP). */
+START_TEST(tx_offloads_advertised_and_prepared)
+{
+	const uint64_t cksum = SL_ETH_TX_OFFLOAD_IPV4_CKSUM | SL_ETH_TX_OFFLOAD_UDP_CKSUM |
+			       SL_ETH_TX_OFFLOAD_TCP_CKSUM | SL_ETH_TX_OFFLOAD_TCP_TSO;
+	struct sl_eth_dev_info info;
+	struct sl_mbuf *m;
+
+	setup_port();
+	ck_assert_int_eq(sl_eth_dev_info_get(port, &info), 0);
+	ck_assert_uint_eq(info.tx_offload_capa & cksum, cksum);
+	m = sl_test_make_pkt(pool, 200, 1, 1);
+	m->ol_flags = SL_MBUF_F_TX_IPV4 | SL_MBUF_F_TX_TCP_SEG;
+	m->l4_len = 20;
+	m->tso_segsz = 50;
+	errno = 0;
+	ck_assert_uint_eq(sl_eth_tx_prepare(port, 0, &m, 1), 0);
+	ck_assert_int_eq(errno, ENOTSUP);
+	m->ol_flags = 0;
+	ck_assert_uint_eq(sl_eth_tx_prepare(port, 0, &m, 1), 1);
+	sl_pktmbuf_free(m);
+	teardown_port();
+}
+END_TEST
+
 /* Last (the tests run in order, in this process): the bus's remove is
  * lib/ethdev's, which closes the port and runs the driver's quiesce after
  * it, leaving RX/TX off and no ring address in the device. */
@@ -750,6 +778,7 @@ static Suite *e1000_suite(void)
 	tcase_add_test(tc, tx_head_beyond_ring_resets_transmit);
 	tcase_add_test(tc, tx_head_beyond_tail_resets_transmit);
 	tcase_add_test(tc, tx_stops_after_repeated_faults_until_restart);
+	tcase_add_test(tc, tx_offloads_advertised_and_prepared);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("stats");
 	tcase_add_test(tc, stats_reset_while_polling);

@@ -31,6 +31,7 @@
 #include "sl_eal.h"
 #include "virtio_ethdev.h"
 #include "sl_test_simdev.h"
+#include "virtio_test_dev.h"
 
 #define POOL_SIZE 2048
 #define HDR VIRTIO_NET_HDR_LEN
@@ -44,45 +45,6 @@ static void setup_once(void)
 	sl_test_simdev_eal_up("test_virtio", NULL);
 	pool = sl_test_simdev_pool("virtio_test", POOL_SIZE, SL_MBUF_DEFAULT_BUF_SIZE);
 	small_pool = sl_test_simdev_pool("virtio_test_small", POOL_SIZE, 512 + SL_PKTMBUF_HEADROOM);
-}
-
-/* ---- the simulated device ---------------------------------------------------- */
-
-struct dev {
-	struct virtqueue *vq;
-	uint16_t last_avail;	/* next avail entry the device will take */
-	uint16_t used_idx;	/* next used entry it writes (published with publish) */
-};
-
-static uint16_t dev_avail(const struct dev *d)
-{
-	return (uint16_t)(d->vq->avail->idx - d->last_avail);
-}
-
-static uint16_t dev_pop(struct dev *d)
-{
-	uint16_t head;
-
-	ck_assert_uint_gt(dev_avail(d), 0);
-	head = d->vq->avail->ring[d->last_avail & d->vq->mask];
-	ck_assert_uint_lt(head, d->vq->size);
-	d->last_avail++;
-	return head;
-}
-
-static void dev_used(struct dev *d, uint32_t id, uint32_t len)
-{
-	volatile struct vring_used_elem *e = &d->vq->used->ring[d->used_idx & d->vq->mask];
-
-	e->id = id;
-	e->len = len;
-	d->used_idx++;
-}
-
-static void dev_publish(struct dev *d)
-{
-	sl_compiler_barrier();
-	d->vq->used->idx = d->used_idx;
 }
 
 /* ---- RX ------------------------------------------------------------------------- */
@@ -488,7 +450,7 @@ static struct virtio_tx_queue *txq_new(uint16_t size, int event_idx, uint16_t fr
 				       free_thresh ? free_thresh : (uint16_t)SL_MIN(32, size / 4));
 
 	ck_assert_ptr_nonnull(txq);
-	sl_test_dma_map_add(txq->hdr_iova, txq->hdr_mem, SL_CACHE_LINE_SIZE);
+	sl_test_dma_map_add(txq->hdr_iova, txq->hdr_mem, ((size_t)size + 1) * HDR);
 	txq->vq.notify = &doorbell;
 	txq->vq.index = 1;
 	memset(d, 0, sizeof(*d));

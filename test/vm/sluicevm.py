@@ -601,15 +601,19 @@ class TapPort(_PortBase):
     queue, so a NIC with N queue pairs is cabled to a host tap device opened
     with N queues (needs root and /dev/net/tun). The host talks to it through
     an AF_PACKET socket on the tap; IPv6 is disabled on the tap so the host
-    kernel stays silent on that wire."""
+    kernel stays silent on that wire. vnet_hdr: the tap is opened with
+    IFF_VNET_HDR, so QEMU passes the virtio net header through (and only
+    then offers virtio-net's CSUM/GUEST_CSUM/TSO features to the guest);
+    Nic(cable='tap') makes one."""
 
     TUNSETIFF = 0x400454ca
-    IFF_TAP, IFF_NO_PI, IFF_MULTI_QUEUE = 0x0002, 0x1000, 0x0100
+    IFF_TAP, IFF_NO_PI, IFF_MULTI_QUEUE, IFF_VNET_HDR = 0x0002, 0x1000, 0x0100, 0x4000
     SIOCGIFFLAGS, SIOCSIFFLAGS, IFF_UP = 0x8913, 0x8914, 0x1
     _held = set()       # tap names this process has open
 
-    def __init__(self, queues):
+    def __init__(self, queues, vnet_hdr=False):
         super().__init__()
+        self.vnet_hdr = vnet_hdr
         if os.geteuid() != 0:
             raise SkipTest('a multi-queue NIC needs a host tap device: run as root')
         if not os.path.exists('/dev/net/tun'):
@@ -649,7 +653,10 @@ class TapPort(_PortBase):
         self.sock.bind((self.ifname, 0))
 
     def _open_queues(self, name, queues):
-        ifr = struct.pack('16sH22x', name.encode(), self.IFF_TAP | self.IFF_NO_PI | self.IFF_MULTI_QUEUE)
+        flags = self.IFF_TAP | self.IFF_NO_PI | self.IFF_MULTI_QUEUE
+        if self.vnet_hdr:
+            flags |= self.IFF_VNET_HDR
+        ifr = struct.pack('16sH22x', name.encode(), flags)
         for _ in range(queues):
             fd = os.open('/dev/net/tun', os.O_RDWR)
             self.fds.append(fd)
@@ -698,6 +705,7 @@ BRIDGE_BUS = 1
 
 class Nic:
     """One guest NIC. cable: 'host' (a HostPort, or a TapPort for virtio-mq),
+    'tap' (a TapPort with a vnet header: QEMU's offloads; root),
     or the index of another NIC of the same guest (a crossover cable: each
     one's transmissions arrive at the other), or None (no peer: frames the
     NIC sends are dropped). pcap: record the wire with QEMU's filter-dump
@@ -717,7 +725,7 @@ class Nic:
             raise ValueError('bridge_slot %r: use 1..31 (slot 0 is the bridge\'s SHPC)' % bridge_slot)
         self.bridge_slot = bridge_slot
         self.index = None
-        self.port = None        # HostPort/TapPort when cable == 'host'
+        self.port = None        # HostPort/TapPort when cable == 'host' or 'tap'
 
     @property
     def pci(self):
@@ -916,11 +924,14 @@ class Guest:
             out += ['-device', 'pcie-pci-bridge,id=%s,bus=pcie.0,addr=0x%x' % (BRIDGE_ID, BRIDGE_SLOT)]
         crossover = {}
         for nic in self.nics:
-            if nic.model == 'virtio-mq' and nic.cable != 'host':
+            if nic.model == 'virtio-mq' and nic.cable not in ('host', 'tap'):
                 raise ValueError('NIC %d: a virtio-mq NIC can only be cabled to the host '
                                  '(a multi-queue tap): QEMU\'s dgram netdev has one queue' % nic.index)
-            if nic.cable == 'host':
-                nic.port = TapPort(nic.queues) if nic.model == 'virtio-mq' else HostPort()
+            if nic.cable in ('host', 'tap'):
+                if nic.cable == 'tap':
+                    nic.port = TapPort(nic.queues, vnet_hdr=True)
+                else:
+                    nic.port = TapPort(nic.queues) if nic.model == 'virtio-mq' else HostPort()
                 nic.port.guest_check = self._check_receiving
                 netdev = nic.port.netdev(nic.netdev_id)
                 pass_fds += nic.port.qemu_fds()
@@ -933,7 +944,7 @@ class Guest:
             else:
                 if not isinstance(nic.cable, int) or not 0 <= nic.cable < len(self.nics) \
                         or nic.cable == nic.index:
-                    raise ValueError("NIC %d: cable must be 'host', None or another NIC's index"
+                    raise ValueError("NIC %d: cable must be 'host', 'tap', None or another NIC's index"
                                      % nic.index)
                 peer = self.nics[nic.cable]
                 if peer.cable != nic.index:

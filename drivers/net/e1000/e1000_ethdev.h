@@ -30,6 +30,8 @@
 /* Segments per TX packet: the 8254x has no limit of its own; this keeps
  * one packet from needing most of a small ring. */
 #define E1000_TX_MAX_SEGS 32
+/* A TSO packet's: 64 KiB in 2 KiB mbufs and its headers' segment. */
+#define E1000_TX_MAX_TSO_SEGS 64
 /* After a queue is told to stop, let a frame in flight finish its DMA
  * before the buffers are reused or go back to the pool. */
 #define E1000_STOP_DRAIN_US SL_ETH_STOP_DRAIN_US
@@ -65,7 +67,7 @@ struct e1000_rx_queue {
 	uint32_t max_pkt_len;		/* longer frames are the device's fault */
 	uint8_t scatter;		/* chain multi-descriptor frames (else drop) */
 	uint8_t discard;		/* dropping the rest of a frame until EOP */
-	uint8_t csum;			/* RXCSUM on: report checksum status */
+	uint8_t csum;			/* SL_ETH_RX_OFFLOAD_*_CKSUM asked: report the status */
 	uint8_t rss;			/* RSS on (extended only): deliver the hash */
 	uint8_t stopped;		/* given up on the device: see e1000_rx.c */
 	uint8_t intr_armed;		/* its lcore sleeps on it: e1000_intr.c */
@@ -111,8 +113,15 @@ struct e1000_tx_queue {
 	uint16_t rs_tail;		/* rs_fifo write index */
 	uint16_t rs_count;
 	uint16_t max_segs;		/* longer chains are dropped (never fit) */
+	uint16_t max_tso_segs;		/* the same for TSO packets */
+	/* the SL_MBUF_F_TX_* requests the queue was configured for (prepare
+	 * refuses others); TSO only with TCP_SEG among them */
+	uint64_t ol_allowed;
 	uint8_t stopped;		/* given up on the device: see e1000_tx.c */
 	uint16_t full_polls;		/* bursts that found no room, for the TDH check */
+	/* the checksum layout of the last context descriptor written (see
+	 * e1000_tx.c), 0: none since the ring was emptied */
+	uint64_t ctx_key;
 	/* as RX; ERRORS: packets refused, or dropped by a reset */
 	struct sl_eth_queue_counters cnt;
 	uint64_t bad_values;		/* impossible TDH from the device */
@@ -164,6 +173,7 @@ struct e1000_chip {
 	uint8_t lpbk_max;		/* highest lpbk_mode, and what the modes are: */
 	const char *lpbk_modes;
 	uint64_t rx_offload_capa;
+	uint64_t tx_offload_capa;
 	uint64_t rss_offloads;		/* dev_info flow_type_rss_offloads; 0: no RSS */
 	/* TX: the queue-enable register of queue 0 (queue n's at + 0x100 n)
 	 * and its bit */
@@ -194,6 +204,12 @@ const char *e1000e_model_name(uint16_t device_id);
 uint16_t e1000_recv_pkts(void *rxq, struct sl_mbuf **pkts, uint16_t nb_pkts);
 uint16_t e1000e_recv_pkts(void *rxq, struct sl_mbuf **pkts, uint16_t nb_pkts);
 uint16_t e1000_xmit_pkts(void *txq, struct sl_mbuf **pkts, uint16_t nb_pkts);
+/* tx_prepare of both chips: the offloads the queue was configured for,
+ * within what a context descriptor can say, then sl_net_tx_prepare_burst. */
+uint16_t e1000_prep_pkts(void *txq, struct sl_mbuf **pkts, uint16_t nb_pkts);
+#define E1000_TX_OFFLOAD_CKSUM                                                  \
+	(SL_ETH_TX_OFFLOAD_MULTI_SEGS | SL_ETH_TX_OFFLOAD_IPV4_CKSUM |          \
+	 SL_ETH_TX_OFFLOAD_UDP_CKSUM | SL_ETH_TX_OFFLOAD_TCP_CKSUM)
 
 /* ---- queue objects: e1000_rx.c, e1000_tx.c ----------------------------------- */
 
@@ -211,7 +227,7 @@ struct e1000_rxq_params {
 	uint16_t port_id;
 	uint16_t queue_id;
 	uint8_t scatter;
-	uint8_t csum;
+	uint8_t csum;			/* the SL_ETH_RX_OFFLOAD_*_CKSUM bits asked for */
 	uint8_t ext_desc;		/* extended descriptors */
 	uint8_t own_rctl;		/* the chip's only RX queue: resets may use RCTL */
 };
@@ -227,6 +243,7 @@ struct e1000_txq_params {
 	uint16_t free_thresh;
 	uint16_t port_id;
 	uint16_t queue_id;
+	uint64_t offloads;		/* SL_ETH_TX_OFFLOAD_* configured (port and queue) */
 };
 
 /* A queue with its descriptor ring in DMA memory, not yet started: 0,

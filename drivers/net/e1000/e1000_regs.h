@@ -277,6 +277,49 @@ SL_STATIC_ASSERT(sizeof(struct e1000_tx_desc) == 16, "legacy TX descriptor is 16
 #define E1000_TXD_STAT_EC (1u << 1)	/* excess collisions */
 #define E1000_TXD_STAT_LC (1u << 2)	/* late collision */
 
+/* ---- TCP/IP context descriptor (SDM 3.3.6) ----------------------------------
+ * Tells the device, for the data descriptors that follow on the ring, where
+ * the checksums of a packet start (CSS), where they go (CSO) and where
+ * they end (CSE, inclusive; TUCSE 0: the end of the packet), all byte
+ * offsets from the start of the frame. The device keeps it until the next
+ * context descriptor. */
+struct e1000_tx_ctx_desc {
+	uint8_t ipcss;		/* IP checksum start */
+	uint8_t ipcso;		/* IP checksum offset: where it goes */
+	uint16_t ipcse;		/* IP checksum end (inclusive) */
+	uint8_t tucss;		/* TCP/UDP checksum start */
+	uint8_t tucso;		/* TCP/UDP checksum offset */
+	uint16_t tucse;		/* TCP/UDP checksum end, 0: end of packet */
+	/* PAYLEN (bits 0-19), DTYP (20-23, 0000 context), TUCMD (24-31) */
+	uint32_t cmd_and_length;
+	uint8_t status;		/* STA (bits 0-3) */
+	uint8_t hdr_len;	/* TSO only */
+	uint16_t mss;		/* TSO only */
+};
+SL_STATIC_ASSERT(sizeof(struct e1000_tx_ctx_desc) == 16, "TX context descriptor is 16 bytes");
+
+/* TUCMD in cmd_and_length */
+#define E1000_TXD_CMD_TCP (1u << 24)	/* the L4 checksum is TCP's (else UDP's) */
+#define E1000_TXD_CMD_IP (1u << 25)	/* the packet is IPv4 (else IPv6) */
+#define E1000_TXD_CMD_TSE (1u << 26)	/* TCP segmentation (context and data) */
+#define E1000_TXD_PAYLEN_MAX 0xfffffu	/* TSO: payload bytes after HDRLEN */
+/* DTYP in cmd_and_length (context) and 'lower' (data): with DEXT, 0000 is
+ * a context descriptor and 0001 a data descriptor. */
+#define E1000_TXD_DTYP_C (0u << 20)
+#define E1000_TXD_DTYP_D (1u << 20)
+
+/* ---- TCP/IP data descriptor (SDM 3.3.7) --------------------------------------
+ * The legacy descriptor's layout with DEXT set: length (0-15), DTYP
+ * (20-23), DCMD (24-31: EOP, IFCS, TSE, RS, DEXT, VLE, IDE as in the
+ * legacy CMD) in 'lower'; STA (0-3), POPTS (8-15), special (16-31) in
+ * 'upper'. POPTS is read from the first descriptor of a packet. */
+#define E1000_TXD_POPTS_SHIFT 8
+#define E1000_TXD_POPTS_IXSM (1u << 8)	/* insert the IP checksum */
+#define E1000_TXD_POPTS_TXSM (1u << 9)	/* insert the TCP/UDP checksum */
+/* The context offsets are 8 bits: the L4 checksum field must lie within
+ * the first 256 bytes of the frame. */
+#define E1000_TX_CTX_MAX_OFFSET 255u
+
 /* ---- limits --------------------------------------------------------------- */
 /* RDLEN/TDLEN are multiples of 128 bytes: 8 descriptors. */
 #define E1000_DESC_ALIGN 8

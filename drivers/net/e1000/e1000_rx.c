@@ -200,8 +200,9 @@ static void __attribute__((noinline, cold)) rx_check_head(struct e1000_rx_queue 
 		rx_device_fault(rxq, "RDH outside the descriptors it owns", rdh, owned);
 }
 
-/* Checksum status (both formats; the legacy IXSM says there is none) and
- * the RSS hash (extended with RSS on) of a frame's last descriptor. */
+/* Checksum status (both formats; the legacy IXSM says there is none:
+ * QEMU's 8254x sets it on every frame, it checks no checksum) and the RSS
+ * hash (extended with RSS on) of a frame's last descriptor. */
 static __sl_always_inline void rx_offload_flags(const struct e1000_rx_queue *rxq,
 						struct sl_mbuf *m, uint32_t staterr,
 						volatile union e1000e_rx_desc *ext, const bool ext_desc)

@@ -29,7 +29,16 @@
  *    dword 3 length and VLAN tag. A descriptor that is not the frame's
  *    last gets only DD and its length.
  *  - RX checksums are checked in software whenever RXCSUM.IPOFLD/TUOFLD
- *    are on (reset value: both on), PCSD or not.
+ *    are on (reset value: both on), PCSD or not: IPCS (IPv4 only), TCPCS
+ *    (and UDPCS for UDP), IPE/TCPE when wrong. Not when the backend
+ *    passes a virtio-net header (a tap with vnet_hdr) flagged DATA_VALID
+ *    or NEEDS_CSUM: then IPCS/TCPCS are set without a check.
+ *  - TX checksum offload: the model reads context descriptors but not
+ *    their offsets; it parses each frame itself (net_tx_pkt) and inserts
+ *    the checksums the first data descriptor's POPTS ask for (IXSM: IPv4
+ *    header, TXSM: TCP or UDP over IPv4 or IPv6, the pseudo-header its
+ *    own, the field's content ignored). The driver writes contexts as the
+ *    datasheet wants them all the same (7.2.10.2).
  *  - TX queue n only transmits while TARC(n).ENABLE (bit 10) is set (reset
  *    value: set); a TDT write transmits synchronously, and DD is written
  *    back only for descriptors with RS (or every one with IVAR bit 31).

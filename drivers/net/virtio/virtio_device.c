@@ -47,6 +47,10 @@ void virtio_log_features(const struct virtio_adapter *ad)
 		{ VIRTIO_NET_F_MQ, "MQ" },
 		{ VIRTIO_NET_F_MTU, "MTU" },
 		{ VIRTIO_NET_F_SPEED_DUPLEX, "SPEED_DUPLEX" },
+		{ VIRTIO_NET_F_CSUM, "CSUM" },
+		{ VIRTIO_NET_F_GUEST_CSUM, "GUEST_CSUM" },
+		{ VIRTIO_NET_F_HOST_TSO4, "HOST_TSO4" },
+		{ VIRTIO_NET_F_HOST_TSO6, "HOST_TSO6" },
 	};
 	char buf[256];
 	size_t off = 0;
@@ -101,7 +105,9 @@ int virtio_negotiate(struct virtio_adapter *ad)
 		       ad->pci->name);
 		return virtio_fail(ad, -ENOTSUP);
 	}
-	want = offered & VIRTIO_DRIVER_FEATURES;
+	/* offloads only when the port is configured with them: a device
+	 * told CSUM may hand over packets with unfinished checksums */
+	want = offered & (VIRTIO_DRIVER_FEATURES | ad->offload_features);
 	if (!(want & VIRTIO_BIT(VIRTIO_NET_F_CTRL_VQ)))
 		want &= ~VIRTIO_CTRL_DEPENDENT;
 	virtio_pci_write_driver_features(hw, want);

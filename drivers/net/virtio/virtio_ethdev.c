@@ -72,6 +72,7 @@ static int virtio_dev_configure(struct sl_eth_dev *dev)
 		       dev->data->port_id);
 		return -ENOTSUP;
 	}
+	virtio_adapter_of(dev)->offload_features = virtio_offload_features(conf);
 	return virtio_intr_configure(dev);
 }
 
@@ -107,6 +108,7 @@ static int virtio_dev_infos_get(struct sl_eth_dev *dev, struct sl_eth_dev_info *
 	info->default_txportconf.burst_size = VIRTIO_DEFAULT_BURST;
 	info->default_txportconf.ring_size = ad->tx_size_max;
 	info->default_txportconf.nb_queues = 1;
+	virtio_offload_info(ad, info);
 	virtio_intr_info(ad, info);
 	return 0;
 }
@@ -202,6 +204,7 @@ static int virtio_dev_start(struct sl_eth_dev *dev)
 		ret = virtio_intr_setup(dev);
 	if (ret < 0)
 		goto fail;
+	virtio_offload_queues(dev);
 	for (q = 0; q < data->nb_rx_queues; q++) {
 		struct virtio_rx_queue *rxq = data->rx_queues[q];
 
@@ -445,6 +448,7 @@ static int virtio_pci_probe(struct sl_pci_device *pci)
 	if (ret < 0)
 		goto fail;
 	virtio_log_features(ad);
+	virtio_offload_probe_note(ad);
 	ret = virtio_read_device(ad);
 	if (ret < 0) {
 		virtio_fail(ad, ret);
@@ -461,6 +465,7 @@ static int virtio_pci_probe(struct sl_pci_device *pci)
 	if (ret < 0)
 		goto fail;
 	ad->eth = eth;
+	eth->tx_prepare = virtio_xmit_prep;
 
 	sl_ether_format_addr(mac, sizeof(mac), &ad->perm_addr);
 	SL_LOG(INFO, VIRTIO,

@@ -62,6 +62,7 @@ struct virtio_rx_queue {
 	uint8_t scatter;		/* deliver those as chains (else drop them) */
 	uint8_t discard;		/* dropping the rest of a frame */
 	uint8_t warned;			/* VIRTIO_WARN_* already logged */
+	uint8_t csum;			/* VIRTIO_NET_F_GUEST_CSUM: header flags to ol_flags */
 	uint8_t intr_armed;		/* its lcore sleeps on it: virtio_intr.c */
 	/* a frame spanning buffers, across bursts */
 	struct sl_mbuf *pkt_first;
@@ -90,11 +91,17 @@ struct virtio_tx_entry {
 struct virtio_tx_queue {
 	struct virtqueue vq;
 	struct virtio_tx_entry *sw_ring;
-	/* A zeroed net header in DMA memory for packets whose headroom
-	 * cannot take one (shared, short or indirect mbufs): the device only
-	 * reads it, so every such packet points at the same 12 bytes. */
+	/* Net headers in DMA memory, one per descriptor id, for packets
+	 * whose headroom cannot take one (shared, short or indirect mbufs):
+	 * the chain's head id picks the slot, so it is free when the id is.
+	 * Slot [size] stays zero: every such packet without an offload
+	 * points there, and nothing is written for it. */
 	sl_iova_t hdr_iova;
-	void *hdr_mem;
+	struct virtio_net_hdr *hdr_mem;
+	/* SL_MBUF_F_TX_* requests the device carries out: the L4 checksum
+	 * with VIRTIO_NET_F_CSUM, TCP_SEG with HOST_TSO4/6; 0 when the port
+	 * was configured without TX offloads, so no header is ever filled */
+	uint64_t ol_mask;
 	uint16_t hdr_len;
 	uint16_t free_thresh;
 	uint16_t port_id;
@@ -137,6 +144,9 @@ struct virtio_adapter {
 	uint16_t ctrl_size;
 	uint16_t max_mtu;
 	uint16_t active_pairs;		/* told to the device at start */
+	/* VIRTIO_NET_F_CSUM, GUEST_CSUM, HOST_TSO4/6 bits for the offloads
+	 * the port is configured with: negotiated at start if offered */
+	uint64_t offload_features;
 	uint8_t warned_reset;		/* DEVICE_NEEDS_RESET logged */
 	struct virtio_ctrl *ctrl;	/* NULL without VIRTIO_NET_F_CTRL_VQ */
 	/* while started with interrupts: virtio_intr.c */
@@ -206,9 +216,21 @@ void virtio_intr_causes(struct sl_eth_dev *dev, uint8_t isr);
 int virtio_rx_queue_intr_enable(struct sl_eth_dev *dev, uint16_t q);
 int virtio_rx_queue_intr_disable(struct sl_eth_dev *dev, uint16_t q);
 
+/* virtio_offload.c: dev_info capabilities from the features offered, the
+ * feature bits a configuration's offloads need, each queue's share. */
+void virtio_offload_info(const struct virtio_adapter *ad, struct sl_eth_dev_info *info);
+/* At probe: one INFO line when the device offers no checksum offload. */
+void virtio_offload_probe_note(const struct virtio_adapter *ad);
+uint64_t virtio_offload_features(const struct sl_eth_conf *conf);
+void virtio_offload_queues(struct sl_eth_dev *dev);
+
 /* virtio_rxtx.c */
 uint16_t virtio_recv_pkts(void *rxq, struct sl_mbuf **pkts, uint16_t nb_pkts);
 uint16_t virtio_xmit_pkts(void *txq, struct sl_mbuf **pkts, uint16_t nb_pkts);
+/* tx_prepare: sl_net_tx_prepare_burst, within what the queue's device
+ * does (ol_mask, VIRTIO_TX_MAX_SEGS), and for TSO the pseudo-header with
+ * the L4 length that virtio's devices expect (see virtio_offload.c). */
+uint16_t virtio_xmit_prep(void *txq, struct sl_mbuf **pkts, uint16_t nb_pkts);
 /* Queue objects without a device (the unit test drives them too): every
  * field set up, rings allocated and empty; the notify pointer is left to
  * the caller (virtio_pci_queue_setup, or test memory). NULL after a log line. */

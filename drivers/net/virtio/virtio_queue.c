@@ -73,7 +73,8 @@ struct virtio_tx_queue *virtio_tx_queue_create(uint16_t port, uint16_t q, uint16
 	if (virtqueue_alloc(&txq->vq, name, size, event_idx, socket) < 0)
 		goto fail;
 	snprintf(name, sizeof(name), "virtio_txhdr_p%u_q%u", port, q);
-	txq->hdr_mem = sl_dma_zalloc(name, SL_CACHE_LINE_SIZE, SL_CACHE_LINE_SIZE, socket);
+	txq->hdr_mem = sl_dma_zalloc(name, ((size_t)size + 1) * VIRTIO_NET_HDR_LEN, SL_CACHE_LINE_SIZE,
+				     socket);
 	txq->sw_ring = calloc(size, sizeof(*txq->sw_ring));
 	if (txq->hdr_mem == NULL || txq->sw_ring == NULL)
 		goto nomem;

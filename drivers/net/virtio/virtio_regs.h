@@ -110,10 +110,12 @@ SL_STATIC_ASSERT(sizeof(struct virtio_pci_common_cfg) == 0x38, "4.1.4.3 layout")
 
 /* ---- 5.1.3 network device feature bits ---------------------------------- */
 
-#define VIRTIO_NET_F_CSUM 0
-#define VIRTIO_NET_F_GUEST_CSUM 1
+#define VIRTIO_NET_F_CSUM 0		/* device takes packets with a partial checksum */
+#define VIRTIO_NET_F_GUEST_CSUM 1	/* driver takes them (and DATA_VALID) */
 #define VIRTIO_NET_F_MTU 3
 #define VIRTIO_NET_F_MAC 5
+#define VIRTIO_NET_F_HOST_TSO4 11	/* device segments TCP over IPv4; needs CSUM */
+#define VIRTIO_NET_F_HOST_TSO6 12	/* and over IPv6 */
 #define VIRTIO_NET_F_MRG_RXBUF 15
 #define VIRTIO_NET_F_STATUS 16
 #define VIRTIO_NET_F_CTRL_VQ 17
@@ -159,6 +161,16 @@ struct virtio_net_hdr {
 	uint16_t num_buffers;	/* RX: buffers this packet spans (MRG_RXBUF) */
 };
 SL_STATIC_ASSERT(sizeof(struct virtio_net_hdr) == 12, "5.1.6 header is 12 bytes");
+
+/* flags. TX (5.1.6.2): the device sums from csum_start to the end and
+ * stores the result at csum_start + csum_offset. RX (5.1.6.4): the same
+ * left undone for the driver, or DATA_VALID: the device checked it. */
+#define VIRTIO_NET_HDR_F_NEEDS_CSUM 1
+#define VIRTIO_NET_HDR_F_DATA_VALID 2
+/* gso_type */
+#define VIRTIO_NET_HDR_GSO_NONE 0
+#define VIRTIO_NET_HDR_GSO_TCPV4 1
+#define VIRTIO_NET_HDR_GSO_TCPV6 4
 
 /* ---- 5.1.6.5 control virtqueue --------------------------------------------
  * Each command: a device-readable class/command header, device-readable

@@ -13,10 +13,17 @@
  * so their data starts 12 bytes earlier, and the frame becomes a chain.
  *
  * TX. One descriptor per segment; the header goes into the first
- * segment's headroom (zero: no offloads, num_buffers 0 as 5.1.6.2 wants)
- * when that mbuf is ours alone, else a shared zeroed header in DMA memory
- * takes one more descriptor. Chains the device has used are reclaimed in
- * bulk once fewer than free_thresh descriptors are free.
+ * segment's headroom when that mbuf is ours alone, else it takes one more
+ * descriptor: the queue's header slot of the chain's head id, or with no
+ * offload the slot after the last, which stays zero.
+ * The header is zero (num_buffers 0 as 5.1.6.2 wants) unless the packet
+ * requests an offload the queue negotiated (ol_mask; virtio_offload.c):
+ * then NEEDS_CSUM with csum_start/csum_offset, and for TSO gso_type,
+ * gso_size and hdr_len. Chains the device has used are reclaimed in bulk
+ * once fewer than free_thresh descriptors are free.
+ *
+ * RX checksums (with VIRTIO_NET_F_GUEST_CSUM): the header's flags become
+ * SL_MBUF_F_RX_L4_CKSUM_NONE (NEEDS_CSUM) or _GOOD (DATA_VALID).
  *
  * Trust. The used ring is written by the device. An id outside the ring or
  * not at the head of a chain in flight, or a used index that claims more
@@ -29,10 +36,12 @@
  * counted and logged once per queue; no byte outside a posted buffer is
  * ever read or handed up.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <string.h>
 
 #include "sl_log.h"
+#include "sl_net.h"
 #include "virtio_ethdev.h"
 
 #define REFILL_CHUNK 64
@@ -114,6 +123,59 @@ static void rx_warn(struct virtio_rx_queue *rxq, uint8_t kind, const char *what,
 	       rxq->port_id, rxq->queue_id, what, value, rxq->buf_len, rxq->hdr_len);
 }
 
+/* 5.1.6.4: a checksum left for the driver outranks a validated one. */
+static __sl_always_inline uint64_t rx_csum_flags(uint8_t hdr_flags)
+{
+	if (hdr_flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)
+		return SL_MBUF_F_RX_L4_CKSUM_NONE;
+	return (hdr_flags & VIRTIO_NET_HDR_F_DATA_VALID) ? SL_MBUF_F_RX_L4_CKSUM_GOOD : 0;
+}
+
+/* The first buffer m of a frame (used length len): its header, then data.
+ * Starts the frame in pkt_first, or marks the rest of it for discarding;
+ * -1 when m was dropped with nothing known of the frame's other buffers
+ * (a bad num_buffers). */
+static __sl_always_inline int rx_frame_start(struct virtio_rx_queue *rxq, struct sl_mbuf *m,
+					     uint32_t len)
+{
+	const uint16_t hdr_len = rxq->hdr_len;
+	const struct virtio_net_hdr *hdr =
+		sl_pktmbuf_mtod_offset(m, const struct virtio_net_hdr *, -(int)hdr_len);
+	uint16_t nbuf = 1;
+
+	if (rxq->mrg_rxbuf) {
+		/* in our buffer whatever the device wrote: read it first, so a
+		 * bad length below still skips the frame's other buffers
+		 * instead of taking their data for headers */
+		nbuf = hdr->num_buffers;
+		if (sl_unlikely(nbuf == 0 || nbuf > rxq->vq.size)) {
+			rxq->bad_len++;
+			rx_warn(rxq, VIRTIO_WARN_BAD_NUM_BUFFERS, "num_buffers", nbuf);
+			sl_pktmbuf_free_seg(m);
+			return -1;
+		}
+	}
+	rxq->segs_left = (uint16_t)(nbuf - 1);
+	if (sl_unlikely(len <= hdr_len || len > rxq->buf_len)) {
+		rxq->bad_len++;
+		rx_warn(rxq, VIRTIO_WARN_BAD_LEN, "used length", len);
+		sl_pktmbuf_free_seg(m);
+		rxq->discard = 1;
+	} else if (sl_unlikely(nbuf > 1 && !rxq->scatter)) {
+		/* longer than one mbuf, and chaining is off */
+		sl_pktmbuf_free_seg(m);
+		rxq->discard = 1;
+	} else {
+		m->data_len = (uint16_t)(len - hdr_len);
+		m->pkt_len = m->data_len;
+		m->port = rxq->port_id;
+		if (rxq->csum)
+			m->ol_flags = rx_csum_flags(hdr->flags);
+		rxq->pkt_first = rxq->pkt_last = m;
+	}
+	return 0;
+}
+
 uint16_t virtio_recv_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 {
 	struct virtio_rx_queue *rxq = queue;
@@ -147,40 +209,9 @@ uint16_t virtio_recv_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 		pending--;
 
 		if (rxq->segs_left == 0) {
-			/* first buffer of a frame: header, then data */
-			uint16_t nbuf = 1;
-
-			if (rxq->mrg_rxbuf) {
-				/* in our buffer whatever the device wrote: read it
-				 * first, so a bad length below still skips the
-				 * frame's other buffers instead of taking their
-				 * data for headers */
-				nbuf = sl_pktmbuf_mtod_offset(m, const struct virtio_net_hdr *,
-							      -(int)hdr_len)->num_buffers;
-				if (sl_unlikely(nbuf == 0 || nbuf > size)) {
-					rxq->bad_len++;
-					rx_warn(rxq, VIRTIO_WARN_BAD_NUM_BUFFERS, "num_buffers",
-						nbuf);
-					sl_pktmbuf_free_seg(m);
-					drops++;
-					continue;
-				}
-			}
-			rxq->segs_left = (uint16_t)(nbuf - 1);
-			if (sl_unlikely(len <= hdr_len || len > buf_len)) {
-				rxq->bad_len++;
-				rx_warn(rxq, VIRTIO_WARN_BAD_LEN, "used length", len);
-				sl_pktmbuf_free_seg(m);
-				rxq->discard = 1;
-			} else if (sl_unlikely(nbuf > 1 && !rxq->scatter)) {
-				/* longer than one mbuf, and chaining is off */
-				sl_pktmbuf_free_seg(m);
-				rxq->discard = 1;
-			} else {
-				m->data_len = (uint16_t)(len - hdr_len);
-				m->pkt_len = m->data_len;
-				m->port = rxq->port_id;
-				rxq->pkt_first = rxq->pkt_last = m;
+			if (rx_frame_start(rxq, m, len) < 0) {
+				drops++;
+				continue;
 			}
 		} else {
 			/* a later buffer of a merged frame: no header */
@@ -311,12 +342,60 @@ static __sl_always_inline int tx_can_push(const struct sl_mbuf *m, uint16_t hdr_
 	       !(m->ol_flags & SL_MBUF_F_INDIRECT);
 }
 
+/* The header for m: zero, or what the offloads it requests (and the
+ * queue does) need. */
+static __sl_always_inline void tx_hdr_fill(struct virtio_net_hdr *hdr, const struct sl_mbuf *m,
+					   uint64_t ol_mask)
+{
+	uint64_t f = m->ol_flags & ol_mask;
+
+	*hdr = (struct virtio_net_hdr){ .flags = 0 };
+	if (f == 0)
+		return;
+	hdr->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	hdr->csum_start = (uint16_t)(m->l2_len + m->l3_len);
+	hdr->csum_offset = (f & SL_MBUF_F_TX_UDP_CKSUM) ? SL_UDP_CKSUM_OFFSET : SL_TCP_CKSUM_OFFSET;
+	if (f & SL_MBUF_F_TX_TCP_SEG) {
+		hdr->gso_type = (m->ol_flags & SL_MBUF_F_TX_IPV6) ? VIRTIO_NET_HDR_GSO_TCPV6
+								   : VIRTIO_NET_HDR_GSO_TCPV4;
+		hdr->gso_size = (uint16_t)m->tso_segsz;
+		hdr->hdr_len = (uint16_t)(m->l2_len + m->l3_len + m->l4_len);
+	}
+}
+
+/* Points d (the chain's head descriptor) at m's header: in the headroom,
+ * with the first segment's data, when pushed; else in a header slot.
+ * Returns the first segment still to describe. */
+static __sl_always_inline struct sl_mbuf *tx_hdr_desc(struct virtio_tx_queue *txq,
+						      volatile struct vring_desc *d, uint16_t head,
+						      struct sl_mbuf *m, int push, sl_iova_t hdr_zero)
+{
+	const uint16_t hdr_len = txq->hdr_len;
+
+	if (push) {
+		tx_hdr_fill(sl_pktmbuf_mtod_offset(m, struct virtio_net_hdr *, -(int)hdr_len), m,
+			    txq->ol_mask);
+		d->addr = sl_pktmbuf_iova(m) - hdr_len;
+		d->len = (uint32_t)m->data_len + hdr_len;
+		return m->next;
+	}
+	if (m->ol_flags & txq->ol_mask) {
+		tx_hdr_fill(&txq->hdr_mem[head], m, txq->ol_mask);
+		d->addr = txq->hdr_iova + (sl_iova_t)head * hdr_len;
+	} else {
+		d->addr = hdr_zero;
+	}
+	d->len = hdr_len;
+	return m;
+}
+
 uint16_t virtio_xmit_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 {
 	struct virtio_tx_queue *txq = queue;
 	struct virtqueue *vq = &txq->vq;
 	volatile struct vring_desc *desc = vq->desc;
 	const uint16_t hdr_len = txq->hdr_len;
+	const sl_iova_t hdr_zero = txq->hdr_iova + (sl_iova_t)vq->size * hdr_len;
 	uint16_t nb_tx, sent = 0;
 	uint64_t bytes = 0;
 
@@ -351,18 +430,7 @@ uint16_t virtio_xmit_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 		}
 
 		head = virtqueue_pop_free(vq);
-		if (push) {
-			char *hdr = sl_pktmbuf_mtod_offset(m, char *, -(int)hdr_len);
-
-			memset(hdr, 0, hdr_len);
-			desc[head].addr = sl_pktmbuf_iova(m) - hdr_len;
-			desc[head].len = (uint32_t)m->data_len + hdr_len;
-			seg = m->next;
-		} else {
-			desc[head].addr = txq->hdr_iova;
-			desc[head].len = hdr_len;
-			seg = m;
-		}
+		seg = tx_hdr_desc(txq, &desc[head], head, m, push, hdr_zero);
 		prev = head;
 		for (; seg != NULL; seg = seg->next) {
 			if (seg->data_len == 0)
@@ -386,6 +454,33 @@ uint16_t virtio_xmit_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 		virtqueue_publish(vq);
 	sl_eth_qcnt_burst(&txq->cnt, sent, bytes);
 	return nb_tx;
+}
+
+uint16_t virtio_xmit_prep(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
+{
+	const struct virtio_tx_queue *txq = queue;
+	uint16_t i, n;
+
+	for (i = 0; i < nb_pkts; i++) {
+		const struct sl_mbuf *m = pkts[i];
+
+		if (sl_unlikely(m->ol_flags & SL_MBUF_F_TX_CKSUM_REQUEST & ~txq->ol_mask)) {
+			errno = ENOTSUP;	/* IP_CKSUM, or one the port was not configured for */
+			break;
+		}
+		if (sl_unlikely(m->nb_segs > VIRTIO_TX_MAX_SEGS)) {
+			errno = EINVAL;
+			break;
+		}
+	}
+	n = sl_net_tx_prepare_burst(pkts, i);
+	for (i = 0; i < n; i++) {
+		struct sl_mbuf *m = pkts[i];
+
+		if (m->ol_flags & SL_MBUF_F_TX_TCP_SEG)
+			*sl_net_tx_l4_cksum_field(m) = sl_cksum_fold(sl_net_tx_phdr_sum(m, 1));
+	}
+	return n;
 }
 
 void virtio_tx_queue_drain(struct virtio_tx_queue *txq)
