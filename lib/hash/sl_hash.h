@@ -70,18 +70,22 @@ struct sl_hash_bucket {
 } __sl_cache_aligned;
 
 struct sl_hash {
+	/* read by every lookup */
 	struct sl_hash_bucket *buckets;
 	uint8_t *key_store;		/* record i at i * rec_size: data pointer, key */
 	uint32_t bucket_mask;
 	uint32_t key_len;
-	uint32_t rec_size;
-	uint32_t entries;
-	uint32_t tbl_chng_cnt;		/* displacements so far (see above) */
-	uint8_t extra_flag;
-	sl_hash_function hash_func;	/* NULL: the inline CRC32C */
+	uint32_t rec_size;		/* a power of two up to a cache line: one line a record */
 	uint32_t hash_func_init_val;
-	uint32_t *free_slots;		/* writer's stack of free key store slots */
+	sl_hash_function hash_func;	/* NULL: the inline CRC32C */
+	/* bumped by the writer on each displacement (see above) */
+	uint32_t tbl_chng_cnt __sl_cache_aligned;
+	/* the writer's */
+	uint32_t entries __sl_cache_aligned;
+	uint8_t extra_flag;
+	uint32_t *free_slots;		/* stack of free key store slots */
 	uint32_t nb_free;
+	size_t buckets_bytes, key_store_bytes;
 	char name[SL_HASH_NAMESIZE];
 };
 
