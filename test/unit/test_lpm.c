@@ -148,7 +148,7 @@ START_TEST(random_tables)
 		if (nref % 200 == 0)
 			check_against_ref(lpm, 256);
 	}
-	ck_assert_uint_eq(lpm->tbl8_free, cfg.number_tbl8s);
+	ck_assert_uint_eq(lpm->t.tbl8_free, cfg.number_tbl8s);
 	sl_lpm_free(lpm);
 }
 END_TEST
@@ -330,7 +330,7 @@ START_TEST(random_tables6)
 		if (nref6 % 200 == 0)
 			check6_against_ref(lpm, 128);
 	}
-	ck_assert_uint_eq(lpm->tbl8_free, cfg.number_tbl8s);
+	ck_assert_uint_eq(lpm->t.tbl8_free, cfg.number_tbl8s);
 	sl_lpm6_free(lpm);
 }
 END_TEST
@@ -348,7 +348,7 @@ START_TEST(errors6)
 	ck_assert_int_eq(sl_lpm6_add(lpm, a, 129, 1), -EINVAL);
 	ck_assert_int_eq(sl_lpm6_add(lpm, a, 64, SL_LPM6_MAX_NEXT_HOP + 1), -EINVAL);
 	ck_assert_int_eq(sl_lpm6_add(lpm, a, 128, 5), 0);	/* all 13 groups */
-	ck_assert_uint_eq(lpm->tbl8_free, 0);
+	ck_assert_uint_eq(lpm->t.tbl8_free, 0);
 	ck_assert_int_eq(sl_lpm6_add(lpm, b, 32, 6), -ENOSPC);
 	ck_assert_int_eq(sl_lpm6_is_rule_present(lpm, b, 32, &hop), 0);
 	ck_assert_int_eq(sl_lpm6_add(lpm, a, 16, 7), 0);	/* no group needed */
@@ -357,7 +357,7 @@ START_TEST(errors6)
 	ck_assert_int_eq(sl_lpm6_lookup(lpm, a, &hop), 0);
 	ck_assert_uint_eq(hop, 5);
 	ck_assert_int_eq(sl_lpm6_delete(lpm, a, 128), 0);
-	ck_assert_uint_eq(lpm->tbl8_free, 13);
+	ck_assert_uint_eq(lpm->t.tbl8_free, 13);
 	ck_assert_int_eq(sl_lpm6_lookup(lpm, a, &hop), 0);
 	ck_assert_uint_eq(hop, 7);
 	ck_assert_int_eq(sl_lpm6_delete(lpm, a, 128), -ENOENT);
