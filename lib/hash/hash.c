@@ -18,11 +18,6 @@ struct bfs_node {
 	uint8_t slot;		/* entry of the parent's bucket that moves here */
 };
 
-static uint32_t alt_bucket(const struct sl_hash *h, uint32_t bkt, uint16_t sig)
-{
-	return (bkt ^ sig) & h->bucket_mask;
-}
-
 void sl_hash_free(struct sl_hash *h)
 {
 	if (h == NULL)
@@ -163,7 +158,7 @@ static int make_room(struct sl_hash *h, uint32_t prim, uint32_t sec, uint32_t *b
 			return displace_along(h, q, head, free_at);
 		}
 		for (s = 0; s < SL_HASH_BUCKET_ENTRIES && tail < HASH_BFS_MAX; s++) {
-			uint32_t alt = alt_bucket(h, q[head].bkt, b->sig[s]);
+			uint32_t alt = sl_hash_alt_bkt(h, q[head].bkt, b->sig[s]);
 
 			if (!on_path(q, head, alt))
 				q[tail++] = (struct bfs_node){ alt, head, (uint8_t)s };
@@ -177,7 +172,7 @@ static int32_t add_key(struct sl_hash *h, const void *key, void *data)
 {
 	uint32_t hv = sl_hash_hash(h, key), idx, bkt;
 	uint16_t sig = (uint16_t)(hv >> 16);
-	uint32_t prim = hv & h->bucket_mask, sec = alt_bucket(h, prim, sig);
+	uint32_t prim = hv & h->bucket_mask, sec = sl_hash_alt_bkt(h, prim, sig);
 	uint8_t *rec;
 	int slot;
 
@@ -228,7 +223,7 @@ int32_t sl_hash_del_key(struct sl_hash *h, const void *key)
 	hv = sl_hash_hash(h, key);
 	sig = (uint16_t)(hv >> 16);
 	bkts[0] = hv & h->bucket_mask;
-	bkts[1] = alt_bucket(h, bkts[0], sig);
+	bkts[1] = sl_hash_alt_bkt(h, bkts[0], sig);
 	for (b = 0; b < 2; b++) {
 		struct sl_hash_bucket *bk = &h->buckets[bkts[b]];
 		uint32_t idx = sl_hash_search_bkt_(h, bk, sl_hash_sig_match_(bk, sig), key);

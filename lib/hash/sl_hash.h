@@ -2,8 +2,8 @@
  * Sluice hash table: cuckoo hashing in rte_hash's shape.
  *
  * A key hashes (CRC32C by default) to a primary bucket, h & mask, and a
- * 16-bit short signature, h >> 16; its secondary bucket is primary ^ sig,
- * so either bucket and the signature give the other. A bucket is one cache
+ * 16-bit short signature, h >> 16; its secondary bucket is primary xor an
+ * odd multiple of sig, so either bucket and the signature give the other. A bucket is one cache
  * line: 8 signatures and 8 key-store indices (0: empty). Keys and data
  * pointers live in the key store. An insert whose buckets are both full
  * moves entries to their other bucket along the shortest path (breadth

@@ -156,9 +156,18 @@ static __sl_always_inline uint32_t sl_hash_search_bkt_(const struct sl_hash *h,
 	return 0;
 }
 
+/* The other bucket of an entry in bucket b with signature sig: b xor an
+ * odd function of sig, so never b itself, anywhere in the table, and the
+ * other bucket of that one is b again. */
+static __sl_always_inline uint32_t sl_hash_alt_bkt(const struct sl_hash *h, uint32_t b,
+						   uint16_t sig)
+{
+	return (b ^ (((uint32_t)sig * 0x9e3779b1u) | 1u)) & h->bucket_mask;
+}
+
 static __sl_always_inline uint32_t sl_hash_sec_bkt_(const struct sl_hash *h, uint32_t hv)
 {
-	return (hv ^ (hv >> 16)) & h->bucket_mask;
+	return sl_hash_alt_bkt(h, hv & h->bucket_mask, (uint16_t)(hv >> 16));
 }
 
 /* Both buckets, again while a displacement may have hidden the key. */

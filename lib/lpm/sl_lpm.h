@@ -158,10 +158,12 @@ static inline void sl_lpm_lookup_bulk(const struct sl_lpm *lpm, const uint32_t *
 			uint32_t e2 = __atomic_load_n(&tbl24[ips[j + 2] >> 8], __ATOMIC_RELAXED);
 			uint32_t e3 = __atomic_load_n(&tbl24[ips[j + 3] >> 8], __ATOMIC_RELAXED);
 
-			next_hops[j] = e0;
-			next_hops[j + 1] = e1;
-			next_hops[j + 2] = e2;
-			next_hops[j + 3] = e3;
+			/* four plain stores (atomic only so that the compiler
+			 * does not assemble them into one vector first) */
+			__atomic_store_n(&next_hops[j], e0, __ATOMIC_RELAXED);
+			__atomic_store_n(&next_hops[j + 1], e1, __ATOMIC_RELAXED);
+			__atomic_store_n(&next_hops[j + 2], e2, __ATOMIC_RELAXED);
+			__atomic_store_n(&next_hops[j + 3], e3, __ATOMIC_RELAXED);
 			any |= e0 | e1 | e2 | e3;
 		}
 		if (sl_unlikely(any & SL_LPM_EXT))
