@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * IPv4 LPM control path (sl_lpm.h): table memory, add and delete. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,15 +49,10 @@ struct sl_lpm *sl_lpm_create(const char *name, int socket_id, const struct sl_lp
 		errno = EINVAL;
 		return NULL;
 	}
-	lpm = calloc(1, sizeof(*lpm));
-	if (lpm == NULL || lpm_tables_init(&lpm->t, name, config->max_rules,
-					   config->number_tbl8s) != 0) {
-		if (lpm == NULL)
-			SL_LOG(ERR, LPM, "sl_lpm_create %s: out of memory", name);
-		free(lpm);
-		errno = ENOMEM;
+	SL_STATIC_ASSERT(offsetof(struct sl_lpm, t) == 0, "lpm_tables_new's layout");
+	lpm = lpm_tables_new(sizeof(*lpm), name, config->max_rules, config->number_tbl8s);
+	if (lpm == NULL)
 		return NULL;
-	}
 	lpm->tbl24_depth = sl_table_zalloc(TBL24_ENTRIES);
 	lpm->tbl8_depth = sl_table_zalloc(tbl8_depth_bytes(config->number_tbl8s));
 	if (lpm->tbl24_depth == NULL || lpm->tbl8_depth == NULL) {

@@ -4,6 +4,7 @@
  * tbl8 groups below it; a route of depth d is expanded in the first level
  * whose end is >= d. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,15 +58,10 @@ struct sl_lpm6 *sl_lpm6_create(const char *name, int socket_id, const struct sl_
 		errno = EINVAL;
 		return NULL;
 	}
-	lpm = calloc(1, sizeof(*lpm));
-	if (lpm == NULL || lpm_tables_init(&lpm->t, name, config->max_rules,
-					   config->number_tbl8s) != 0) {
-		if (lpm == NULL)
-			SL_LOG(ERR, LPM, "sl_lpm6_create %s: out of memory", name);
-		free(lpm);
-		errno = ENOMEM;
+	SL_STATIC_ASSERT(offsetof(struct sl_lpm6, t) == 0, "lpm_tables_new's layout");
+	lpm = lpm_tables_new(sizeof(*lpm), name, config->max_rules, config->number_tbl8s);
+	if (lpm == NULL)
 		return NULL;
-	}
 	strcpy(lpm->name, name);
 	return lpm;
 }

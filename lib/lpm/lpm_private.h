@@ -51,10 +51,10 @@ void lpm_rules_clear(struct lpm_rules *r);
 int lpm_rules_cover(const struct lpm_rules *r, const uint8_t *key, uint8_t depth,
 		    uint8_t *cover_depth, uint32_t *next_hop);
 
-/* Allocates the tables of one LPM (name for the error line): 0, or
- * -ENOMEM after one error line with nothing left allocated. */
-int lpm_tables_init(struct sl_lpm_tables *t, const char *name, uint32_t max_rules,
-		    uint32_t number_tbl8s);
+/* A zeroed table struct of size bytes that starts with its struct
+ * sl_lpm_tables, those allocated; NULL with errno ENOMEM after one error
+ * line (naming name), nothing left allocated. */
+void *lpm_tables_new(size_t size, const char *name, uint32_t max_rules, uint32_t number_tbl8s);
 void lpm_tables_fini(struct sl_lpm_tables *t);
 /* No routes, every group free. */
 void lpm_tables_clear(struct sl_lpm_tables *t);

@@ -16,10 +16,15 @@ static size_t tbl8_bytes(uint32_t groups)
 	return (size_t)SL_MAX(groups, 1) * SL_LPM_TBL8_GROUP_ENTRIES * sizeof(uint32_t);
 }
 
-int lpm_tables_init(struct sl_lpm_tables *t, const char *name, uint32_t max_rules,
-		    uint32_t number_tbl8s)
+void *lpm_tables_new(size_t size, const char *name, uint32_t max_rules, uint32_t number_tbl8s)
 {
-	memset(t, 0, sizeof(*t));
+	struct sl_lpm_tables *t = calloc(1, size);
+
+	if (t == NULL) {
+		SL_LOG(ERR, LPM, "LPM table %s: out of memory", name);
+		errno = ENOMEM;
+		return NULL;
+	}
 	t->number_tbl8s = number_tbl8s;
 	t->tbl8_free = number_tbl8s;
 	/* huge pages: the first level is read at random */
@@ -28,12 +33,14 @@ int lpm_tables_init(struct sl_lpm_tables *t, const char *name, uint32_t max_rule
 	t->tbl8_used = calloc(SL_MAX(number_tbl8s, 1), 1);
 	t->rules = lpm_rules_create(max_rules);
 	if (t->tbl24 == NULL || t->tbl8 == NULL || t->tbl8_used == NULL || t->rules == NULL) {
-		SL_LOG(ERR, LPM, "LPM table %s: out of memory for %u rules and %u tbl8 groups (about 64 MB "
-		       "+ 1 KB per group)", name, max_rules, number_tbl8s);
+		SL_LOG(ERR, LPM, "LPM table %s: out of memory for %u rules and %u tbl8 groups (about "
+		       "64 MB + 1 KB per group)", name, max_rules, number_tbl8s);
 		lpm_tables_fini(t);
-		return -ENOMEM;
+		free(t);
+		errno = ENOMEM;
+		return NULL;
 	}
-	return 0;
+	return t;
 }
 
 void lpm_tables_fini(struct sl_lpm_tables *t)

@@ -73,7 +73,10 @@ START_TEST(model_high_load)
 		const void *kp[37];
 		void *data[37];
 		uint64_t mask, want = 0;
-		uint32_t j, m = SL_MIN(37u, n + 1000 - i);
+		uint32_t j, m = n + 1000 - i;
+
+		if (m > 37)
+			m = 37;
 
 		for (j = 0; j < m; j++) {
 			keys[j] = key_of(i + j);
