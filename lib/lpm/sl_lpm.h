@@ -29,9 +29,6 @@
 
 #include <errno.h>
 #include <stdint.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "sl_common.h"
 
@@ -116,26 +113,6 @@ static inline int sl_lpm_lookup(const struct sl_lpm *lpm, uint32_t ip, uint32_t 
 	return (e & SL_LPM_VALID) ? 0 : -ENOENT;
 }
 
-/* Bit i set for each next_hops[i], i < n (a multiple of 4), that is extended. */
-static __sl_always_inline uint64_t sl_lpm_ext_mask_(const uint32_t *next_hops, unsigned int n)
-{
-	uint64_t m = 0;
-	unsigned int i;
-
-#if defined(__SSE2__)
-	for (i = 0; i < n; i += 4) {
-		__m128i e = _mm_loadu_si128((const __m128i *)(const void *)(next_hops + i));
-
-		/* the extended bit (25) to each lane's sign bit */
-		m |= (uint64_t)_mm_movemask_ps(_mm_castsi128_ps(_mm_slli_epi32(e, 6))) << i;
-	}
-#else
-	for (i = 0; i < n; i++)
-		m |= (uint64_t)((next_hops[i] >> 25) & 1) << i;
-#endif
-	return m;
-}
-
 /* next_hops[i] = next hop | SL_LPM_LOOKUP_SUCCESS, or 0 with no route.
  * First the tbl24 entry of every address, four at a time with one test of
  * the extended bit for all four and no other branch, so that the cache
@@ -150,7 +127,6 @@ static inline void sl_lpm_lookup_bulk(const struct sl_lpm *lpm, const uint32_t *
 	while (n - i >= 4) {
 		unsigned int b = SL_MIN(n - i, 64u) & ~3u, j;
 		uint32_t any = 0;
-		uint64_t m;
 
 		for (j = i; j < i + b; j += 4) {
 			uint32_t e0 = __atomic_load_n(&tbl24[ips[j] >> 8], __ATOMIC_RELAXED);
@@ -166,13 +142,17 @@ static inline void sl_lpm_lookup_bulk(const struct sl_lpm *lpm, const uint32_t *
 			__atomic_store_n(&next_hops[j + 3], e3, __ATOMIC_RELAXED);
 			any |= e0 | e1 | e2 | e3;
 		}
+		/* 4-byte loads of what was just stored: a wider one would
+		 * wait for the stores to retire instead of taking their data */
 		if (sl_unlikely(any & SL_LPM_EXT))
-			for (m = sl_lpm_ext_mask_(next_hops + i, b); m != 0; m &= m - 1) {
-				j = i + (unsigned int)__builtin_ctzll(m);
-				next_hops[j] = __atomic_load_n(
-					&lpm->t.tbl8[(next_hops[j] & SL_LPM_NH_MASK) *
-						     SL_LPM_TBL8_GROUP_ENTRIES + (ips[j] & 0xff)],
-					__ATOMIC_RELAXED);
+			for (j = i; j < i + b; j++) {
+				uint32_t e = next_hops[j];
+
+				if (e & SL_LPM_EXT)
+					next_hops[j] = __atomic_load_n(
+						&lpm->t.tbl8[(e & SL_LPM_NH_MASK) *
+							     SL_LPM_TBL8_GROUP_ENTRIES + (ips[j] & 0xff)],
+						__ATOMIC_RELAXED);
 			}
 		i += b;
 	}
