@@ -125,8 +125,8 @@ static inline void sl_lpm_lookup_bulk(const struct sl_lpm *lpm, const uint32_t *
 	unsigned int i = 0;
 
 	while (n - i >= 4) {
-		unsigned int b = SL_MIN(n - i, 64u) & ~3u, j;
-		uint32_t any = 0;
+		unsigned int b = SL_MIN(n - i, 64u) & ~3u, j, k;
+		uint32_t any = 0, quad[16];	/* the four entries of each quad or-ed */
 
 		for (j = i; j < i + b; j += 4) {
 			uint32_t e0 = __atomic_load_n(&tbl24[ips[j] >> 8], __ATOMIC_RELAXED);
@@ -140,19 +140,26 @@ static inline void sl_lpm_lookup_bulk(const struct sl_lpm *lpm, const uint32_t *
 			__atomic_store_n(&next_hops[j + 1], e1, __ATOMIC_RELAXED);
 			__atomic_store_n(&next_hops[j + 2], e2, __ATOMIC_RELAXED);
 			__atomic_store_n(&next_hops[j + 3], e3, __ATOMIC_RELAXED);
-			any |= e0 | e1 | e2 | e3;
+			quad[(j - i) / 4] = e0 | e1 | e2 | e3;
+			any |= quad[(j - i) / 4];
 		}
-		/* 4-byte loads of what was just stored: a wider one would
-		 * wait for the stores to retire instead of taking their data */
+		/* Only the quads with an extended entry, with 4-byte loads of
+		 * what was just stored (a wider load would wait for the
+		 * stores to reach the cache instead of taking their data). */
 		if (sl_unlikely(any & SL_LPM_EXT))
-			for (j = i; j < i + b; j++) {
-				uint32_t e = next_hops[j];
+			for (k = 0; k < b / 4; k++) {
+				if (!(quad[k] & SL_LPM_EXT))
+					continue;
+				for (j = i + 4 * k; j < i + 4 * k + 4; j++) {
+					uint32_t e = next_hops[j];
 
-				if (e & SL_LPM_EXT)
-					next_hops[j] = __atomic_load_n(
-						&lpm->t.tbl8[(e & SL_LPM_NH_MASK) *
-							     SL_LPM_TBL8_GROUP_ENTRIES + (ips[j] & 0xff)],
-						__ATOMIC_RELAXED);
+					if (e & SL_LPM_EXT)
+						next_hops[j] = __atomic_load_n(
+							&lpm->t.tbl8[(e & SL_LPM_NH_MASK) *
+								     SL_LPM_TBL8_GROUP_ENTRIES +
+								     (ips[j] & 0xff)],
+							__ATOMIC_RELAXED);
+				}
 			}
 		i += b;
 	}
