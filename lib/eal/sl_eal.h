@@ -132,6 +132,14 @@ void sl_dma_free(void *va);
 /* IOVA of any byte inside a DMA block; SL_BAD_IOVA if va is not EAL memory. */
 sl_iova_t sl_mem_virt2iova(const void *va);
 
+/* Zeroed memory for a large lookup table (hash buckets, LPM levels) that
+ * is read at random: 2 MiB aligned and, where the kernel allows it
+ * (transparent_hugepage "madvise" or "always"), on 2 MiB pages, so that a
+ * lookup misses the TLB far less often. Not DMA memory; needs no
+ * sl_eal_init. NULL when out of memory. sl_table_free takes the same size. */
+void *sl_table_zalloc(size_t bytes);
+void sl_table_free(void *p, size_t bytes);
+
 /* A memory segment: one contiguous VA range from one memfd/hugetlbfs file,
  * of pages of page_sz. iova is the IOVA of va when iova_contig, else
  * per-page IOVAs are in iovas[] (PA mode on 4 KiB pages). */

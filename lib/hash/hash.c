@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sl_eal.h"
 #include "sl_hash.h"
 #include "sl_log.h"
 
@@ -17,17 +18,12 @@ struct bfs_node {
 	uint8_t slot;		/* entry of the parent's bucket that moves here */
 };
 
-static uint32_t alt_bucket(const struct sl_hash *h, uint32_t bkt, uint16_t sig)
-{
-	return (bkt ^ sig) & h->bucket_mask;
-}
-
 void sl_hash_free(struct sl_hash *h)
 {
 	if (h == NULL)
 		return;
-	free(h->buckets);
-	free(h->key_store);
+	sl_table_free(h->buckets, h->buckets_bytes);
+	sl_table_free(h->key_store, h->key_store_bytes);
 	free(h->free_slots);
 	free(h);
 }
@@ -68,13 +64,19 @@ struct sl_hash *sl_hash_create(const struct sl_hash_parameters *p)
 	strcpy(h->name, p->name);
 	h->bucket_mask = nb_buckets - 1;
 	h->key_len = p->key_len;
-	h->rec_size = SL_ALIGN_CEIL((uint32_t)sizeof(void *) + p->key_len, 8u);
+	/* A record never straddles two cache lines: a hit reads its bucket's
+	 * line and its record's, no more. */
+	h->rec_size = (uint32_t)sizeof(void *) + p->key_len;
+	h->rec_size = h->rec_size <= SL_CACHE_LINE_SIZE ? sl_align32pow2(h->rec_size)
+							: SL_ALIGN_CEIL(h->rec_size, SL_CACHE_LINE_SIZE);
 	h->entries = p->entries;
 	h->extra_flag = p->extra_flag;
 	h->hash_func = p->hash_func;
 	h->hash_func_init_val = p->hash_func_init_val;
-	h->buckets = aligned_alloc(SL_CACHE_LINE_SIZE, (size_t)nb_buckets * sizeof(*h->buckets));
-	h->key_store = calloc((size_t)p->entries + 1, h->rec_size);
+	h->buckets_bytes = (size_t)nb_buckets * sizeof(*h->buckets);
+	h->key_store_bytes = ((size_t)p->entries + 1) * h->rec_size;
+	h->buckets = sl_table_zalloc(h->buckets_bytes);
+	h->key_store = sl_table_zalloc(h->key_store_bytes);
 	h->free_slots = malloc((size_t)p->entries * sizeof(uint32_t));
 	if (h->buckets == NULL || h->key_store == NULL || h->free_slots == NULL)
 		goto nomem;
@@ -156,7 +158,7 @@ static int make_room(struct sl_hash *h, uint32_t prim, uint32_t sec, uint32_t *b
 			return displace_along(h, q, head, free_at);
 		}
 		for (s = 0; s < SL_HASH_BUCKET_ENTRIES && tail < HASH_BFS_MAX; s++) {
-			uint32_t alt = alt_bucket(h, q[head].bkt, b->sig[s]);
+			uint32_t alt = sl_hash_alt_bkt(h, q[head].bkt, b->sig[s]);
 
 			if (!on_path(q, head, alt))
 				q[tail++] = (struct bfs_node){ alt, head, (uint8_t)s };
@@ -170,7 +172,7 @@ static int32_t add_key(struct sl_hash *h, const void *key, void *data)
 {
 	uint32_t hv = sl_hash_hash(h, key), idx, bkt;
 	uint16_t sig = (uint16_t)(hv >> 16);
-	uint32_t prim = hv & h->bucket_mask, sec = alt_bucket(h, prim, sig);
+	uint32_t prim = hv & h->bucket_mask, sec = sl_hash_alt_bkt(h, prim, sig);
 	uint8_t *rec;
 	int slot;
 
@@ -221,10 +223,10 @@ int32_t sl_hash_del_key(struct sl_hash *h, const void *key)
 	hv = sl_hash_hash(h, key);
 	sig = (uint16_t)(hv >> 16);
 	bkts[0] = hv & h->bucket_mask;
-	bkts[1] = alt_bucket(h, bkts[0], sig);
+	bkts[1] = sl_hash_alt_bkt(h, bkts[0], sig);
 	for (b = 0; b < 2; b++) {
 		struct sl_hash_bucket *bk = &h->buckets[bkts[b]];
-		uint32_t idx = sl_hash_search_bkt_(h, bk, sig, key);
+		uint32_t idx = sl_hash_search_bkt_(h, bk, sl_hash_sig_match_(bk, sig), key);
 
 		if (idx == 0)
 			continue;

@@ -2,8 +2,8 @@
  * Sluice hash table: cuckoo hashing in rte_hash's shape.
  *
  * A key hashes (CRC32C by default) to a primary bucket, h & mask, and a
- * 16-bit short signature, h >> 16; its secondary bucket is primary ^ sig,
- * so either bucket and the signature give the other. A bucket is one cache
+ * 16-bit short signature, h >> 16; its secondary bucket is primary xor an
+ * odd multiple of sig, so either bucket and the signature give the other. A bucket is one cache
  * line: 8 signatures and 8 key-store indices (0: empty). Keys and data
  * pointers live in the key store. An insert whose buckets are both full
  * moves entries to their other bucket along the shortest path (breadth
@@ -70,18 +70,22 @@ struct sl_hash_bucket {
 } __sl_cache_aligned;
 
 struct sl_hash {
+	/* read by every lookup */
 	struct sl_hash_bucket *buckets;
 	uint8_t *key_store;		/* record i at i * rec_size: data pointer, key */
 	uint32_t bucket_mask;
 	uint32_t key_len;
-	uint32_t rec_size;
-	uint32_t entries;
-	uint32_t tbl_chng_cnt;		/* displacements so far (see above) */
-	uint8_t extra_flag;
-	sl_hash_function hash_func;	/* NULL: the inline CRC32C */
+	uint32_t rec_size;		/* a power of two up to a cache line: one line a record */
 	uint32_t hash_func_init_val;
-	uint32_t *free_slots;		/* writer's stack of free key store slots */
+	sl_hash_function hash_func;	/* NULL: the inline CRC32C */
+	/* bumped by the writer on each displacement (see above) */
+	uint32_t tbl_chng_cnt __sl_cache_aligned;
+	/* the writer's */
+	uint32_t entries __sl_cache_aligned;
+	uint8_t extra_flag;
+	uint32_t *free_slots;		/* stack of free key store slots */
 	uint32_t nb_free;
+	size_t buckets_bytes, key_store_bytes;
 	char name[SL_HASH_NAMESIZE];
 };
 

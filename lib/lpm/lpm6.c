@@ -4,6 +4,7 @@
  * tbl8 groups below it; a route of depth d is expanded in the first level
  * whose end is >= d. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,7 +12,6 @@
 #include "sl_log.h"
 #include "sl_lpm6.h"
 
-#define TBL24_ENTRIES (1u << 24)
 #define GROUP 256
 
 static uint32_t entry_make(uint8_t depth, uint32_t next_hop)
@@ -24,14 +24,9 @@ static uint8_t entry_depth(uint32_t e)
 	return (uint8_t)(e >> SL_LPM6_DEPTH_SHIFT);
 }
 
-static void entry_store(uint32_t *slot, uint32_t e)
-{
-	__atomic_store_n(slot, e, __ATOMIC_RELEASE);
-}
-
 static uint32_t *group_of(const struct sl_lpm6 *lpm, uint32_t e)
 {
-	return lpm->tbl8 + (size_t)(e & SL_LPM6_NH_MASK) * GROUP;
+	return lpm->t.tbl8 + (size_t)(e & SL_LPM6_NH_MASK) * GROUP;
 }
 
 /* The index of key in the level ending at bit end. */
@@ -42,19 +37,11 @@ static uint32_t level_index(const uint8_t *key, unsigned int end)
 	return key[end / 8 - 1];
 }
 
-static size_t tbl8_bytes(uint32_t n)
-{
-	return (size_t)SL_MAX(n, 1) * GROUP * sizeof(uint32_t);
-}
-
 void sl_lpm6_free(struct sl_lpm6 *lpm)
 {
 	if (lpm == NULL)
 		return;
-	lpm_table_free(lpm->tbl24, TBL24_ENTRIES * sizeof(uint32_t));
-	lpm_table_free(lpm->tbl8, tbl8_bytes(lpm->number_tbl8s));
-	free(lpm->tbl8_used);
-	lpm_rules_free(lpm->rules);
+	lpm_tables_fini(&lpm->t);
 	free(lpm);
 }
 
@@ -71,25 +58,12 @@ struct sl_lpm6 *sl_lpm6_create(const char *name, int socket_id, const struct sl_
 		errno = EINVAL;
 		return NULL;
 	}
-	lpm = calloc(1, sizeof(*lpm));
+	SL_STATIC_ASSERT(offsetof(struct sl_lpm6, t) == 0, "lpm_tables_new's layout");
+	lpm = lpm_tables_new(sizeof(*lpm), name, config->max_rules, config->number_tbl8s);
 	if (lpm == NULL)
-		goto nomem;
+		return NULL;
 	strcpy(lpm->name, name);
-	lpm->number_tbl8s = config->number_tbl8s;
-	lpm->tbl8_free = config->number_tbl8s;
-	lpm->tbl24 = lpm_table_alloc(TBL24_ENTRIES * sizeof(uint32_t));
-	lpm->tbl8 = lpm_table_alloc(tbl8_bytes(config->number_tbl8s));
-	lpm->tbl8_used = calloc(SL_MAX(config->number_tbl8s, 1), 1);
-	lpm->rules = lpm_rules_create(config->max_rules);
-	if (lpm->tbl24 == NULL || lpm->tbl8 == NULL || lpm->tbl8_used == NULL || lpm->rules == NULL)
-		goto nomem;
 	return lpm;
-nomem:
-	SL_LOG(ERR, LPM, "sl_lpm6_create %s: out of memory for %u rules and %u tbl8 groups "
-	       "(about 64 MB + 1 KB per group)", name, config->max_rules, config->number_tbl8s);
-	sl_lpm6_free(lpm);
-	errno = ENOMEM;
-	return NULL;
 }
 
 /* Writes e into slot and, through extended entries, every entry below it
@@ -105,7 +79,7 @@ static void fill_shallower(struct sl_lpm6 *lpm, uint32_t *slot, uint8_t depth, u
 		for (j = 0; j < GROUP; j++)
 			fill_shallower(lpm, &g[j], depth, e);
 	} else if (!(cur & SL_LPM6_VALID) || entry_depth(cur) <= depth) {
-		entry_store(slot, e);
+		lpm_entry_store(slot, e);
 	}
 }
 
@@ -121,14 +95,14 @@ static void unfill(struct sl_lpm6 *lpm, uint32_t *slot, uint8_t depth, uint32_t 
 		for (j = 0; j < GROUP; j++)
 			unfill(lpm, &g[j], depth, repl);
 	} else if ((cur & SL_LPM6_VALID) && entry_depth(cur) == depth) {
-		entry_store(slot, repl);
+		lpm_entry_store(slot, repl);
 	}
 }
 
 /* Groups a route of depth needs that the path of key does not have yet. */
 static uint32_t groups_missing(const struct sl_lpm6 *lpm, const uint8_t *key, uint8_t depth)
 {
-	const uint32_t *table = lpm->tbl24;
+	const uint32_t *table = lpm->t.tbl24;
 	unsigned int end = 24;
 
 	while (depth > end) {
@@ -144,7 +118,7 @@ static uint32_t groups_missing(const struct sl_lpm6 *lpm, const uint8_t *key, ui
 
 static void add_route(struct sl_lpm6 *lpm, const uint8_t *key, uint8_t depth, uint32_t e)
 {
-	uint32_t *table = lpm->tbl24;
+	uint32_t *table = lpm->t.tbl24;
 	unsigned int end = 24;
 	uint32_t first, i;
 
@@ -153,13 +127,13 @@ static void add_route(struct sl_lpm6 *lpm, const uint8_t *key, uint8_t depth, ui
 
 		if (!(*slot & SL_LPM6_EXT)) {
 			/* groups_missing said there is one: filled, then linked */
-			int g = lpm_group_alloc(lpm->tbl8_used, &lpm->tbl8_free);
-			uint32_t *t = lpm->tbl8 + (size_t)g * GROUP;
+			int g = lpm_group_alloc(&lpm->t);
+			uint32_t *t = lpm->t.tbl8 + (size_t)g * GROUP;
 			unsigned int j;
 
 			for (j = 0; j < GROUP; j++)
-				entry_store(&t[j], *slot);
-			entry_store(slot, SL_LPM6_VALID | SL_LPM6_EXT | (uint32_t)g);
+				lpm_entry_store(&t[j], *slot);
+			lpm_entry_store(slot, SL_LPM6_VALID | SL_LPM6_EXT | (uint32_t)g);
 		}
 		table = group_of(lpm, *slot);
 		end += 8;
@@ -180,10 +154,10 @@ int sl_lpm6_add(struct sl_lpm6 *lpm, const uint8_t *ip, uint8_t depth, uint32_t 
 		return -EINVAL;
 	memcpy(key, ip, LPM_KEY_LEN);
 	lpm_key_mask(key, depth);
-	added = lpm_rules_get(lpm->rules, key, depth, &old_hop) != 0;
-	if (added && groups_missing(lpm, key, depth) > lpm->tbl8_free)
+	added = lpm_rules_get(lpm->t.rules, key, depth, &old_hop) != 0;
+	if (added && groups_missing(lpm, key, depth) > lpm->t.tbl8_free)
 		return -ENOSPC;
-	if (lpm_rules_put(lpm->rules, key, depth, next_hop) < 0)
+	if (lpm_rules_put(lpm->t.rules, key, depth, next_hop) < 0)
 		return -ENOSPC;
 	add_route(lpm, key, depth, entry_make(depth, next_hop));
 	return 0;
@@ -200,9 +174,8 @@ static void try_collapse(struct sl_lpm6 *lpm, uint32_t *slot, unsigned int end)
 	for (j = 0; j < GROUP; j++)
 		if ((t[j] & SL_LPM6_EXT) || ((t[j] & SL_LPM6_VALID) && entry_depth(t[j]) > end))
 			return;
-	entry_store(slot, t[0]);
-	lpm->tbl8_used[g] = 0;
-	lpm->tbl8_free++;
+	lpm_entry_store(slot, t[0]);
+	lpm_group_release(&lpm->t, g);
 }
 
 /* Removes the route from the level ending at end downwards, collapsing
@@ -232,20 +205,17 @@ int sl_lpm6_delete(struct sl_lpm6 *lpm, const uint8_t *ip, uint8_t depth)
 		return -EINVAL;
 	memcpy(key, ip, LPM_KEY_LEN);
 	lpm_key_mask(key, depth);
-	if (lpm_rules_del(lpm->rules, key, depth) != 0)
+	if (lpm_rules_del(lpm->t.rules, key, depth) != 0)
 		return -ENOENT;
-	if (lpm_rules_cover(lpm->rules, key, depth, &cover_depth, &cover_hop) == 0)
+	if (lpm_rules_cover(lpm->t.rules, key, depth, &cover_depth, &cover_hop) == 0)
 		repl = entry_make(cover_depth, cover_hop);
-	del_route(lpm, lpm->tbl24, 24, key, depth, repl);
+	del_route(lpm, lpm->t.tbl24, 24, key, depth, repl);
 	return 0;
 }
 
 void sl_lpm6_delete_all(struct sl_lpm6 *lpm)
 {
-	lpm_rules_clear(lpm->rules);
-	memset(lpm->tbl24, 0, TBL24_ENTRIES * sizeof(uint32_t));
-	memset(lpm->tbl8_used, 0, SL_MAX(lpm->number_tbl8s, 1));
-	lpm->tbl8_free = lpm->number_tbl8s;
+	lpm_tables_clear(&lpm->t);
 }
 
 int sl_lpm6_is_rule_present(struct sl_lpm6 *lpm, const uint8_t *ip, uint8_t depth,
@@ -257,5 +227,5 @@ int sl_lpm6_is_rule_present(struct sl_lpm6 *lpm, const uint8_t *ip, uint8_t dept
 		return -EINVAL;
 	memcpy(key, ip, LPM_KEY_LEN);
 	lpm_key_mask(key, depth);
-	return lpm_rules_get(lpm->rules, key, depth, next_hop) == 0;
+	return lpm_rules_get(lpm->t.rules, key, depth, next_hop) == 0;
 }

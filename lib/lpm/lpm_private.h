@@ -16,6 +16,14 @@ static inline uint32_t lpm_depth_mask(uint8_t depth)
 	return (uint32_t)(UINT64_C(0xffffffff) << (32 - depth));
 }
 
+/* Every table entry is written with one release store: a reader sees an
+ * old or a new entry, never half of one, and a group linked by a store is
+ * filled before it. */
+static inline void lpm_entry_store(uint32_t *slot, uint32_t e)
+{
+	__atomic_store_n(slot, e, __ATOMIC_RELEASE);
+}
+
 /* Route keys: the prefix in network byte order, an IPv4 one zero padded. */
 #define LPM_KEY_LEN 16
 
@@ -43,11 +51,15 @@ void lpm_rules_clear(struct lpm_rules *r);
 int lpm_rules_cover(const struct lpm_rules *r, const uint8_t *key, uint8_t depth,
 		    uint8_t *cover_depth, uint32_t *next_hop);
 
-/* Anonymous memory, transparent huge pages where the kernel has them: the
- * 64 MB first levels are read at random. NULL when out of memory. */
-void *lpm_table_alloc(size_t bytes);
-void lpm_table_free(void *p, size_t bytes);
+/* A zeroed table struct of size bytes that starts with its struct
+ * sl_lpm_tables, those allocated; NULL with errno ENOMEM after one error
+ * line (naming name), nothing left allocated. */
+void *lpm_tables_new(size_t size, const char *name, uint32_t max_rules, uint32_t number_tbl8s);
+void lpm_tables_fini(struct sl_lpm_tables *t);
+/* No routes, every group free. */
+void lpm_tables_clear(struct sl_lpm_tables *t);
 /* A free tbl8 group (marked used), or -ENOSPC. */
-int lpm_group_alloc(uint8_t *used, uint32_t *nb_free);
+int lpm_group_alloc(struct sl_lpm_tables *t);
+void lpm_group_release(struct sl_lpm_tables *t, uint32_t g);
 
 #endif /* LPM_PRIVATE_H */

@@ -9,10 +9,12 @@
  * /24. A lookup is one load, or two when the first says "extended".
  *
  * Entry: bits 0..23 next hop (or, extended in tbl24, the tbl8 group),
- * bit 24 valid, bit 25 extended, bits 26..31 the depth of the route that
- * wrote it (the control path needs it: a shorter route never overwrites a
- * longer one's entries, and a delete rewrites exactly the entries the
- * deleted route owns with its covering route).
+ * bit 24 valid, bit 25 extended, nothing else: a valid entry that is not
+ * extended is already the bulk lookup's result. The depth of the route that
+ * wrote each entry, which the control path needs (a shorter route never
+ * overwrites a longer one's entries, and a delete rewrites exactly the
+ * entries the deleted route owns with its covering route), is kept in
+ * byte arrays beside the tables that lookups never read.
  *
  * Addresses and next hops are host byte order. One writer (add, delete)
  * at a time; lookups take no lock and may run meanwhile on other threads:
@@ -43,7 +45,6 @@ extern "C" {
 #define SL_LPM_NH_MASK 0x00ffffffu
 #define SL_LPM_VALID 0x01000000u
 #define SL_LPM_EXT 0x02000000u
-#define SL_LPM_DEPTH_SHIFT 26
 #define SL_LPM_TBL8_GROUP_ENTRIES 256
 
 struct sl_lpm_config {
@@ -54,13 +55,21 @@ struct sl_lpm_config {
 
 struct lpm_rules;
 
-struct sl_lpm {
+/* What an IPv4 and an IPv6 table both have: the first level, the tbl8
+ * groups and the routes (sl_lpm6.h uses the same). */
+struct sl_lpm_tables {
 	uint32_t *tbl24;		/* 2^24 entries */
 	uint32_t *tbl8;			/* number_tbl8s * 256 entries */
 	struct lpm_rules *rules;
 	uint32_t number_tbl8s;
 	uint32_t tbl8_free;		/* groups not in use */
 	uint8_t *tbl8_used;		/* per group */
+};
+
+struct sl_lpm {
+	struct sl_lpm_tables t;
+	uint8_t *tbl24_depth;		/* the writer's: depth of each entry's route */
+	uint8_t *tbl8_depth;
 	char name[SL_LPM_NAMESIZE];
 };
 
@@ -81,13 +90,16 @@ void sl_lpm_delete_all(struct sl_lpm *lpm);
 /* 1 and *next_hop if ip/depth is a route, else 0. */
 int sl_lpm_is_rule_present(struct sl_lpm *lpm, uint32_t ip, uint8_t depth, uint32_t *next_hop);
 
-/* The entry that decides ip: a tbl24 entry, or the tbl8 one it points to. */
+/* The entry that decides ip: a tbl24 entry, or the tbl8 one it points to.
+ * Relaxed loads: the tbl8 load depends on the tbl24 value for its address,
+ * which orders it after that load on every CPU this runs on, and the
+ * writer fills a group before the release store that links it. */
 static __sl_always_inline uint32_t sl_lpm_entry_(const struct sl_lpm *lpm, uint32_t ip)
 {
-	uint32_t e = __atomic_load_n(&lpm->tbl24[ip >> 8], __ATOMIC_ACQUIRE);
+	uint32_t e = __atomic_load_n(&lpm->t.tbl24[ip >> 8], __ATOMIC_RELAXED);
 
 	if (sl_unlikely(e & SL_LPM_EXT))
-		e = __atomic_load_n(&lpm->tbl8[(e & SL_LPM_NH_MASK) * SL_LPM_TBL8_GROUP_ENTRIES +
+		e = __atomic_load_n(&lpm->t.tbl8[(e & SL_LPM_NH_MASK) * SL_LPM_TBL8_GROUP_ENTRIES +
 					       (ip & 0xff)], __ATOMIC_RELAXED);
 	return e;
 }
@@ -102,23 +114,57 @@ static inline int sl_lpm_lookup(const struct sl_lpm *lpm, uint32_t ip, uint32_t 
 }
 
 /* next_hops[i] = next hop | SL_LPM_LOOKUP_SUCCESS, or 0 with no route.
- * The tbl24 loads of the whole burst are issued before any tbl8 one, so
- * their cache misses overlap. */
+ * First the tbl24 entry of every address, four at a time with one test of
+ * the extended bit for all four and no other branch, so that the cache
+ * misses of a whole burst overlap; then, only if one was extended, a scan
+ * for those and their tbl8 entries. */
 static inline void sl_lpm_lookup_bulk(const struct sl_lpm *lpm, const uint32_t *ips,
 				      uint32_t *next_hops, unsigned int n)
 {
-	unsigned int i;
+	const uint32_t *tbl24 = lpm->t.tbl24;
+	unsigned int i = 0;
 
-	for (i = 0; i < n; i++)
-		next_hops[i] = __atomic_load_n(&lpm->tbl24[ips[i] >> 8], __ATOMIC_ACQUIRE);
-	for (i = 0; i < n; i++) {
-		uint32_t e = next_hops[i];
+	while (n - i >= 4) {
+		unsigned int b = SL_MIN(n - i, 64u) & ~3u, j, k;
+		uint32_t any = 0, quad[16];	/* the four entries of each quad or-ed */
 
-		if (sl_unlikely(e & SL_LPM_EXT))
-			e = __atomic_load_n(&lpm->tbl8[(e & SL_LPM_NH_MASK) * SL_LPM_TBL8_GROUP_ENTRIES +
-						       (ips[i] & 0xff)], __ATOMIC_RELAXED);
-		next_hops[i] = e & (SL_LPM_VALID | SL_LPM_NH_MASK);
+		for (j = i; j < i + b; j += 4) {
+			uint32_t e0 = __atomic_load_n(&tbl24[ips[j] >> 8], __ATOMIC_RELAXED);
+			uint32_t e1 = __atomic_load_n(&tbl24[ips[j + 1] >> 8], __ATOMIC_RELAXED);
+			uint32_t e2 = __atomic_load_n(&tbl24[ips[j + 2] >> 8], __ATOMIC_RELAXED);
+			uint32_t e3 = __atomic_load_n(&tbl24[ips[j + 3] >> 8], __ATOMIC_RELAXED);
+
+			/* four plain stores (atomic only so that the compiler
+			 * does not assemble them into one vector first) */
+			__atomic_store_n(&next_hops[j], e0, __ATOMIC_RELAXED);
+			__atomic_store_n(&next_hops[j + 1], e1, __ATOMIC_RELAXED);
+			__atomic_store_n(&next_hops[j + 2], e2, __ATOMIC_RELAXED);
+			__atomic_store_n(&next_hops[j + 3], e3, __ATOMIC_RELAXED);
+			quad[(j - i) / 4] = e0 | e1 | e2 | e3;
+			any |= quad[(j - i) / 4];
+		}
+		/* Only the quads with an extended entry, with 4-byte loads of
+		 * what was just stored (a wider load would wait for the
+		 * stores to reach the cache instead of taking their data). */
+		if (sl_unlikely(any & SL_LPM_EXT))
+			for (k = 0; k < b / 4; k++) {
+				if (!(quad[k] & SL_LPM_EXT))
+					continue;
+				for (j = i + 4 * k; j < i + 4 * k + 4; j++) {
+					uint32_t e = next_hops[j];
+
+					if (e & SL_LPM_EXT)
+						next_hops[j] = __atomic_load_n(
+							&lpm->t.tbl8[(e & SL_LPM_NH_MASK) *
+								     SL_LPM_TBL8_GROUP_ENTRIES +
+								     (ips[j] & 0xff)],
+							__ATOMIC_RELAXED);
+				}
+			}
+		i += b;
 	}
+	for (; i < n; i++)
+		next_hops[i] = sl_lpm_entry_(lpm, ips[i]);
 }
 
 /* Four addresses: hops[i] = next hop, or defv with no route. */

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "sl_common.h"
+#include "sl_lpm.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -40,15 +41,8 @@ struct sl_lpm6_config {
 	int flags;		/* 0 */
 };
 
-struct lpm_rules;
-
 struct sl_lpm6 {
-	uint32_t *tbl24;
-	uint32_t *tbl8;			/* number_tbl8s * 256 */
-	struct lpm_rules *rules;
-	uint32_t number_tbl8s;
-	uint32_t tbl8_free;
-	uint8_t *tbl8_used;
+	struct sl_lpm_tables t;
 	char name[SL_LPM6_NAMESIZE];
 };
 
@@ -65,12 +59,12 @@ int sl_lpm6_is_rule_present(struct sl_lpm6 *lpm, const uint8_t *ip, uint8_t dept
 
 static __sl_always_inline uint32_t sl_lpm6_entry_(const struct sl_lpm6 *lpm, const uint8_t *ip)
 {
-	uint32_t e = __atomic_load_n(&lpm->tbl24[(uint32_t)ip[0] << 16 | (uint32_t)ip[1] << 8 | ip[2]],
+	uint32_t e = __atomic_load_n(&lpm->t.tbl24[(uint32_t)ip[0] << 16 | (uint32_t)ip[1] << 8 | ip[2]],
 				     __ATOMIC_ACQUIRE);
 	unsigned int b = 3;
 
 	while (sl_unlikely(e & SL_LPM6_EXT))
-		e = __atomic_load_n(&lpm->tbl8[(e & SL_LPM6_NH_MASK) * 256 + ip[b++]], __ATOMIC_ACQUIRE);
+		e = __atomic_load_n(&lpm->t.tbl8[(e & SL_LPM6_NH_MASK) * 256 + ip[b++]], __ATOMIC_ACQUIRE);
 	return e;
 }
 

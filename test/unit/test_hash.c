@@ -66,6 +66,31 @@ START_TEST(model_high_load)
 			ck_assert_int_eq(rc, -ENOENT);
 		}
 	}
+	/* The bulk path at this load (many keys in their secondary bucket),
+	 * in bursts of 37 with the last 1000 keys absent. */
+	for (i = 0; i < n + 1000; i += 37) {
+		struct key16 keys[37];
+		const void *kp[37];
+		void *data[37];
+		uint64_t mask, want = 0;
+		uint32_t j, m = n + 1000 - i;
+
+		if (m > 37)
+			m = 37;
+
+		for (j = 0; j < m; j++) {
+			keys[j] = key_of(i + j);
+			kp[j] = &keys[j];
+			if (i + j < n)
+				want |= UINT64_C(1) << j;
+		}
+		ck_assert_int_eq(sl_hash_lookup_bulk_data(h, kp, m, &mask, data),
+				 __builtin_popcountll(want));
+		ck_assert_uint_eq(mask, want);
+		for (j = 0; j < m; j++)
+			if (want & (UINT64_C(1) << j))
+				ck_assert_uint_eq((uintptr_t)data[j], i + j + 1);
+	}
 	for (i = 0; i < n; i += 2) {
 		struct key16 key = key_of(i);
 

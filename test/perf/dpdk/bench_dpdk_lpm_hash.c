@@ -52,24 +52,35 @@ static uint8_t bgp_depth(void)
 
 struct route { uint32_t ip; uint8_t depth; };
 
-static double run_lpm(void *t, int dpdk, const uint32_t *addrs, uint32_t naddr)
-{
-	static uint32_t hops[BURST];
-	uint64_t t0 = bench_now_ns(), sum = 0;
-	uint32_t rounds = (4 * NADDR) / naddr, r, i, k;
+/* One side a function, never inlined into the other's loop: each gets its
+ * own code, and callgrind --toggle-collect can count either alone. */
+#define LPM_LOOP(lookup_bulk)                                                        \
+	do {                                                                         \
+		static uint32_t hops[BURST];                                         \
+		uint64_t t0 = bench_now_ns(), sum = 0;                               \
+		uint32_t rounds = (4 * NADDR) / naddr, r, i, k;                      \
+                                                                                     \
+		for (r = 0; r < rounds; r++)                                         \
+			for (i = 0; i < naddr; i += BURST) {                         \
+				lookup_bulk(t, addrs + i, hops, BURST);              \
+				for (k = 0; k < BURST; k++)                          \
+					sum += hops[k];                              \
+			}                                                            \
+		if (sum == 1)                                                        \
+			printf("#\n");                                               \
+		return (double)(bench_now_ns() - t0) / ((double)rounds * naddr);     \
+	} while (0)
 
-	for (r = 0; r < rounds; r++)
-		for (i = 0; i < naddr; i += BURST) {
-			if (dpdk)
-				rte_lpm_lookup_bulk(t, addrs + i, hops, BURST);
-			else
-				sl_lpm_lookup_bulk(t, addrs + i, hops, BURST);
-			for (k = 0; k < BURST; k++)
-				sum += hops[k];
-		}
-	if (sum == 1)
-		printf("#\n");
-	return (double)(bench_now_ns() - t0) / ((double)rounds * naddr);
+static __attribute__((noinline)) double run_lpm_sl(struct sl_lpm *t, const uint32_t *addrs,
+						   uint32_t naddr)
+{
+	LPM_LOOP(sl_lpm_lookup_bulk);
+}
+
+static __attribute__((noinline)) double run_lpm_dpdk(struct rte_lpm *t, const uint32_t *addrs,
+						     uint32_t naddr)
+{
+	LPM_LOOP(rte_lpm_lookup_bulk);
 }
 
 static void bench_lpm(uint32_t nroutes)
@@ -107,8 +118,8 @@ static void bench_lpm(uint32_t nroutes)
 			addrs[i] = r->ip | (rnd() & ~(uint32_t)(UINT64_C(0xffffffff) << (32 - r->depth)));
 		}
 		for (i = 0; i < runs; i++) {
-			vs[i] = run_lpm(sl, 0, addrs, naddr);
-			vr[i] = run_lpm(rte, 1, addrs, naddr);
+			vs[i] = run_lpm_sl(sl, addrs, naddr);
+			vr[i] = run_lpm_dpdk(rte, addrs, naddr);
 		}
 		ms = bench_median(vs, runs);
 		mr = bench_median(vr, runs);
@@ -125,22 +136,29 @@ static void bench_lpm(uint32_t nroutes)
 	free(addrs);
 }
 
-static double run_hash(void *t, int dpdk, const void **keys)
-{
-	static void *data[BURST];
-	uint64_t t0 = bench_now_ns(), hits = 0, mask;
-	uint32_t i;
+#define HASH_LOOP(lookup_bulk_data)                                                  \
+	do {                                                                         \
+		static void *data[BURST];                                            \
+		uint64_t t0 = bench_now_ns(), hits = 0, mask;                        \
+		uint32_t i;                                                          \
+                                                                                     \
+		for (i = 0; i < NKEYS; i += BURST) {                                 \
+			lookup_bulk_data(t, keys + i, BURST, &mask, data);           \
+			hits += (uint64_t)__builtin_popcountll(mask);                \
+		}                                                                    \
+		if (hits == 1)                                                       \
+			printf("#\n");                                               \
+		return (double)(bench_now_ns() - t0) / NKEYS;                        \
+	} while (0)
 
-	for (i = 0; i < NKEYS; i += BURST) {
-		if (dpdk)
-			rte_hash_lookup_bulk_data(t, keys + i, BURST, &mask, data);
-		else
-			sl_hash_lookup_bulk_data(t, keys + i, BURST, &mask, data);
-		hits += (uint64_t)__builtin_popcountll(mask);
-	}
-	if (hits == 1)
-		printf("#\n");
-	return (double)(bench_now_ns() - t0) / NKEYS;
+static __attribute__((noinline)) double run_hash_sl(struct sl_hash *t, const void **keys)
+{
+	HASH_LOOP(sl_hash_lookup_bulk_data);
+}
+
+static __attribute__((noinline)) double run_hash_dpdk(struct rte_hash *t, const void **keys)
+{
+	HASH_LOOP(rte_hash_lookup_bulk_data);
 }
 
 static void bench_hash(void)
@@ -176,8 +194,8 @@ static void bench_hash(void)
 		for (i = 0; i < NKEYS; i++)
 			order[i] = keys[(p ? NKEYS : 0) + rnd() % NKEYS];
 		for (i = 0; i < runs; i++) {
-			vs[i] = run_hash(sl, 0, order);
-			vr[i] = run_hash(rte, 1, order);
+			vs[i] = run_hash_sl(sl, order);
+			vr[i] = run_hash_dpdk(rte, order);
 		}
 		ms = bench_median(vs, runs);
 		mr = bench_median(vr, runs);
