@@ -214,12 +214,11 @@ static void shared_setup(struct sl_eth_dev *dev, uint16_t max_sg)
 	memset(s->vf_table, 0xff, sizeof(s->vf_table));
 }
 
-static void queues_setup(struct sl_eth_dev *dev)
+static void queues_setup(struct sl_eth_dev *dev, const struct vmxnet3_rx_queue *rxq)
 {
 	struct vmxnet3_adapter *ad = adapter_of(dev);
 	uint16_t q, nb_txq = dev->data->nb_tx_queues;
 	struct vmxnet3_rx_queue_desc *rd = rx_qdesc(ad, nb_txq);
-	struct vmxnet3_rx_queue *rxq = dev->data->rx_queues[0];
 
 	for (q = 0; q < nb_txq; q++) {
 		struct vmxnet3_tx_queue_desc *td = tx_qdesc(ad, q);
@@ -264,6 +263,35 @@ static void queues_drain(struct sl_eth_dev *dev)
 
 static int vmxnet3_link_update(struct sl_eth_dev *dev, int wait_to_complete);
 
+/* The RX queue the device is given: the app's, or with none configured
+ * (a TX-only port) the driver's sink, made once and kept until close: a
+ * minimal ring that never holds a buffer. QEMU's model reads receive
+ * descriptors of queue 0 whatever numRxQueues says, so the device needs
+ * one; finding no buffer it drops the frame, writes nothing and counts it
+ * (pkts_out_of_buf, the port's imissed). */
+static int rx_queue_of_device(struct sl_eth_dev *dev, struct vmxnet3_rx_queue **out)
+{
+	struct vmxnet3_adapter *ad = adapter_of(dev);
+	int ret;
+
+	if (dev->data->nb_rx_queues > 0) {
+		*out = dev->data->rx_queues[0];
+		return sl_eth_rx_frame_check(dev, (*out)->buf_len, (*out)->scatter, NULL) < 0
+			       ? -EINVAL
+			       : 0;
+	}
+	if (ad->rx_sink == NULL) {
+		ret = vmxnet3_rx_queue_create(dev->data->port_id, 0, VMXNET3_RING_MIN,
+					      ad->pci->numa_node, NULL, 0, 0, ad->bar0,
+					      &ad->rx_sink);
+		if (ret < 0)
+			return queue_failed(dev->data->port_id, "RX (receive off)",
+					    VMXNET3_RING_MIN, ret);
+	}
+	*out = ad->rx_sink;
+	return 0;
+}
+
 static int vmxnet3_dev_start(struct sl_eth_dev *dev)
 {
 	struct vmxnet3_adapter *ad = adapter_of(dev);
@@ -271,17 +299,17 @@ static int vmxnet3_dev_start(struct sl_eth_dev *dev)
 	uint32_t frame = (dev->data->mtu ? dev->data->mtu : SL_ETHER_MTU) + SL_ETHER_HDR_LEN +
 			 SL_ETHER_VLAN_HDR_LEN;
 	uint16_t q, max_sg;
-	int i;
+	int i, ret;
 
-	if (dev->data->nb_rx_queues == 0 || dev->data->nb_tx_queues == 0) {
+	if (dev->data->nb_tx_queues == 0) {
 		sl_log(SL_LOG_ERR, VMXNET3_LOG,
-		       "port %u: vmxnet3 needs one RX and at least one TX queue: configure them",
+		       "port %u: vmxnet3 needs at least one TX queue: configure one",
 		       dev->data->port_id);
 		return -EINVAL;
 	}
-	rxq = dev->data->rx_queues[0];
-	if (sl_eth_rx_frame_check(dev, rxq->buf_len, rxq->scatter, NULL) < 0)
-		return -EINVAL;
+	ret = rx_queue_of_device(dev, &rxq);
+	if (ret < 0)
+		return ret;
 	hw_quiesce(ad->bar1);
 	ad->active = 0;
 	if (vmxnet3_rx_queue_init(rxq) < 0)
@@ -291,7 +319,7 @@ static int vmxnet3_dev_start(struct sl_eth_dev *dev)
 		vmxnet3_tx_queue_init(dev->data->tx_queues[q]);
 	max_sg = rxq->scatter ? (uint16_t)((frame + rxq->buf_len - 1) / rxq->buf_len) : 1;
 	shared_setup(dev, max_sg);
-	queues_setup(dev);
+	queues_setup(dev, rxq);
 	sl_io_wmb();
 	sl_write32((uint32_t)ad->shared_iova, ad->bar1 + VMXNET3_REG_DSAL);
 	sl_write32((uint32_t)(ad->shared_iova >> 32), ad->bar1 + VMXNET3_REG_DSAH);
@@ -373,6 +401,7 @@ static int vmxnet3_dev_close(struct sl_eth_dev *dev)
 	struct vmxnet3_adapter *ad = adapter_of(dev);
 
 	hw_quiesce(ad->bar1);
+	vmxnet3_rx_queue_destroy(ad->rx_sink);
 	sl_dma_free(ad->shared);
 	free(ad);
 	return 0;

@@ -90,6 +90,9 @@ struct vmxnet3_adapter {
 	struct vmxnet3_driver_shared *shared;
 	sl_iova_t shared_iova;
 	struct sl_ether_addr perm_addr;
+	/* the device needs an RX queue: with none configured, the driver's
+	 * own, which posts no buffer (see vmxnet3_dev_start) */
+	struct vmxnet3_rx_queue *rx_sink;
 	uint8_t active;			/* ACTIVATE_DEV succeeded */
 	uint8_t events_logged;
 	/* device counters restart at every activation: what earlier ones
@@ -112,8 +115,9 @@ int vmxnet3_tx_queue_create(uint16_t port, uint16_t q, uint16_t nb_desc, int soc
 			    volatile uint8_t *bar0, struct vmxnet3_tx_queue **out);
 void vmxnet3_rx_queue_destroy(struct vmxnet3_rx_queue *rxq);
 void vmxnet3_tx_queue_destroy(struct vmxnet3_tx_queue *txq);
-/* For a start: RX rings armed (0, or -ENOMEM with nothing kept), TX
- * emptied, completion rings zeroed, generations back to 1. */
+/* For a start: RX rings armed (0, or -ENOMEM with nothing kept; a queue
+ * without a pool stays empty), TX emptied, completion rings zeroed,
+ * generations back to 1. */
 int vmxnet3_rx_queue_init(struct vmxnet3_rx_queue *rxq);
 void vmxnet3_tx_queue_init(struct vmxnet3_tx_queue *txq);
 /* After the device stopped: every mbuf back to its pool. */
