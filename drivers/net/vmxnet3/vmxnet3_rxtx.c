@@ -280,6 +280,9 @@ uint16_t vmxnet3_xmit_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 	if (sl_unlikely(txq->stopped))
 		return 0;
 	tx_reclaim(txq);
+	/* a bad completion stops the queue before anything more is posted */
+	if (sl_unlikely(txq->stopped))
+		return 0;
 	for (; nb_tx < nb_pkts; nb_tx++) {
 		struct sl_mbuf *pkt = pkts[nb_tx];
 

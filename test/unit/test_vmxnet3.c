@@ -1,0 +1,446 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * The vmxnet3 fast path (drivers/net/vmxnet3/vmxnet3_rxtx.c) against a
+ * simulated device: the test plays the device on the driver's rings the
+ * way QEMU 7.2's model does (ring-0 head buffers, ring-1 body buffers for
+ * the rest of a frame, one completion per buffer and per sent frame,
+ * generation bits on every ring, TXPROD in a BAR0 of plain memory) and, on
+ * purpose, the way a broken one would: completions naming another ring,
+ * an index out of order, lengths beyond the buffer, ERR frames, a TX
+ * completion outside what is in flight. Checks that good frames arrive
+ * whole (also as chains), every refilled descriptor carries the
+ * generation of the device's next lap, a bad value stops the queue with
+ * nothing more read or posted, and every mbuf goes back. Needs
+ * sl_eal_init --no-huge: skipped (77) when that cannot work here. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sl_eal.h"
+#include "sl_test_simdev.h"
+#include "vmxnet3_ethdev.h"
+
+#define POOL_SIZE 4096
+#define RING 64
+#define BUF_LEN 2048
+
+static struct sl_mempool *pool;
+/* BAR0 of the simulated device: the driver's doorbell writes land here */
+static uint8_t bar0[VMXNET3_BAR0_MIN_LEN] __attribute__((aligned(8)));
+
+static uint32_t txprod(uint16_t q)
+{
+	return *(volatile uint32_t *)(bar0 + VMXNET3_REG_TXPROD(q));
+}
+
+/* ---- the simulated device: RX -------------------------------------------------- */
+
+struct rxdev {
+	struct vmxnet3_rx_queue *q;
+	uint16_t next[2];
+	uint8_t gen[2];
+	uint16_t comp_next;
+	uint8_t comp_gen;
+};
+
+static void rxdev_init(struct rxdev *d, struct vmxnet3_rx_queue *q)
+{
+	memset(d, 0, sizeof(*d));
+	d->q = q;
+	d->gen[0] = d->gen[1] = d->comp_gen = 1;
+}
+
+/* Whether the next descriptor of ring r is the device's (its gen bit is
+ * that of the device's lap). */
+static int rxdev_has(const struct rxdev *d, unsigned r)
+{
+	const volatile struct vmxnet3_rx_desc *desc = &d->q->ring[r].desc[d->next[r]];
+
+	return !!(desc->len_btype_gen & VMXNET3_RXD_GEN) == d->gen[r];
+}
+
+/* The next descriptor of ring r, which must be the device's. */
+static volatile struct vmxnet3_rx_desc *rxdev_take(struct rxdev *d, unsigned r, uint16_t *idx)
+{
+	volatile struct vmxnet3_rx_desc *desc = &d->q->ring[r].desc[d->next[r]];
+
+	ck_assert_msg(rxdev_has(d, r), "ring %u descriptor %u: gen %u, the device's lap has %u", r,
+		      d->next[r], !!(desc->len_btype_gen & VMXNET3_RXD_GEN), d->gen[r]);
+	ck_assert_uint_eq(!!(desc->len_btype_gen & VMXNET3_RXD_BTYPE_BODY), r);
+	*idx = d->next[r];
+	if (++d->next[r] == d->q->ring[r].nb_desc) {
+		d->next[r] = 0;
+		d->gen[r] ^= 1;
+	}
+	return desc;
+}
+
+static void rxdev_complete(struct rxdev *d, uint32_t rqid, uint32_t idx, uint32_t len, int sop,
+			   int eop, int err)
+{
+	volatile struct vmxnet3_rx_comp_desc *c = &d->q->comp[d->comp_next];
+
+	c->idx_flags = idx | rqid << VMXNET3_RCD_RQID_SHIFT | (sop ? VMXNET3_RCD_SOP : 0) |
+		       (eop ? VMXNET3_RCD_EOP : 0);
+	c->len_err = len | (err ? VMXNET3_RCD_ERR : 0);
+	c->csum_gen = d->comp_gen ? VMXNET3_RCD_GEN : 0;
+	if (++d->comp_next == d->q->comp_size) {
+		d->comp_next = 0;
+		d->comp_gen ^= 1;
+	}
+}
+
+/* Receives frame seed of len bytes as QEMU does: ring 0 first, then ring 1
+ * (rqID 1: ring 1 of queue 0 with one RX queue). */
+static void rxdev_frame(struct rxdev *d, uint32_t len, uint32_t seed)
+{
+	static uint8_t data[16384];
+	uint32_t off = 0;
+	unsigned r = 0;
+
+	sl_test_fill_pattern(data, len, seed);
+	while (off < len) {
+		uint16_t idx;
+		volatile struct vmxnet3_rx_desc *desc = rxdev_take(d, r, &idx);
+		uint32_t room = desc->len_btype_gen & VMXNET3_RXD_LEN_MASK;
+		uint32_t n = len - off < room ? len - off : room;
+
+		memcpy(sl_test_dma_va(desc->addr, n), data + off, n);
+		rxdev_complete(d, r, idx, n, off == 0, off + n == len, 0);
+		off += n;
+		r = 1;
+	}
+}
+
+static struct vmxnet3_rx_queue *rxq_new(struct sl_mempool *mp, uint8_t scatter)
+{
+	struct vmxnet3_rx_queue *q = NULL;
+
+	ck_assert_int_eq(vmxnet3_rx_queue_create(0, 0, RING, SL_SOCKET_ID_ANY, mp, BUF_LEN, scatter,
+						 bar0, &q),
+			 0);
+	ck_assert_int_eq(vmxnet3_rx_queue_init(q), 0);
+	return q;
+}
+
+/* ---- RX ------------------------------------------------------------------- */
+
+START_TEST(rx_frames_wrap_and_refill)
+{
+	unsigned before = sl_mempool_avail_count(pool);
+	struct vmxnet3_rx_queue *q = rxq_new(pool, 0);
+	struct sl_mbuf *m[8];
+	struct rxdev d;
+	uint32_t i;
+
+	rxdev_init(&d, q);
+	/* five times round ring 0 and the completion ring: every generation
+	 * flip on both sides, each refilled descriptor taken again */
+	for (i = 0; i < 5 * RING; i++) {
+		uint32_t len = 60 + (i * 37) % (1514 - 60 + 1);
+
+		rxdev_frame(&d, len, i);
+		ck_assert_uint_eq(vmxnet3_recv_pkts(q, m, 8), 1);
+		sl_test_check_pkt(m[0], len, i);
+		sl_pktmbuf_free(m[0]);
+	}
+	ck_assert_uint_eq(vmxnet3_recv_pkts(q, m, 8), 0);
+	ck_assert_uint_eq(sl_eth_qcnt_read(&q->cnt, SL_QCNT_PKTS), 5 * RING);
+	ck_assert_uint_eq(q->bad_values, 0);
+	ck_assert(!q->stopped);
+	vmxnet3_rx_queue_destroy(q);
+	ck_assert_uint_eq(sl_mempool_avail_count(pool), before);
+}
+END_TEST
+
+START_TEST(rx_jumbo_frames_become_chains)
+{
+	unsigned before = sl_mempool_avail_count(pool);
+	struct vmxnet3_rx_queue *q = rxq_new(pool, 1);
+	struct sl_mbuf *m[8];
+	struct rxdev d;
+	uint32_t i;
+
+	rxdev_init(&d, q);
+	for (i = 0; i < 3 * RING; i++) {
+		uint32_t len = 2049 + (i * 977) % (9018 - 2049 + 1);
+
+		rxdev_frame(&d, len, i);
+		ck_assert_uint_eq(vmxnet3_recv_pkts(q, m, 8), 1);
+		ck_assert_uint_eq(m[0]->nb_segs, (len + BUF_LEN - 1) / BUF_LEN);
+		sl_test_check_pkt(m[0], len, i);
+		sl_pktmbuf_free(m[0]);
+	}
+	ck_assert_uint_eq(q->bad_values, 0);
+	vmxnet3_rx_queue_destroy(q);
+	ck_assert_uint_eq(sl_mempool_avail_count(pool), before);
+}
+END_TEST
+
+START_TEST(rx_bad_index_stops_queue)
+{
+	unsigned before = sl_mempool_avail_count(pool);
+	struct vmxnet3_rx_queue *q = rxq_new(pool, 0);
+	struct sl_mbuf *m[8];
+	struct rxdev d;
+
+	rxdev_init(&d, q);
+	rxdev_frame(&d, 100, 1);
+	/* a completion for descriptor 5 while 1 is the next */
+	rxdev_complete(&d, 0, 5, 100, 1, 1, 0);
+	rxdev_frame(&d, 100, 2);
+	ck_assert_uint_eq(vmxnet3_recv_pkts(q, m, 8), 1);
+	sl_test_check_pkt(m[0], 100, 1);
+	sl_pktmbuf_free(m[0]);
+	ck_assert_uint_eq(q->bad_values, 1);
+	ck_assert(q->stopped);
+	ck_assert_uint_eq(vmxnet3_recv_pkts(q, m, 8), 0);
+	ck_assert_uint_eq(q->bad_values, 1);
+	vmxnet3_rx_queue_destroy(q);
+	ck_assert_uint_eq(sl_mempool_avail_count(pool), before);
+}
+END_TEST
+
+START_TEST(rx_other_ring_id_stops_queue)
+{
+	unsigned before = sl_mempool_avail_count(pool);
+	struct vmxnet3_rx_queue *q = rxq_new(pool, 0);
+	struct sl_mbuf *m[8];
+	struct rxdev d;
+
+	rxdev_init(&d, q);
+	/* ring 1 of a queue that does not scatter */
+	rxdev_complete(&d, 1, 0, 100, 1, 1, 0);
+	ck_assert_uint_eq(vmxnet3_recv_pkts(q, m, 8), 0);
+	ck_assert_uint_eq(q->bad_values, 1);
+	ck_assert(q->stopped);
+	vmxnet3_rx_queue_destroy(q);
+
+	/* a ring of another queue */
+	q = rxq_new(pool, 1);
+	rxdev_init(&d, q);
+	rxdev_complete(&d, 7, 0, 100, 1, 1, 0);
+	ck_assert_uint_eq(vmxnet3_recv_pkts(q, m, 8), 0);
+	ck_assert_uint_eq(q->bad_values, 1);
+	ck_assert(q->stopped);
+	vmxnet3_rx_queue_destroy(q);
+	ck_assert_uint_eq(sl_mempool_avail_count(pool), before);
+}
+END_TEST
+
+START_TEST(rx_bad_length_stops_queue)
+{
+	unsigned before = sl_mempool_avail_count(pool);
+	struct vmxnet3_rx_queue *q = rxq_new(pool, 1);
+	struct sl_mbuf *m[8];
+	struct rxdev d;
+	uint16_t idx;
+
+	rxdev_init(&d, q);
+	rxdev_take(&d, 0, &idx);
+	rxdev_complete(&d, 0, idx, BUF_LEN + 1u, 1, 1, 0);
+	ck_assert_uint_eq(vmxnet3_recv_pkts(q, m, 8), 0);
+	ck_assert_uint_eq(q->bad_values, 1);
+	ck_assert(q->stopped);
+	vmxnet3_rx_queue_destroy(q);
+	ck_assert_uint_eq(sl_mempool_avail_count(pool), before);
+}
+END_TEST
+
+START_TEST(rx_err_frame_dropped)
+{
+	unsigned before = sl_mempool_avail_count(pool);
+	struct vmxnet3_rx_queue *q = rxq_new(pool, 1);
+	struct sl_mbuf *m[8];
+	struct rxdev d;
+	uint16_t idx;
+
+	rxdev_init(&d, q);
+	/* a two-buffer frame the device cut short (ERR on the last) */
+	rxdev_take(&d, 0, &idx);
+	rxdev_complete(&d, 0, idx, BUF_LEN, 1, 0, 0);
+	rxdev_take(&d, 1, &idx);
+	rxdev_complete(&d, 1, idx, 10, 0, 1, 1);
+	rxdev_frame(&d, 300, 9);
+	ck_assert_uint_eq(vmxnet3_recv_pkts(q, m, 8), 1);
+	sl_test_check_pkt(m[0], 300, 9);
+	sl_pktmbuf_free(m[0]);
+	ck_assert_uint_eq(sl_eth_qcnt_read(&q->cnt, SL_QCNT_ERRORS), 1);
+	ck_assert_uint_eq(q->bad_values, 0);
+	ck_assert(!q->stopped);
+	vmxnet3_rx_queue_destroy(q);
+	ck_assert_uint_eq(sl_mempool_avail_count(pool), before);
+}
+END_TEST
+
+/* The driver's queue of a port without RX queues: the device finds no
+ * buffer on either ring, the driver reads nothing. */
+START_TEST(rx_queue_without_pool_posts_nothing)
+{
+	unsigned before = sl_mempool_avail_count(pool);
+	struct vmxnet3_rx_queue *q = rxq_new(NULL, 0);
+	struct rxdev d;
+	unsigned r, i;
+
+	rxdev_init(&d, q);
+	for (r = 0; r < 2; r++)
+		for (i = 0; i < RING; i++) {
+			d.next[r] = (uint16_t)i;
+			ck_assert(!rxdev_has(&d, r));
+			ck_assert_uint_eq(q->ring[r].desc[i].addr, 0);
+		}
+	ck_assert_uint_eq(sl_mempool_avail_count(pool), before);
+	vmxnet3_rx_queue_destroy(q);
+}
+END_TEST
+
+/* ---- the simulated device: TX ---------------------------------------------------- */
+
+struct txdev {
+	struct vmxnet3_tx_queue *q;
+	uint16_t next, comp_next;
+	uint8_t gen, comp_gen;
+};
+
+/* Sends what the driver posted, as QEMU does on the TXPROD write: checks
+ * each frame against pattern seed + n (len bytes); returns the frames. */
+static unsigned txdev_run(struct txdev *d, uint32_t seed, uint32_t len)
+{
+	static uint8_t buf[16384], want[16384];
+	unsigned frames = 0;
+	uint32_t off = 0;
+
+	for (;;) {
+		volatile struct vmxnet3_tx_desc *desc = &d->q->desc[d->next];
+		uint16_t idx = d->next;
+		uint32_t n;
+
+		if (!!(desc->len_gen & VMXNET3_TXD_GEN) != d->gen)
+			return frames;
+		n = desc->len_gen & VMXNET3_TXD_LEN_MASK;
+		ck_assert_uint_le(off + n, sizeof(buf));
+		memcpy(buf + off, sl_test_dma_va(desc->addr, n), n);
+		off += n;
+		if (++d->next == d->q->nb_desc) {
+			d->next = 0;
+			d->gen ^= 1;
+		}
+		if (desc->flags & VMXNET3_TXD_EOP) {
+			volatile struct vmxnet3_tx_comp_desc *c = &d->q->comp[d->comp_next];
+
+			ck_assert(desc->flags & VMXNET3_TXD_CQ);
+			sl_test_fill_pattern(want, len, seed + frames);
+			ck_assert_uint_eq(off, len);
+			ck_assert(memcmp(buf, want, len) == 0);
+			c->txd_idx = idx;
+			c->type_gen = d->comp_gen ? VMXNET3_TCD_GEN : 0;
+			if (++d->comp_next == d->q->nb_desc) {
+				d->comp_next = 0;
+				d->comp_gen ^= 1;
+			}
+			frames++;
+			off = 0;
+		}
+	}
+}
+
+static struct vmxnet3_tx_queue *txq_new(void)
+{
+	struct vmxnet3_tx_queue *q = NULL;
+
+	ck_assert_int_eq(vmxnet3_tx_queue_create(0, 0, RING, SL_SOCKET_ID_ANY, bar0, &q), 0);
+	vmxnet3_tx_queue_init(q);
+	memset(bar0, 0, sizeof(bar0));
+	return q;
+}
+
+/* ---- TX ------------------------------------------------------------------- */
+
+START_TEST(tx_frames_chains_and_reclaim)
+{
+	unsigned before = sl_mempool_avail_count(pool);
+	struct vmxnet3_tx_queue *q = txq_new();
+	struct txdev d = { .q = q, .gen = 1, .comp_gen = 1 };
+	struct sl_mbuf *m[4];
+	uint32_t i, k;
+
+	/* chains of 1 to 3 segments, four laps of the ring */
+	for (i = 0; i < 4 * RING; i += 4) {
+		for (k = 0; k < 4; k++)
+			m[k] = sl_test_make_pkt(pool, 1500, i + k, 1 + (i + k) % 3);
+		ck_assert_uint_eq(vmxnet3_xmit_pkts(q, m, 4), 4);
+		ck_assert_uint_eq(txprod(0), q->tail);
+		ck_assert_uint_eq(txdev_run(&d, i, 1500), 4);
+	}
+	ck_assert_uint_eq(vmxnet3_xmit_pkts(q, m, 0), 0);	/* reclaims */
+	ck_assert_uint_eq(q->nb_free, RING);
+	ck_assert_uint_eq(sl_eth_qcnt_read(&q->cnt, SL_QCNT_PKTS), 4 * RING);
+	ck_assert_uint_eq(q->bad_values, 0);
+	vmxnet3_tx_queue_destroy(q);
+	ck_assert_uint_eq(sl_mempool_avail_count(pool), before);
+}
+END_TEST
+
+START_TEST(tx_bad_completion_stops_queue)
+{
+	unsigned before = sl_mempool_avail_count(pool);
+	struct vmxnet3_tx_queue *q = txq_new();
+	struct sl_mbuf *m[2];
+	uint32_t prod;
+
+	m[0] = sl_test_make_pkt(pool, 100, 1, 1);
+	m[1] = sl_test_make_pkt(pool, 100, 2, 1);
+	ck_assert_uint_eq(vmxnet3_xmit_pkts(q, m, 2), 2);
+	prod = txprod(0);
+	ck_assert_uint_eq(prod, 2);
+	/* frame 0 ends at descriptor 0; the device names 2, not in flight */
+	q->comp[0].txd_idx = 2;
+	q->comp[0].type_gen = VMXNET3_TCD_GEN;
+	m[0] = sl_test_make_pkt(pool, 100, 3, 1);
+	/* the burst that finds it posts nothing: no descriptor handed over,
+	 * no doorbell, the packet stays the caller's */
+	ck_assert_uint_eq(vmxnet3_xmit_pkts(q, m, 1), 0);
+	ck_assert_uint_eq(q->bad_values, 1);
+	ck_assert(q->stopped);
+	ck_assert(!(q->desc[2].len_gen & VMXNET3_TXD_GEN));
+	ck_assert_uint_eq(txprod(0), prod);
+	ck_assert_uint_eq(q->nb_free, RING - 2);
+	ck_assert_uint_eq(vmxnet3_xmit_pkts(q, m, 1), 0);
+	ck_assert_uint_eq(q->bad_values, 1);
+	sl_pktmbuf_free(m[0]);
+	vmxnet3_tx_queue_destroy(q);
+	ck_assert_uint_eq(sl_mempool_avail_count(pool), before);
+}
+END_TEST
+
+static Suite *vmxnet3_suite(void)
+{
+	Suite *s = suite_create("vmxnet3");
+	TCase *rx = tcase_create("rx");
+	TCase *tx = tcase_create("tx");
+
+	tcase_add_test(rx, rx_frames_wrap_and_refill);
+	tcase_add_test(rx, rx_jumbo_frames_become_chains);
+	tcase_add_test(rx, rx_bad_index_stops_queue);
+	tcase_add_test(rx, rx_other_ring_id_stops_queue);
+	tcase_add_test(rx, rx_bad_length_stops_queue);
+	tcase_add_test(rx, rx_err_frame_dropped);
+	tcase_add_test(rx, rx_queue_without_pool_posts_nothing);
+	suite_add_tcase(s, rx);
+	tcase_add_test(tx, tx_frames_chains_and_reclaim);
+	tcase_add_test(tx, tx_bad_completion_stops_queue);
+	suite_add_tcase(s, tx);
+	return s;
+}
+
+int main(void)
+{
+	int failed;
+
+	sl_test_simdev_eal_up("test_vmxnet3", NULL);
+	pool = sl_test_simdev_pool("vmxnet3_test", POOL_SIZE, SL_MBUF_DEFAULT_BUF_SIZE);
+	failed = sl_test_run_suite(vmxnet3_suite());
+	sl_mempool_free(pool);
+	sl_eal_cleanup();
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
