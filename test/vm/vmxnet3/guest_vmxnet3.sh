@@ -10,6 +10,8 @@
 #      also takes NIC0's link down and up again while it runs;
 #   K  virtio_fwd killed with SIGKILL while forwarding, then run again;
 #   T  sl-pktgen on NIC0 alone, --rx none (no RX queue) and two TX queues;
+#   VI, VA  sl-l2fwd NIC0 <-> NIC1, --rx-mode interrupt, then adaptive
+#      (run_app: ready_X, stop_X, done_X);
 #   E  NIC1 back to the kernel's vmxnet3 driver, which transmits 100 frames.
 # Exit status: the number of failed checks.
 set -u
@@ -17,8 +19,9 @@ set -u
 nic0=$1 nic1=$2 nic2=$3
 
 pktgen=$B/app/pktgen/sl-pktgen
+l2fwd=$B/examples/l2fwd/sl-l2fwd
 
-check_built "$FWD" "$pktgen"
+check_built "$FWD" "$pktgen" "$l2fwd"
 check_on vfio-pci "$nic0" "$nic1" "$nic2"
 exit_if_failed
 
@@ -39,5 +42,14 @@ rc=$?
 cat "$R/pktgen_T.log"
 check "T: sl-pktgen exit status $rc" test $rc -eq 0
 check "T: JSON written" test -s "$R/pktgen_T.json"
+
+# VI: /proc/interrupts whenever the host asks (irq_snapshots)
+mkdir -p "$R/VI"
+irq_snapshots "$R/VI" "$R/done_VI" &
+for phase in VI/interrupt VA/adaptive; do
+	name=${phase%/*} mode=${phase#*/}
+	run_app "$name" "lcore 0: RX port" 2 "$l2fwd" -l 0 -a "$nic0" -a "$nic1" -- -p 0x3 -q 2 \
+		-T 0 --rx-mode "$mode" || exit $fails
+done
 kernel_back_phase "$nic1" vmxnet3
 exit $fails

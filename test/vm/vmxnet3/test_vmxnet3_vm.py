@@ -19,6 +19,13 @@ host over UDP.
      sends 2000 frames, 1000 on each TX queue, all reach the host with the
      device's counters equal to them; the 200 frames the host sends to it
      meanwhile are dropped by the device and counted as imissed;
+  VI, VA  sl-l2fwd --rx-mode interrupt, then adaptive, NIC0 <-> NIC1 (RX on
+     MSI-X vector 1, link changes on vector 0), as vm-intr's phases
+     (test/vm/intr/test_intr_vm.py phase_run): frames across idle gaps
+     intact, one frame after 2 s idle forwarded, link down/up seen by the
+     link-change interrupt, counters right, the lcore asleep most of the run;
+     in VI each port's RX vector fired and NIC0's event vector did (at least
+     twice: link down and up), and no vector but those two was wired;
   E  the kernel's vmxnet3 takes NIC1 back and transmits 100 frames.
 
 Guest half: guest_vmxnet3.sh.
@@ -32,6 +39,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 import sluicevm  # noqa: E402
 from sluicevm import Guest, Nic, make_frames  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), 'intr'))
+import test_intr_vm  # noqa: E402  (its interrupt phase)
 
 PPS = int(os.environ.get('SLUICE_VM_PPS', '3000'))
 TX_ONLY_FRAMES = 2000
@@ -75,9 +84,34 @@ def tx_only_phase(g):
                  'frames dropped as imissed' % (TX_ONLY_FRAMES, TX_ONLY_DROPPED))
 
 
+def vectors_phase(g, phase, base):
+    """phase_run with the MSI-X vectors counted from /proc/interrupts at the
+    start and before sl-l2fwd stops."""
+    snaps = {}
+
+    def snap(name):
+        snaps[name] = {n.index: sluicevm.vfio_msix_counts(g.interrupts(phase, name), n.pci)
+                       for n in g.nics[:2]}
+
+    g.wait_for_file('ready_' + phase, timeout=300)
+    snap('start')
+    test_intr_vm.phase_run(g, phase, 0, 1, base, before_stop=lambda g: snap('end'))
+    start, end = snaps['start'], snaps['end']
+    for i in (0, 1):
+        assert sorted(end[i]) == [0, 1], '%s: NIC%d MSI-X vectors %s, expected 0 (events) ' \
+            'and 1 (RX queue 0)' % (phase, i, end[i])
+        assert end[i][1] > start[i][1], '%s: NIC%d RX vector never fired (%d -> %d)' % (
+            phase, i, start[i][1], end[i][1])
+    assert end[0][0] >= start[0][0] + 2, '%s: NIC0 event vector %d -> %d over a link down ' \
+        'and up' % (phase, start[0][0], end[0][0])
+    sluicevm.log('%s: RX vectors fired %d and %d times, NIC0 event vector %d times' % (
+        phase, end[0][1] - start[0][1], end[1][1] - start[1][1], end[0][0] - start[0][0]))
+
+
 def main():
     sluicevm.built('test', 'vm', 'virtio', 'virtio_fwd')
     sluicevm.built('app', 'pktgen', 'sl-pktgen')
+    sluicevm.built('examples', 'l2fwd', 'sl-l2fwd')
     nics = [Nic('vmxnet3'), Nic('vmxnet3'), Nic('e1000')]
     with Guest(nics, name='vmxnet3', vfio=[0, 1, 2]) as g:
         g.start(os.path.join(HERE, 'guest_vmxnet3.sh'), [n.pci for n in g.nics])
@@ -87,6 +121,8 @@ def main():
         sluicevm.fwd_jumbo_link_phase(g, 3000000, PPS)
         sluicevm.fwd_kill_phase(g, PPS)
         tx_only_phase(g)
+        vectors_phase(g, 'VI', 7000000)
+        test_intr_vm.phase_run(g, 'VA', 0, 1, 8000000)
         sluicevm.kernel_back_check(g, 1, 'vmxnet3')
         g.finish()
 
