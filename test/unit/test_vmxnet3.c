@@ -25,6 +25,8 @@
 #define BUF_LEN 2048
 
 static struct sl_mempool *pool;
+/* what the pool held before the test: every test gives back what it took */
+static unsigned pool_before;
 /* BAR0 of the simulated device: the driver's doorbell writes land here */
 static uint8_t bar0[VMXNET3_BAR0_MIN_LEN] __attribute__((aligned(8)));
 
@@ -112,7 +114,9 @@ static void rxdev_frame(struct rxdev *d, uint32_t len, uint32_t seed)
 	}
 }
 
-static struct vmxnet3_rx_queue *rxq_new(struct sl_mempool *mp, uint8_t scatter)
+/* A started queue of RING descriptors (armed from mp; none: left empty)
+ * and the device playing it. */
+static struct vmxnet3_rx_queue *rx_start(struct rxdev *d, struct sl_mempool *mp, uint8_t scatter)
 {
 	struct vmxnet3_rx_queue *q = NULL;
 
@@ -120,20 +124,45 @@ static struct vmxnet3_rx_queue *rxq_new(struct sl_mempool *mp, uint8_t scatter)
 						 bar0, &q),
 			 0);
 	ck_assert_int_eq(vmxnet3_rx_queue_init(q), 0);
+	rxdev_init(d, q);
 	return q;
+}
+
+/* The device gave the queue a bad value: nothing (more) received, the
+ * value counted once, the queue stopped for good. */
+static void rx_expect_stopped(struct vmxnet3_rx_queue *q)
+{
+	struct sl_mbuf *m[8];
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		ck_assert_uint_eq(vmxnet3_recv_pkts(q, m, 8), 0);
+		ck_assert_uint_eq(q->bad_values, 1);
+		ck_assert(q->stopped);
+	}
+	vmxnet3_rx_queue_destroy(q);
+}
+
+static void pool_mark(void)
+{
+	pool_before = sl_mempool_avail_count(pool);
+}
+
+static void pool_check(void)
+{
+	ck_assert_uint_eq(sl_mempool_avail_count(pool), pool_before);
 }
 
 /* ---- RX ------------------------------------------------------------------- */
 
 START_TEST(rx_frames_wrap_and_refill)
 {
-	unsigned before = sl_mempool_avail_count(pool);
-	struct vmxnet3_rx_queue *q = rxq_new(pool, 0);
+	struct vmxnet3_rx_queue *q;
 	struct sl_mbuf *m[8];
 	struct rxdev d;
 	uint32_t i;
 
-	rxdev_init(&d, q);
+	q = rx_start(&d, pool, 0);
 	/* five times round ring 0 and the completion ring: every generation
 	 * flip on both sides, each refilled descriptor taken again */
 	for (i = 0; i < 5 * RING; i++) {
@@ -149,19 +178,17 @@ START_TEST(rx_frames_wrap_and_refill)
 	ck_assert_uint_eq(q->bad_values, 0);
 	ck_assert(!q->stopped);
 	vmxnet3_rx_queue_destroy(q);
-	ck_assert_uint_eq(sl_mempool_avail_count(pool), before);
 }
 END_TEST
 
 START_TEST(rx_jumbo_frames_become_chains)
 {
-	unsigned before = sl_mempool_avail_count(pool);
-	struct vmxnet3_rx_queue *q = rxq_new(pool, 1);
+	struct vmxnet3_rx_queue *q;
 	struct sl_mbuf *m[8];
 	struct rxdev d;
 	uint32_t i;
 
-	rxdev_init(&d, q);
+	q = rx_start(&d, pool, 1);
 	for (i = 0; i < 3 * RING; i++) {
 		uint32_t len = 2049 + (i * 977) % (9018 - 2049 + 1);
 
@@ -173,89 +200,62 @@ START_TEST(rx_jumbo_frames_become_chains)
 	}
 	ck_assert_uint_eq(q->bad_values, 0);
 	vmxnet3_rx_queue_destroy(q);
-	ck_assert_uint_eq(sl_mempool_avail_count(pool), before);
 }
 END_TEST
 
 START_TEST(rx_bad_index_stops_queue)
 {
-	unsigned before = sl_mempool_avail_count(pool);
-	struct vmxnet3_rx_queue *q = rxq_new(pool, 0);
-	struct sl_mbuf *m[8];
 	struct rxdev d;
+	struct vmxnet3_rx_queue *q = rx_start(&d, pool, 0);
+	struct sl_mbuf *m[8];
 
-	rxdev_init(&d, q);
 	rxdev_frame(&d, 100, 1);
 	/* a completion for descriptor 5 while 1 is the next */
 	rxdev_complete(&d, 0, 5, 100, 1, 1, 0);
 	rxdev_frame(&d, 100, 2);
+	/* the frame before it arrives, nothing after */
 	ck_assert_uint_eq(vmxnet3_recv_pkts(q, m, 8), 1);
 	sl_test_check_pkt(m[0], 100, 1);
 	sl_pktmbuf_free(m[0]);
-	ck_assert_uint_eq(q->bad_values, 1);
-	ck_assert(q->stopped);
-	ck_assert_uint_eq(vmxnet3_recv_pkts(q, m, 8), 0);
-	ck_assert_uint_eq(q->bad_values, 1);
-	vmxnet3_rx_queue_destroy(q);
-	ck_assert_uint_eq(sl_mempool_avail_count(pool), before);
+	rx_expect_stopped(q);
 }
 END_TEST
 
 START_TEST(rx_other_ring_id_stops_queue)
 {
-	unsigned before = sl_mempool_avail_count(pool);
-	struct vmxnet3_rx_queue *q = rxq_new(pool, 0);
-	struct sl_mbuf *m[8];
 	struct rxdev d;
 
-	rxdev_init(&d, q);
 	/* ring 1 of a queue that does not scatter */
+	rx_start(&d, pool, 0);
 	rxdev_complete(&d, 1, 0, 100, 1, 1, 0);
-	ck_assert_uint_eq(vmxnet3_recv_pkts(q, m, 8), 0);
-	ck_assert_uint_eq(q->bad_values, 1);
-	ck_assert(q->stopped);
-	vmxnet3_rx_queue_destroy(q);
-
+	rx_expect_stopped(d.q);
 	/* a ring of another queue */
-	q = rxq_new(pool, 1);
-	rxdev_init(&d, q);
+	rx_start(&d, pool, 1);
 	rxdev_complete(&d, 7, 0, 100, 1, 1, 0);
-	ck_assert_uint_eq(vmxnet3_recv_pkts(q, m, 8), 0);
-	ck_assert_uint_eq(q->bad_values, 1);
-	ck_assert(q->stopped);
-	vmxnet3_rx_queue_destroy(q);
-	ck_assert_uint_eq(sl_mempool_avail_count(pool), before);
+	rx_expect_stopped(d.q);
 }
 END_TEST
 
 START_TEST(rx_bad_length_stops_queue)
 {
-	unsigned before = sl_mempool_avail_count(pool);
-	struct vmxnet3_rx_queue *q = rxq_new(pool, 1);
-	struct sl_mbuf *m[8];
 	struct rxdev d;
+	struct vmxnet3_rx_queue *q = rx_start(&d, pool, 1);
 	uint16_t idx;
 
-	rxdev_init(&d, q);
 	rxdev_take(&d, 0, &idx);
 	rxdev_complete(&d, 0, idx, BUF_LEN + 1u, 1, 1, 0);
-	ck_assert_uint_eq(vmxnet3_recv_pkts(q, m, 8), 0);
-	ck_assert_uint_eq(q->bad_values, 1);
-	ck_assert(q->stopped);
-	vmxnet3_rx_queue_destroy(q);
-	ck_assert_uint_eq(sl_mempool_avail_count(pool), before);
+	rx_expect_stopped(q);
 }
 END_TEST
 
 START_TEST(rx_err_frame_dropped)
 {
-	unsigned before = sl_mempool_avail_count(pool);
-	struct vmxnet3_rx_queue *q = rxq_new(pool, 1);
+	struct vmxnet3_rx_queue *q;
 	struct sl_mbuf *m[8];
 	struct rxdev d;
 	uint16_t idx;
 
-	rxdev_init(&d, q);
+	q = rx_start(&d, pool, 1);
 	/* a two-buffer frame the device cut short (ERR on the last) */
 	rxdev_take(&d, 0, &idx);
 	rxdev_complete(&d, 0, idx, BUF_LEN, 1, 0, 0);
@@ -269,7 +269,6 @@ START_TEST(rx_err_frame_dropped)
 	ck_assert_uint_eq(q->bad_values, 0);
 	ck_assert(!q->stopped);
 	vmxnet3_rx_queue_destroy(q);
-	ck_assert_uint_eq(sl_mempool_avail_count(pool), before);
 }
 END_TEST
 
@@ -277,19 +276,17 @@ END_TEST
  * buffer on either ring, the driver reads nothing. */
 START_TEST(rx_queue_without_pool_posts_nothing)
 {
-	unsigned before = sl_mempool_avail_count(pool);
-	struct vmxnet3_rx_queue *q = rxq_new(NULL, 0);
+	struct vmxnet3_rx_queue *q;
 	struct rxdev d;
 	unsigned r, i;
 
-	rxdev_init(&d, q);
+	q = rx_start(&d, NULL, 0);
 	for (r = 0; r < 2; r++)
 		for (i = 0; i < RING; i++) {
 			d.next[r] = (uint16_t)i;
 			ck_assert(!rxdev_has(&d, r));
 			ck_assert_uint_eq(q->ring[r].desc[i].addr, 0);
 		}
-	ck_assert_uint_eq(sl_mempool_avail_count(pool), before);
 	vmxnet3_rx_queue_destroy(q);
 }
 END_TEST
@@ -358,7 +355,6 @@ static struct vmxnet3_tx_queue *txq_new(void)
 
 START_TEST(tx_frames_chains_and_reclaim)
 {
-	unsigned before = sl_mempool_avail_count(pool);
 	struct vmxnet3_tx_queue *q = txq_new();
 	struct txdev d = { .q = q, .gen = 1, .comp_gen = 1 };
 	struct sl_mbuf *m[4];
@@ -377,13 +373,11 @@ START_TEST(tx_frames_chains_and_reclaim)
 	ck_assert_uint_eq(sl_eth_qcnt_read(&q->cnt, SL_QCNT_PKTS), 4 * RING);
 	ck_assert_uint_eq(q->bad_values, 0);
 	vmxnet3_tx_queue_destroy(q);
-	ck_assert_uint_eq(sl_mempool_avail_count(pool), before);
 }
 END_TEST
 
 START_TEST(tx_bad_completion_stops_queue)
 {
-	unsigned before = sl_mempool_avail_count(pool);
 	struct vmxnet3_tx_queue *q = txq_new();
 	struct sl_mbuf *m[2];
 	uint32_t prod;
@@ -409,7 +403,6 @@ START_TEST(tx_bad_completion_stops_queue)
 	ck_assert_uint_eq(q->bad_values, 1);
 	sl_pktmbuf_free(m[0]);
 	vmxnet3_tx_queue_destroy(q);
-	ck_assert_uint_eq(sl_mempool_avail_count(pool), before);
 }
 END_TEST
 
@@ -419,6 +412,8 @@ static Suite *vmxnet3_suite(void)
 	TCase *rx = tcase_create("rx");
 	TCase *tx = tcase_create("tx");
 
+	tcase_add_checked_fixture(rx, pool_mark, pool_check);
+	tcase_add_checked_fixture(tx, pool_mark, pool_check);
 	tcase_add_test(rx, rx_frames_wrap_and_refill);
 	tcase_add_test(rx, rx_jumbo_frames_become_chains);
 	tcase_add_test(rx, rx_bad_index_stops_queue);
