@@ -6,7 +6,8 @@
  * generation bits on every ring, TXPROD in a BAR0 of plain memory) and, on
  * purpose, the way a broken one would: completions naming another ring,
  * an index out of order, lengths beyond the buffer, ERR frames, a TX
- * completion outside what is in flight. Checks that good frames arrive
+ * completion outside what is in flight. Also the RX interrupt ops (the
+ * IMR in BAR0, the queue's eventfd). Checks that good frames arrive
  * whole (also as chains), every refilled descriptor carries the
  * generation of the device's next lap, a bad value stops the queue with
  * nothing more read or posted, and every mbuf goes back. Needs
@@ -15,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include "sl_eal.h"
 #include "sl_test_simdev.h"
@@ -291,6 +294,82 @@ START_TEST(rx_queue_without_pool_posts_nothing)
 }
 END_TEST
 
+/* ---- RX interrupts ------------------------------------------------------- */
+
+/* Queue 0 of a port made by hand for the interrupt ops, with the eventfd
+ * ethdev gives it at start and the adapter whose BAR0 is the test's. */
+struct intr_port {
+	struct sl_eth_dev dev;
+	struct sl_eth_dev_data data;
+	struct vmxnet3_adapter ad;
+	void *rxq;
+	struct sl_eth_rx_intr intr;
+};
+
+static void intr_port_init(struct intr_port *p, struct vmxnet3_rx_queue *q)
+{
+	memset(p, 0, sizeof(*p));
+	p->ad.bar0 = bar0;
+	p->dev.data = &p->data;
+	p->data.dev_private = &p->ad;
+	p->data.nb_rx_queues = 1;
+	p->data.rx_queues = &p->rxq;
+	p->data.rx_intr = &p->intr;
+	p->data.dev_conf.intr_conf.rxq = 1;
+	p->rxq = q;
+	p->intr.fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	ck_assert_int_ge(p->intr.fd, 0);
+}
+
+/* Whether the queue's fd was signalled since the last look. */
+static int woken(const struct intr_port *p)
+{
+	uint64_t v;
+
+	return read(p->intr.fd, &v, sizeof(v)) == sizeof(v);
+}
+
+static uint32_t rx_imr(void)
+{
+	return *(volatile uint32_t *)(bar0 + VMXNET3_REG_IMR(VMXNET3_VEC_RX));
+}
+
+/* Enable unmasks the RX vector and, a frame completed meanwhile (which
+ * raised nothing while masked), wakes the lcore itself; disable masks it
+ * again. A stopped queue never wakes it. */
+START_TEST(rx_intr_enable_unmasks_and_rechecks)
+{
+	struct rxdev d;
+	struct vmxnet3_rx_queue *q = rx_start(&d, pool, 0);
+	struct sl_mbuf *m[8];
+	struct intr_port p;
+
+	intr_port_init(&p, q);
+	ck_assert_int_eq(vmxnet3_rx_queue_intr_enable(&p.dev, 0), 0);
+	ck_assert_uint_eq(rx_imr(), 0);
+	ck_assert(!woken(&p));
+	ck_assert_int_eq(vmxnet3_rx_queue_intr_disable(&p.dev, 0), 0);
+	ck_assert_uint_eq(rx_imr(), 1);
+
+	rxdev_frame(&d, 100, 1);
+	ck_assert_int_eq(vmxnet3_rx_queue_intr_enable(&p.dev, 0), 0);
+	ck_assert_uint_eq(rx_imr(), 0);
+	ck_assert(woken(&p));
+	ck_assert_int_eq(vmxnet3_rx_queue_intr_disable(&p.dev, 0), 0);
+	ck_assert_uint_eq(vmxnet3_recv_pkts(q, m, 8), 1);
+	sl_pktmbuf_free(m[0]);
+	ck_assert_int_eq(vmxnet3_rx_queue_intr_enable(&p.dev, 0), 0);
+	ck_assert(!woken(&p));
+
+	rxdev_frame(&d, 100, 2);
+	q->stopped = 1;
+	ck_assert_int_eq(vmxnet3_rx_queue_intr_enable(&p.dev, 0), 0);
+	ck_assert(!woken(&p));
+	close(p.intr.fd);
+	vmxnet3_rx_queue_destroy(q);
+}
+END_TEST
+
 /* ---- the simulated device: TX ---------------------------------------------------- */
 
 struct txdev {
@@ -421,6 +500,7 @@ static Suite *vmxnet3_suite(void)
 	tcase_add_test(rx, rx_bad_length_stops_queue);
 	tcase_add_test(rx, rx_err_frame_dropped);
 	tcase_add_test(rx, rx_queue_without_pool_posts_nothing);
+	tcase_add_test(rx, rx_intr_enable_unmasks_and_rechecks);
 	suite_add_tcase(s, rx);
 	tcase_add_test(tx, tx_frames_chains_and_reclaim);
 	tcase_add_test(tx, tx_bad_completion_stops_queue);
