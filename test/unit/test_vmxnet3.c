@@ -158,42 +158,18 @@ static void pool_check(void)
 
 /* ---- RX ------------------------------------------------------------------- */
 
-START_TEST(rx_frames_wrap_and_refill)
+/* count frames of min_len..max_len bytes (stepping by step) arrive whole,
+ * each in ceil(len / BUF_LEN) buffers, with nothing counted as bad. */
+static void rx_frames_arrive(uint8_t scatter, uint32_t count, uint32_t min_len, uint32_t max_len,
+			     uint32_t step)
 {
-	struct vmxnet3_rx_queue *q;
-	struct sl_mbuf *m[8];
 	struct rxdev d;
+	struct vmxnet3_rx_queue *q = rx_start(&d, pool, scatter);
+	struct sl_mbuf *m[8];
 	uint32_t i;
 
-	q = rx_start(&d, pool, 0);
-	/* five times round ring 0 and the completion ring: every generation
-	 * flip on both sides, each refilled descriptor taken again */
-	for (i = 0; i < 5 * RING; i++) {
-		uint32_t len = 60 + (i * 37) % (1514 - 60 + 1);
-
-		rxdev_frame(&d, len, i);
-		ck_assert_uint_eq(vmxnet3_recv_pkts(q, m, 8), 1);
-		sl_test_check_pkt(m[0], len, i);
-		sl_pktmbuf_free(m[0]);
-	}
-	ck_assert_uint_eq(vmxnet3_recv_pkts(q, m, 8), 0);
-	ck_assert_uint_eq(sl_eth_qcnt_read(&q->cnt, SL_QCNT_PKTS), 5 * RING);
-	ck_assert_uint_eq(q->bad_values, 0);
-	ck_assert(!q->stopped);
-	vmxnet3_rx_queue_destroy(q);
-}
-END_TEST
-
-START_TEST(rx_jumbo_frames_become_chains)
-{
-	struct vmxnet3_rx_queue *q;
-	struct sl_mbuf *m[8];
-	struct rxdev d;
-	uint32_t i;
-
-	q = rx_start(&d, pool, 1);
-	for (i = 0; i < 3 * RING; i++) {
-		uint32_t len = 2049 + (i * 977) % (9018 - 2049 + 1);
+	for (i = 0; i < count; i++) {
+		uint32_t len = min_len + (i * step) % (max_len - min_len + 1);
 
 		rxdev_frame(&d, len, i);
 		ck_assert_uint_eq(vmxnet3_recv_pkts(q, m, 8), 1);
@@ -201,8 +177,25 @@ START_TEST(rx_jumbo_frames_become_chains)
 		sl_test_check_pkt(m[0], len, i);
 		sl_pktmbuf_free(m[0]);
 	}
+	ck_assert_uint_eq(vmxnet3_recv_pkts(q, m, 8), 0);
+	ck_assert_uint_eq(sl_eth_qcnt_read(&q->cnt, SL_QCNT_PKTS), count);
 	ck_assert_uint_eq(q->bad_values, 0);
+	ck_assert(!q->stopped);
 	vmxnet3_rx_queue_destroy(q);
+}
+
+/* five times round ring 0 and the completion ring: every generation flip
+ * on both sides, each refilled descriptor taken again */
+START_TEST(rx_frames_wrap_and_refill)
+{
+	rx_frames_arrive(0, 5 * RING, 60, 1514, 37);
+}
+END_TEST
+
+/* heads from ring 0, the rest from ring 1, three laps of ring 0 */
+START_TEST(rx_jumbo_frames_become_chains)
+{
+	rx_frames_arrive(1, 3 * RING, 2049, 9018, 977);
 }
 END_TEST
 
