@@ -212,3 +212,46 @@ run_app() {
 	check "$_name: $(basename "$1") exit status $_rc after SIGINT" test $_rc -eq 0
 	touch "$R/done_$_name"
 }
+
+# ---- virtio_fwd phases (guest_e1000e.sh, guest_vmxnet3.sh) ----------------------------
+# The host drives each run through $R/<NAME>/ (test/vm/virtio/virtio_fwd.c).
+FWD=$B/test/vm/virtio/virtio_fwd
+# fwd_run NAME NIC_A NIC_B [virtio_fwd options]: forwards until the host
+# creates NAME/stop; its statistics in stats_NAME.json.
+fwd_run() {
+	_name=$1 _a=$2 _b=$3
+	shift 3
+	mkdir -p "$R/$_name"
+	echo "== virtio_fwd $_name: $_a $_b $*"
+	"$FWD" -l 0 -a "$_a" -a "$_b" -- --ctl "$R/$_name" --stats "$R/stats_$_name.json" \
+		--pool 40000 --timeout 600 "$@" > "$R/fwd_$_name.log" 2>&1
+	_rc=$?
+	cat "$R/fwd_$_name.log"
+	check "$_name: virtio_fwd exit status $_rc" test $_rc -eq 0
+	check "$_name: stats written" test -s "$R/stats_$_name.json"
+	check "$_name: $_a still on vfio-pci" is_on "$_a" vfio-pci
+}
+# fwd_kill_phase NIC_A NIC_B: phase K. A forwarder killed with SIGKILL in
+# the middle of forwarding leaves the devices programmed (and active); the
+# next one must quiesce them, take them over and forward (fwd_run K).
+fwd_kill_phase() {
+	mkdir -p "$R/K0"
+	spawn "$R/fwd_K0.log" "$FWD" -l 0 -a "$1" -a "$2" -- --ctl "$R/K0" --pool 40000 \
+		--timeout 600
+	check "K: first virtio_fwd forwarding" wait_file "$R/K0/ready" 120
+	wait_file "$R/K0/kill" 300
+	kill -KILL $pid
+	wait $pid
+	check "K: first virtio_fwd killed (status $?)" true
+	cat "$R/fwd_K0.log"
+	fwd_run K "$1" "$2"
+}
+# kernel_back_phase NIC DRIVER: phase E. The kernel's DRIVER takes NIC back
+# (driver_override cleared) and sends 100 frames (sequence 2000000 on).
+kernel_back_phase() {
+	to_kernel "$1" "$2"
+	check "E: $1 back on $2" is_on "$1" "$2"
+	_if=$(ifname_of "$1")
+	check "E: kernel interface '$_if'" test -n "$_if"
+	[ -n "$_if" ] && check "E: kernel $2 sent 100 frames" kernel_send "$_if" 100 2000000
+}

@@ -314,6 +314,97 @@ def check_counters(what, port, want):
                                               ', '.join(bad))
 
 
+def fwd_forward_phase(g, phase, pair, count, rev, base_seq, pps, size=None):
+    """A virtio_fwd run of the guest's fwd_run (test/vm/guest_lib.sh)
+    between the NICs of pair: count frames host -> first -> second -> host,
+    rev the other way, pps frames/s; returns the bytes of each direction."""
+    a, b = g.nics[pair[0]], g.nics[pair[1]]
+    g.wait_for_file(phase + '/ready', timeout=300)
+    a.port.drain()
+    b.port.drain()
+    for src, dst, first, n in ((a, b, base_seq, count), (b, a, base_seq + 500000, rev)):
+        frames = make_frames(n, first_seq=first, size=size)
+        got = src.port.exchange(frames, dst.port, pps=pps)
+        assert_frames(frames, got, '%s: host -> %s -> virtio_fwd -> %s -> host' % (
+            phase, src.pci, dst.pci))
+    return sum(len(f) for f in make_frames(count, base_seq, size)), \
+        sum(len(f) for f in make_frames(rev, base_seq + 500000, size))
+
+
+def fwd_stop_and_check(g, phase, pair, count, rev, fwd_bytes, back_bytes, chained=None):
+    """Stops the virtio_fwd run and checks its statistics: the ports are the
+    pair's NICs with QEMU's MACs, their counters equal what the host sent
+    and received, nothing dropped; chained: (chained frames, longest chain)."""
+    g.touch(phase + '/stop')
+    stats = g.read_json('stats_%s.json' % phase, timeout=120)
+    p0, p1 = stats['ports']
+    a, b = g.nics[pair[0]], g.nics[pair[1]]
+    assert p0['name'] == a.pci and p1['name'] == b.pci, stats
+    assert p0['mac'] == a.mac, 'MAC of the port %s, QEMU has %s' % (p0['mac'], a.mac)
+    quiet = {'imissed': 0, 'ierrors': 0, 'oerrors': 0, 'rx_nombuf': 0, 'link': 1}
+    check_counters(phase, p0, dict(quiet, ipackets=count, ibytes=fwd_bytes,
+                                   opackets=rev, obytes=back_bytes))
+    check_counters(phase, p1, dict(quiet, ipackets=rev, ibytes=back_bytes,
+                                   opackets=count, obytes=fwd_bytes))
+    assert stats['tx_dropped'] == 0, stats
+    if chained is not None:
+        assert (stats['chained'], stats['max_segs']) == chained, \
+            '%s: (chained frames, longest chain) %s, expected %s' % (
+                phase, (stats['chained'], stats['max_segs']), chained)
+    log('%s: %d + %d frames intact, counters match' % (phase, count, rev))
+
+
+def fwd_jumbo_link_phase(g, base, pps):
+    """Phase J (virtio_fwd --mtu 9000 --scatter between NIC0 and NIC1): 300
+    frames of 1515..9014 bytes each way as chains of 2048-byte buffers,
+    then NIC0's link off and on and 200 frames at pps again."""
+    a, b = g.nics[0], g.nics[1]
+    sizes = [1515 + (i * 977) % (9014 - 1515 + 1) for i in range(300)]
+    g.wait_for_file('J/ready', timeout=300)
+    a.port.drain()
+    b.port.drain()
+    fwd_bytes = back_bytes = 0
+    for src, dst, first in ((a, b, base), (b, a, base + 500000)):
+        frames = [make_frame(first + i, sizes[i]) for i in range(len(sizes))]
+        got = src.port.exchange(frames, dst.port, pps=1000)
+        assert_frames(frames, got, 'J: %d-byte frames %s -> %s' % (max(sizes), src.pci, dst.pci))
+        if src is a:
+            fwd_bytes = sum(map(len, frames))
+        else:
+            back_bytes = sum(map(len, frames))
+    g.set_link(0, False)
+    g.wait_for_file('J/link0_down', timeout=60)
+    g.set_link(0, True)
+    g.wait_for_file('J/link0_up', timeout=60)
+    frames = make_frames(200, first_seq=base + 900000)
+    got = a.port.exchange(frames, b.port, pps=pps)
+    assert_frames(frames, got, 'J: after link off/on')
+    log('J: jumbo frames as chains, link down and up seen, forwarding resumed')
+    fwd_stop_and_check(g, 'J', (0, 1), len(sizes) + 200, len(sizes),
+                       fwd_bytes + sum(map(len, frames)), back_bytes,
+                       # 2048-byte buffers: a frame of n bytes takes ceil(n / 2048)
+                       chained=(2 * sum(s > 2048 for s in sizes), -(-max(sizes) // 2048)))
+
+
+def fwd_kill_phase(g, pps):
+    """Phase K (the guest's fwd_kill_phase on NIC0 and NIC1): traffic into
+    the first forwarder, SIGKILL, then the new one forwards 1000 frames each
+    way intact with its counters right."""
+    g.wait_for_file('K0/ready', timeout=300)
+    g.nics[0].port.send_frames(make_frames(500, first_seq=4000000), pps=pps)
+    g.touch('K0/kill')
+    fb, bb = fwd_forward_phase(g, 'K', (0, 1), 1000, 1000, 5000000, pps)
+    fwd_stop_and_check(g, 'K', (0, 1), 1000, 1000, fb, bb)
+
+
+def kernel_back_check(g, nic, driver):
+    """Phase E (the guest's kernel_back_phase): the 100 frames the kernel's
+    driver sent from NIC nic after the Sluice driver had it."""
+    again = g.nics[nic].port.recv_frames(100, timeout=180, idle=60)
+    assert_frames(make_frames(100, 2000000, src=g.nics[nic].mac), again,
+                  'E: kernel %s on NIC%d after the Sluice driver' % (driver, nic))
+
+
 def check_l2fwd_macs(got, tx_port, tx_mac, what):
     """sl-l2fwd rewrites MACs as DPDK's l2fwd: destination
     02:00:00:00:00:<TX port>, source the TX port's MAC."""

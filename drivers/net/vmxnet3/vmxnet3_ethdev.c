@@ -5,9 +5,10 @@
  * queue counts, interrupt and receive-filter configuration) and a table of
  * queue descriptors (ring addresses and sizes, per-queue statistics), both
  * in DMA memory, announced with DSAL/DSAH and taken in by ACTIVATE_DEV.
- * BAR1 holds the commands, BAR0 the per-queue doorbells. Poll mode: every
- * interrupt stays masked (intrCtrl DISABLE_ALL, IMR), link changes are
- * read from the event cause word the device sets in the shared area.
+ * BAR1 holds the commands, BAR0 the per-queue doorbells and interrupt
+ * masks. Without intr_conf every interrupt stays masked (intrCtrl
+ * DISABLE_ALL, IMR) and link changes are read from the event cause word
+ * the device sets in the shared area; with it, vmxnet3_intr.c.
  *
  * What QEMU 7.2's model (hw/net/vmxnet3.c) does, and so what this driver
  * offers: revision 1 only; up to 8 TX queues, each processed synchronously
@@ -78,7 +79,6 @@ static struct vmxnet3_rx_queue_desc *rx_qdesc(struct vmxnet3_adapter *ad, uint16
 
 static int vmxnet3_dev_infos_get(struct sl_eth_dev *dev, struct sl_eth_dev_info *info)
 {
-	(void)dev;
 	info->driver_name = VMXNET3_DRIVER_NAME;
 	info->min_mtu = SL_ETHER_MIN_MTU;
 	info->max_mtu = VMXNET3_MAX_MTU;
@@ -104,6 +104,7 @@ static int vmxnet3_dev_infos_get(struct sl_eth_dev *dev, struct sl_eth_dev_info 
 	info->default_txportconf.burst_size = VMXNET3_DEFAULT_BURST;
 	info->default_txportconf.ring_size = VMXNET3_DEFAULT_RING_DESC;
 	info->default_txportconf.nb_queues = 1;
+	vmxnet3_intr_info(adapter_of(dev), info);
 	return 0;
 }
 
@@ -205,21 +206,25 @@ static void shared_setup(struct sl_eth_dev *dev, uint16_t max_sg)
 	s->num_tx_queues = (uint8_t)nb_txq;
 	s->num_rx_queues = 1;
 	s->auto_mask = 1;
-	s->num_intrs = 1;
-	s->event_intr_idx = 0;
 	memset(s->mod_levels, VMXNET3_IML_ADAPTIVE, sizeof(s->mod_levels));
-	s->intr_ctrl = VMXNET3_IC_DISABLE_ALL;
+	if (vmxnet3_intr_wanted(dev)) {
+		s->num_intrs = VMXNET3_NB_VECTORS;
+		s->event_intr_idx = VMXNET3_VEC_EVENT;
+	} else {
+		s->num_intrs = 1;
+		s->intr_ctrl = VMXNET3_IC_DISABLE_ALL;
+	}
 	s->rx_mode = rx_mode(dev);
 	/* every VLAN id passes: the port does no VLAN filtering */
 	memset(s->vf_table, 0xff, sizeof(s->vf_table));
 }
 
-static void queues_setup(struct sl_eth_dev *dev)
+static void queues_setup(struct sl_eth_dev *dev, const struct vmxnet3_rx_queue *rxq)
 {
 	struct vmxnet3_adapter *ad = adapter_of(dev);
 	uint16_t q, nb_txq = dev->data->nb_tx_queues;
 	struct vmxnet3_rx_queue_desc *rd = rx_qdesc(ad, nb_txq);
-	struct vmxnet3_rx_queue *rxq = dev->data->rx_queues[0];
+	int intr = vmxnet3_intr_wanted(dev);
 
 	for (q = 0; q < nb_txq; q++) {
 		struct vmxnet3_tx_queue_desc *td = tx_qdesc(ad, q);
@@ -229,7 +234,7 @@ static void queues_setup(struct sl_eth_dev *dev)
 		td->comp_ring_pa = txq->comp_iova;
 		td->tx_ring_size = txq->nb_desc;
 		td->comp_ring_size = txq->nb_desc;
-		td->intr_idx = 0;
+		td->intr_idx = intr ? VMXNET3_VEC_TX : 0;
 	}
 	rd->rx_ring_pa[0] = rxq->ring[0].iova;
 	rd->rx_ring_pa[1] = rxq->ring[1].iova;
@@ -237,7 +242,7 @@ static void queues_setup(struct sl_eth_dev *dev)
 	rd->rx_ring_size[1] = rxq->ring[1].nb_desc;
 	rd->comp_ring_pa = rxq->comp_iova;
 	rd->comp_ring_size = rxq->comp_size;
-	rd->intr_idx = 0;
+	rd->intr_idx = intr ? VMXNET3_VEC_RX : 0;
 }
 
 static void mac_write(struct vmxnet3_adapter *ad, const struct sl_ether_addr *mac)
@@ -264,6 +269,35 @@ static void queues_drain(struct sl_eth_dev *dev)
 
 static int vmxnet3_link_update(struct sl_eth_dev *dev, int wait_to_complete);
 
+/* The RX queue the device is given: the app's, or with none configured
+ * (a TX-only port) the driver's sink, made once and kept until close: a
+ * minimal ring that never holds a buffer. QEMU's model reads receive
+ * descriptors of queue 0 whatever numRxQueues says, so the device needs
+ * one; finding no buffer it drops the frame, writes nothing and counts it
+ * (pkts_out_of_buf, the port's imissed). */
+static int rx_queue_of_device(struct sl_eth_dev *dev, struct vmxnet3_rx_queue **out)
+{
+	struct vmxnet3_adapter *ad = adapter_of(dev);
+	int ret;
+
+	if (dev->data->nb_rx_queues > 0) {
+		*out = dev->data->rx_queues[0];
+		return sl_eth_rx_frame_check(dev, (*out)->buf_len, (*out)->scatter, NULL) < 0
+			       ? -EINVAL
+			       : 0;
+	}
+	if (ad->rx_sink == NULL) {
+		ret = vmxnet3_rx_queue_create(dev->data->port_id, 0, VMXNET3_RING_MIN,
+					      ad->pci->numa_node, NULL, 0, 0, ad->bar0,
+					      &ad->rx_sink);
+		if (ret < 0)
+			return queue_failed(dev->data->port_id, "RX (receive off)",
+					    VMXNET3_RING_MIN, ret);
+	}
+	*out = ad->rx_sink;
+	return 0;
+}
+
 static int vmxnet3_dev_start(struct sl_eth_dev *dev)
 {
 	struct vmxnet3_adapter *ad = adapter_of(dev);
@@ -271,17 +305,17 @@ static int vmxnet3_dev_start(struct sl_eth_dev *dev)
 	uint32_t frame = (dev->data->mtu ? dev->data->mtu : SL_ETHER_MTU) + SL_ETHER_HDR_LEN +
 			 SL_ETHER_VLAN_HDR_LEN;
 	uint16_t q, max_sg;
-	int i;
+	int i, ret;
 
-	if (dev->data->nb_rx_queues == 0 || dev->data->nb_tx_queues == 0) {
+	if (dev->data->nb_tx_queues == 0) {
 		sl_log(SL_LOG_ERR, VMXNET3_LOG,
-		       "port %u: vmxnet3 needs one RX and at least one TX queue: configure them",
+		       "port %u: vmxnet3 needs at least one TX queue: configure one",
 		       dev->data->port_id);
 		return -EINVAL;
 	}
-	rxq = dev->data->rx_queues[0];
-	if (sl_eth_rx_frame_check(dev, rxq->buf_len, rxq->scatter, NULL) < 0)
-		return -EINVAL;
+	ret = rx_queue_of_device(dev, &rxq);
+	if (ret < 0)
+		return ret;
 	hw_quiesce(ad->bar1);
 	ad->active = 0;
 	if (vmxnet3_rx_queue_init(rxq) < 0)
@@ -291,7 +325,7 @@ static int vmxnet3_dev_start(struct sl_eth_dev *dev)
 		vmxnet3_tx_queue_init(dev->data->tx_queues[q]);
 	max_sg = rxq->scatter ? (uint16_t)((frame + rxq->buf_len - 1) / rxq->buf_len) : 1;
 	shared_setup(dev, max_sg);
-	queues_setup(dev);
+	queues_setup(dev, rxq);
 	sl_io_wmb();
 	sl_write32((uint32_t)ad->shared_iova, ad->bar1 + VMXNET3_REG_DSAL);
 	sl_write32((uint32_t)(ad->shared_iova >> 32), ad->bar1 + VMXNET3_REG_DSAH);
@@ -309,6 +343,13 @@ static int vmxnet3_dev_start(struct sl_eth_dev *dev)
 		sl_write32(1, ad->bar0 + VMXNET3_REG_IMR(i));
 	/* activation reloads the permanent address: the port's goes in after */
 	mac_write(ad, &dev->data->mac_addr);
+	ret = vmxnet3_intr_start(dev);
+	if (ret < 0) {
+		hw_quiesce(ad->bar1);
+		ad->active = 0;
+		queues_drain(dev);
+		return ret;
+	}
 	rxq->update_prod = rx_qdesc(ad, dev->data->nb_tx_queues)->update_rx_prod;
 	if (rxq->update_prod) {
 		sl_write32(rxq->ring[0].next, rxq->prod_reg[0]);
@@ -361,6 +402,7 @@ static int vmxnet3_dev_stop(struct sl_eth_dev *dev)
 
 	hw_counters_read(dev, &now);
 	counters_add(&ad->acc, &now);
+	vmxnet3_intr_stop(dev);
 	hw_quiesce(ad->bar1);
 	ad->active = 0;
 	sl_eth_stop_drain();
@@ -373,6 +415,7 @@ static int vmxnet3_dev_close(struct sl_eth_dev *dev)
 	struct vmxnet3_adapter *ad = adapter_of(dev);
 
 	hw_quiesce(ad->bar1);
+	vmxnet3_rx_queue_destroy(ad->rx_sink);
 	sl_dma_free(ad->shared);
 	free(ad);
 	return 0;
@@ -523,6 +566,8 @@ static const struct sl_eth_dev_ops vmxnet3_ops = {
 	.allmulticast_enable = vmxnet3_allmulticast_enable,
 	.allmulticast_disable = vmxnet3_allmulticast_disable,
 	.mac_addr_set = vmxnet3_mac_addr_set,
+	.rx_queue_intr_enable = vmxnet3_rx_queue_intr_enable,
+	.rx_queue_intr_disable = vmxnet3_rx_queue_intr_disable,
 };
 
 static const struct sl_eth_driver vmxnet3_eth_driver = {

@@ -16,6 +16,12 @@
 #define VMXNET3_DEFAULT_RING_DESC 512
 #define VMXNET3_DEFAULT_BURST 32
 
+/* The driver's interrupt vectors (vmxnet3_intr.c) */
+#define VMXNET3_VEC_EVENT 0	/* ECR events: link changes */
+#define VMXNET3_VEC_RX 1	/* RX queue 0 */
+#define VMXNET3_VEC_TX 2	/* TX completions: masked for good */
+#define VMXNET3_NB_VECTORS 3
+
 /* One RX ring of a queue: ring 0 holds head buffers, ring 1 body buffers
  * (the rest of a frame longer than one buffer, filled only with scatter). */
 struct vmxnet3_rx_ring {
@@ -90,7 +96,12 @@ struct vmxnet3_adapter {
 	struct vmxnet3_driver_shared *shared;
 	sl_iova_t shared_iova;
 	struct sl_ether_addr perm_addr;
+	/* the device needs an RX queue: with none configured, the driver's
+	 * own, which posts no buffer (see vmxnet3_dev_start) */
+	struct vmxnet3_rx_queue *rx_sink;
 	uint8_t active;			/* ACTIVATE_DEV succeeded */
+	uint8_t intr_on;		/* MSI-X enabled (vmxnet3_intr.c) */
+	uint8_t event_handler_on;
 	uint8_t events_logged;
 	/* device counters restart at every activation: what earlier ones
 	 * counted, and the point of the last stats_reset */
@@ -104,6 +115,22 @@ struct vmxnet3_adapter {
 uint16_t vmxnet3_recv_pkts(void *rxq, struct sl_mbuf **pkts, uint16_t nb_pkts);
 uint16_t vmxnet3_xmit_pkts(void *txq, struct sl_mbuf **pkts, uint16_t nb_pkts);
 
+/* Whether the device completed a buffer the driver has not taken yet. */
+static inline int vmxnet3_rx_frame_ready(const struct vmxnet3_rx_queue *rxq)
+{
+	return (rxq->comp[rxq->comp_next].csum_gen & VMXNET3_RCD_GEN) == rxq->comp_gen;
+}
+
+/* Interrupts (vmxnet3_intr.c): what dev_info offers, whether the port's
+ * configuration asks for any, MSI-X on after ACTIVATE_DEV (0 or -errno,
+ * nothing left on) and off at stop; the queue's lcore arms and disarms. */
+void vmxnet3_intr_info(const struct vmxnet3_adapter *ad, struct sl_eth_dev_info *info);
+int vmxnet3_intr_wanted(const struct sl_eth_dev *dev);
+int vmxnet3_intr_start(struct sl_eth_dev *dev);
+void vmxnet3_intr_stop(struct sl_eth_dev *dev);
+int vmxnet3_rx_queue_intr_enable(struct sl_eth_dev *dev, uint16_t q);
+int vmxnet3_rx_queue_intr_disable(struct sl_eth_dev *dev, uint16_t q);
+
 /* Queue objects: rings in DMA memory (0, -ENOMEM, -EFAULT without IOVA). */
 int vmxnet3_rx_queue_create(uint16_t port, uint16_t q, uint16_t nb_desc, int socket,
 			    struct sl_mempool *mp, uint16_t buf_len, uint8_t scatter,
@@ -112,8 +139,9 @@ int vmxnet3_tx_queue_create(uint16_t port, uint16_t q, uint16_t nb_desc, int soc
 			    volatile uint8_t *bar0, struct vmxnet3_tx_queue **out);
 void vmxnet3_rx_queue_destroy(struct vmxnet3_rx_queue *rxq);
 void vmxnet3_tx_queue_destroy(struct vmxnet3_tx_queue *txq);
-/* For a start: RX rings armed (0, or -ENOMEM with nothing kept), TX
- * emptied, completion rings zeroed, generations back to 1. */
+/* For a start: RX rings armed (0, or -ENOMEM with nothing kept; a queue
+ * without a pool stays empty), TX emptied, completion rings zeroed,
+ * generations back to 1. */
 int vmxnet3_rx_queue_init(struct vmxnet3_rx_queue *rxq);
 void vmxnet3_tx_queue_init(struct vmxnet3_tx_queue *txq);
 /* After the device stopped: every mbuf back to its pool. */

@@ -280,6 +280,9 @@ uint16_t vmxnet3_xmit_pkts(void *queue, struct sl_mbuf **pkts, uint16_t nb_pkts)
 	if (sl_unlikely(txq->stopped))
 		return 0;
 	tx_reclaim(txq);
+	/* a bad completion stops the queue before anything more is posted */
+	if (sl_unlikely(txq->stopped))
+		return 0;
 	for (; nb_tx < nb_pkts; nb_tx++) {
 		struct sl_mbuf *pkt = pkts[nb_tx];
 
@@ -425,6 +428,11 @@ int vmxnet3_rx_queue_init(struct vmxnet3_rx_queue *rxq)
 		rxq->ring[r].next = 0;
 		rxq->ring[r].gen = VMXNET3_RXD_GEN;
 	}
+	rxq->comp_next = 0;
+	rxq->comp_gen = VMXNET3_RCD_GEN;
+	rxq->stopped = 0;
+	if (rxq->mp == NULL)
+		return 0;
 	for (r = 0; r < rings; r++)
 		for (i = 0; i < n; i++) {
 			struct sl_mbuf *m = sl_pktmbuf_alloc(rxq->mp);
@@ -435,9 +443,6 @@ int vmxnet3_rx_queue_init(struct vmxnet3_rx_queue *rxq)
 			}
 			rx_arm(&rxq->ring[r], m, rxq->buf_len);
 		}
-	rxq->comp_next = 0;
-	rxq->comp_gen = VMXNET3_RCD_GEN;
-	rxq->stopped = 0;
 	return 0;
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Interrupts against polling (issue 15), in one QEMU guest run.
 
-    python3 test/perf/vm/bench_intr.py [--build-dir build] [--model e1000|e1000e|virtio]
+    python3 test/perf/vm/bench_intr.py [--build-dir build] [--model e1000|e1000e|virtio|vmxnet3]
         [--modes poll,interrupt,adaptive] [--idle-window 30] [--wake-samples 200]
         [--wake-idle 5] [--sat-window 5] [--kinds idle,wake,sat,ping]
 
@@ -116,7 +116,7 @@ def ping_run(g, i, out, mode):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--build-dir', default=os.environ.get('SLUICE_BUILD_DIR'))
-    ap.add_argument('--model', choices=('e1000', 'e1000e', 'virtio'), default='e1000')
+    ap.add_argument('--model', choices=('e1000', 'e1000e', 'virtio', 'vmxnet3'), default='e1000')
     ap.add_argument('--modes', default=','.join(MODES))
     ap.add_argument('--kinds', default=','.join(KINDS))
     ap.add_argument('--idle-window', type=float, default=30.0)

@@ -18,29 +18,15 @@
 set -u
 . "$SLUICE_SOURCE_DIR/test/vm/guest_lib.sh"
 nic0=$1 nic1=$2 nic2=$3 key=$4
-fwd=$B/test/vm/virtio/virtio_fwd
 rss=$B/test/vm/e1000e/e1000e_rss
 l2fwd=$B/examples/l2fwd/sl-l2fwd
 
-check_built "$fwd" "$rss" "$l2fwd"
+check_built "$FWD" "$rss" "$l2fwd"
 check_on vfio-pci "$nic0" "$nic1" "$nic2"
 exit_if_failed
 
-run_fwd() {	# name, first NIC, second NIC, virtio_fwd options...
-	name=$1 a=$2 b=$3; shift 3
-	mkdir -p "$R/$name"
-	echo "== virtio_fwd $name: $a $b $*"
-	"$fwd" -l 0 -a "$a" -a "$b" -- --ctl "$R/$name" --stats "$R/stats_$name.json" \
-		--pool 40000 --timeout 600 "$@" > "$R/fwd_$name.log" 2>&1
-	rc=$?
-	cat "$R/fwd_$name.log"
-	check "$name: virtio_fwd exit status $rc" test $rc -eq 0
-	check "$name: stats written" test -s "$R/stats_$name.json"
-	check "$name: $a still on vfio-pci" is_on "$a" vfio-pci
-}
-
-run_fwd B "$nic0" "$nic1"
-run_fwd C "$nic0" "$nic2"
+fwd_run B "$nic0" "$nic1"
+fwd_run C "$nic0" "$nic2"
 
 mkdir -p "$R/R"
 echo "== e1000e_rss on $nic0"
@@ -53,24 +39,8 @@ check "R: e1000e_rss exit status $rc" test $rc -eq 0
 run_app Q "lcore 1: RX port" 0 "$l2fwd" -l 0-1 -a "$nic0" -a "$nic1" -- \
 	-p 0x3 --queues 2 -q 2 -T 2 --no-mac-updating
 
-run_fwd J "$nic0" "$nic1" --mtu 9000 --scatter
+fwd_run J "$nic0" "$nic1" --mtu 9000 --scatter
 
-# K: a forwarder killed in the middle of forwarding leaves the rings
-# programmed; the next one must take the devices over and forward
-mkdir -p "$R/K0"
-spawn "$R/fwd_K0.log" "$fwd" -l 0 -a "$nic0" -a "$nic1" -- --ctl "$R/K0" --pool 40000 --timeout 600
-check "K: first virtio_fwd forwarding" wait_file "$R/K0/ready" 120
-wait_file "$R/K0/kill" 300
-kill -KILL $pid
-wait $pid
-check "K: first virtio_fwd killed (status $?)" true
-cat "$R/fwd_K0.log"
-run_fwd K "$nic0" "$nic1"
-
-# E: the kernel takes NIC1 back (driver_override cleared) and sends with it
-to_kernel "$nic1" e1000e
-check "E: $nic1 back on e1000e" is_on "$nic1" e1000e
-ifname=$(ifname_of "$nic1")
-check "E: kernel interface '$ifname'" test -n "$ifname"
-[ -n "$ifname" ] && check "E: kernel e1000e sent 100 frames" kernel_send "$ifname" 100 2000000
+fwd_kill_phase "$nic0" "$nic1"
+kernel_back_phase "$nic1" e1000e
 exit $fails

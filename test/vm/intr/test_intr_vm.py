@@ -50,7 +50,9 @@ def wait_log(g, phase, pattern, timeout):
         phase, pattern, phase, timeout, g.read_result('app_%s.log' % phase)[-1500:]))
 
 
-def phase_run(g, phase, i0, i1, base):
+def phase_run(g, phase, i0, i1, base, before_stop=None):
+    """before_stop(g): called once the traffic and link changes are done,
+    while sl-l2fwd still runs."""
     a, b = g.nics[i0], g.nics[i1]
     g.wait_for_file('ready_' + phase, timeout=300)
     a.port.drain()
@@ -79,6 +81,8 @@ def phase_run(g, phase, i0, i1, base):
     g.set_link(i0, True)
     wait_log(g, phase, r'Port 0: Link up[^\n]*\(link change interrupt\)', 30)
     time.sleep(1)
+    if before_stop is not None:
+        before_stop(g)
     g.touch('stop_' + phase)
     sluicevm.check_l2fwd_counters(g, phase, count[0], count[1])
     text = g.read_result('app_%s.log' % phase)

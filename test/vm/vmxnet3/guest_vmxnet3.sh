@@ -9,50 +9,47 @@
 #   J  virtio_fwd NIC0 <-> NIC1 with MTU 9000 (chained mbufs); the host
 #      also takes NIC0's link down and up again while it runs;
 #   K  virtio_fwd killed with SIGKILL while forwarding, then run again;
+#   T  sl-pktgen on NIC0 alone, --rx none (no RX queue) and two TX queues;
+#   VI, VA  sl-l2fwd NIC0 <-> NIC1, --rx-mode interrupt, then adaptive
+#      (run_app: ready_X, stop_X, done_X);
 #   E  NIC1 back to the kernel's vmxnet3 driver, which transmits 100 frames.
 # Exit status: the number of failed checks.
 set -u
 . "$SLUICE_SOURCE_DIR/test/vm/guest_lib.sh"
 nic0=$1 nic1=$2 nic2=$3
-fwd=$B/test/vm/virtio/virtio_fwd
 
-check_built "$fwd"
+pktgen=$B/app/pktgen/sl-pktgen
+l2fwd=$B/examples/l2fwd/sl-l2fwd
+
+check_built "$FWD" "$pktgen" "$l2fwd"
 check_on vfio-pci "$nic0" "$nic1" "$nic2"
 exit_if_failed
 
-run_fwd() {	# name, first NIC, second NIC, virtio_fwd options...
-	name=$1 a=$2 b=$3; shift 3
-	mkdir -p "$R/$name"
-	echo "== virtio_fwd $name: $a $b $*"
-	"$fwd" -l 0 -a "$a" -a "$b" -- --ctl "$R/$name" --stats "$R/stats_$name.json" \
-		--pool 40000 --timeout 600 "$@" > "$R/fwd_$name.log" 2>&1
-	rc=$?
-	cat "$R/fwd_$name.log"
-	check "$name: virtio_fwd exit status $rc" test $rc -eq 0
-	check "$name: stats written" test -s "$R/stats_$name.json"
-	check "$name: $a still on vfio-pci" is_on "$a" vfio-pci
-}
+fwd_run B "$nic0" "$nic1"
+fwd_run C "$nic0" "$nic2"
+fwd_run J "$nic0" "$nic1" --mtu 9000 --scatter
 
-run_fwd B "$nic0" "$nic1"
-run_fwd C "$nic0" "$nic2"
-run_fwd J "$nic0" "$nic1" --mtu 9000 --scatter
+fwd_kill_phase "$nic0" "$nic1"
 
-# K: a forwarder killed in the middle of forwarding leaves the device
-# active; the next one must quiesce it and take it over
-mkdir -p "$R/K0"
-spawn "$R/fwd_K0.log" "$fwd" -l 0 -a "$nic0" -a "$nic1" -- --ctl "$R/K0" --pool 40000 --timeout 600
-check "K: first virtio_fwd forwarding" wait_file "$R/K0/ready" 120
-wait_file "$R/K0/kill" 300
-kill -KILL $pid
-wait $pid
-check "K: first virtio_fwd killed (status $?)" true
-cat "$R/fwd_K0.log"
-run_fwd K "$nic0" "$nic1"
+# T: a TX-only port on two TX queues; the host starts it once it listens
+mkdir -p "$R/T"
+wait_file "$R/T/go" 300
+echo "== T: sl-pktgen --rx none --tx-queues 2 on $nic0"
+"$pktgen" -l 0 -a "$nic0" -- --tx 0 --rx none --tx-queues 2 --count 2000 --rate 1000pps \
+	--size 60-1514/13 --start-delay-ms 500 --quiet --json "$R/pktgen_T.json" \
+	> "$R/pktgen_T.log" 2>&1
+rc=$?
+cat "$R/pktgen_T.log"
+check "T: sl-pktgen exit status $rc" test $rc -eq 0
+check "T: JSON written" test -s "$R/pktgen_T.json"
 
-# E: the kernel takes NIC1 back (driver_override cleared) and sends with it
-to_kernel "$nic1" vmxnet3
-check "E: $nic1 back on vmxnet3" is_on "$nic1" vmxnet3
-ifname=$(ifname_of "$nic1")
-check "E: kernel interface '$ifname'" test -n "$ifname"
-[ -n "$ifname" ] && check "E: kernel vmxnet3 sent 100 frames" kernel_send "$ifname" 100 2000000
+# VI: /proc/interrupts whenever the host asks (irq_snapshots)
+mkdir -p "$R/VI"
+irq_snapshots "$R/VI" "$R/done_VI" &
+for phase in VI/interrupt VA/adaptive; do
+	name=${phase%/*} mode=${phase#*/}
+	run_app "$name" "lcore 0: RX port" 2 "$l2fwd" -l 0 -a "$nic0" -a "$nic1" -- -p 0x3 -q 2 \
+		-T 0 --rx-mode "$mode" || exit $fails
+done
+kernel_back_phase "$nic1" vmxnet3
 exit $fails

@@ -14,6 +14,18 @@ host over UDP.
      link down) and on again (link up) and 200 frames pass again;
   K  a virtio_fwd killed with SIGKILL while forwarding, then a new one
      forwards 1000 frames each way intact;
+  T  sl-pktgen --rx none --tx-queues 2 on NIC0: a port without RX queues
+     (the driver gives the device a ring of its own that holds no buffer)
+     sends 2000 frames, 1000 on each TX queue, all reach the host with the
+     device's counters equal to them; the 200 frames the host sends to it
+     meanwhile are dropped by the device and counted as imissed;
+  VI, VA  sl-l2fwd --rx-mode interrupt, then adaptive, NIC0 <-> NIC1 (RX on
+     MSI-X vector 1, link changes on vector 0), as vm-intr's phases
+     (test/vm/intr/test_intr_vm.py phase_run): frames across idle gaps
+     intact, one frame after 2 s idle forwarded, link down/up seen by the
+     link-change interrupt, counters right, the lcore asleep most of the run;
+     in VI each port's RX vector fired and NIC0's event vector did (at least
+     twice: link down and up), and no vector but those two was wired;
   E  the kernel's vmxnet3 takes NIC1 back and transmits 100 frames.
 
 Guest half: guest_vmxnet3.sh.
@@ -21,100 +33,97 @@ Guest half: guest_vmxnet3.sh.
 
 import os
 import sys
+import threading
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 import sluicevm  # noqa: E402
-from sluicevm import Guest, Nic, assert_frames, make_frame, make_frames  # noqa: E402
+from sluicevm import Guest, Nic, make_frames  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), 'intr'))
+import test_intr_vm  # noqa: E402  (its interrupt phase)
 
 PPS = int(os.environ.get('SLUICE_VM_PPS', '3000'))
+TX_ONLY_FRAMES = 2000
+TX_ONLY_DROPPED = 200
 
 
-def forward_phase(g, phase, pair, count, rev, base_seq):
-    """virtio_fwd between pair: count frames host -> first -> second ->
-    host, rev the other way; returns the bytes of each direction."""
-    a, b = g.nics[pair[0]], g.nics[pair[1]]
-    g.wait_for_file(phase + '/ready', timeout=300)
-    a.port.drain()
-    b.port.drain()
-    for src, dst, first, n in ((a, b, base_seq, count), (b, a, base_seq + 500000, rev)):
-        frames = make_frames(n, first_seq=first)
-        got = src.port.exchange(frames, dst.port, pps=PPS)
-        assert_frames(frames, got, '%s: host -> %s -> virtio_fwd -> %s -> host' % (
-            phase, src.pci, dst.pci))
-    return sum(len(f) for f in make_frames(count, base_seq)), \
-        sum(len(f) for f in make_frames(rev, base_seq + 500000))
+def tx_only_phase(g):
+    nic = g.nics[0]
+    nic.port.drain()
+    os.makedirs(g.result_path('T'), exist_ok=True)
+    g.touch('T/go')
+    got = nic.port.recv_frames(1, timeout=300, ethertype=0x0800)
+    assert got, 'T: no frame from sl-pktgen on %s' % nic.pci
+    rest = {}
+
+    def receive():
+        rest['got'] = nic.port.recv_frames(TX_ONLY_FRAMES - 1, timeout=120, ethertype=0x0800,
+                                           idle=20)
+
+    receiver = threading.Thread(target=receive, daemon=True)
+    receiver.start()
+    # into the port while it sends: the device finds no RX buffer
+    nic.port.send_frames(make_frames(TX_ONLY_DROPPED, first_seq=6000000), pps=500)
+    receiver.join()
+    got += rest.get('got', [])
+    doc = g.read_json('pktgen_T.json', timeout=120)
+    port = doc['ports'][0]
+    es = port['eth_stats']
+    want = {'tx_queues': 2, 'rx_role': False, 'tx frames': TX_ONLY_FRAMES,
+            'opackets': TX_ONLY_FRAMES, 'obytes': port['tx']['bytes'], 'ipackets': 0,
+            'imissed': TX_ONLY_DROPPED, 'oerrors': 0, 'host frames': TX_ONLY_FRAMES,
+            'host bytes': port['tx']['bytes']}
+    have = {'tx_queues': port['tx_queues'], 'rx_role': port['rx_role'],
+            'tx frames': port['tx']['frames'], 'opackets': es['opackets'],
+            'obytes': es['obytes'], 'ipackets': es['ipackets'], 'imissed': es['imissed'],
+            'oerrors': es['oerrors'], 'host frames': len(got),
+            'host bytes': sum(map(len, got))}
+    bad = ['%s %s (expected %s)' % (k, have[k], v) for k, v in want.items() if have[k] != v]
+    assert not bad, 'T: sl-pktgen --rx none --tx-queues 2 on %s: %s' % (nic.pci, ', '.join(bad))
+    sluicevm.log('T: TX-only port, 2 TX queues: %d frames sent and counted, %d received '
+                 'frames dropped as imissed' % (TX_ONLY_FRAMES, TX_ONLY_DROPPED))
 
 
-def stop_and_check(g, phase, pair, count, rev, fwd_bytes, back_bytes, chained=None):
-    g.touch(phase + '/stop')
-    stats = g.read_json('stats_%s.json' % phase, timeout=120)
-    p0, p1 = stats['ports']
-    a, b = g.nics[pair[0]], g.nics[pair[1]]
-    assert p0['name'] == a.pci and p1['name'] == b.pci, stats
-    assert p0['mac'] == a.mac, 'MAC of the port %s, QEMU has %s' % (p0['mac'], a.mac)
-    quiet = {'imissed': 0, 'ierrors': 0, 'oerrors': 0, 'rx_nombuf': 0, 'link': 1}
-    sluicevm.check_counters(phase, p0, dict(quiet, ipackets=count, ibytes=fwd_bytes,
-                                            opackets=rev, obytes=back_bytes))
-    sluicevm.check_counters(phase, p1, dict(quiet, ipackets=rev, ibytes=back_bytes,
-                                            opackets=count, obytes=fwd_bytes))
-    assert stats['tx_dropped'] == 0, stats
-    if chained is not None:
-        assert (stats['chained'], stats['max_segs']) == chained, \
-            '%s: (chained frames, longest chain) %s, expected %s' % (
-                phase, (stats['chained'], stats['max_segs']), chained)
-    sluicevm.log('%s: %d + %d frames intact, counters match' % (phase, count, rev))
+def vectors_phase(g, phase, base):
+    """phase_run with the MSI-X vectors counted from /proc/interrupts at the
+    start and before sl-l2fwd stops."""
+    snaps = {}
 
+    def snap(name):
+        snaps[name] = {n.index: sluicevm.vfio_msix_counts(g.interrupts(phase, name), n.pci)
+                       for n in g.nics[:2]}
 
-def jumbo_link_phase(g, base):
-    a, b = g.nics[0], g.nics[1]
-    sizes = [1515 + (i * 977) % (9014 - 1515 + 1) for i in range(300)]
-    g.wait_for_file('J/ready', timeout=300)
-    a.port.drain()
-    b.port.drain()
-    fwd_bytes = back_bytes = 0
-    for src, dst, first in ((a, b, base), (b, a, base + 500000)):
-        frames = [make_frame(first + i, sizes[i]) for i in range(len(sizes))]
-        got = src.port.exchange(frames, dst.port, pps=1000)
-        assert_frames(frames, got, 'J: %d-byte frames %s -> %s' % (max(sizes), src.pci, dst.pci))
-        if src is a:
-            fwd_bytes = sum(map(len, frames))
-        else:
-            back_bytes = sum(map(len, frames))
-    g.set_link(0, False)
-    g.wait_for_file('J/link0_down', timeout=60)
-    g.set_link(0, True)
-    g.wait_for_file('J/link0_up', timeout=60)
-    frames = make_frames(200, first_seq=base + 900000)
-    got = a.port.exchange(frames, b.port, pps=PPS)
-    assert_frames(frames, got, 'J: after link off/on')
-    sluicevm.log('J: jumbo frames as chains, link down and up seen, forwarding resumed')
-    stop_and_check(g, 'J', (0, 1), len(sizes) + 200, len(sizes),
-                   fwd_bytes + sum(map(len, frames)), back_bytes,
-                   # 2048-byte buffers: a frame of n bytes takes ceil(n / 2048)
-                   chained=(2 * sum(s > 2048 for s in sizes), -(-max(sizes) // 2048)))
+    g.wait_for_file('ready_' + phase, timeout=300)
+    snap('start')
+    test_intr_vm.phase_run(g, phase, 0, 1, base, before_stop=lambda g: snap('end'))
+    start, end = snaps['start'], snaps['end']
+    for i in (0, 1):
+        assert sorted(end[i]) == [0, 1], '%s: NIC%d MSI-X vectors %s, expected 0 (events) ' \
+            'and 1 (RX queue 0)' % (phase, i, end[i])
+        assert end[i][1] > start[i][1], '%s: NIC%d RX vector never fired (%d -> %d)' % (
+            phase, i, start[i][1], end[i][1])
+    assert end[0][0] >= start[0][0] + 2, '%s: NIC0 event vector %d -> %d over a link down ' \
+        'and up' % (phase, start[0][0], end[0][0])
+    sluicevm.log('%s: RX vectors fired %d and %d times, NIC0 event vector %d times' % (
+        phase, end[0][1] - start[0][1], end[1][1] - start[1][1], end[0][0] - start[0][0]))
 
 
 def main():
     sluicevm.built('test', 'vm', 'virtio', 'virtio_fwd')
+    sluicevm.built('app', 'pktgen', 'sl-pktgen')
+    sluicevm.built('examples', 'l2fwd', 'sl-l2fwd')
     nics = [Nic('vmxnet3'), Nic('vmxnet3'), Nic('e1000')]
     with Guest(nics, name='vmxnet3', vfio=[0, 1, 2]) as g:
         g.start(os.path.join(HERE, 'guest_vmxnet3.sh'), [n.pci for n in g.nics])
-        fb, bb = forward_phase(g, 'B', (0, 1), 10000, 10000, 0)
-        stop_and_check(g, 'B', (0, 1), 10000, 10000, fb, bb)
-        fb, bb = forward_phase(g, 'C', (0, 2), 10000, 10000, 1000000)
-        stop_and_check(g, 'C', (0, 2), 10000, 10000, fb, bb)
-        jumbo_link_phase(g, 3000000)
-
-        g.wait_for_file('K0/ready', timeout=300)
-        g.nics[0].port.send_frames(make_frames(500, first_seq=4000000), pps=PPS)
-        g.touch('K0/kill')
-        fb, bb = forward_phase(g, 'K', (0, 1), 1000, 1000, 5000000)
-        stop_and_check(g, 'K', (0, 1), 1000, 1000, fb, bb)
-
-        again = g.nics[1].port.recv_frames(100, timeout=180, idle=60)
-        assert_frames(make_frames(100, 2000000, src=g.nics[1].mac), again,
-                      'E: kernel vmxnet3 on NIC1 after the Sluice driver')
+        for phase, pair, base in (('B', (0, 1), 0), ('C', (0, 2), 1000000)):
+            fb, bb = sluicevm.fwd_forward_phase(g, phase, pair, 10000, 10000, base, PPS)
+            sluicevm.fwd_stop_and_check(g, phase, pair, 10000, 10000, fb, bb)
+        sluicevm.fwd_jumbo_link_phase(g, 3000000, PPS)
+        sluicevm.fwd_kill_phase(g, PPS)
+        tx_only_phase(g)
+        vectors_phase(g, 'VI', 7000000)
+        test_intr_vm.phase_run(g, 'VA', 0, 1, 8000000)
+        sluicevm.kernel_back_check(g, 1, 'vmxnet3')
         g.finish()
 
 
