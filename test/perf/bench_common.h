@@ -113,6 +113,29 @@ static inline int bench_pin_self(int cpu)
 }
 
 /* Number of CPUs this process may run on. */
+/* hugetlbfs is mounted and at least min_pages 2 MiB pages are free: a
+ * DPDK side can then run on hugepages, as DPDK applications do. */
+static inline int bench_hugepages_usable(unsigned long min_pages)
+{
+	FILE *f = fopen("/proc/mounts", "r");
+	char line[512];
+	int mounted = 0;
+	unsigned long free_pages = 0;
+
+	if (f == NULL)
+		return 0;
+	while (!mounted && fgets(line, sizeof(line), f) != NULL)
+		mounted = strstr(line, " hugetlbfs ") != NULL;
+	fclose(f);
+	f = fopen("/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages", "r");
+	if (f == NULL)
+		return 0;
+	if (fscanf(f, "%lu", &free_pages) != 1)
+		free_pages = 0;
+	fclose(f);
+	return mounted && free_pages >= min_pages;
+}
+
 static inline int bench_cpu_count(void)
 {
 	cpu_set_t set;

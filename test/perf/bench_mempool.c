@@ -22,7 +22,7 @@
 
 int main(void)
 {
-	int huge = bm_hugepages_usable();
+	int huge = bench_hugepages_usable(128);
 	char *argv[] = { "bench_mempool", "-l", bench_cpu_count() >= 2 ? "0-1" : "0",
 			 "--log-level", "err", "-m", "256", huge ? NULL : "--no-huge", NULL };
 	int argc = huge ? 7 : 8;

@@ -155,27 +155,6 @@ static void bm_case(const char *name, BM_POOL_T *mp, enum bench_kind kind,
 /* DPDK needs a mounted hugetlbfs for hugepages (Sluice does not): both
  * benchmarks use hugepages only when DPDK could too, so that the two sides
  * always run on the same kind of memory. */
-static int bm_hugepages_usable(void)
-{
-	FILE *f = fopen("/proc/mounts", "r");
-	char line[512];
-	int mounted = 0;
-	unsigned long free_pages = 0;
-
-	if (f == NULL)
-		return 0;
-	while (!mounted && fgets(line, sizeof(line), f) != NULL)
-		mounted = strstr(line, " hugetlbfs ") != NULL;
-	fclose(f);
-	f = fopen("/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages", "r");
-	if (f == NULL)
-		return 0;
-	if (fscanf(f, "%lu", &free_pages) != 1)
-		free_pages = 0;
-	fclose(f);
-	return mounted && free_pages >= 128;
-}
-
 static void bm_run_all(BM_POOL_T *cached, BM_POOL_T *cached_bulk1, BM_POOL_T *uncached,
 		       BM_POOL_T *pktmbuf_pool)
 {

@@ -26,7 +26,7 @@
 
 int main(void)
 {
-	int huge = bm_hugepages_usable();
+	int huge = bench_hugepages_usable(128);
 	char *argv[] = { "bench_dpdk_mempool", "-l", bench_cpu_count() >= 2 ? "0-1" : "0",
 			 "--no-pci", "--log-level=1", "-m", "256",
 			 "--file-prefix=sl_bench_dpdk_mempool", huge ? NULL : "--no-huge", NULL };
