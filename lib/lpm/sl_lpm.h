@@ -148,11 +148,30 @@ static __sl_always_inline uint32_t sl_lpm_quad_(const uint32_t *tbl24, const uin
 #endif
 }
 
+/* Fixes up the lowest extended entry of a chunk, *ext's lowest set bit,
+ * without a branch: with none left it rewrites entry last (not extended)
+ * with itself. Two of these per chunk before the loop for the rest: with
+ * random addresses a burst of 32 has one or two extended entries more often
+ * than none, and a loop test on that count mispredicts. */
+static __sl_always_inline void sl_lpm_fix_one_(const uint32_t *tbl8, const uint32_t *ips,
+					      uint32_t *hops, uint64_t *ext, unsigned int last)
+{
+	unsigned int j = (unsigned int)__builtin_ctzll(*ext | UINT64_C(1) << last);
+	uint32_t e = hops[j];
+	uint32_t m = (uint32_t)((int32_t)e >> 31);
+	uint32_t idx = ((e & SL_LPM_NH_MASK) * SL_LPM_TBL8_GROUP_ENTRIES + (ips[j] & 0xff)) & m;
+	uint32_t t = __atomic_load_n(&tbl8[idx], __ATOMIC_RELAXED);
+
+	hops[j] = m ? t : e;
+	*ext &= *ext - 1;
+}
+
 /* next_hops[i] = next hop | SL_LPM_LOOKUP_SUCCESS, or 0 with no route.
  * First the tbl24 entry of every address of up to 64, with no branch, so
  * that the cache misses of a whole burst overlap, and a bit mask of the
- * extended ones; then their tbl8 entries, one per set bit (one loop, not
- * a test per address: with random addresses those tests mispredict). */
+ * extended ones; then their tbl8 entries, one per set bit, the first two
+ * without a branch (a test per address or per quad mispredicts with
+ * random addresses). */
 static inline void sl_lpm_lookup_bulk(const struct sl_lpm *lpm, const uint32_t *ips,
 				      uint32_t *next_hops, unsigned int n)
 {
@@ -165,6 +184,8 @@ static inline void sl_lpm_lookup_bulk(const struct sl_lpm *lpm, const uint32_t *
 
 		for (j = 0; j < b; j += 4)
 			ext |= (uint64_t)sl_lpm_quad_(tbl24, ips + i + j, next_hops + i + j) << j;
+		sl_lpm_fix_one_(lpm->t.tbl8, ips + i, next_hops + i, &ext, b - 1);
+		sl_lpm_fix_one_(lpm->t.tbl8, ips + i, next_hops + i, &ext, b - 1);
 		while (sl_unlikely(ext != 0)) {
 			j = i + (unsigned int)__builtin_ctzll(ext);
 			ext &= ext - 1;
