@@ -158,11 +158,11 @@ static __sl_always_inline void sl_lpm_fix_one_(const uint32_t *tbl8, const uint3
 {
 	unsigned int j = (unsigned int)__builtin_ctzll(*ext | UINT64_C(1) << last);
 	uint32_t e = hops[j];
-	uint32_t m = (uint32_t)((int32_t)e >> 31);
+	uint32_t m = 0u - (e >> 31);	/* all ones when extended */
 	uint32_t idx = ((e & SL_LPM_NH_MASK) * SL_LPM_TBL8_GROUP_ENTRIES + (ips[j] & 0xff)) & m;
 	uint32_t t = __atomic_load_n(&tbl8[idx], __ATOMIC_RELAXED);
 
-	hops[j] = m ? t : e;
+	hops[j] = (t & m) | (e & ~m);
 	*ext &= *ext - 1;
 }
 
