@@ -9,7 +9,7 @@
  * /24. A lookup is one load, or two when the first says "extended".
  *
  * Entry: bits 0..23 next hop (or, extended in tbl24, the tbl8 group),
- * bit 24 valid, bit 25 extended, nothing else: a valid entry that is not
+ * bit 24 valid, bit 31 extended, nothing else: a valid entry that is not
  * extended is already the bulk lookup's result. The depth of the route that
  * wrote each entry, which the control path needs (a shorter route never
  * overwrites a longer one's entries, and a delete rewrites exactly the
@@ -32,6 +32,10 @@
 
 #include "sl_common.h"
 
+#ifdef __SSE4_1__
+#include <smmintrin.h>
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -44,7 +48,7 @@ extern "C" {
 
 #define SL_LPM_NH_MASK 0x00ffffffu
 #define SL_LPM_VALID 0x01000000u
-#define SL_LPM_EXT 0x02000000u
+#define SL_LPM_EXT 0x80000000u
 #define SL_LPM_TBL8_GROUP_ENTRIES 256
 
 struct sl_lpm_config {
@@ -113,11 +117,61 @@ static inline int sl_lpm_lookup(const struct sl_lpm *lpm, uint32_t ip, uint32_t 
 	return (e & SL_LPM_VALID) ? 0 : -ENOENT;
 }
 
+/* The tbl24 entries of ips[0..3] stored to hops[0..3], as one 16-byte
+ * store where SSE4.1 has it (a wider load of hops by the caller then takes
+ * the data from that store instead of waiting for four narrow ones to
+ * reach the cache); returns bit k set when entry k is extended (the sign:
+ * movmskps collects four in one instruction). The vector's 32-bit loads
+ * are single-copy atomic like the scalar path's relaxed ones. */
+static __sl_always_inline uint32_t sl_lpm_quad_(const uint32_t *tbl24, const uint32_t *ips,
+						uint32_t *hops)
+{
+#ifdef __SSE4_1__
+	__m128i v = _mm_cvtsi32_si128((int)tbl24[ips[0] >> 8]);
+
+	v = _mm_insert_epi32(v, (int)tbl24[ips[1] >> 8], 1);
+	v = _mm_insert_epi32(v, (int)tbl24[ips[2] >> 8], 2);
+	v = _mm_insert_epi32(v, (int)tbl24[ips[3] >> 8], 3);
+	_mm_storeu_si128((__m128i *)(void *)hops, v);
+	return (uint32_t)_mm_movemask_ps(_mm_castsi128_ps(v));
+#else
+	uint32_t ext = 0;
+	unsigned int k;
+
+	for (k = 0; k < 4; k++) {
+		uint32_t e = __atomic_load_n(&tbl24[ips[k] >> 8], __ATOMIC_RELAXED);
+
+		hops[k] = e;
+		ext |= (e >> 31) << k;
+	}
+	return ext;
+#endif
+}
+
+/* Fixes up the lowest extended entry of a chunk, *ext's lowest set bit,
+ * without a branch: with none left it rewrites entry last (not extended)
+ * with itself. Two of these per chunk before the loop for the rest: with
+ * random addresses a burst of 32 has one or two extended entries more often
+ * than none, and a loop test on that count mispredicts. */
+static __sl_always_inline void sl_lpm_fix_one_(const uint32_t *tbl8, const uint32_t *ips,
+					      uint32_t *hops, uint64_t *ext, unsigned int last)
+{
+	unsigned int j = (unsigned int)__builtin_ctzll(*ext | UINT64_C(1) << last);
+	uint32_t e = hops[j];
+	uint32_t m = 0u - (e >> 31);	/* all ones when extended */
+	uint32_t idx = ((e & SL_LPM_NH_MASK) * SL_LPM_TBL8_GROUP_ENTRIES + (ips[j] & 0xff)) & m;
+	uint32_t t = __atomic_load_n(&tbl8[idx], __ATOMIC_RELAXED);
+
+	hops[j] = (t & m) | (e & ~m);
+	*ext &= *ext - 1;
+}
+
 /* next_hops[i] = next hop | SL_LPM_LOOKUP_SUCCESS, or 0 with no route.
- * First the tbl24 entry of every address, four at a time with one test of
- * the extended bit for all four and no other branch, so that the cache
- * misses of a whole burst overlap; then, only if one was extended, a scan
- * for those and their tbl8 entries. */
+ * First the tbl24 entry of every address of up to 64, with no branch, so
+ * that the cache misses of a whole burst overlap, and a bit mask of the
+ * extended ones; then their tbl8 entries, one per set bit, the first two
+ * without a branch (a test per address or per quad mispredicts with
+ * random addresses). */
 static inline void sl_lpm_lookup_bulk(const struct sl_lpm *lpm, const uint32_t *ips,
 				      uint32_t *next_hops, unsigned int n)
 {
@@ -125,42 +179,21 @@ static inline void sl_lpm_lookup_bulk(const struct sl_lpm *lpm, const uint32_t *
 	unsigned int i = 0;
 
 	while (n - i >= 4) {
-		unsigned int b = SL_MIN(n - i, 64u) & ~3u, j, k;
-		uint32_t any = 0, quad[16];	/* the four entries of each quad or-ed */
+		unsigned int b = SL_MIN(n - i, 64u) & ~3u, j;
+		uint64_t ext = 0;
 
-		for (j = i; j < i + b; j += 4) {
-			uint32_t e0 = __atomic_load_n(&tbl24[ips[j] >> 8], __ATOMIC_RELAXED);
-			uint32_t e1 = __atomic_load_n(&tbl24[ips[j + 1] >> 8], __ATOMIC_RELAXED);
-			uint32_t e2 = __atomic_load_n(&tbl24[ips[j + 2] >> 8], __ATOMIC_RELAXED);
-			uint32_t e3 = __atomic_load_n(&tbl24[ips[j + 3] >> 8], __ATOMIC_RELAXED);
-
-			/* four plain stores (atomic only so that the compiler
-			 * does not assemble them into one vector first) */
-			__atomic_store_n(&next_hops[j], e0, __ATOMIC_RELAXED);
-			__atomic_store_n(&next_hops[j + 1], e1, __ATOMIC_RELAXED);
-			__atomic_store_n(&next_hops[j + 2], e2, __ATOMIC_RELAXED);
-			__atomic_store_n(&next_hops[j + 3], e3, __ATOMIC_RELAXED);
-			quad[(j - i) / 4] = e0 | e1 | e2 | e3;
-			any |= quad[(j - i) / 4];
-		}
-		/* Only the quads with an extended entry, with 4-byte loads of
-		 * what was just stored (a wider load would wait for the
-		 * stores to reach the cache instead of taking their data). */
-		if (sl_unlikely(any & SL_LPM_EXT))
-			for (k = 0; k < b / 4; k++) {
-				if (!(quad[k] & SL_LPM_EXT))
-					continue;
-				for (j = i + 4 * k; j < i + 4 * k + 4; j++) {
-					uint32_t e = next_hops[j];
-
-					if (e & SL_LPM_EXT)
-						next_hops[j] = __atomic_load_n(
-							&lpm->t.tbl8[(e & SL_LPM_NH_MASK) *
+		for (j = 0; j < b; j += 4)
+			ext |= (uint64_t)sl_lpm_quad_(tbl24, ips + i + j, next_hops + i + j) << j;
+		sl_lpm_fix_one_(lpm->t.tbl8, ips + i, next_hops + i, &ext, b - 1);
+		sl_lpm_fix_one_(lpm->t.tbl8, ips + i, next_hops + i, &ext, b - 1);
+		while (sl_unlikely(ext != 0)) {
+			j = i + (unsigned int)__builtin_ctzll(ext);
+			ext &= ext - 1;
+			next_hops[j] = __atomic_load_n(&lpm->t.tbl8[(next_hops[j] & SL_LPM_NH_MASK) *
 								     SL_LPM_TBL8_GROUP_ENTRIES +
 								     (ips[j] & 0xff)],
-							__ATOMIC_RELAXED);
-				}
-			}
+						       __ATOMIC_RELAXED);
+		}
 		i += b;
 	}
 	for (; i < n; i++)
