@@ -261,6 +261,28 @@ def same_frame(got, want):
         got[at:at + 2] == b'\xff\xff' and got[:at] == want[:at] and got[at + 2:] == want[at + 2:]
 
 
+def check_tx_frames(got, src, same, what):
+    """Every one of the COUNT_TX frames arrived once, each as same() judges
+    it against the frame expected for its sequence number."""
+    seen, wrong = set(), []
+    for f in got:
+        k = struct.unpack_from('!H', f, 34 if f[12:14] == b'\x08\x00' else 54)[0] - 1024
+        want = tx_frame(k, src) if 0 <= k < COUNT_TX else None
+        if not same(f, want) or k in seen:
+            wrong.append((k, f))
+        seen.add(k)
+    if wrong:
+        k, f = wrong[0]
+        want = tx_frame(k, src) if 0 <= k < COUNT_TX else b''
+        at = next((i for i in range(min(len(f), len(want))) if f[i] != want[i]),
+                  min(len(f), len(want)))
+        raise AssertionError('%s: %d frames differ from the expected ones (or repeat); '
+                             'first: frame %d, byte %d (got %s, want %s)' % (
+                                 what, len(wrong), k, at, f[at:at + 4].hex(), want[at:at + 4].hex()))
+    missing = sorted(set(range(COUNT_TX)) - seen)
+    assert not missing, '%s: %d frames missing, first %d' % (what, len(missing), missing[0])
+
+
 def check_tx(g, wire, src):
     g.wait_for_file('ready_tx', 300)
     g.touch('go_tx')
@@ -273,25 +295,7 @@ def check_tx(g, wire, src):
     assert res['l4_offloaded'] == COUNT_TX, \
         'tx: only %d of %d L4 checksums offloaded (capa %s)' % (
             res['l4_offloaded'], COUNT_TX, res['port']['tx_offload_capa'])
-    seen, wrong = set(), []
-    for f in got:
-        k = struct.unpack_from('!H', f, 34 if f[12:14] == b'\x08\x00' else 54)[0] - 1024
-        want = tx_frame(k, src) if 0 <= k < COUNT_TX else None
-        if not same_frame(f, want):
-            wrong.append((k, f))
-        elif k in seen:
-            wrong.append((k, b'duplicate'))
-        seen.add(k)
-    if wrong:
-        k, f = wrong[0]
-        want = tx_frame(k, src) if 0 <= k < COUNT_TX else b''
-        at = next((i for i in range(min(len(f), len(want))) if f[i] != want[i]),
-                  min(len(f), len(want)))
-        raise AssertionError('tx: %d frames differ from the expected ones; first: frame %d, '
-                             'byte %d (got %s, want %s)' % (len(wrong), k, at, f[at:at + 4].hex(),
-                                                            want[at:at + 4].hex()))
-    missing = sorted(set(range(COUNT_TX)) - seen)
-    assert not missing, 'tx: %d frames missing, first %d' % (len(missing), missing[0])
+    check_tx_frames(got, src, same_frame, 'tx')
     print('tx: all %d frames byte for byte, checksums as computed here' % COUNT_TX, flush=True)
 
 
@@ -488,23 +492,7 @@ def check_tx_host(g, nic, d):
         '%s tx: offloaded %d L4, %d IP checksums of %d frames (capa %s)' % (
             d, res['l4_offloaded'], res['ip_offloaded'], COUNT_TX,
             res['port']['tx_offload_capa'])
-    seen, wrong = set(), []
-    for f in got:
-        k = struct.unpack_from('!H', f, 34 if f[12:14] == b'\x08\x00' else 54)[0] - 1024
-        want = tx_frame(k, src) if 0 <= k < COUNT_TX else None
-        if not same_frame_csum(f, want) or k in seen:
-            wrong.append((k, f))
-        seen.add(k)
-    if wrong:
-        k, f = wrong[0]
-        want = tx_frame(k, src) if 0 <= k < COUNT_TX else b''
-        at = next((i for i in range(min(len(f), len(want))) if f[i] != want[i]),
-                  min(len(f), len(want)))
-        raise AssertionError('%s tx: %d frames differ from the expected ones (or repeat); '
-                             'first: frame %d, byte %d (got %s, want %s)' % (
-                                 d, len(wrong), k, at, f[at:at + 4].hex(), want[at:at + 4].hex()))
-    missing = sorted(set(range(COUNT_TX)) - seen)
-    assert not missing, '%s tx: %d frames missing, first %d' % (d, len(missing), missing[0])
+    check_tx_frames(got, src, same_frame_csum, d + ' tx')
     print('%s tx: all %d frames byte for byte, checksums as computed here' % (d, COUNT_TX),
           flush=True)
 
