@@ -29,6 +29,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "sl_common.h"
 
@@ -122,16 +123,24 @@ static inline int sl_lpm_lookup(const struct sl_lpm *lpm, uint32_t ip, uint32_t 
  * the data from that store instead of waiting for four narrow ones to
  * reach the cache); returns bit k set when entry k is extended (the sign:
  * movmskps collects four in one instruction). The vector's 32-bit loads
- * are single-copy atomic like the scalar path's relaxed ones. */
+ * are single-copy atomic like the scalar path's relaxed ones.
+ * The addresses are read two per 8-byte load (x86 is little-endian): with
+ * every tbl24 load a cache miss, how many bursts' misses overlap is bounded
+ * by the loads in flight, and this makes six loads of four addresses'
+ * eight. */
 static __sl_always_inline uint32_t sl_lpm_quad_(const uint32_t *tbl24, const uint32_t *ips,
 						uint32_t *hops)
 {
 #ifdef __SSE4_1__
-	__m128i v = _mm_cvtsi32_si128((int)tbl24[ips[0] >> 8]);
+	uint64_t ip01, ip23;
+	__m128i v;
 
-	v = _mm_insert_epi32(v, (int)tbl24[ips[1] >> 8], 1);
-	v = _mm_insert_epi32(v, (int)tbl24[ips[2] >> 8], 2);
-	v = _mm_insert_epi32(v, (int)tbl24[ips[3] >> 8], 3);
+	memcpy(&ip01, ips, sizeof(ip01));
+	memcpy(&ip23, ips + 2, sizeof(ip23));
+	v = _mm_cvtsi32_si128((int)tbl24[(uint32_t)ip01 >> 8]);
+	v = _mm_insert_epi32(v, (int)tbl24[ip01 >> 40], 1);
+	v = _mm_insert_epi32(v, (int)tbl24[(uint32_t)ip23 >> 8], 2);
+	v = _mm_insert_epi32(v, (int)tbl24[ip23 >> 40], 3);
 	_mm_storeu_si128((__m128i *)(void *)hops, v);
 	return (uint32_t)_mm_movemask_ps(_mm_castsi128_ps(v));
 #else
