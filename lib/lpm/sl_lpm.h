@@ -184,7 +184,7 @@ static __sl_always_inline void sl_lpm_fix_one_(const uint32_t *tbl8, const uint3
 static inline void sl_lpm_lookup_bulk(const struct sl_lpm *lpm, const uint32_t *ips,
 				      uint32_t *next_hops, unsigned int n)
 {
-	const uint32_t *tbl24 = lpm->t.tbl24;
+	const uint32_t *tbl24 = lpm->t.tbl24, *tbl8 = lpm->t.tbl8;
 	unsigned int i = 0;
 
 	while (n - i >= 4) {
@@ -193,14 +193,13 @@ static inline void sl_lpm_lookup_bulk(const struct sl_lpm *lpm, const uint32_t *
 
 		for (j = 0; j < b; j += 4)
 			ext |= (uint64_t)sl_lpm_quad_(tbl24, ips + i + j, next_hops + i + j) << j;
-		sl_lpm_fix_one_(lpm->t.tbl8, ips + i, next_hops + i, &ext, b - 1);
-		sl_lpm_fix_one_(lpm->t.tbl8, ips + i, next_hops + i, &ext, b - 1);
+		sl_lpm_fix_one_(tbl8, ips + i, next_hops + i, &ext, b - 1);
+		sl_lpm_fix_one_(tbl8, ips + i, next_hops + i, &ext, b - 1);
 		while (sl_unlikely(ext != 0)) {
 			j = i + (unsigned int)__builtin_ctzll(ext);
 			ext &= ext - 1;
-			next_hops[j] = __atomic_load_n(&lpm->t.tbl8[(next_hops[j] & SL_LPM_NH_MASK) *
-								     SL_LPM_TBL8_GROUP_ENTRIES +
-								     (ips[j] & 0xff)],
+			next_hops[j] = __atomic_load_n(&tbl8[(next_hops[j] & SL_LPM_NH_MASK) *
+							     SL_LPM_TBL8_GROUP_ENTRIES + (ips[j] & 0xff)],
 						       __ATOMIC_RELAXED);
 		}
 		i += b;
