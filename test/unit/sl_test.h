@@ -123,6 +123,16 @@ static inline int sl_test_all_zero(const void *p, size_t n)
 	return 1;
 }
 
+/* Lines in a captured log: an error is one line. */
+static inline unsigned sl_test_count_lines(const char *text)
+{
+	unsigned lines = 0;
+
+	for (; *text != '\0'; text++)
+		lines += *text == '\n';
+	return lines;
+}
+
 /* sl_eal_init for a test round: lcores 0-1 (0 on a one-CPU machine),
  * errors-only logging, a memory cap of mem_mb (so that out-of-memory cases
  * fail fast instead of locking the machine's RAM), hugepages or not. */
