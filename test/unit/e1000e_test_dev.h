@@ -302,4 +302,22 @@ static inline int setup_once(void)
 	return 0;
 }
 
+/* A test binary's main: the device and port up once, the suite make()
+ * returns run in this one process, then everything torn down. */
+static inline int e1000e_test_main(Suite *(*make)(void))
+{
+	int ret = setup_once(), failed;
+
+	if (ret != 0)
+		return ret;
+	failed = sl_test_run_suite(make());
+	bar_unprotect();
+	if (sl_eth_dev_is_valid_port(port))
+		sl_eth_dev_close(port);
+	sl_mempool_free(pool);
+	sl_eal_cleanup();
+	free(bar);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
 #endif /* E1000E_TEST_DEV_H */

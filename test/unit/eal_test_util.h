@@ -4,6 +4,7 @@
 #define EAL_TEST_UTIL_H
 
 #include <check.h>
+#include <stdlib.h>
 
 #include "sl_eal.h"
 #include "sl_test.h"
@@ -33,5 +34,19 @@ static inline int eal_init_list(const char *const *list)
 		(ret) = EAL_INIT(__VA_ARGS__);  \
 		(void)sl_test_capture_end();    \
 	} while (0)
+
+/* A test binary's main: each test inits and cleans up the EAL in its own
+ * process. */
+static inline int eal_test_run_forked(Suite *s)
+{
+	SRunner *sr = srunner_create(s);
+	int failed;
+
+	srunner_set_fork_status(sr, CK_FORK);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
 
 #endif /* EAL_TEST_UTIL_H */

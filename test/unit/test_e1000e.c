@@ -518,16 +518,5 @@ static Suite *e1000e_suite(void)
 
 int main(void)
 {
-	int ret = setup_once(), failed;
-
-	if (ret != 0)
-		return ret;
-	failed = sl_test_run_suite(e1000e_suite());
-	bar_unprotect();
-	if (sl_eth_dev_is_valid_port(port))
-		sl_eth_dev_close(port);
-	sl_mempool_free(pool);
-	sl_eal_cleanup();
-	free(bar);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return e1000e_test_main(e1000e_suite);
 }

@@ -11,7 +11,6 @@
  * Needs sl_eal_init --no-huge (locked memory): skipped (77) without it. */
 #include <check.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -405,16 +404,5 @@ static Suite *e1000e_faults_suite(void)
 
 int main(void)
 {
-	int ret = setup_once(), failed;
-
-	if (ret != 0)
-		return ret;
-	failed = sl_test_run_suite(e1000e_faults_suite());
-	bar_unprotect();
-	if (sl_eth_dev_is_valid_port(port))
-		sl_eth_dev_close(port);
-	sl_mempool_free(pool);
-	sl_eal_cleanup();
-	free(bar);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return e1000e_test_main(e1000e_faults_suite);
 }

@@ -769,13 +769,5 @@ static Suite *eal_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(eal_suite());
-	int failed;
-
-	/* Each test inits and cleans up the EAL in its own process. */
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return eal_test_run_forked(eal_suite());
 }

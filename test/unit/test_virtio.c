@@ -699,14 +699,5 @@ static Suite *virtio_suite(void)
 
 int main(void)
 {
-	int failed;
-
-	srand(42);
-	setup_once();
-	/* one process: the EAL and the pools are set up once above */
-	failed = sl_test_run_suite(virtio_suite());
-	sl_mempool_free(pool);
-	sl_mempool_free(small_pool);
-	sl_eal_cleanup();
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return virtio_test_main(virtio_suite);
 }

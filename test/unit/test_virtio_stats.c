@@ -7,7 +7,6 @@
 #include <check.h>
 #include <pthread.h>
 #include <sched.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -199,12 +198,5 @@ static Suite *virtio_stats_suite(void)
 
 int main(void)
 {
-	int failed;
-
-	setup_once();
-	failed = sl_test_run_suite(virtio_stats_suite());
-	sl_mempool_free(pool);
-	sl_mempool_free(small_pool);
-	sl_eal_cleanup();
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return virtio_test_main(virtio_stats_suite);
 }

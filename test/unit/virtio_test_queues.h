@@ -7,6 +7,7 @@
 #define VIRTIO_TEST_QUEUES_H
 
 #include <check.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sl_eal.h"
@@ -71,6 +72,21 @@ static inline uint16_t drain_rx(struct virtio_rx_queue *rxq, struct sl_mbuf **pk
 		got = (uint16_t)(got + n);
 	} while (n > 0 && got < max);
 	return got;
+}
+
+/* A test binary's main: one process, the EAL and the pools set up once,
+ * the suite make() returns run, then torn down. */
+static inline int virtio_test_main(Suite *(*make)(void))
+{
+	int failed;
+
+	srand(42);
+	setup_once();
+	failed = sl_test_run_suite(make());
+	sl_mempool_free(pool);
+	sl_mempool_free(small_pool);
+	sl_eal_cleanup();
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
 #endif /* VIRTIO_TEST_QUEUES_H */
